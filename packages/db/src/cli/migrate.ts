@@ -4,7 +4,7 @@ import { parseArgs } from "node:util";
 import { scratchDataDir, startEmbeddedPostgres } from "../embedded-postgres.ts";
 import { openAppDatabase } from "../dev-database.ts";
 import { checkMigrations, createMigration, deployMigrations, migrationStatus, migrationsDir } from "../migrate/index.ts";
-import { redactUrl } from "../pg-url.ts";
+import { redactUrl } from "../pg-helpers.ts";
 
 const { positionals, values } = parseArgs({ allowPositionals: true, options: { name: { type: "string" } } });
 const command = positionals[0];

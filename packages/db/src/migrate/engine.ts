@@ -8,7 +8,7 @@ import { bindMigrationAwareSqlAdapterFactory } from "@prisma/driver-adapter-util
 import * as bg from "@prisma/schema-engine-wasm/schema_engine_bg";
 import type { SchemaEngine } from "@prisma/schema-engine-wasm";
 import pg from "pg";
-import { withDatabase, quoteIdent } from "../pg-url.ts";
+import { adminQuery, quoteIdent, withDatabase } from "../pg-helpers.ts";
 
 const require = createRequire(import.meta.url);
 
@@ -16,6 +16,10 @@ type PanicRegistry = { message: string; set_message(message: string): void };
 declare global {
   var PRISMA_WASM_PANIC_REGISTRY: PanicRegistry | undefined;
 }
+// Node has WebAssembly, but @types/node 20 does not declare it (only lib.dom does).
+declare const WebAssembly: {
+  instantiate(bytes: Uint8Array, imports: object): Promise<{ instance: { exports: Record<string, unknown> } }>;
+};
 
 let wasmReady: Promise<void> | undefined;
 
@@ -131,12 +135,3 @@ export async function openSchemaEngine(databaseUrl: string, schema: { path: stri
   };
 }
 
-async function adminQuery(url: string, sql: string): Promise<void> {
-  const client = new pg.Client({ connectionString: url });
-  await client.connect();
-  try {
-    await client.query(sql);
-  } finally {
-    await client.end();
-  }
-}

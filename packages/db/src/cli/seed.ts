@@ -1,0 +1,23 @@
+// pnpm db:seed: a few users with accounts for clicking around. Safe to run twice.
+import { createDb } from "../client.ts";
+import { openAppDatabase } from "../dev-database.ts";
+import { createUser } from "../factories.ts";
+
+const emails = ["alice@example.com", "bob@example.com"];
+
+const database = await openAppDatabase();
+const db = createDb(database.url);
+try {
+  for (const email of emails) {
+    const existing = await db.user.findUnique({ where: { email } });
+    if (existing) {
+      console.log(`exists:  ${email}`);
+      continue;
+    }
+    await createUser(db, { email, name: email.split("@")[0] ?? null });
+    console.log(`created: ${email} (no password: sign up with this email to set one)`);
+  }
+} finally {
+  await db.$disconnect();
+  await database.stop();
+}
