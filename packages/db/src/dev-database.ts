@@ -10,9 +10,11 @@ export const devDataDir = path.join(repoRoot, ".data", "postgres");
 
 export type AppDatabase = { url: string; embedded: EmbeddedDatabase | null; stop(): Promise<void> };
 
-export async function openAppDatabase(): Promise<AppDatabase> {
+/** `embeddedDir` moves the embedded data folder (relative paths are from the repository root). */
+export async function openAppDatabase(options: { embeddedDir?: string } = {}): Promise<AppDatabase> {
   const { DATABASE_URL } = readDatabaseEnv();
   if (DATABASE_URL) return { url: DATABASE_URL, embedded: null, stop: async () => {} };
-  const embedded = await startEmbeddedPostgres({ dataDir: devDataDir, persistent: true, database: "app" });
+  const dataDir = options.embeddedDir ? path.resolve(repoRoot, options.embeddedDir) : devDataDir;
+  const embedded = await startEmbeddedPostgres({ dataDir, persistent: true, database: "app" });
   return { url: embedded.url, embedded, stop: () => embedded.stop() };
 }

@@ -1,5 +1,7 @@
 // Validates a package's environment variables once, with messages that name the
 // variable and say how to set it.
+import { existsSync } from "node:fs";
+import path from "node:path";
 import { z } from "zod";
 
 export class EnvError extends Error {
@@ -50,4 +52,13 @@ export function urlSchema(protocols: string[]) {
     },
     { error: `must be a URL starting with ${protocols.map((p) => `${p}://`).join(" or ")}` },
   );
+}
+
+/**
+ * Loads `<dir>/.env` when it exists. Variables already set in the environment win, so
+ * the shell and CI can always override the file.
+ */
+export function loadDotEnv(dir: string): void {
+  const file = path.join(dir, ".env");
+  if (existsSync(file)) process.loadEnvFile(file);
 }

@@ -2,10 +2,12 @@
 import path from "node:path";
 import { parseArgs } from "node:util";
 import { scratchDataDir, startEmbeddedPostgres } from "../embedded-postgres.ts";
-import { openAppDatabase } from "../dev-database.ts";
+import { loadDotEnv } from "@saas/env";
+import { openAppDatabase, repoRoot } from "../dev-database.ts";
 import { checkMigrations, createMigration, deployMigrations, migrationStatus, migrationsDir } from "../migrate/index.ts";
 import { redactUrl } from "../pg-helpers.ts";
 
+loadDotEnv(repoRoot);
 const { positionals, values } = parseArgs({ allowPositionals: true, options: { name: { type: "string" } } });
 const command = positionals[0];
 const started = performance.now();

@@ -1,0 +1,52 @@
+// The app's end-to-end suite. It builds nothing itself: `pnpm test` (or turbo's e2e task)
+// builds first; the web server here is the production build on a free port, with its
+// own throwaway embedded PostgreSQL, so it runs fine beside `pnpm dev`.
+import { chmodSync, mkdtempSync, rmSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { defineConfig, devices } from "@playwright/test";
+import { chromiumLaunchOptions, videoMode } from "@saas/playwright";
+import { freePortSync } from "@saas/playwright/ports";
+
+// Workers load this file again; the first load's choices reach them through the environment.
+process.env.E2E_PORT ??= String(freePortSync());
+process.env.E2E_DATA_DIR ??= scratchDir();const port = Number(process.env.E2E_PORT);
+const baseURL = `http://localhost:${port}`;
+
+/** PostgreSQL runs as its own user, which must be able to enter the folder mkdtemp made private. */
+function scratchDir(): string {
+  const dir = mkdtempSync(path.join(os.tmpdir(), "saas-e2e-"));
+  chmodSync(dir, 0o755);
+  // The runner exits after the web server has stopped, so the data can go then.
+  process.on("exit", () => rmSync(dir, { recursive: true, force: true }));
+  return path.join(dir, "pg");
+}
+
+export default defineConfig({
+  testDir: "./tests/e2e",
+  fullyParallel: true,
+  forbidOnly: !!process.env.CI,
+  retries: 0,
+  workers: process.env.CI ? 2 : undefined,
+  reporter: [["list"], ["json", { outputFile: ".reports/playwright.json" }], ["html", { outputFolder: "playwright-report", open: "never" }]],
+  use: {
+    baseURL,
+    trace: "retain-on-failure",
+    screenshot: "only-on-failure",
+    video: videoMode(),
+  },
+  projects: [{ name: "chromium", use: { ...devices["Desktop Chrome"], launchOptions: chromiumLaunchOptions() } }],
+  webServer: {
+    command: "tsx server/index.ts",
+    url: `${baseURL}/healthz`,
+    reuseExistingServer: false,
+    timeout: 120_000,
+    gracefulShutdown: { signal: "SIGTERM", timeout: 10_000 },
+    env: {
+      NODE_ENV: "production",
+      PORT: String(port),
+      APP_BASE_URL: baseURL,
+      EMBEDDED_POSTGRES_DIR: process.env.E2E_DATA_DIR,
+    },
+  },
+});

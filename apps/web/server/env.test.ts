@@ -1,0 +1,35 @@
+import { EnvError } from "@saas/env";
+import { describe, expect, it } from "vitest";
+import { readServerEnv } from "./env.ts";
+
+describe("server environment", () => {
+  it("works with nothing set", () => {
+    expect(readServerEnv({})).toMatchObject({
+      NODE_ENV: "development",
+      PORT: 3000,
+      HOST: "127.0.0.1",
+      APP_BASE_URL: "http://localhost:3000",
+    });
+  });
+
+  it("derives the base URL from PORT and listens on all interfaces in production", () => {
+    expect(readServerEnv({ PORT: "8080", NODE_ENV: "production" })).toMatchObject({
+      HOST: "0.0.0.0",
+      APP_BASE_URL: "http://localhost:8080",
+    });
+  });
+
+  it("drops a trailing slash from APP_BASE_URL", () => {
+    expect(readServerEnv({ APP_BASE_URL: "https://app.example.com/" }).APP_BASE_URL).toBe("https://app.example.com");
+  });
+
+  it.each([
+    [{ PORT: "abc" }, /PORT: must be a whole number from 1 to 65535 \(got "abc"\)/],
+    [{ PORT: "0" }, /PORT/],
+    [{ APP_BASE_URL: "app.example.com" }, /APP_BASE_URL: must be a URL starting with http:\/\/ or https:\/\//],
+    [{ NODE_ENV: "staging" }, /NODE_ENV/],
+  ])("refuses %o with a message naming the variable", (source, message) => {
+    expect(() => readServerEnv(source)).toThrow(EnvError);
+    expect(() => readServerEnv(source)).toThrow(message);
+  });
+});

@@ -1,0 +1,33 @@
+// The web server's own environment, validated once at start.
+import { parseEnv, portSchema, urlSchema } from "@saas/env";
+import { z } from "zod";
+
+export function readServerEnv(source: Record<string, string | undefined> = process.env) {
+  const env = parseEnv(
+    {
+      NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
+      PORT: portSchema.default(3000),
+      HOST: z.string().min(1).optional(),
+      APP_BASE_URL: urlSchema(["http", "https"]).optional(),
+      EMBEDDED_POSTGRES_DIR: z.string().min(1).optional(),
+    },
+    {
+      NODE_ENV: "NODE_ENV=production",
+      PORT: "PORT=3000",
+      HOST: "HOST=0.0.0.0",
+      APP_BASE_URL: "APP_BASE_URL=https://app.example.com",
+      EMBEDDED_POSTGRES_DIR: "EMBEDDED_POSTGRES_DIR=.data/postgres",
+    },
+    source,
+  );
+  const production = env.NODE_ENV === "production";
+  return {
+    ...env,
+    production,
+    // Reachable from outside the machine only where that is the point.
+    HOST: env.HOST ?? (production ? "0.0.0.0" : "127.0.0.1"),
+    APP_BASE_URL: (env.APP_BASE_URL ?? `http://localhost:${env.PORT}`).replace(/\/+$/, ""),
+  };
+}
+
+export type ServerEnv = ReturnType<typeof readServerEnv>;

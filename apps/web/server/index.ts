@@ -1,0 +1,83 @@
+// The one process behind `pnpm dev` and `pnpm start`: resolves the database (embedded
+// PostgreSQL unless DATABASE_URL is set), applies migrations, then serves the Remix app.
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { createRequestHandler } from "@remix-run/express";
+import type { ServerBuild } from "@remix-run/node";
+import { openAppDatabase, repoRoot } from "@saas/db/dev-database";
+import { EmbeddedPostgresError } from "@saas/db/embedded";
+import { deployMigrations } from "@saas/db/migrate";
+import { EnvError, loadDotEnv } from "@saas/env";
+import express from "express";
+import { readServerEnv } from "./env.ts";
+
+const appDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
+
+/** Undone in reverse order on exit: the HTTP server first, the database last. */
+const cleanups: Array<() => Promise<void>> = [];
+const shutdown = once(async (code: number) => {
+  for (const cleanup of cleanups.reverse()) await cleanup().catch((error: unknown) => console.error(error));
+  process.exit(code);
+});
+for (const signal of ["SIGINT", "SIGTERM"] as const) {
+  process.once(signal, () => {
+    console.log(`\n${signal}: shutting down`);
+    void shutdown(0);
+  });
+}
+
+async function main() {
+  loadDotEnv(repoRoot);
+  const env = readServerEnv();
+  const started = performance.now();
+
+  const database = await openAppDatabase({ embeddedDir: env.EMBEDDED_POSTGRES_DIR });
+  cleanups.push(() => database.stop());
+
+  process.env.DATABASE_URL = database.url;
+  const applied = await deployMigrations(database.url);
+  if (applied.length) console.log(`applied migrations: ${applied.join(", ")}`);
+
+  const app = express();
+  app.disable("x-powered-by");
+  let build: ServerBuild | (() => Promise<ServerBuild>);
+  if (env.production) {
+    app.use("/assets", express.static(path.join(appDir, "build/client/assets"), { immutable: true, maxAge: "1y" }));
+    app.use(express.static(path.join(appDir, "build/client"), { maxAge: "1h" }));
+    build = (await import(path.join(appDir, "build/server/index.js"))) as ServerBuild;
+  } else {
+    const vite = await import("vite").then((v) => v.createServer({ root: appDir, server: { middlewareMode: true } }));
+    cleanups.push(() => vite.close());
+    app.use(vite.middlewares);
+    build = () => vite.ssrLoadModule("virtual:remix/server-build") as Promise<ServerBuild>;
+  }
+  app.all("*", createRequestHandler({ build, mode: env.production ? "production" : "development" }));
+
+  const server = await new Promise<ReturnType<typeof app.listen>>((resolve, reject) => {
+    const listening = app.listen(env.PORT, env.HOST, () => resolve(listening)).once("error", reject);
+  });
+  cleanups.push(() => new Promise((resolve) => server.close(() => resolve())));
+
+  const seconds = ((performance.now() - started) / 1000).toFixed(1);
+  console.log(
+    [
+      ``,
+      `  App         ${env.APP_BASE_URL}  (${env.production ? "production build" : "development"}, ready in ${seconds} s)`,
+      `  Health      ${env.APP_BASE_URL}/healthz`,
+      `  Database    ${database.embedded ? `embedded PostgreSQL, data in ${path.relative(repoRoot, database.embedded.dataDir)}` : "DATABASE_URL"}`,
+      ``,
+      `  Stop with Ctrl-C.`,
+      ``,
+    ].join("\n"),
+  );
+}
+
+function once<A extends unknown[]>(fn: (...args: A) => Promise<void>) {
+  let pending: Promise<void> | undefined;
+  return (...args: A) => (pending ??= fn(...args));
+}
+
+main().catch((error: unknown) => {
+  console.error(error instanceof EnvError || error instanceof EmbeddedPostgresError ? error.message : error);
+  void shutdown(1);
+});
