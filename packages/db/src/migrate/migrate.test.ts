@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto";
-import { cp, mkdtemp, readFile, readdir, writeFile } from "node:fs/promises";
+import { cp, mkdtemp, readFile, readdir, rm, writeFile } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import pg from "pg";
@@ -85,6 +85,7 @@ describe("check and create", () => {
       expect(await createMigration(scratch.url, "nothing_new", paths)).toBeNull();
     } finally {
       await scratch.drop();
+      await rm(dir, { recursive: true, force: true });
     }
   });
 
