@@ -1,0 +1,60 @@
+import { describe, expect, it } from "vitest";
+import { isSameOrigin } from "./origin.ts";
+import { safeRedirect } from "./redirects.ts";
+import { loginSchema, signupSchema } from "./validation.ts";
+
+describe("safeRedirect", () => {
+  it.each([
+    ["/settings/billing", "/settings/billing"],
+    ["/settings/billing?checkout=success#top", "/settings/billing?checkout=success#top"],
+    ["https://evil.example/", "/"],
+    ["//evil.example/", "/"],
+    ["/\\evil.example", "/"],
+    ["\\\\evil.example", "/"],
+    ["javascript:alert(1)", "/"],
+    ["/\t/evil.example", "/"],
+    ["settings", "/"],
+    ["", "/"],
+    [null, "/"],
+    [42, "/"],
+  ])("%j → %j", (input, expected) => {
+    expect(safeRedirect(input)).toBe(expected);
+  });
+});
+
+describe("isSameOrigin", () => {
+  const post = (headers: Record<string, string>) => new Request("http://localhost:3000/logout", { method: "POST", headers });
+  it("accepts the app's own origin", () => {
+    expect(isSameOrigin(post({ Origin: "http://localhost:3000" }), "http://localhost:3000")).toBe(true);
+  });
+  it.each([
+    [{ Origin: "https://evil.example" }],
+    [{ Origin: "http://localhost:3001" }],
+    [{ Origin: "null" }],
+    [{}],
+    [{ Referer: "https://evil.example/page" }],
+  ])("refuses %j", (headers) => {
+    expect(isSameOrigin(post(headers), "http://localhost:3000")).toBe(false);
+  });
+  it("falls back to the Referer when the browser sent no Origin", () => {
+    expect(isSameOrigin(post({ Referer: "http://localhost:3000/login" }), "http://localhost:3000")).toBe(true);
+  });
+});
+
+describe("form rules", () => {
+  it("normalises the email", () => {
+    expect(signupSchema.parse({ email: "  Ada@Example.COM ", password: "12345678" }).email).toBe("ada@example.com");
+  });
+  it("names each bad field", () => {
+    const result = signupSchema.safeParse({ email: "not an email", password: "short" });
+    expect(result.success).toBe(false);
+    const fields = result.error?.flatten().fieldErrors;
+    expect(fields?.email).toEqual(["Enter a valid email address"]);
+    expect(fields?.password).toEqual(["Use at least 8 characters"]);
+  });
+  it("bounds the password at 256 characters", () => {
+    expect(signupSchema.safeParse({ email: "a@b.co", password: "x".repeat(257) }).success).toBe(false);
+    expect(signupSchema.safeParse({ email: "a@b.co", password: "x".repeat(256) }).success).toBe(true);
+    expect(loginSchema.safeParse({ email: "a@b.co", password: "" }).success).toBe(false);
+  });
+});
