@@ -9,6 +9,8 @@ declare module "@remix-run/node" {
 
 export default defineConfig({
   resolve: { alias: { "~": new URL("./app", import.meta.url).pathname } },
+  // Native addons cannot be bundled; the server build imports them at run time.
+  ssr: { external: ["@node-rs/argon2"] },
   server: { hmr: { port: Number(process.env.HMR_PORT ?? 24678) } },
   plugins: [
     remix({

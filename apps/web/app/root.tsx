@@ -1,12 +1,48 @@
-import type { LinksFunction } from "@remix-run/node";
-import { Links, Meta, Outlet, Scripts, ScrollRestoration } from "@remix-run/react";
+import type { LinksFunction, LoaderFunctionArgs } from "@remix-run/node";
+import { Form, Link, Links, Meta, Outlet, Scripts, ScrollRestoration, useRouteLoaderData } from "@remix-run/react";
 import type { ReactNode } from "react";
+import { getSignedIn } from "~/lib/auth.server";
 import appStyles from "./styles/app.css?url";
 
 export const links: LinksFunction = () => [
   { rel: "icon", href: "/favicon.svg", type: "image/svg+xml" },
   { rel: "stylesheet", href: appStyles },
 ];
+
+export async function loader({ request }: LoaderFunctionArgs) {
+  const signedIn = await getSignedIn(request);
+  return { user: signedIn ? { email: signedIn.user.email } : null };
+}
+
+function Header() {
+  const data = useRouteLoaderData<typeof loader>("root");
+  return (
+    <header className="site-header">
+      <Link to="/" className="brand">
+        Acme SaaS
+      </Link>
+      <nav aria-label="Account">
+        {data?.user ? (
+          <>
+            <Link to="/settings/billing">Settings</Link>
+            <Form method="post" action="/logout">
+              <button type="submit" className="link-button">
+                Log out
+              </button>
+            </Form>
+          </>
+        ) : (
+          <>
+            <Link to="/login">Log in</Link>
+            <Link to="/signup" className="button primary small">
+              Sign up
+            </Link>
+          </>
+        )}
+      </nav>
+    </header>
+  );
+}
 
 export function Layout({ children }: { children: ReactNode }) {
   return (
@@ -18,6 +54,7 @@ export function Layout({ children }: { children: ReactNode }) {
         <Links />
       </head>
       <body>
+        <Header />
         {children}
         <ScrollRestoration />
         <Scripts />

@@ -10,6 +10,7 @@ export function readServerEnv(source: Record<string, string | undefined> = proce
       HOST: z.string().min(1).optional(),
       APP_BASE_URL: urlSchema(["http", "https"]).optional(),
       EMBEDDED_POSTGRES_DIR: z.string().min(1).optional(),
+      TRUST_PROXY: z.string().min(1).default("false"),
     },
     {
       NODE_ENV: "NODE_ENV=production",
@@ -17,6 +18,7 @@ export function readServerEnv(source: Record<string, string | undefined> = proce
       HOST: "HOST=0.0.0.0",
       APP_BASE_URL: "APP_BASE_URL=https://app.example.com",
       EMBEDDED_POSTGRES_DIR: "EMBEDDED_POSTGRES_DIR=.data/postgres",
+      TRUST_PROXY: "TRUST_PROXY=loopback (Express's trust proxy setting)",
     },
     source,
   );
@@ -27,7 +29,15 @@ export function readServerEnv(source: Record<string, string | undefined> = proce
     // Reachable from outside the machine only where that is the point.
     HOST: env.HOST ?? (production ? "0.0.0.0" : "127.0.0.1"),
     APP_BASE_URL: (env.APP_BASE_URL ?? `http://localhost:${env.PORT}`).replace(/\/+$/, ""),
+    // Express's "trust proxy": which hops may set X-Forwarded-For, and so the client IP
+    // that login throttling counts. Off by default, so a client cannot pick its own IP.
+    TRUST_PROXY: parseTrustProxy(env.TRUST_PROXY),
   };
 }
 
 export type ServerEnv = ReturnType<typeof readServerEnv>;
+
+function parseTrustProxy(value: string): boolean | number | string {
+  if (value === "true" || value === "false") return value === "true";
+  return /^\d+$/.test(value) ? Number(value) : value;
+}

@@ -9,6 +9,7 @@ import { EmbeddedPostgresError } from "@saas/db/embedded";
 import { deployMigrations } from "@saas/db/migrate";
 import { EnvError, loadDotEnv } from "@saas/env";
 import express from "express";
+import { requireSameOrigin } from "./csrf.ts";
 import { readServerEnv } from "./env.ts";
 
 const appDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
@@ -34,12 +35,16 @@ async function main() {
   const database = await openAppDatabase({ embeddedDir: env.EMBEDDED_POSTGRES_DIR });
   cleanups.push(() => database.stop());
 
+  // The app reads these at request time; here they get their resolved values.
   process.env.DATABASE_URL = database.url;
+  process.env.APP_BASE_URL = env.APP_BASE_URL;
   const applied = await deployMigrations(database.url);
   if (applied.length) console.log(`applied migrations: ${applied.join(", ")}`);
 
   const app = express();
   app.disable("x-powered-by");
+  app.set("trust proxy", env.TRUST_PROXY);
+  app.use(requireSameOrigin(env.APP_BASE_URL));
   let build: ServerBuild | (() => Promise<ServerBuild>);
   if (env.production) {
     app.use("/assets", express.static(path.join(appDir, "build/client/assets"), { immutable: true, maxAge: "1y" }));
@@ -51,7 +56,14 @@ async function main() {
     app.use(vite.middlewares);
     build = () => vite.ssrLoadModule("virtual:remix/server-build") as Promise<ServerBuild>;
   }
-  app.all("*", createRequestHandler({ build, mode: env.production ? "production" : "development" }));
+  app.all(
+    "*",
+    createRequestHandler({
+      build,
+      mode: env.production ? "production" : "development",
+      getLoadContext: (req) => ({ clientIp: req.ip ?? req.socket.remoteAddress ?? "unknown" }),
+    }),
+  );
 
   const server = await new Promise<ReturnType<typeof app.listen>>((resolve, reject) => {
     const listening = app.listen(env.PORT, env.HOST, () => resolve(listening)).once("error", reject);

@@ -6,3 +6,4 @@ export { hashPassword, verifyPassword } from "./password.ts";
 export { safeRedirect } from "./redirects.ts";
 export { THROTTLE } from "./throttle.ts";
 export { emailSchema, loginSchema, passwordSchema, signupSchema } from "./validation.ts";
+export type { Session, User } from "lucia";

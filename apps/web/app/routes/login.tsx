@@ -1,0 +1,63 @@
+import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { redirect } from "@remix-run/node";
+import { Form, Link, useActionData, useNavigation, useSearchParams } from "@remix-run/react";
+import { InvalidCredentials, logIn, loginSchema, safeRedirect, TooManyAttempts } from "@saas/auth";
+import { Field } from "~/components/field";
+import { getSignedIn, startSession } from "~/lib/auth.server";
+import { db } from "~/lib/db.server";
+import { fieldErrors } from "~/lib/forms";
+
+export const meta: MetaFunction = () => [{ title: "Log in · Acme SaaS" }];
+
+const DEFAULT_AFTER_LOGIN = "/settings/billing";
+
+export async function loader({ request }: LoaderFunctionArgs) {
+  if (await getSignedIn(request)) {
+    throw redirect(safeRedirect(new URL(request.url).searchParams.get("redirectTo"), DEFAULT_AFTER_LOGIN));
+  }
+  return null;
+}
+
+export async function action({ request, context }: ActionFunctionArgs) {
+  const form = await request.formData();
+  const email = String(form.get("email") ?? "");
+  const parsed = loginSchema.safeParse(Object.fromEntries(form));
+  if (!parsed.success) return { errors: fieldErrors(parsed.error), email };
+  try {
+    const user = await logIn(db, { ...parsed.data, ip: context.clientIp });
+    return await startSession(user.id, safeRedirect(form.get("redirectTo"), DEFAULT_AFTER_LOGIN));
+  } catch (error) {
+    if (error instanceof InvalidCredentials || error instanceof TooManyAttempts) {
+      return { errors: { form: [error.message] }, email: parsed.data.email };
+    }
+    throw error;
+  }
+}
+
+export default function Login() {
+  const result = useActionData<typeof action>();
+  const [params] = useSearchParams();
+  const submitting = useNavigation().state === "submitting";
+  const redirectTo = params.get("redirectTo") ?? "";
+  return (
+    <main className="narrow">
+      <h1>Log in</h1>
+      <Form method="post" className="card stack" noValidate>
+        {result?.errors.form ? (
+          <p role="alert" className="alert error">
+            {result.errors.form.join(" ")}
+          </p>
+        ) : null}
+        <input type="hidden" name="redirectTo" value={redirectTo} />
+        <Field name="email" label="Email" type="email" autoComplete="email" required defaultValue={result?.email} errors={result?.errors.email} />
+        <Field name="password" label="Password" type="password" autoComplete="current-password" required errors={result?.errors.password} />
+        <button type="submit" className="button primary" disabled={submitting}>
+          {submitting ? "Logging in…" : "Log in"}
+        </button>
+      </Form>
+      <p className="muted">
+        New here? <Link to={`/signup${redirectTo ? `?${new URLSearchParams({ redirectTo })}` : ""}`}>Create an account</Link>
+      </p>
+    </main>
+  );
+}

@@ -1,0 +1,23 @@
+// Everything under /settings requires a session.
+import type { LoaderFunctionArgs } from "@remix-run/node";
+import { NavLink, Outlet, useLoaderData } from "@remix-run/react";
+import { requireSignedIn } from "~/lib/auth.server";
+
+export async function loader({ request }: LoaderFunctionArgs) {
+  const { user } = await requireSignedIn(request);
+  return { email: user.email };
+}
+
+export default function Settings() {
+  const { email } = useLoaderData<typeof loader>();
+  return (
+    <main>
+      <h1>Settings</h1>
+      <p className="muted">Signed in as {email}</p>
+      <nav aria-label="Settings" className="tabs">
+        <NavLink to="/settings/billing">Billing</NavLink>
+      </nav>
+      <Outlet />
+    </main>
+  );
+}

@@ -1,0 +1,54 @@
+import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { redirect } from "@remix-run/node";
+import { Form, Link, useActionData, useNavigation, useSearchParams } from "@remix-run/react";
+import { EmailTaken, safeRedirect, signUp, signupSchema } from "@saas/auth";
+import { Field } from "~/components/field";
+import { getSignedIn, startSession } from "~/lib/auth.server";
+import { db } from "~/lib/db.server";
+import { fieldErrors } from "~/lib/forms";
+
+export const meta: MetaFunction = () => [{ title: "Create your account · Acme SaaS" }];
+
+const DEFAULT_AFTER_SIGNUP = "/settings/billing";
+
+export async function loader({ request }: LoaderFunctionArgs) {
+  if (await getSignedIn(request)) throw redirect(DEFAULT_AFTER_SIGNUP);
+  return null;
+}
+
+export async function action({ request }: ActionFunctionArgs) {
+  const form = await request.formData();
+  const parsed = signupSchema.safeParse(Object.fromEntries(form));
+  if (!parsed.success) return { errors: fieldErrors(parsed.error), email: String(form.get("email") ?? "") };
+  try {
+    const user = await signUp(db, parsed.data);
+    return await startSession(user.id, safeRedirect(form.get("redirectTo"), DEFAULT_AFTER_SIGNUP));
+  } catch (error) {
+    if (error instanceof EmailTaken) return { errors: { email: [error.message] }, email: parsed.data.email };
+    throw error;
+  }
+}
+
+export default function Signup() {
+  const result = useActionData<typeof action>();
+  const [params] = useSearchParams();
+  const submitting = useNavigation().state === "submitting";
+  const redirectTo = params.get("redirectTo") ?? "";
+  return (
+    <main className="narrow">
+      <h1>Create your account</h1>
+      <Form method="post" className="card stack" noValidate>
+        <input type="hidden" name="redirectTo" value={redirectTo} />
+        <Field name="email" label="Email" type="email" autoComplete="email" required defaultValue={result?.email} errors={result?.errors.email} />
+        <Field name="name" label="Name (optional)" autoComplete="name" errors={result?.errors.name} />
+        <Field name="password" label="Password" type="password" autoComplete="new-password" required minLength={8} errors={result?.errors.password} />
+        <button type="submit" className="button primary" disabled={submitting}>
+          {submitting ? "Creating account…" : "Create account"}
+        </button>
+      </Form>
+      <p className="muted">
+        Already have an account? <Link to={`/login${redirectTo ? `?${new URLSearchParams({ redirectTo })}` : ""}`}>Log in</Link>
+      </p>
+    </main>
+  );
+}
