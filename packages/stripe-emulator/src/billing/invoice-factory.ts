@@ -1,0 +1,160 @@
+// Builds draft subscription invoices (Stripe.Invoice) and their line items.
+import Stripe from "stripe";
+import type { App } from "../app.ts";
+import { newId } from "../ids.ts";
+import { idOf } from "../resources/lookup.ts";
+import { nowFor } from "../time.ts";
+
+export interface LineInput {
+  description: string;
+  amount: number;
+  quantity: number;
+  price: Stripe.Price;
+  subscriptionItemId: string;
+  periodStart: number;
+  periodEnd: number;
+  proration: boolean;
+}
+
+export interface InvoiceInput {
+  subscription: Stripe.Subscription;
+  reason: Stripe.Invoice.BillingReason;
+  /** Pre-allocated so the subscription event before `invoice.created` can already name it. */
+  id?: string;
+  lines: LineInput[];
+  periodStart: number;
+  periodEnd: number;
+}
+
+function buildLine(line: LineInput, invoiceId: string, subscriptionId: string): Stripe.InvoiceLineItem {
+  const productId = typeof line.price.product === "string" ? line.price.product : line.price.product.id;
+  return {
+    id: newId("invoiceLine"),
+    object: "line_item",
+    amount: line.amount,
+    currency: line.price.currency,
+    description: line.description,
+    discount_amounts: [],
+    discountable: !line.proration,
+    discounts: [],
+    invoice: invoiceId,
+    livemode: false,
+    metadata: {},
+    parent: {
+      type: "subscription_item_details",
+      invoice_item_details: null,
+      subscription_item_details: {
+        invoice_item: line.proration ? newId("invoiceItem") : null,
+        proration: line.proration,
+        proration_details: { credited_items: null },
+        subscription: subscriptionId,
+        subscription_item: line.subscriptionItemId,
+      },
+    },
+    period: { start: line.periodStart, end: line.periodEnd },
+    pretax_credit_amounts: [],
+    pricing: {
+      type: "price_details",
+      price_details: { price: line.price.id, product: productId },
+      unit_amount_decimal: line.price.unit_amount_decimal,
+    },
+    quantity: line.quantity,
+    quantity_decimal: Stripe.Decimal.from(line.quantity),
+    subscription: subscriptionId,
+    subtotal: line.amount,
+    taxes: [],
+  };
+}
+
+export function createSubscriptionInvoice(app: App, input: InvoiceInput): Stripe.Invoice {
+  const sub = input.subscription;
+  const customerId = idOf(sub.customer) ?? "";
+  const customer = app.store.customers.get(customerId);
+  const id = input.id ?? newId("invoice");
+  const total = input.lines.reduce((sum, line) => sum + line.amount, 0);
+  const due = Math.max(0, total);
+  const created = nowFor(app.store, customerId);
+  const invoice: Stripe.Invoice = {
+    id,
+    object: "invoice",
+    account_country: "US",
+    account_name: "Stripe Emulator",
+    account_tax_ids: null,
+    amount_due: due,
+    amount_overpaid: 0,
+    amount_paid: 0,
+    amount_remaining: due,
+    amount_shipping: 0,
+    application: null,
+    attempt_count: 0,
+    attempted: false,
+    auto_advance: true,
+    automatic_tax: { disabled_reason: null, enabled: false, liability: null, provider: null, status: null },
+    automatically_finalizes_at: null,
+    billing_reason: input.reason,
+    collection_method: "charge_automatically",
+    created,
+    currency: sub.currency,
+    custom_fields: null,
+    customer: customerId,
+    customer_account: null,
+    customer_address: null,
+    customer_email: customer?.email ?? null,
+    customer_name: customer?.name ?? null,
+    customer_phone: customer?.phone ?? null,
+    customer_shipping: null,
+    customer_tax_exempt: "none",
+    customer_tax_ids: [],
+    default_payment_method: null,
+    default_source: null,
+    default_tax_rates: [],
+    description: null,
+    discounts: [],
+    due_date: null,
+    effective_at: null,
+    ending_balance: null,
+    footer: null,
+    from_invoice: null,
+    hosted_invoice_url: null,
+    invoice_pdf: null,
+    issuer: { type: "self" },
+    last_finalization_error: null,
+    latest_revision: null,
+    lines: { object: "list", data: input.lines.map((line) => buildLine(line, id, sub.id)), has_more: false, url: `/v1/invoices/${id}/lines` },
+    livemode: false,
+    metadata: {},
+    next_payment_attempt: null,
+    number: null,
+    on_behalf_of: null,
+    parent: {
+      type: "subscription_details",
+      quote_details: null,
+      subscription_details: { metadata: sub.metadata, subscription: sub.id },
+    },
+    payment_settings: { default_mandate: null, payment_method_options: null, payment_method_types: null },
+    period_end: input.periodEnd,
+    period_start: input.periodStart,
+    post_payment_credit_notes_amount: 0,
+    pre_payment_credit_notes_amount: 0,
+    receipt_number: null,
+    rendering: null,
+    shipping_cost: null,
+    shipping_details: null,
+    starting_balance: 0,
+    statement_descriptor: null,
+    status: "draft",
+    status_transitions: { finalized_at: null, marked_uncollectible_at: null, paid_at: null, voided_at: null },
+    subtotal: total,
+    subtotal_excluding_tax: total,
+    test_clock: idOf(customer?.test_clock),
+    total,
+    total_discount_amounts: [],
+    total_excluding_tax: total,
+    total_pretax_credit_amounts: [],
+    total_taxes: [],
+    webhooks_delivered_at: created,
+  };
+  app.store.invoices.set(id, invoice);
+  app.events.emit("invoice.created", invoice);
+  return invoice;
+}

@@ -1,0 +1,186 @@
+// Subscription state changes shared by the API, Checkout and the clock: create, charge, renew, cancel.
+import type Stripe from "stripe";
+import type { App } from "../app.ts";
+import { commitUpdate } from "../events/commit-update.ts";
+import { cardError, invalidRequest } from "../http/errors.ts";
+import { idOf } from "../resources/lookup.ts";
+import { addInterval, anchorDayOf, clockIdOf, nowFor } from "../time.ts";
+import { chargeOutcome } from "./cards.ts";
+import { attemptPayment, createSubscriptionInvoice, finalizeInvoice, type LineInput, type PaymentResult } from "./invoicing.ts";
+import { buildSubscription, preallocatedInvoiceId } from "./subscription-factory.ts";
+import { periodEnd, primaryPrice, withPeriod, type ItemInput } from "./subscription-items.ts";
+
+export type PaymentBehavior = "allow_incomplete" | "default_incomplete" | "error_if_incomplete" | "pending_if_incomplete";
+
+export interface CreateSubscriptionInput {
+  customerId: string;
+  items: ItemInput[];
+  defaultPaymentMethod: string | null;
+  trialEnd: number | null;
+  metadata: Record<string, string>;
+  description: string | null;
+  cancelAt: number | null;
+  cancelAtPeriodEnd: boolean;
+  paymentBehavior: PaymentBehavior;
+  /** False once the customer already passed 3-D Secure (Checkout), so no further action is asked. */
+  onSession?: boolean;
+}
+
+export function describeLine(app: App, price: Stripe.Price, quantity: number): string {
+  const product = app.store.products.get(typeof price.product === "string" ? price.product : price.product.id);
+  const amount = ((price.unit_amount ?? 0) / 100).toFixed(2);
+  const interval = price.recurring === null ? "" : ` / ${price.recurring.interval}`;
+  return `${quantity} × ${product?.name ?? price.id} (at $${amount}${interval})`;
+}
+
+function cycleLines(app: App, sub: Stripe.Subscription, start: number, end: number, trial: boolean): LineInput[] {
+  return sub.items.data.map((item) => {
+    const quantity = item.quantity ?? 1;
+    const product = app.store.products.get(typeof item.price.product === "string" ? item.price.product : item.price.product.id);
+    return {
+      description: trial ? `Trial period for ${product?.name ?? item.price.id}` : describeLine(app, item.price, quantity),
+      amount: trial ? 0 : (item.price.unit_amount ?? 0) * quantity,
+      quantity,
+      price: item.price,
+      subscriptionItemId: item.id,
+      periodStart: start,
+      periodEnd: end,
+      proration: false,
+    };
+  });
+}
+
+export function updateSubscription(app: App, before: Stripe.Subscription, after: Stripe.Subscription): Stripe.Subscription {
+  return commitUpdate(app, "customer.subscription.updated", app.store.subscriptions, before, after);
+}
+
+/** Moves the subscription's status after an invoice payment attempt. */
+export function settleAfterPayment(app: App, subId: string, result: PaymentResult): Stripe.Subscription | undefined {
+  const sub = app.store.subscriptions.get(subId);
+  if (sub === undefined) return undefined;
+  if (result.kind === "paid" && ["incomplete", "past_due", "unpaid"].includes(sub.status)) {
+    return updateSubscription(app, sub, { ...sub, status: "active" });
+  }
+  if (result.kind === "failed" && (sub.status === "active" || sub.status === "trialing")) {
+    return updateSubscription(app, sub, { ...sub, status: "past_due" });
+  }
+  return sub;
+}
+
+export function createSubscription(app: App, input: CreateSubscriptionInput): { subscription: Stripe.Subscription; result: PaymentResult | null } {
+  const now = nowFor(app.store, input.customerId);
+  const first = input.items[0];
+  if (first === undefined) throw invalidRequest("Missing required param: items.", "items", "parameter_missing");
+  const customer = app.store.customers.get(input.customerId);
+  const pmId = input.defaultPaymentMethod ?? idOf(customer?.invoice_settings.default_payment_method);
+  const amount = input.items.reduce((sum, item) => sum + (item.price.unit_amount ?? 0) * item.quantity, 0);
+  const charges = input.trialEnd === null && amount > 0 && input.paymentBehavior !== "default_incomplete";
+  if (charges && pmId === null) {
+    throw invalidRequest("This customer has no attached payment source or default payment method. Please consider adding a default payment method.");
+  }
+  if (charges && input.paymentBehavior === "error_if_incomplete") {
+    const outcome = chargeOutcome(app.store.cardNumbers.get(pmId ?? ""), input.onSession ?? true);
+    if (outcome.kind === "declined") throw cardError(outcome.decline);
+  }
+  const recurring = first.price.recurring;
+  const end = input.trialEnd ?? addInterval(now, recurring?.interval ?? "month", recurring?.interval_count ?? 1);
+  const invoiceId = preallocatedInvoiceId();
+  const sub = buildSubscription({
+    ...input,
+    now,
+    periodEnd: end,
+    testClock: clockIdOf(app.store, input.customerId),
+    latestInvoice: invoiceId,
+  });
+  app.store.subscriptions.set(sub.id, sub);
+  app.events.emit("customer.subscription.created", sub);
+  const trial = input.trialEnd !== null;
+  const draft = createSubscriptionInvoice(app, {
+    id: invoiceId,
+    subscription: sub,
+    reason: "subscription_create",
+    lines: cycleLines(app, sub, now, end, trial),
+    periodStart: now,
+    periodEnd: now,
+  });
+  const open = finalizeInvoice(app, draft);
+  if (!trial && input.paymentBehavior === "default_incomplete" && open.amount_due > 0) {
+    return { subscription: sub, result: null };
+  }
+  const result = attemptPayment(app, open, { onSession: input.onSession ?? true, scheduleRetries: false });
+  const settled = settleAfterPayment(app, sub.id, result) ?? sub;
+  return { subscription: settled, result };
+}
+
+export function cancelSubscriptionNow(
+  app: App,
+  sub: Stripe.Subscription,
+  reason: Stripe.Subscription.CancellationDetails.Reason,
+  details: { comment?: string | null; feedback?: Stripe.Subscription.CancellationDetails.Feedback | null } = {},
+): Stripe.Subscription {
+  const now = nowFor(app.store, idOf(sub.customer));
+  const canceled: Stripe.Subscription = {
+    ...sub,
+    status: "canceled",
+    canceled_at: sub.canceled_at ?? now,
+    ended_at: now,
+    cancellation_details: {
+      comment: details.comment ?? sub.cancellation_details?.comment ?? null,
+      feedback: details.feedback ?? sub.cancellation_details?.feedback ?? null,
+      feedback_option: null,
+      reason,
+    },
+  };
+  app.store.subscriptions.set(canceled.id, canceled);
+  app.store.pendingProrations.delete(canceled.id);
+  for (const invoice of app.store.invoices.values()) {
+    if (idOf(invoice.parent?.subscription_details?.subscription) !== sub.id || invoice.next_payment_attempt === null) continue;
+    app.store.invoices.set(invoice.id, { ...invoice, next_payment_attempt: null });
+    app.store.dunning.delete(invoice.id);
+  }
+  app.events.emit("customer.subscription.deleted", canceled);
+  return canceled;
+}
+
+/** The period end has come: start the next period, invoice it and charge it off-session. */
+export function renewSubscription(app: App, sub: Stripe.Subscription): Stripe.Subscription {
+  const start = periodEnd(sub);
+  const recurring = primaryPrice(sub).recurring;
+  const end = addInterval(start, recurring?.interval ?? "month", recurring?.interval_count ?? 1, anchorDayOf(sub.billing_cycle_anchor));
+  const previousStart = Math.min(...sub.items.data.map((item) => item.current_period_start));
+  const invoiceId = preallocatedInvoiceId();
+  const renewed = updateSubscription(app, sub, {
+    ...withPeriod(sub, start, end),
+    status: sub.status === "trialing" ? "active" : sub.status,
+    latest_invoice: invoiceId,
+  });
+  const prorations = app.store.pendingProrations.get(sub.id) ?? [];
+  app.store.pendingProrations.delete(sub.id);
+  const prorationLines: LineInput[] = prorations.flatMap((proration) => {
+    const price = app.store.prices.get(proration.priceId);
+    if (price === undefined) return [];
+    return [{
+      description: proration.description,
+      amount: proration.amount,
+      quantity: 1,
+      price,
+      subscriptionItemId: proration.subscriptionItemId,
+      periodStart: proration.periodStart,
+      periodEnd: proration.periodEnd,
+      proration: true,
+    }];
+  });
+  const draft = createSubscriptionInvoice(app, {
+    id: invoiceId,
+    subscription: renewed,
+    reason: "subscription_cycle",
+    lines: [...prorationLines, ...cycleLines(app, renewed, start, end, false)],
+    periodStart: previousStart,
+    periodEnd: start,
+  });
+  const open = finalizeInvoice(app, draft);
+  // Stripe stops collecting automatically once a subscription is `unpaid`.
+  if (renewed.status === "unpaid") return renewed;
+  const result = attemptPayment(app, open, { onSession: false, scheduleRetries: true });
+  return settleAfterPayment(app, renewed.id, result) ?? renewed;
+}

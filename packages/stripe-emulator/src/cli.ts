@@ -1,0 +1,58 @@
+// `pnpm emulator`: runs the Stripe emulator in the foreground, like `stripe-mock` + `stripe listen`.
+import { parseArgs } from "node:util";
+import { z } from "zod";
+import { startEmulator } from "./server.ts";
+
+const USAGE = `Usage: pnpm emulator [--port 12111] [--host 127.0.0.1] [--forward-to URL] [--webhook-secret whsec_…] [--data FILE]
+  --webhook-secret defaults to $STRIPE_WEBHOOK_SECRET, else a new random whsec_ secret.`;
+
+const optionsSchema = z.object({
+  port: z.coerce.number().int().min(0).max(65_535).default(12_111),
+  host: z.string().default("127.0.0.1"),
+  forwardTo: z.string().url().optional(),
+  webhookSecret: z.string().startsWith("whsec_", "the webhook secret must start with whsec_").optional(),
+  dataFile: z.string().optional(),
+});
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({
+    options: {
+      port: { type: "string" },
+      host: { type: "string" },
+      "forward-to": { type: "string" },
+      "webhook-secret": { type: "string" },
+      data: { type: "string" },
+      help: { type: "boolean" },
+    },
+  });
+  if (values.help === true) {
+    console.log(USAGE);
+    return;
+  }
+  const parsed = optionsSchema.safeParse({
+    port: values.port,
+    host: values.host,
+    forwardTo: values["forward-to"],
+    webhookSecret: values["webhook-secret"] ?? process.env.STRIPE_WEBHOOK_SECRET,
+    dataFile: values.data,
+  });
+  if (!parsed.success) {
+    console.error(`Invalid options:\n${parsed.error.issues.map((issue) => `  ${issue.path.join(".")}: ${issue.message}`).join("\n")}\n${USAGE}`);
+    process.exitCode = 2;
+    return;
+  }
+  const emulator = await startEmulator(parsed.data);
+  console.log(`Stripe emulator listening on ${emulator.url}`);
+  console.log(`  API key:        any sk_test_… key, e.g. ${emulator.apiKey}`);
+  console.log(`  SDK config:     new Stripe(key, { host: "${emulator.host}", port: ${emulator.port}, protocol: "http" })`);
+  console.log(`  Webhook secret: ${emulator.webhookSecret}`);
+  if (parsed.data.forwardTo !== undefined) console.log(`  Forwarding:     ${parsed.data.forwardTo}`);
+  if (parsed.data.dataFile !== undefined) console.log(`  Data file:      ${parsed.data.dataFile}`);
+  const shutdown = () => {
+    void emulator.stop().then(() => process.exit(0));
+  };
+  process.once("SIGINT", shutdown);
+  process.once("SIGTERM", shutdown);
+}
+
+void main();

@@ -1,0 +1,8 @@
+export { startEmulator, type EmulatorOptions, type RunningEmulator } from "./server.ts";
+export { EmulatorControlClient, EmulatorControlError, type CompleteCheckoutInput, type CompleteCheckoutResult, type EmulatorSettings } from "./control-client.ts";
+export { DEFAULT_SETTINGS, type Settings } from "./app.ts";
+export type { ChaosSettings } from "./webhooks/chaos.ts";
+export type { DeliveryRecord } from "./webhooks/dispatcher.ts";
+export type { Fault, FaultInput } from "./http/faults.ts";
+export type { HostedPages, HostedPageRequest, HostedPageResponse } from "./hosted/hosted-pages.ts";
+export { API_VERSION } from "./events/event-log.ts";

@@ -1,0 +1,64 @@
+// `--data <file>`: the whole store as JSON, written atomically (temp file + rename).
+import { mkdir, readFile, rename, writeFile } from "node:fs/promises";
+import { existsSync } from "node:fs";
+import { dirname } from "node:path";
+import Stripe from "stripe";
+import type { Store } from "./store.ts";
+
+const VERSION = 1;
+
+export function serializeStore(store: Store): string {
+  const collections: Record<string, unknown> = {};
+  for (const [name, value] of Object.entries(store)) {
+    if (value instanceof Map) collections[name] = Array.from(value.entries());
+    else if (value instanceof Set) collections[name] = Array.from(value.values());
+  }
+  return JSON.stringify({ version: VERSION, savedAt: new Date().toISOString(), collections });
+}
+
+/** JSON turns Stripe's Decimal values into strings; the SDK types want them back as Decimal. */
+function reviveDecimals(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(reviveDecimals);
+  if (typeof value !== "object" || value === null) return value;
+  const record: Record<string, unknown> = {};
+  for (const [key, entry] of Object.entries(value)) {
+    record[key] = key.endsWith("_decimal") && typeof entry === "string" ? Stripe.Decimal.from(entry) : reviveDecimals(entry);
+  }
+  return record;
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+
+/** Loads a file written by `serializeStore`. The file is our own, so its objects are trusted. */
+export function restoreStore(store: Store, text: string): void {
+  const parsed: unknown = reviveDecimals(JSON.parse(text));
+  if (!isRecord(parsed) || parsed.version !== VERSION || !isRecord(parsed.collections)) {
+    throw new Error("stripe-emulator: unrecognised data file format");
+  }
+  const collections = parsed.collections;
+  store.clear();
+  for (const [name, target] of Object.entries(store)) {
+    const saved = collections[name];
+    if (!Array.isArray(saved)) continue;
+    if (target instanceof Map) {
+      for (const entry of saved) if (Array.isArray(entry) && typeof entry[0] === "string") target.set(entry[0], entry[1]);
+    } else if (target instanceof Set) {
+      for (const entry of saved) if (typeof entry === "string") target.add(entry);
+    }
+  }
+}
+
+export async function loadStoreFile(store: Store, file: string): Promise<boolean> {
+  if (!existsSync(file)) return false;
+  restoreStore(store, await readFile(file, "utf8"));
+  return true;
+}
+
+export async function saveStoreFile(store: Store, file: string): Promise<void> {
+  await mkdir(dirname(file), { recursive: true });
+  const temp = `${file}.${process.pid}.${Date.now()}.tmp`;
+  await writeFile(temp, serializeStore(store), "utf8");
+  await rename(temp, file);
+}

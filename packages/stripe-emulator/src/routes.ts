@@ -1,0 +1,29 @@
+// Every /v1 route the emulator serves.
+import { portalConfigurationRoutes } from "./resources/billing-portal-configurations.ts";
+import { portalSessionRoutes } from "./resources/billing-portal-sessions.ts";
+import { checkoutSessionRoutes } from "./resources/checkout-sessions.ts";
+import { customerRoutes } from "./resources/customers.ts";
+import { eventRoutes } from "./resources/events.ts";
+import { invoiceRoutes } from "./resources/invoices.ts";
+import { paymentMethodRoutes } from "./resources/payment-methods.ts";
+import { priceRoutes } from "./resources/prices.ts";
+import { productRoutes } from "./resources/products.ts";
+import { subscriptionRoutes } from "./resources/subscriptions.ts";
+import { testClockRoutes } from "./resources/test-clocks.ts";
+import { webhookEndpointRoutes } from "./resources/webhook-endpoints.ts";
+import type { Route } from "./router.ts";
+
+export const API_ROUTES: readonly Route[] = [
+  ...customerRoutes,
+  ...productRoutes,
+  ...priceRoutes,
+  ...paymentMethodRoutes,
+  ...subscriptionRoutes,
+  ...invoiceRoutes,
+  ...checkoutSessionRoutes,
+  ...portalConfigurationRoutes,
+  ...portalSessionRoutes,
+  ...eventRoutes,
+  ...webhookEndpointRoutes,
+  ...testClockRoutes,
+];

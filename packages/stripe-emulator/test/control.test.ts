@@ -1,0 +1,106 @@
+// The /_emulator control surface, fault injection, persistence and the CLI.
+import { spawn } from "node:child_process";
+import { mkdtemp, readFile, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import Stripe from "stripe";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { startEmulator } from "../src/server.ts";
+import { sdkFor, startHarness, type Harness } from "./helpers.ts";
+
+let h: Harness;
+beforeAll(async () => {
+  h = await startHarness();
+});
+afterAll(async () => {
+  await h.emulator.stop();
+});
+
+describe("control surface", () => {
+  it("snapshots every object and resets to empty", async () => {
+    const customer = await h.stripe.customers.create({ email: "snap@example.com" });
+    const snapshot = await h.control.snapshot();
+    expect(snapshot.customers).toEqual([expect.objectContaining({ id: customer.id, email: "snap@example.com" })]);
+    expect(snapshot.events).toEqual([expect.objectContaining({ type: "customer.created" })]);
+    await h.control.reset();
+    expect((await h.control.snapshot()).customers).toEqual([]);
+    await expect(h.stripe.customers.retrieve(customer.id)).rejects.toMatchObject({ statusCode: 404 });
+  });
+
+  it("injects 500 errors that the SDK retries with the same idempotency key", async () => {
+    await h.control.addFault({ path: "/v1/customers", method: "POST", count: 1, mode: "error" });
+    await expect(h.stripe.customers.create({ email: "boom@example.com" })).rejects.toBeInstanceOf(Stripe.errors.StripeAPIError);
+    await h.control.addFault({ path: "/v1/customers*", count: 1 });
+    const retrying = sdkFor(h.emulator, "sk_test_emulator", { maxNetworkRetries: 2 });
+    const created = await retrying.customers.create({ email: "retried@example.com" });
+    expect(created.email).toBe("retried@example.com");
+    expect((await h.stripe.customers.list({ email: "retried@example.com" })).data).toHaveLength(1);
+    expect((await h.control.clearFaults()).faults).toEqual([]);
+  });
+
+  it("hangs a request until the client gives up", async () => {
+    await h.control.addFault({ path: "/v1/products/*", mode: "hang", count: 1 });
+    const impatient = sdkFor(h.emulator, "sk_test_emulator", { timeout: 200 });
+    await expect(impatient.products.retrieve("prod_any")).rejects.toBeInstanceOf(Stripe.errors.StripeConnectionError);
+    await expect(impatient.products.retrieve("prod_any")).rejects.toMatchObject({ statusCode: 404 });
+  });
+
+  it("reads and writes settings and validates control input", async () => {
+    const settings = await h.control.setSettings({ retryDays: [1, 2], webhookRetryScheduleMs: [10] });
+    expect(settings).toMatchObject({ retryDays: [1, 2], webhookRetryScheduleMs: [10], failedPaymentAction: "cancel" });
+    const bad = await fetch(`${h.emulator.url}/_emulator/faults`, { method: "POST", body: JSON.stringify({ mode: "explode" }) });
+    expect(bad.status).toBe(400);
+    await h.control.setSettings({ retryDays: [3, 5, 7] });
+  });
+});
+
+describe("persistence", () => {
+  it("keeps state across restarts in the data file", async () => {
+    const dir = await mkdtemp(join(tmpdir(), "stripe-emulator-"));
+    try {
+      const dataFile = join(dir, "state.json");
+      const first = await startEmulator({ dataFile, realTimeTickMs: 0 });
+      const price = await sdkFor(first).prices.create({ product_data: { name: "Kept" }, currency: "usd", unit_amount: 4_200, recurring: { interval: "month" }, lookup_key: "kept" });
+      await first.stop();
+      expect(JSON.parse(await readFile(dataFile, "utf8"))).toMatchObject({ version: 1 });
+      const second = await startEmulator({ dataFile, realTimeTickMs: 0 });
+      try {
+        const again = await sdkFor(second).prices.retrieve(price.id);
+        expect(again).toMatchObject({ id: price.id, lookup_key: "kept", unit_amount: 4_200 });
+        expect(again.unit_amount_decimal?.toString()).toBe("4200");
+        expect((await sdkFor(second).events.list({ type: "price.created" })).data).toHaveLength(1);
+      } finally {
+        await second.stop();
+      }
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe("cli", () => {
+  it("starts on the requested port and prints the URL, key and webhook secret", async () => {
+    const child = spawn(process.execPath, ["--import", "tsx", "src/cli.ts", "--port", "0", "--webhook-secret", "whsec_cli_secret"], {
+      cwd: join(import.meta.dirname, ".."),
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    try {
+      const output = await new Promise<string>((resolve, reject) => {
+        let text = "";
+        child.stdout.on("data", (chunk: Buffer) => {
+          text += chunk.toString();
+          if (text.includes("Webhook secret")) resolve(text);
+        });
+        child.on("exit", (code) => reject(new Error(`cli exited with ${code ?? "signal"}`)));
+        setTimeout(() => reject(new Error(`cli did not start: ${text}`)), 15_000).unref();
+      });
+      expect(output).toContain("whsec_cli_secret");
+      expect(output).toContain("sk_test_");
+      const url = /listening on (http:\/\/\S+)/.exec(output)?.[1] ?? "";
+      const health = await fetch(`${url}/_emulator/health`);
+      expect(await health.json()).toEqual({ ok: true });
+    } finally {
+      child.kill("SIGTERM");
+    }
+  });
+});
