@@ -10,7 +10,8 @@ import { freePortSync } from "@saas/playwright/ports";
 
 // Workers load this file again; the first load's choices reach them through the environment.
 process.env.E2E_PORT ??= String(freePortSync());
-process.env.E2E_DATA_DIR ??= scratchDir();const port = Number(process.env.E2E_PORT);
+process.env.E2E_DATA_DIR ??= scratchDir();process.env.E2E_EMULATOR_PORT ??= String(freePortSync());
+const port = Number(process.env.E2E_PORT);
 const baseURL = `http://localhost:${port}`;
 
 /** PostgreSQL runs as its own user, which must be able to enter the folder mkdtemp made private. */
@@ -47,6 +48,12 @@ export default defineConfig({
       PORT: String(port),
       APP_BASE_URL: baseURL,
       EMBEDDED_POSTGRES_DIR: process.env.E2E_DATA_DIR,
+      // The app starts its own emulator (no STRIPE_SECRET_KEY), on a port of its own, in memory.
+      STRIPE_SECRET_KEY: "",
+      STRIPE_API_BASE: "",
+      STRIPE_PORTAL_CONFIG_ID: "",
+      STRIPE_EMULATOR_PORT: process.env.E2E_EMULATOR_PORT,
+      STRIPE_EMULATOR_DATA: "memory",
     },
   },
 });

@@ -11,6 +11,8 @@ export function readServerEnv(source: Record<string, string | undefined> = proce
       APP_BASE_URL: urlSchema(["http", "https"]).optional(),
       EMBEDDED_POSTGRES_DIR: z.string().min(1).optional(),
       TRUST_PROXY: z.string().min(1).default("false"),
+      STRIPE_EMULATOR_PORT: portSchema.default(12111),
+      STRIPE_EMULATOR_DATA: z.string().min(1).default(".data/stripe-emulator.json"),
     },
     {
       NODE_ENV: "NODE_ENV=production",
@@ -19,6 +21,8 @@ export function readServerEnv(source: Record<string, string | undefined> = proce
       APP_BASE_URL: "APP_BASE_URL=https://app.example.com",
       EMBEDDED_POSTGRES_DIR: "EMBEDDED_POSTGRES_DIR=.data/postgres",
       TRUST_PROXY: "TRUST_PROXY=loopback (Express's trust proxy setting)",
+      STRIPE_EMULATOR_PORT: "STRIPE_EMULATOR_PORT=12111",
+      STRIPE_EMULATOR_DATA: "STRIPE_EMULATOR_DATA=.data/stripe-emulator.json (or memory)",
     },
     source,
   );

@@ -11,6 +11,7 @@ import { EnvError, loadDotEnv } from "@saas/env";
 import express from "express";
 import { requireSameOrigin } from "./csrf.ts";
 import { readServerEnv } from "./env.ts";
+import { prepareStripe } from "./local-stripe.ts";
 
 const appDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 
@@ -40,6 +41,14 @@ async function main() {
   process.env.APP_BASE_URL = env.APP_BASE_URL;
   const applied = await deployMigrations(database.url);
   if (applied.length) console.log(`applied migrations: ${applied.join(", ")}`);
+
+  const stripe = await prepareStripe({
+    appPort: env.PORT,
+    appBaseUrl: env.APP_BASE_URL,
+    emulatorPort: env.STRIPE_EMULATOR_PORT,
+    emulatorData: env.STRIPE_EMULATOR_DATA,
+  });
+  cleanups.push(() => stripe.stop());
 
   const app = express();
   app.disable("x-powered-by");
@@ -76,6 +85,7 @@ async function main() {
       ``,
       `  App         ${env.APP_BASE_URL}  (${env.production ? "production build" : "development"}, ready in ${seconds} s)`,
       `  Health      ${env.APP_BASE_URL}/healthz`,
+      `  Stripe      ${stripe.describe}`,
       `  Database    ${database.embedded ? `embedded PostgreSQL, data in ${path.relative(repoRoot, database.embedded.dataDir)}` : "DATABASE_URL"}`,
       ``,
       `  Stop with Ctrl-C.`,

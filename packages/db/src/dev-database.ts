@@ -1,20 +1,47 @@
-// The database for `pnpm dev`, `pnpm start` and the db:* commands: DATABASE_URL when
-// set, otherwise the embedded PostgreSQL whose data lives in <repo>/.data/postgres.
+// The database for `pnpm dev`, `pnpm start` and the command-line tools: DATABASE_URL
+// when set, otherwise the embedded PostgreSQL whose data lives in <repo>/.data/postgres.
+import { existsSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import { startEmbeddedPostgres, type EmbeddedDatabase } from "./embedded-postgres.ts";
+import { DataDirInUse, startEmbeddedPostgres, type EmbeddedDatabase } from "./embedded-postgres.ts";
 import { readDatabaseEnv } from "./env.ts";
 
 export const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../..");
 export const devDataDir = path.join(repoRoot, ".data", "postgres");
 
-export type AppDatabase = { url: string; embedded: EmbeddedDatabase | null; stop(): Promise<void> };
+export type AppDatabase = {
+  url: string;
+  /** The server this process started, if it started one. */
+  embedded: EmbeddedDatabase | null;
+  /** True when another process (a running `pnpm dev`) owns the embedded server and this one borrows it. */
+  shared: boolean;
+  stop(): Promise<void>;
+};
 
 /** `embeddedDir` moves the embedded data folder (relative paths are from the repository root). */
-export async function openAppDatabase(options: { embeddedDir?: string } = {}): Promise<AppDatabase> {
+export async function openAppDatabase(options: { embeddedDir?: string | undefined } = {}): Promise<AppDatabase> {
   const { DATABASE_URL } = readDatabaseEnv();
-  if (DATABASE_URL) return { url: DATABASE_URL, embedded: null, stop: async () => {} };
+  if (DATABASE_URL) return { url: DATABASE_URL, embedded: null, shared: false, stop: async () => {} };
   const dataDir = options.embeddedDir ? path.resolve(repoRoot, options.embeddedDir) : devDataDir;
-  const embedded = await startEmbeddedPostgres({ dataDir, persistent: true, database: "app" });
-  return { url: embedded.url, embedded, stop: () => embedded.stop() };
+  // The owner of a running embedded server leaves its URL beside the data, so command-line
+  // tools can work while `pnpm dev` is up.
+  const urlFile = `${dataDir}.url`;
+  try {
+    const embedded = await startEmbeddedPostgres({ dataDir, persistent: true, database: "app" });
+    writeFileSync(urlFile, embedded.url);
+    return {
+      url: embedded.url,
+      embedded,
+      shared: false,
+      async stop() {
+        rmSync(urlFile, { force: true });
+        await embedded.stop();
+      },
+    };
+  } catch (error) {
+    if (error instanceof DataDirInUse && existsSync(urlFile)) {
+      return { url: readFileSync(urlFile, "utf8").trim(), embedded: null, shared: true, stop: async () => {} };
+    }
+    throw error;
+  }
 }

@@ -34,6 +34,11 @@ export class EmbeddedPostgresError extends Error {
   override name = "EmbeddedPostgresError";
 }
 
+/** Another live process owns the data folder. */
+export class DataDirInUse extends EmbeddedPostgresError {
+  override name = "DataDirInUse";
+}
+
 const USER = "postgres";
 const PASSWORD = "postgres";
 
@@ -117,7 +122,7 @@ async function acquireDataDirLock(dataDir: string): Promise<() => void> {
     }
     const owner = Number((await readFile(lockFile, "utf8").catch(() => "")).trim());
     if (owner && isAlive(owner)) {
-      throw new EmbeddedPostgresError(
+      throw new DataDirInUse(
         `${dataDir} is in use by process ${owner} (another \`pnpm dev\`?). Stop that process, or set DATABASE_URL to use another database.`,
       );
     }

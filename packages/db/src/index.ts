@@ -18,3 +18,6 @@ export type {
 export function isUniqueViolation(error: unknown): boolean {
   return error instanceof Prisma.PrismaClientKnownRequestError && error.code === "P2002";
 }
+
+/** The client handed to an interactive transaction's callback. */
+export type Tx = Prisma.TransactionClient;

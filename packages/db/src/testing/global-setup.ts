@@ -4,12 +4,7 @@ import type { TestProject } from "vitest/node";
 import { scratchDataDir, startEmbeddedPostgres } from "../embedded-postgres.ts";
 import { deployMigrations } from "../migrate/index.ts";
 import { TEMPLATE_DATABASE } from "./constants.ts";
-
-declare module "vitest" {
-  export interface ProvidedContext {
-    pgAdminUrl: string;
-  }
-}
+import "./provided-context.ts";
 
 export default async function setup(project: TestProject) {
   const server = await startEmbeddedPostgres({

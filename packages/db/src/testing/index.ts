@@ -5,6 +5,7 @@ import { inject } from "vitest";
 import { createDb, type Db } from "../client.ts";
 import { adminQuery, quoteIdent, withDatabase } from "../pg-helpers.ts";
 import { TEMPLATE_DATABASE } from "./constants.ts";
+import "./provided-context.ts";
 
 export type TestDatabase = { url: string; db: Db; drop(): Promise<void> };
 

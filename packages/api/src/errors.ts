@@ -1,0 +1,20 @@
+// The one place domain errors become tRPC errors (and so HTTP statuses).
+import {
+  BillingNotFound,
+  BillingProfileMissing,
+  isStripeError,
+  StripeUnavailable,
+  SubscriptionExists,
+} from "@saas/billing";
+import { TRPCError } from "@trpc/server";
+
+export function toTRPCError(error: unknown): TRPCError | null {
+  if (error instanceof TRPCError) return null;
+  if (error instanceof BillingProfileMissing) return new TRPCError({ code: "PRECONDITION_FAILED", message: error.message, cause: error });
+  if (error instanceof SubscriptionExists) return new TRPCError({ code: "CONFLICT", message: error.message, cause: error });
+  if (error instanceof BillingNotFound) return new TRPCError({ code: "NOT_FOUND", message: "Not found", cause: error });
+  if (error instanceof StripeUnavailable || isStripeError(error)) {
+    return new TRPCError({ code: "SERVICE_UNAVAILABLE", message: "Billing service unavailable", cause: error });
+  }
+  return null;
+}

@@ -1,0 +1,12 @@
+import type { inferRouterInputs, inferRouterOutputs } from "@trpc/server";
+import { appRouter, type AppRouter } from "./root.ts";
+import { createCallerFactory } from "./trpc.ts";
+
+export { appRouter, type AppRouter };
+export { createContext, type Context, type SessionUser } from "./context.ts";
+
+/** Calls procedures in-process, e.g. from a Remix loader. */
+export const createCaller = createCallerFactory(appRouter);
+
+export type RouterInputs = inferRouterInputs<AppRouter>;
+export type RouterOutputs = inferRouterOutputs<AppRouter>;

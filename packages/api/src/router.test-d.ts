@@ -1,0 +1,19 @@
+// Type-level guarantees for clients of the router: checked by `tsc` (pnpm typecheck) and vitest's typecheck.
+import { expectTypeOf, test } from "vitest";
+import type { RouterInputs, RouterOutputs } from "./index.ts";
+
+test("portal flows are a closed set", () => {
+  expectTypeOf<{ flow: "payment_method_update" }>().toMatchTypeOf<NonNullable<RouterInputs["billing"]["createPortalSession"]>>();
+  // @ts-expect-error: not a portal flow
+  const input: RouterInputs["billing"]["createPortalSession"] = { flow: "delete_everything" };
+  void input;
+});
+
+test("checkout takes a lookup key and answers with where to go", () => {
+  expectTypeOf<RouterInputs["billing"]["createCheckoutSession"]>().toEqualTypeOf<{ lookupKey: string }>();
+  expectTypeOf<RouterOutputs["billing"]["createCheckoutSession"]>().toEqualTypeOf<{ redirectUrl: string }>();
+});
+
+test("status dates cross the wire as strings", () => {
+  expectTypeOf<NonNullable<RouterOutputs["billing"]["status"]["subscription"]>["currentPeriodEnd"]>().toEqualTypeOf<string>();
+});

@@ -1,0 +1,140 @@
+import { syncStripe } from "@saas/billing";
+import { startBillingHarness, TEST_APP_BASE_URL, type BillingHarness } from "@saas/billing/testing";
+import { createUser } from "@saas/db/factories";
+import { TRPCError } from "@trpc/server";
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { createCaller, type RouterInputs } from "./index.ts";
+
+let h: BillingHarness;
+beforeAll(async () => {
+  h = await startBillingHarness();
+  const { portalConfigurationId } = await syncStripe(h.stripe, { appBaseUrl: TEST_APP_BASE_URL, apply: true });
+  h.config.portalConfigurationId = portalConfigurationId ?? undefined;
+});
+afterAll(() => h.close());
+beforeEach(() => h.control.clearFaults());
+
+const callerFor = (user: { id: string; email: string } | null) => createCaller({ db: h.db, stripe: h.stripe, config: h.config, user });
+
+async function signedInCaller() {
+  const user = await createUser(h.db);
+  return { user, caller: callerFor({ id: user.id, email: user.email }) };
+}
+
+async function trpcError(promise: Promise<unknown>): Promise<TRPCError> {
+  const error = await promise.then(() => null, (e: unknown) => e);
+  if (!(error instanceof TRPCError)) throw new Error(`expected a TRPCError, got ${String(error)}`);
+  return error;
+}
+
+async function subscribe(caller: ReturnType<typeof callerFor>) {
+  const { redirectUrl } = await caller.billing.createCheckoutSession({ lookupKey: "pro_monthly" });
+  const sessionId = redirectUrl.match(/cs_test_\w+/)?.[0] ?? "";
+  await h.control.completeCheckout(sessionId, {});
+  await caller.billing.syncCheckoutSession({ sessionId });
+  return sessionId;
+}
+
+describe("billing router", () => {
+  it("answers UNAUTHORIZED to every procedure without a session", async () => {
+    const anonymous = callerFor(null);
+    const calls = [
+      anonymous.billing.plans(),
+      anonymous.billing.status(),
+      anonymous.billing.createCheckoutSession({ lookupKey: "pro_monthly" }),
+      anonymous.billing.syncCheckoutSession({ sessionId: "cs_test_x" }),
+      anonymous.billing.createPortalSession(),
+      anonymous.notifications.list(),
+      anonymous.notifications.dismiss({ id: "x" }),
+    ];
+    for (const call of calls) expect((await trpcError(call)).code).toBe("UNAUTHORIZED");
+  });
+
+  it("lists the plans with Stripe's amounts", async () => {
+    const { caller } = await signedInCaller();
+    const plans = await caller.billing.plans();
+    expect(plans.map((p) => p.key)).toEqual(["starter", "pro", "team"]);
+    expect(plans[1]?.prices).toContainEqual({ lookupKey: "pro_monthly", interval: "month", unitAmount: 2900, currency: "usd", trialDays: null });
+  });
+
+  it("walks from no subscription through checkout to an active plan", async () => {
+    const { caller } = await signedInCaller();
+    expect(await caller.billing.status()).toMatchObject({ hasBillingProfile: false, subscription: null, entitlement: { access: "none" } });
+    await subscribe(caller);
+    const status = await caller.billing.status();
+    expect(status).toMatchObject({
+      hasBillingProfile: true,
+      subscription: { planName: "Pro", lookupKey: "pro_monthly", interval: "month", status: "active", cancelAtPeriodEnd: false },
+      entitlement: { access: "full" },
+      paymentProblem: null,
+    });
+    expect(new Date(status.subscription?.currentPeriodEnd ?? 0).getTime()).toBeGreaterThan(Date.now() + 27 * 86_400_000);
+  });
+
+  it("answers CONFLICT to a second checkout", async () => {
+    const { caller } = await signedInCaller();
+    await subscribe(caller);
+    const error = await trpcError(caller.billing.createCheckoutSession({ lookupKey: "team_yearly" }));
+    expect(error.code).toBe("CONFLICT");
+  });
+
+  it("answers BAD_REQUEST with field errors to wrong input, and changes nothing", async () => {
+    const { user, caller } = await signedInCaller();
+    const bad = { lookupKey: "free_forever" } as unknown as RouterInputs["billing"]["createCheckoutSession"];
+    const error = await trpcError(caller.billing.createCheckoutSession(bad));
+    expect(error.code).toBe("BAD_REQUEST");
+    const badFlow = { flow: "delete_everything" } as unknown as RouterInputs["billing"]["createPortalSession"];
+    expect((await trpcError(caller.billing.createPortalSession(badFlow))).code).toBe("BAD_REQUEST");
+    expect((await trpcError(caller.billing.syncCheckoutSession({ sessionId: "../../etc" }))).code).toBe("BAD_REQUEST");
+    expect((await h.db.account.findUniqueOrThrow({ where: { userId: user.id } })).stripeCustomerId).toBeNull();
+  });
+
+  it("answers NOT_FOUND for another user's checkout session", async () => {
+    const owner = await signedInCaller();
+    const sessionId = await subscribe(owner.caller);
+    const intruder = await signedInCaller();
+    await intruder.caller.billing.createCheckoutSession({ lookupKey: "starter_monthly" });
+    expect((await trpcError(intruder.caller.billing.syncCheckoutSession({ sessionId }))).code).toBe("NOT_FOUND");
+  });
+
+  it("answers PRECONDITION_FAILED for the portal before a customer exists", async () => {
+    const { caller } = await signedInCaller();
+    const error = await trpcError(caller.billing.createPortalSession());
+    expect(error).toMatchObject({ code: "PRECONDITION_FAILED", message: "Billing profile not initialized" });
+  });
+
+  it("opens the portal, with deep links, for a subscribed user", async () => {
+    const { caller } = await signedInCaller();
+    await subscribe(caller);
+    for (const input of [undefined, { flow: "payment_method_update" as const }, { flow: "subscription_update" as const }]) {
+      const { redirectUrl } = await caller.billing.createPortalSession(input);
+      expect(redirectUrl).toContain(h.emulator.url);
+    }
+  });
+
+  it("answers SERVICE_UNAVAILABLE when Stripe fails or hangs", async () => {
+    const { caller } = await signedInCaller();
+    await subscribe(caller);
+    await h.control.addFault({ path: "/v1/billing_portal/sessions", method: "POST", count: 1, mode: "error" });
+    expect(await trpcError(caller.billing.createPortalSession())).toMatchObject({ code: "SERVICE_UNAVAILABLE", message: "Billing service unavailable" });
+    await h.control.addFault({ path: "/v1/billing_portal/sessions", method: "POST", count: 1, mode: "hang" });
+    expect(await trpcError(caller.billing.createPortalSession())).toMatchObject({ code: "SERVICE_UNAVAILABLE" });
+    await expect(caller.billing.createPortalSession()).resolves.toHaveProperty("redirectUrl");
+  });
+});
+
+describe("notifications router", () => {
+  it("lists and dismisses only the caller's own notifications", async () => {
+    const alice = await signedInCaller();
+    const bob = await signedInCaller();
+    const note = await h.db.notification.create({ data: { userId: alice.user.id, kind: "payment_failed", title: "Payment failed", body: "…" } });
+
+    expect((await alice.caller.notifications.list()).map((n) => n.id)).toEqual([note.id]);
+    expect(await bob.caller.notifications.list()).toEqual([]);
+    expect((await trpcError(bob.caller.notifications.dismiss({ id: note.id }))).code).toBe("NOT_FOUND");
+    expect((await h.db.notification.findUniqueOrThrow({ where: { id: note.id } })).dismissedAt).toBeNull();
+
+    await alice.caller.notifications.dismiss({ id: note.id });
+    expect(await alice.caller.notifications.list()).toEqual([]);
+  });
+});

@@ -1,0 +1,32 @@
+// The billing procedures behind Settings → Billing. Every one acts on the caller's own
+// account: no input names a customer, subscription or URL to return to.
+import {
+  createCheckoutSession,
+  createPortalSession,
+  getBillingStatus,
+  listPlans,
+  LOOKUP_KEYS,
+  PORTAL_FLOWS,
+  syncCheckoutSession,
+} from "@saas/billing";
+import type { TRPCRouterRecord } from "@trpc/server";
+import { z } from "zod";
+import { protectedProcedure } from "../trpc.ts";
+
+export const billingRouter = {
+  plans: protectedProcedure.query(({ ctx }) => listPlans(ctx.stripe)),
+
+  status: protectedProcedure.query(({ ctx }) => getBillingStatus(ctx.db, ctx.user.id)),
+
+  createCheckoutSession: protectedProcedure
+    .input(z.object({ lookupKey: z.enum(LOOKUP_KEYS as [string, ...string[]]) }))
+    .mutation(({ ctx, input }) => createCheckoutSession(ctx, { userId: ctx.user.id, lookupKey: input.lookupKey })),
+
+  syncCheckoutSession: protectedProcedure
+    .input(z.object({ sessionId: z.string().regex(/^cs_[A-Za-z0-9_]+$/, { error: "Not a checkout session id" }).max(255) }))
+    .mutation(({ ctx, input }) => syncCheckoutSession(ctx, { userId: ctx.user.id, sessionId: input.sessionId })),
+
+  createPortalSession: protectedProcedure
+    .input(z.object({ flow: z.enum(PORTAL_FLOWS).optional() }).optional())
+    .mutation(({ ctx, input }) => createPortalSession(ctx, { userId: ctx.user.id, flow: input?.flow })),
+} satisfies TRPCRouterRecord;

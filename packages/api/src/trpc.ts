@@ -1,0 +1,33 @@
+// tRPC set-up: error shape, the domain-error mapping, and the procedure kinds.
+import { initTRPC, TRPCError } from "@trpc/server";
+import { z } from "zod";
+import type { Context } from "./context.ts";
+import { toTRPCError } from "./errors.ts";
+
+const t = initTRPC.context<Context>().create({
+  errorFormatter({ shape, error }) {
+    // Bad input: hand the client zod's per-field messages.
+    const fieldErrors = error.code === "BAD_REQUEST" && error.cause instanceof z.ZodError ? z.flattenError(error.cause).fieldErrors : null;
+    return { ...shape, data: { ...shape.data, fieldErrors } };
+  },
+});
+
+const mapDomainErrors = t.middleware(async ({ next }) => {
+  const result = await next();
+  if (!result.ok) {
+    const mapped = toTRPCError(result.error.cause);
+    if (mapped) throw mapped;
+  }
+  return result;
+});
+
+export const createTRPCRouter = t.router;
+export const createCallerFactory = t.createCallerFactory;
+
+export const publicProcedure = t.procedure.use(mapDomainErrors);
+
+/** Requires a session; `ctx.user` is non-null inside. */
+export const protectedProcedure = publicProcedure.use(({ ctx, next }) => {
+  if (!ctx.user) throw new TRPCError({ code: "UNAUTHORIZED", message: "Sign in to continue" });
+  return next({ ctx: { ...ctx, user: ctx.user } });
+});

@@ -1,0 +1,68 @@
+// The plans we sell, as versioned code. `pnpm stripe:sync` makes Stripe match this file;
+// the settings page shows the display data. Prices are identified by lookup key.
+
+export type Interval = "month" | "year";
+
+export type CatalogPrice = {
+  lookupKey: string;
+  /** In the smallest currency unit (cents). */
+  unitAmount: number;
+  currency: "usd";
+  interval: Interval;
+  /** Free days before the first charge, applied at Checkout. */
+  trialDays?: number;
+};
+
+export type CatalogProduct = {
+  /** Stable key, stored in the Stripe product's metadata.catalog_key. */
+  key: string;
+  name: string;
+  description: string;
+  features: readonly string[];
+  prices: readonly CatalogPrice[];
+};
+
+export const CATALOG = [
+  {
+    key: "starter",
+    name: "Starter",
+    description: "For individuals getting started.",
+    features: ["1 project", "Basic reports", "Email support"],
+    prices: [
+      { lookupKey: "starter_monthly", unitAmount: 900, currency: "usd", interval: "month" },
+      { lookupKey: "starter_yearly", unitAmount: 9_000, currency: "usd", interval: "year" },
+    ],
+  },
+  {
+    key: "pro",
+    name: "Pro",
+    description: "For professionals who need more.",
+    features: ["10 projects", "Advanced reports", "Priority support"],
+    prices: [
+      { lookupKey: "pro_monthly", unitAmount: 2_900, currency: "usd", interval: "month" },
+      { lookupKey: "pro_yearly", unitAmount: 29_000, currency: "usd", interval: "year", trialDays: 14 },
+    ],
+  },
+  {
+    key: "team",
+    name: "Team",
+    description: "For teams that work together.",
+    features: ["Unlimited projects", "Team reports", "Shared billing", "Phone support"],
+    prices: [
+      { lookupKey: "team_monthly", unitAmount: 7_900, currency: "usd", interval: "month" },
+      { lookupKey: "team_yearly", unitAmount: 79_000, currency: "usd", interval: "year" },
+    ],
+  },
+] as const satisfies readonly CatalogProduct[];
+
+export type LookupKey = (typeof CATALOG)[number]["prices"][number]["lookupKey"];
+
+export const LOOKUP_KEYS = CATALOG.flatMap((product) => product.prices.map((price) => price.lookupKey)) as [LookupKey, ...LookupKey[]];
+
+export function findCatalogPrice(lookupKey: string): { product: CatalogProduct; price: CatalogPrice } | null {
+  for (const product of CATALOG as readonly CatalogProduct[]) {
+    const price = product.prices.find((p) => p.lookupKey === lookupKey);
+    if (price) return { product, price };
+  }
+  return null;
+}

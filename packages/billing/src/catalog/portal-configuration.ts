@@ -1,0 +1,93 @@
+// The Customer Portal's configuration, as versioned code. Bump PORTAL_CONFIG_VERSION
+// with any change so Stripe's copy says which version it is.
+import type Stripe from "stripe";
+
+export const PORTAL_CONFIG_VERSION = "1";
+/** Marks the configuration this code manages among any others on the Stripe account. */
+export const PORTAL_CONFIG_MARKER = { managed_by: "saas-billing" } as const;
+
+export type PortalProducts = Array<{ product: string; prices: string[] }>;
+
+export function desiredPortalConfiguration(input: {
+  appBaseUrl: string;
+  /** The catalog's products with their live price ids, for plan changes. */
+  products: PortalProducts;
+}): Stripe.BillingPortal.ConfigurationCreateParams {
+  return {
+    business_profile: { headline: "Acme SaaS: manage your subscription" },
+    default_return_url: `${input.appBaseUrl}/settings/billing`,
+    features: {
+      customer_update: { enabled: true, allowed_updates: ["email", "name", "address"] },
+      invoice_history: { enabled: true },
+      payment_method_update: { enabled: true },
+      subscription_cancel: {
+        enabled: true,
+        mode: "at_period_end",
+        proration_behavior: "none",
+        cancellation_reason: {
+          enabled: true,
+          options: ["too_expensive", "missing_features", "switched_service", "unused", "other"],
+        },
+      },
+      subscription_update: {
+        enabled: true,
+        default_allowed_updates: ["price"],
+        proration_behavior: "create_prorations",
+        products: input.products,
+      },
+    },
+    metadata: { ...PORTAL_CONFIG_MARKER, version: PORTAL_CONFIG_VERSION },
+  };
+}
+
+/**
+ * The parts of a configuration this code decides, in one comparable shape, so a
+ * configuration read back from Stripe can be compared with the desired one.
+ */
+export function comparablePortalConfiguration(config: {
+  business_profile?: { headline?: string | null } | null;
+  default_return_url?: string | null;
+  features: {
+    customer_update?: { enabled: boolean; allowed_updates?: readonly string[] | "" | null } | null;
+    invoice_history?: { enabled: boolean } | null;
+    payment_method_update?: { enabled: boolean } | null;
+    subscription_cancel?: {
+      enabled: boolean;
+      mode?: string | null;
+      proration_behavior?: string | null;
+      cancellation_reason?: { enabled: boolean; options?: readonly string[] | "" | null } | null;
+    } | null;
+    subscription_update?: {
+      enabled: boolean;
+      default_allowed_updates?: readonly string[] | "" | null;
+      proration_behavior?: string | null;
+      products?: ReadonlyArray<{ product: string; prices: readonly string[] }> | "" | null;
+    } | null;
+  };
+  metadata?: Record<string, string | number | null> | null | "";
+}) {
+  const list = (value: readonly string[] | "" | null | undefined) => [...(value || [])].sort();
+  const f = config.features;
+  return {
+    headline: config.business_profile?.headline ?? null,
+    default_return_url: config.default_return_url ?? null,
+    customer_update: { enabled: f.customer_update?.enabled ?? false, allowed_updates: list(f.customer_update?.allowed_updates) },
+    invoice_history: f.invoice_history?.enabled ?? false,
+    payment_method_update: f.payment_method_update?.enabled ?? false,
+    subscription_cancel: {
+      enabled: f.subscription_cancel?.enabled ?? false,
+      mode: f.subscription_cancel?.mode ?? null,
+      proration_behavior: f.subscription_cancel?.proration_behavior ?? null,
+      reasons: f.subscription_cancel?.cancellation_reason?.enabled ? list(f.subscription_cancel.cancellation_reason.options) : [],
+    },
+    subscription_update: {
+      enabled: f.subscription_update?.enabled ?? false,
+      default_allowed_updates: list(f.subscription_update?.default_allowed_updates),
+      proration_behavior: f.subscription_update?.proration_behavior ?? null,
+      products: [...(f.subscription_update?.products || [])]
+        .map((p) => ({ product: p.product, prices: [...p.prices].sort() }))
+        .sort((a, b) => a.product.localeCompare(b.product)),
+    },
+    version: (config.metadata || {}).version ?? null,
+  };
+}

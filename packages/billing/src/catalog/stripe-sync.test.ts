@@ -1,0 +1,83 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { startBillingHarness, TEST_APP_BASE_URL, type BillingHarness } from "../testing.ts";
+import { CATALOG, LOOKUP_KEYS, type CatalogProduct } from "./catalog.ts";
+import { syncStripe } from "./stripe-sync.ts";
+
+let h: BillingHarness;
+beforeAll(async () => {
+  h = await startBillingHarness();
+});
+afterAll(() => h.close());
+
+const sync = (apply: boolean, catalog?: readonly CatalogProduct[]) =>
+  syncStripe(h.stripe, { appBaseUrl: TEST_APP_BASE_URL, apply, ...(catalog ? { catalog } : {}) });
+
+describe("stripe:sync", () => {
+  it("reports everything missing in check mode without creating anything", async () => {
+    const check = await sync(false);
+    expect(check.portalConfigurationId).toBeNull();
+    expect(check.changes.filter((c) => c.action === "create")).toHaveLength(CATALOG.length + LOOKUP_KEYS.length + 1);
+    expect((await h.stripe.products.list()).data).toHaveLength(0);
+  });
+
+  it("creates the catalog and the portal configuration, then changes nothing the second time", async () => {
+    const first = await sync(true);
+    expect(first.changes.length).toBe(CATALOG.length + LOOKUP_KEYS.length + 1);
+    expect(first.portalConfigurationId).toMatch(/^bpc_/);
+
+    for (const product of CATALOG) {
+      for (const price of product.prices) {
+        const [live] = (await h.stripe.prices.list({ lookup_keys: [price.lookupKey], expand: ["data.product"] })).data;
+        expect(live).toMatchObject({ unit_amount: price.unitAmount, currency: price.currency, recurring: { interval: price.interval }, active: true });
+        expect(live?.product).toMatchObject({ name: product.name, metadata: { catalog_key: product.key } });
+      }
+    }
+    const config = await h.stripe.billingPortal.configurations.retrieve(first.portalConfigurationId ?? "");
+    expect(config.default_return_url).toBe(`${TEST_APP_BASE_URL}/settings/billing`);
+    expect(config.features.subscription_cancel).toMatchObject({ enabled: true, mode: "at_period_end" });
+    expect(config.features.subscription_update.products?.map((p) => p.prices.length)).toEqual(CATALOG.map((p) => p.prices.length));
+    expect(config.metadata).toMatchObject({ managed_by: "saas-billing", version: "1" });
+
+    const second = await sync(true);
+    expect(second.changes).toEqual([]);
+    expect(second.portalConfigurationId).toBe(first.portalConfigurationId);
+    expect(second.priceIds).toEqual(first.priceIds);
+    expect((await sync(false)).changes).toEqual([]);
+  });
+
+  it("replaces a price whose amount changed in code, moving its lookup key, and --check shows the diff", async () => {
+    const before = await sync(true);
+    // The same catalog with Pro monthly repriced, as an edit to catalog.ts would make it.
+    const edited = CATALOG.map((product) => ({
+      ...product,
+      prices: product.prices.map((price) => (price.lookupKey === "pro_monthly" ? { ...price, unitAmount: 3_500 } : price)),
+    }));
+    const check = await sync(false, edited);
+    expect(check.changes).toContainEqual({
+      action: "replace",
+      target: `price pro_monthly (${before.priceIds.pro_monthly})`,
+      details: ["unit_amount: 2900 → 3500"],
+    });
+    // The portal configuration's allowed prices follow the new price id.
+    expect(check.changes.some((c) => c.target.startsWith("portal configuration"))).toBe(true);
+
+    const applied = await sync(true, edited);
+    const newId = applied.priceIds.pro_monthly;
+    expect(newId).not.toBe(before.priceIds.pro_monthly);
+    const [live] = (await h.stripe.prices.list({ lookup_keys: ["pro_monthly"] })).data;
+    expect(live).toMatchObject({ id: newId, unit_amount: 3_500 });
+    expect(await h.stripe.prices.retrieve(before.priceIds.pro_monthly ?? "")).toMatchObject({ active: false, lookup_key: null });
+    const config = await h.stripe.billingPortal.configurations.retrieve(applied.portalConfigurationId ?? "");
+    expect(config.features.subscription_update.products?.flatMap((p) => p.prices)).toContain(newId);
+    expect((await sync(false, edited)).changes).toEqual([]);
+  });
+
+  it("puts back a portal setting changed by hand in Stripe", async () => {
+    const { portalConfigurationId } = await sync(true);
+    await h.stripe.billingPortal.configurations.update(portalConfigurationId ?? "", { features: { invoice_history: { enabled: false } } });
+    const check = await sync(false);
+    expect(check.changes).toEqual([{ action: "update", target: `portal configuration (${portalConfigurationId})`, details: ["invoice_history: false → true"] }]);
+    await sync(true);
+    expect((await h.stripe.billingPortal.configurations.retrieve(portalConfigurationId ?? "")).features.invoice_history.enabled).toBe(true);
+  });
+});

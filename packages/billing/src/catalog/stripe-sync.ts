@@ -1,0 +1,160 @@
+// Makes Stripe (real or emulated) match catalog.ts and portal-configuration.ts, or, in
+// check mode, only reports how it differs. Idempotent: a second run changes nothing.
+import { isDeepStrictEqual } from "node:util";
+import type Stripe from "stripe";
+import { CATALOG, type CatalogPrice, type CatalogProduct } from "./catalog.ts";
+import { comparablePortalConfiguration, desiredPortalConfiguration, PORTAL_CONFIG_MARKER } from "./portal-configuration.ts";
+
+export type SyncChange = { action: "create" | "update" | "replace"; target: string; details: string[] };
+export type SyncResult = {
+  changes: SyncChange[];
+  /** Null only in check mode when the configuration does not exist yet. */
+  portalConfigurationId: string | null;
+  priceIds: Record<string, string>;
+};
+
+const PENDING = "(to be created)";
+
+export async function syncStripe(
+  stripe: Stripe,
+  options: { appBaseUrl: string; apply: boolean; catalog?: readonly CatalogProduct[] },
+): Promise<SyncResult> {
+  const catalog = options.catalog ?? CATALOG;
+  const changes: SyncChange[] = [];
+  const productIds = await syncProducts(stripe, catalog, options.apply, changes);
+  const priceIds = await syncPrices(stripe, catalog, productIds, options.apply, changes);
+  const portalConfigurationId = await syncPortalConfiguration(stripe, {
+    appBaseUrl: options.appBaseUrl,
+    apply: options.apply,
+    products: catalog.map((product) => ({
+      product: productIds[product.key] ?? PENDING,
+      prices: product.prices.map((price) => priceIds[price.lookupKey] ?? PENDING),
+    })),
+    changes,
+  });
+  return { changes, portalConfigurationId, priceIds };
+}
+
+async function syncProducts(
+  stripe: Stripe,
+  catalog: readonly CatalogProduct[],
+  apply: boolean,
+  changes: SyncChange[],
+): Promise<Record<string, string>> {
+  const existing = new Map<string, Stripe.Product>();
+  for await (const product of stripe.products.list({ limit: 100 })) {
+    const key = product.metadata.catalog_key;
+    if (key && (!existing.has(key) || product.active)) existing.set(key, product);
+  }
+  const ids: Record<string, string> = {};
+  for (const wanted of catalog) {
+    const current = existing.get(wanted.key);
+    const fields = { name: wanted.name, description: wanted.description, active: true };
+    if (!current) {
+      changes.push({ action: "create", target: `product ${wanted.key}`, details: [`name: ${wanted.name}`] });
+      if (apply) ids[wanted.key] = (await stripe.products.create({ ...fields, metadata: { catalog_key: wanted.key } })).id;
+      continue;
+    }
+    ids[wanted.key] = current.id;
+    const details = differences({ name: current.name, description: current.description, active: current.active }, fields);
+    if (details.length) {
+      changes.push({ action: "update", target: `product ${wanted.key} (${current.id})`, details });
+      if (apply) await stripe.products.update(current.id, fields);
+    }
+  }
+  return ids;
+}
+
+function priceShape(price: CatalogPrice, productId: string | undefined) {
+  return { product: productId ?? PENDING, unit_amount: price.unitAmount, currency: price.currency, interval: price.interval, active: true };
+}
+
+async function syncPrices(
+  stripe: Stripe,
+  catalog: readonly CatalogProduct[],
+  productIds: Record<string, string>,
+  apply: boolean,
+  changes: SyncChange[],
+): Promise<Record<string, string>> {
+  const existing = new Map<string, Stripe.Price>();
+  const lookupKeys = catalog.flatMap((product) => product.prices.map((price) => price.lookupKey));
+  for await (const price of stripe.prices.list({ lookup_keys: lookupKeys, limit: 100 })) {
+    if (price.lookup_key) existing.set(price.lookup_key, price);
+  }
+  const ids: Record<string, string> = {};
+  const entries: Array<[CatalogProduct, CatalogPrice]> = catalog.flatMap((product) => product.prices.map((price) => [product, price] as [CatalogProduct, CatalogPrice]));
+  for (const [product, wanted] of entries) {
+    const productId = productIds[product.key];
+    const desired = priceShape(wanted, productId);
+    const current = existing.get(wanted.lookupKey);
+    const create = async () =>
+      stripe.prices.create({
+        product: productId ?? "",
+        unit_amount: wanted.unitAmount,
+        currency: wanted.currency,
+        recurring: { interval: wanted.interval },
+        lookup_key: wanted.lookupKey,
+        // Moves the lookup key off the old price in the same call.
+        transfer_lookup_key: true,
+      });
+    if (!current) {
+      changes.push({ action: "create", target: `price ${wanted.lookupKey}`, details: [`${wanted.unitAmount} ${wanted.currency} per ${wanted.interval}`] });
+      if (apply) ids[wanted.lookupKey] = (await create()).id;
+      continue;
+    }
+    const actual = {
+      product: typeof current.product === "string" ? current.product : current.product.id,
+      unit_amount: current.unit_amount,
+      currency: current.currency,
+      interval: current.recurring?.interval ?? null,
+      active: current.active,
+    };
+    const details = differences(actual, desired);
+    if (!details.length) {
+      ids[wanted.lookupKey] = current.id;
+      continue;
+    }
+    // Prices are immutable: a new one takes over the lookup key and the old one is retired.
+    changes.push({ action: "replace", target: `price ${wanted.lookupKey} (${current.id})`, details });
+    if (apply) {
+      ids[wanted.lookupKey] = (await create()).id;
+      await stripe.prices.update(current.id, { active: false });
+    }
+  }
+  return ids;
+}
+
+async function syncPortalConfiguration(
+  stripe: Stripe,
+  input: { appBaseUrl: string; apply: boolean; products: Array<{ product: string; prices: string[] }>; changes: SyncChange[] },
+): Promise<string | null> {
+  let current: Stripe.BillingPortal.Configuration | undefined;
+  for await (const config of stripe.billingPortal.configurations.list({ active: true, limit: 100 })) {
+    if (config.metadata?.managed_by === PORTAL_CONFIG_MARKER.managed_by) {
+      current = config;
+      break;
+    }
+  }
+  const desired = desiredPortalConfiguration({ appBaseUrl: input.appBaseUrl, products: input.products });
+  if (!current) {
+    input.changes.push({ action: "create", target: "portal configuration", details: [`version ${desired.metadata?.version ?? "?"}`] });
+    return input.apply ? (await stripe.billingPortal.configurations.create(desired)).id : null;
+  }
+  const details = differences(comparablePortalConfiguration(current), comparablePortalConfiguration(desired));
+  if (details.length) {
+    input.changes.push({ action: "update", target: `portal configuration (${current.id})`, details });
+    if (input.apply) await stripe.billingPortal.configurations.update(current.id, desired);
+  }
+  return current.id;
+}
+
+/** "path: before → after" for every leaf that differs. */
+export function differences(actual: unknown, desired: unknown, path = ""): string[] {
+  if (isDeepStrictEqual(actual, desired)) return [];
+  const isObject = (v: unknown): v is Record<string, unknown> => typeof v === "object" && v !== null && !Array.isArray(v);
+  if (isObject(actual) && isObject(desired)) {
+    const keys = [...new Set([...Object.keys(actual), ...Object.keys(desired)])];
+    return keys.flatMap((key) => differences(actual[key], desired[key], path ? `${path}.${key}` : key));
+  }
+  return [`${path || "value"}: ${JSON.stringify(actual)} → ${JSON.stringify(desired)}`];
+}

@@ -1,0 +1,41 @@
+// Starts a subscription through Stripe Checkout.
+import { findCatalogPrice } from "../catalog/catalog.ts";
+import { ensureCustomer } from "../customers/ensure-customer.ts";
+import type { BillingDeps } from "../deps.ts";
+import { BillingNotFound, callStripe, SubscriptionExists } from "../errors.ts";
+
+/** Statuses in which the user still has a subscription to manage rather than buy. */
+export const LIVE_STATUSES = ["active", "trialing", "past_due", "unpaid", "incomplete", "paused"];
+
+export async function createCheckoutSession(deps: BillingDeps, input: { userId: string; lookupKey: string }): Promise<{ redirectUrl: string }> {
+  const { db, stripe, config } = deps;
+  const entry = findCatalogPrice(input.lookupKey);
+  if (!entry) throw new BillingNotFound(`no plan with lookup key ${input.lookupKey}`);
+
+  const live = await db.subscription.count({ where: { account: { userId: input.userId }, status: { in: LIVE_STATUSES } } });
+  if (live) throw new SubscriptionExists();
+
+  const customer = await ensureCustomer(deps, input.userId);
+  const price = await callStripe(() => stripe.prices.list({ lookup_keys: [input.lookupKey], active: true, limit: 1 }));
+  const priceId = price.data[0]?.id;
+  if (!priceId) throw new BillingNotFound(`the plan ${input.lookupKey} is not in Stripe yet: run pnpm stripe:sync`);
+
+  const billingUrl = `${config.appBaseUrl}/settings/billing`;
+  const session = await callStripe(() =>
+    stripe.checkout.sessions.create({
+      mode: "subscription",
+      customer,
+      line_items: [{ price: priceId, quantity: 1 }],
+      success_url: `${billingUrl}?checkout=success&session_id={CHECKOUT_SESSION_ID}`,
+      cancel_url: `${billingUrl}?checkout=canceled`,
+      client_reference_id: input.userId,
+      metadata: { userId: input.userId },
+      subscription_data: {
+        metadata: { userId: input.userId },
+        ...(entry.price.trialDays ? { trial_period_days: entry.price.trialDays } : {}),
+      },
+    }),
+  );
+  if (!session.url) throw new Error(`checkout session ${session.id} has no url`);
+  return { redirectUrl: session.url };
+}

@@ -1,0 +1,22 @@
+// On return from Checkout: bring the user's subscription in at once, before the webhook lands.
+import type { BillingDeps } from "../deps.ts";
+import { BillingNotFound, callStripe } from "../errors.ts";
+import { syncCustomer } from "../sync/sync-customer.ts";
+
+export async function syncCheckoutSession(
+  deps: Pick<BillingDeps, "db" | "stripe">,
+  input: { userId: string; sessionId: string },
+): Promise<{ status: string | null; complete: boolean }> {
+  const account = await deps.db.account.findUnique({ where: { userId: input.userId }, select: { stripeCustomerId: true } });
+  const session = await callStripe(() => deps.stripe.checkout.sessions.retrieve(input.sessionId)).catch((error: unknown) => {
+    if (error instanceof Error && "statusCode" in error && error.statusCode === 404) return null;
+    throw error;
+  });
+  const sessionCustomer = typeof session?.customer === "string" ? session.customer : session?.customer?.id;
+  // Someone else's session (or none) looks exactly like a missing one.
+  if (!session || !account?.stripeCustomerId || sessionCustomer !== account.stripeCustomerId) {
+    throw new BillingNotFound("checkout session not found");
+  }
+  await syncCustomer(deps, account.stripeCustomerId);
+  return { status: session.status, complete: session.status === "complete" };
+}

@@ -1,0 +1,106 @@
+import { createUser } from "@saas/db/factories";
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { StripeUnavailable } from "../errors.ts";
+import { startBillingHarness, type BillingHarness } from "../testing.ts";
+import { backfillCustomers } from "./backfill-customers.ts";
+import { ensureCustomer } from "./ensure-customer.ts";
+import { updateUserEmail } from "./update-customer-email.ts";
+
+let h: BillingHarness;
+beforeAll(async () => {
+  h = await startBillingHarness();
+});
+afterAll(() => h.close());
+beforeEach(() => h.control.clearFaults());
+
+const customersByEmail = async (email: string) => (await h.stripe.customers.list({ email, limit: 100 })).data;
+
+describe("ensureCustomer", () => {
+  it("creates exactly one customer and one mapping under 20 concurrent calls", async () => {
+    const user = await createUser(h.db, { name: "Concurrent Ada" });
+    const ids = await Promise.all(Array.from({ length: 20 }, () => ensureCustomer(h, user.id)));
+
+    expect(new Set(ids).size).toBe(1);
+    const customers = await customersByEmail(user.email);
+    expect(customers).toHaveLength(1);
+    expect(customers[0]).toMatchObject({ id: ids[0], email: user.email, name: "Concurrent Ada", metadata: { userId: user.id } });
+    const account = await h.db.account.findUniqueOrThrow({ where: { userId: user.id } });
+    expect(account.stripeCustomerId).toBe(ids[0]);
+  });
+
+  it("returns the stored customer without calling Stripe again", async () => {
+    const user = await createUser(h.db);
+    const first = await ensureCustomer(h, user.id);
+    await h.control.addFault({ path: "/v1/customers*", count: 5 });
+    await expect(ensureCustomer(h, user.id)).resolves.toBe(first);
+  });
+
+  it("stores nothing and throws StripeUnavailable when Stripe fails, then works on the next try", async () => {
+    const user = await createUser(h.db);
+    await h.control.addFault({ path: "/v1/customers", method: "POST", count: 1, mode: "error" });
+    await expect(ensureCustomer(h, user.id)).rejects.toBeInstanceOf(StripeUnavailable);
+    expect((await h.db.account.findUniqueOrThrow({ where: { userId: user.id } })).stripeCustomerId).toBeNull();
+    expect(await customersByEmail(user.email)).toHaveLength(0);
+
+    const id = await ensureCustomer(h, user.id);
+    expect((await h.db.account.findUniqueOrThrow({ where: { userId: user.id } })).stripeCustomerId).toBe(id);
+    expect(await customersByEmail(user.email)).toHaveLength(1);
+  });
+
+  it("gives up on a hanging Stripe within the client timeout, storing nothing", async () => {
+    const user = await createUser(h.db);
+    await h.control.addFault({ path: "/v1/customers", method: "POST", count: 1, mode: "hang" });
+    const started = Date.now();
+    await expect(ensureCustomer(h, user.id)).rejects.toBeInstanceOf(StripeUnavailable);
+    expect(Date.now() - started).toBeLessThan(10_000);
+    expect((await h.db.account.findUniqueOrThrow({ where: { userId: user.id } })).stripeCustomerId).toBeNull();
+  });
+});
+
+describe("updateUserEmail", () => {
+  it("moves the Stripe customer's email along with the user's", async () => {
+    const user = await createUser(h.db);
+    const customerId = await ensureCustomer(h, user.id);
+    const email = `renamed-${Date.now()}@example.com`;
+    await updateUserEmail(h, user.id, email);
+    expect((await h.stripe.customers.retrieve(customerId)) as { email: string }).toMatchObject({ email });
+    expect((await h.db.user.findUniqueOrThrow({ where: { id: user.id } })).email).toBe(email);
+  });
+
+  it("keeps the old email everywhere when Stripe is down", async () => {
+    const user = await createUser(h.db);
+    const customerId = await ensureCustomer(h, user.id);
+    await h.control.addFault({ path: `/v1/customers/${customerId}`, method: "POST", count: 1 });
+    await expect(updateUserEmail(h, user.id, "new@example.com")).rejects.toBeInstanceOf(StripeUnavailable);
+    expect((await h.db.user.findUniqueOrThrow({ where: { id: user.id } })).email).toBe(user.email);
+  });
+});
+
+describe("backfillCustomers", () => {
+  it("links an existing customer, creates a missing one, and changes nothing the second time", async () => {
+    // Leave only this test's accounts unmapped.
+    const stale = await h.db.account.findMany({ where: { stripeCustomerId: null } });
+    for (const account of stale) await h.db.account.update({ where: { id: account.id }, data: { stripeCustomerId: `cus_other_${account.id}` } });
+
+    const withCustomer = await createUser(h.db);
+    const existing = await h.stripe.customers.create({ email: withCustomer.email, metadata: { userId: withCustomer.id } });
+    // Same email, another user's customer: must not be linked.
+    await h.stripe.customers.create({ email: withCustomer.email, metadata: { userId: "someone-else" } });
+    const without = await createUser(h.db);
+
+    const dry = await backfillCustomers(h, { dryRun: true });
+    expect(dry).toEqual({ examined: 2, linked: 0, created: 0, failed: 0 });
+    expect(await h.db.account.count({ where: { stripeCustomerId: null } })).toBe(2);
+
+    const first = await backfillCustomers(h);
+    expect(first).toEqual({ examined: 2, linked: 1, created: 1, failed: 0 });
+    expect((await h.db.account.findUniqueOrThrow({ where: { userId: withCustomer.id } })).stripeCustomerId).toBe(existing.id);
+    const created = (await h.db.account.findUniqueOrThrow({ where: { userId: without.id } })).stripeCustomerId;
+    expect(created).toMatch(/^cus_/);
+    expect((await customersByEmail(without.email)).map((c) => c.id)).toEqual([created]);
+
+    const customersBefore = (await h.stripe.customers.list({ limit: 100 })).data.length;
+    expect(await backfillCustomers(h)).toEqual({ examined: 0, linked: 0, created: 0, failed: 0 });
+    expect((await h.stripe.customers.list({ limit: 100 })).data.length).toBe(customersBefore);
+  });
+});

@@ -1,0 +1,51 @@
+// Typed billing errors. The API layer maps them to tRPC codes in one place.
+import Stripe from "stripe";
+
+/** The user has no Stripe customer yet, so there is nothing to manage. */
+export class BillingProfileMissing extends Error {
+  override name = "BillingProfileMissing";
+  constructor() {
+    super("Billing profile not initialized");
+  }
+}
+
+/** Stripe could not be reached or answered with an error of its own. */
+export class StripeUnavailable extends Error {
+  override name = "StripeUnavailable";
+  constructor(cause: unknown) {
+    super("Billing service unavailable", { cause });
+  }
+}
+
+/** A live subscription exists already: plan changes go through the portal. */
+export class SubscriptionExists extends Error {
+  override name = "SubscriptionExists";
+  constructor() {
+    super("You already have a subscription. Use Manage subscription to change it.");
+  }
+}
+
+/** A lookup key, checkout session or similar that does not exist, or is not the caller's. */
+export class BillingNotFound extends Error {
+  override name = "BillingNotFound";
+}
+
+/**
+ * Runs a Stripe call; any failure of Stripe itself (network, timeout, 5xx, rate limit,
+ * auth) becomes StripeUnavailable. Card errors and invalid requests stay as they are:
+ * they are answers, not outages.
+ */
+export async function callStripe<T>(call: () => Promise<T>): Promise<T> {
+  try {
+    return await call();
+  } catch (error) {
+    if (error instanceof Stripe.errors.StripeCardError || error instanceof Stripe.errors.StripeInvalidRequestError) throw error;
+    if (error instanceof Stripe.errors.StripeError) throw new StripeUnavailable(error);
+    throw error;
+  }
+}
+
+/** Any error the Stripe SDK raised (for mapping to "Billing service unavailable"). */
+export function isStripeError(error: unknown): boolean {
+  return error instanceof Stripe.errors.StripeError;
+}

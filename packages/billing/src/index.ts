@@ -1,0 +1,18 @@
+export { CATALOG, findCatalogPrice, LOOKUP_KEYS, type CatalogPrice, type CatalogProduct, type Interval, type LookupKey } from "./catalog/catalog.ts";
+export { syncStripe, type SyncChange, type SyncResult } from "./catalog/stripe-sync.ts";
+export { createCheckoutSession, LIVE_STATUSES } from "./checkout/create-checkout-session.ts";
+export { syncCheckoutSession } from "./checkout/sync-checkout-session.ts";
+export { backfillCustomers, type BackfillSummary } from "./customers/backfill-customers.ts";
+export { ensureCustomer } from "./customers/ensure-customer.ts";
+export { updateUserEmail } from "./customers/update-customer-email.ts";
+export type { BillingConfig, BillingDeps } from "./deps.ts";
+export { currentSubscription, entitlementFor, getEntitlement, type Access, type Entitlement } from "./entitlements/get-entitlement.ts";
+export { readBillingEnv, type BillingEnv } from "./env.ts";
+export { BillingNotFound, BillingProfileMissing, callStripe, isStripeError, StripeUnavailable, SubscriptionExists } from "./errors.ts";
+export { createPortalSession, PORTAL_FLOWS, type PortalFlow } from "./portal/create-portal-session.ts";
+export { createStripeClient, type Stripe } from "./stripe-client.ts";
+export { syncCustomer } from "./sync/sync-customer.ts";
+export { syncCustomerSubscriptions, type SyncOutcome } from "./sync/sync-customer-subscriptions.ts";
+export { listPlans, type Plan } from "./catalog/list-plans.ts";
+export { getBillingStatus, type BillingStatus } from "./status/get-billing-status.ts";
+export { dismissNotification, listNotifications, NOTIFICATION_KINDS, type NotificationView } from "./notifications/notifications.ts";

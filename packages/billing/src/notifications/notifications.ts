@@ -1,0 +1,43 @@
+// In-app alerts: listed and dismissed by their owner only.
+import type { PrismaClient } from "@saas/db";
+import { BillingNotFound } from "../errors.ts";
+
+export const NOTIFICATION_KINDS = {
+  paymentFailed: "payment_failed",
+  paymentActionRequired: "payment_action_required",
+  paymentRecovered: "payment_recovered",
+  trialWillEnd: "trial_will_end",
+} as const;
+
+export type NotificationView = {
+  id: string;
+  kind: string;
+  title: string;
+  body: string;
+  actionUrl: string | null;
+  createdAt: string;
+  resolved: boolean;
+};
+
+export async function listNotifications(db: PrismaClient, userId: string): Promise<NotificationView[]> {
+  const rows = await db.notification.findMany({
+    where: { userId, dismissedAt: null },
+    orderBy: { createdAt: "desc" },
+    take: 50,
+  });
+  return rows.map((n) => ({
+    id: n.id,
+    kind: n.kind,
+    title: n.title,
+    body: n.body,
+    actionUrl: n.actionUrl,
+    createdAt: n.createdAt.toISOString(),
+    resolved: n.resolvedAt !== null,
+  }));
+}
+
+/** Dismisses one of the user's own notifications; another user's id is "not found". */
+export async function dismissNotification(db: PrismaClient, userId: string, id: string): Promise<void> {
+  const { count } = await db.notification.updateMany({ where: { id, userId, dismissedAt: null }, data: { dismissedAt: new Date() } });
+  if (!count) throw new BillingNotFound("notification not found");
+}

@@ -1,0 +1,46 @@
+// Opens the Stripe Customer Portal for the signed-in user's own customer.
+import type Stripe from "stripe";
+import type { BillingDeps } from "../deps.ts";
+import { BillingNotFound, BillingProfileMissing, callStripe } from "../errors.ts";
+import { currentSubscription } from "../entitlements/get-entitlement.ts";
+
+export const PORTAL_FLOWS = ["payment_method_update", "subscription_cancel", "subscription_update"] as const;
+export type PortalFlow = (typeof PORTAL_FLOWS)[number];
+
+/**
+ * The customer comes from the user's account, never from the request; the return URL
+ * comes from configuration, never from the client.
+ */
+export async function createPortalSession(deps: BillingDeps, input: { userId: string; flow?: PortalFlow | undefined }): Promise<{ redirectUrl: string }> {
+  const { db, stripe, config } = deps;
+  const account = await db.account.findUnique({
+    where: { userId: input.userId },
+    select: { stripeCustomerId: true, subscriptions: true },
+  });
+  if (!account?.stripeCustomerId) throw new BillingProfileMissing();
+  const customer = account.stripeCustomerId;
+  const returnUrl = `${config.appBaseUrl}/settings/billing`;
+
+  let flowData: Stripe.BillingPortal.SessionCreateParams.FlowData | undefined;
+  if (input.flow === "payment_method_update") {
+    flowData = { type: "payment_method_update", after_completion: { type: "redirect", redirect: { return_url: returnUrl } } };
+  } else if (input.flow) {
+    const subscription = currentSubscription(account.subscriptions);
+    if (!subscription || subscription.status === "canceled") throw new BillingNotFound("no subscription to change");
+    const after = { type: "redirect" as const, redirect: { return_url: `${returnUrl}?portal=updated` } };
+    flowData =
+      input.flow === "subscription_cancel"
+        ? { type: "subscription_cancel", subscription_cancel: { subscription: subscription.stripeSubscriptionId }, after_completion: after }
+        : { type: "subscription_update", subscription_update: { subscription: subscription.stripeSubscriptionId }, after_completion: after };
+  }
+
+  const session = await callStripe(() =>
+    stripe.billingPortal.sessions.create({
+      customer,
+      return_url: returnUrl,
+      ...(config.portalConfigurationId ? { configuration: config.portalConfigurationId } : {}),
+      ...(flowData ? { flow_data: flowData } : {}),
+    }),
+  );
+  return { redirectUrl: session.url };
+}

@@ -1,0 +1,59 @@
+// Everything the Settings → Billing page shows about the account, in one read.
+import type { PrismaClient } from "@saas/db";
+import { findCatalogPrice } from "../catalog/catalog.ts";
+import { currentSubscription, entitlementFor, type Access } from "../entitlements/get-entitlement.ts";
+import { NOTIFICATION_KINDS } from "../notifications/notifications.ts";
+
+export type BillingStatus = {
+  hasBillingProfile: boolean;
+  subscription: {
+    id: string;
+    planName: string;
+    lookupKey: string | null;
+    interval: "month" | "year" | null;
+    status: string;
+    currentPeriodEnd: string;
+    cancelAtPeriodEnd: boolean;
+    cancelAt: string | null;
+    trialEnd: string | null;
+  } | null;
+  entitlement: { access: Access; reason: string };
+  /** The newest unresolved failed payment, for the dunning banner. */
+  paymentProblem: { message: string; since: string } | null;
+};
+
+const iso = (date: Date | null) => date?.toISOString() ?? null;
+
+export async function getBillingStatus(db: PrismaClient, userId: string): Promise<BillingStatus> {
+  const [account, problem] = await Promise.all([
+    db.account.findUnique({ where: { userId }, select: { stripeCustomerId: true, subscriptions: true } }),
+    db.notification.findFirst({
+      where: { userId, kind: NOTIFICATION_KINDS.paymentFailed, resolvedAt: null },
+      orderBy: { createdAt: "desc" },
+    }),
+  ]);
+  const subscription = currentSubscription(account?.subscriptions ?? []);
+  const entitlement = entitlementFor(subscription);
+  const catalogEntry = subscription?.priceLookupKey ? findCatalogPrice(subscription.priceLookupKey) : null;
+  const pastDue = subscription?.status === "past_due";
+  return {
+    hasBillingProfile: Boolean(account?.stripeCustomerId),
+    subscription: subscription && {
+      id: subscription.stripeSubscriptionId,
+      planName: catalogEntry?.product.name ?? "Subscription",
+      lookupKey: subscription.priceLookupKey,
+      interval: catalogEntry?.price.interval ?? null,
+      status: subscription.status,
+      currentPeriodEnd: subscription.currentPeriodEnd.toISOString(),
+      cancelAtPeriodEnd: subscription.cancelAtPeriodEnd,
+      cancelAt: iso(subscription.cancelAt),
+      trialEnd: iso(subscription.trialEnd),
+    },
+    entitlement: { access: entitlement.access, reason: entitlement.reason },
+    paymentProblem: problem
+      ? { message: problem.body, since: problem.createdAt.toISOString() }
+      : pastDue
+        ? { message: "Your last payment failed. Update your payment method to keep your subscription.", since: subscription.syncedAt.toISOString() }
+        : null,
+  };
+}

@@ -1,0 +1,73 @@
+// "Sync from truth": the one convergent function that makes our subscriptions rows
+// equal Stripe's, for one customer. Every webhook, the checkout return and reconcile
+// call it; none trusts an event payload's copy of the subscription.
+import type { Tx } from "@saas/db";
+import type Stripe from "stripe";
+import { callStripe } from "../errors.ts";
+
+export type SyncOutcome = { customerId: string; known: boolean; changed: number; subscriptions: number };
+
+const toDate = (seconds: number | null | undefined) => (seconds == null ? null : new Date(seconds * 1000));
+
+/**
+ * Runs inside the caller's transaction. A transaction-scoped advisory lock per customer
+ * serializes syncs of one customer across processes; Stripe is read after taking it, so
+ * whoever writes last has read last, and an old event can never overwrite newer state.
+ */
+export async function syncCustomerSubscriptions(tx: Tx, stripe: Stripe, customerId: string): Promise<SyncOutcome> {
+  await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtextextended(${`stripe-customer:${customerId}`}, 0))`;
+  const account = await tx.account.findUnique({ where: { stripeCustomerId: customerId }, select: { id: true } });
+  // A customer we never mapped (another app on the account, or a deleted user): nothing to sync.
+  if (!account) return { customerId, known: false, changed: 0, subscriptions: 0 };
+
+  const subscriptions = await callStripe(async () => {
+    const all: Stripe.Subscription[] = [];
+    for await (const sub of stripe.subscriptions.list({ customer: customerId, status: "all", limit: 100, expand: ["data.items.data.price"] })) {
+      all.push(sub);
+    }
+    return all;
+  });
+
+  const now = new Date();
+  let changed = 0;
+  for (const sub of subscriptions) {
+    const row = toRow(sub);
+    if (!row) continue;
+    const existing = await tx.subscription.findUnique({ where: { stripeSubscriptionId: sub.id } });
+    const same = existing && Object.entries(row).every(([key, value]) => sameValue(existing[key as keyof typeof existing], value));
+    if (same && existing.accountId === account.id) continue;
+    changed++;
+    await tx.subscription.upsert({
+      where: { stripeSubscriptionId: sub.id },
+      create: { ...row, stripeSubscriptionId: sub.id, accountId: account.id, stripeCustomerId: customerId, syncedAt: now },
+      update: { ...row, accountId: account.id, stripeCustomerId: customerId, syncedAt: now },
+    });
+  }
+  return { customerId, known: true, changed, subscriptions: subscriptions.length };
+}
+
+function sameValue(a: unknown, b: unknown): boolean {
+  if (a instanceof Date && b instanceof Date) return a.getTime() === b.getTime();
+  return a === b;
+}
+
+/** The columns we keep; periods come from the (first) item: the pinned API has none on the subscription. */
+function toRow(sub: Stripe.Subscription) {
+  const item = sub.items.data[0];
+  if (!item) return null;
+  const price = item.price;
+  return {
+    status: sub.status,
+    stripePriceId: price.id,
+    stripeProductId: typeof price.product === "string" ? price.product : price.product.id,
+    priceLookupKey: price.lookup_key,
+    quantity: item.quantity ?? 1,
+    currentPeriodStart: new Date(item.current_period_start * 1000),
+    currentPeriodEnd: new Date(item.current_period_end * 1000),
+    cancelAtPeriodEnd: sub.cancel_at_period_end,
+    cancelAt: toDate(sub.cancel_at),
+    canceledAt: toDate(sub.canceled_at),
+    endedAt: toDate(sub.ended_at),
+    trialEnd: toDate(sub.trial_end),
+  };
+}
