@@ -16,3 +16,6 @@ export { syncCustomerSubscriptions, type SyncOutcome } from "./sync/sync-custome
 export { listPlans, type Plan } from "./catalog/list-plans.ts";
 export { getBillingStatus, type BillingStatus } from "./status/get-billing-status.ts";
 export { dismissNotification, listNotifications, NOTIFICATION_KINDS, type NotificationView } from "./notifications/notifications.ts";
+export { reconcile, type ReconcileSummary } from "./sync/reconcile.ts";
+export { customerIdOf, handleStripeWebhook, HANDLED_EVENTS, type WebhookDeps, type WebhookLogLine, type WebhookResponse } from "./webhooks/handle-stripe-webhook.ts";
+export { MAX_WEBHOOK_BYTES } from "./webhooks/verify-event.ts";

@@ -1,0 +1,100 @@
+// A full dunning cycle with real signed deliveries from the emulator, driven by a test clock.
+import { createUser } from "@saas/db/factories";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { getEntitlement } from "../entitlements/get-entitlement.ts";
+import { NOTIFICATION_KINDS } from "../notifications/notifications.ts";
+import { reconcile } from "../sync/reconcile.ts";
+import { startBillingHarness, type BillingHarness } from "../testing.ts";
+import type { WebhookDeps } from "./handle-stripe-webhook.ts";
+import { startWebhookEndpoint, type WebhookEndpoint } from "./webhook-testing.ts";
+
+const DAY = 86_400;
+const JAN_1_2027 = Date.UTC(2027, 0, 1) / 1000;
+let h: BillingHarness;
+let endpoint: WebhookEndpoint;
+let deps: WebhookDeps;
+
+beforeAll(async () => {
+  h = await startBillingHarness();
+  deps = { db: h.db, stripe: h.stripe, secrets: [], livemode: false };
+  endpoint = await startWebhookEndpoint(deps);
+  // Registered like a production endpoint: the emulator signs with the secret it returns.
+  const registered = await h.stripe.webhookEndpoints.create({ url: endpoint.url, enabled_events: ["*"] });
+  deps.secrets.push(registered.secret ?? "");
+});
+afterAll(async () => {
+  await endpoint.close();
+  await h.close();
+});
+
+async function settle() {
+  expect(await h.control.waitForDeliveries(15_000)).toBe(true);
+}
+
+async function advance(clockId: string, to: number) {
+  await h.stripe.testHelpers.testClocks.advance(clockId, { frozen_time: to });
+  for (let i = 0; i < 200; i++) {
+    if ((await h.stripe.testHelpers.testClocks.retrieve(clockId)).status === "ready") return;
+    await new Promise((resolve) => setTimeout(resolve, 25));
+  }
+  throw new Error("test clock did not finish advancing");
+}
+
+describe("dunning", () => {
+  it("renewal fails → notification and past_due (grace) → card updated and invoice paid → resolved and active", async () => {
+    const user = await createUser(h.db);
+    const clock = await h.stripe.testHelpers.testClocks.create({ frozen_time: JAN_1_2027 });
+    const customer = await h.stripe.customers.create({
+      email: user.email,
+      test_clock: clock.id,
+      metadata: { userId: user.id },
+      payment_method: "pm_card_visa",
+      invoice_settings: { default_payment_method: "pm_card_visa" },
+    });
+    await h.db.account.update({ where: { userId: user.id }, data: { stripeCustomerId: customer.id } });
+    const price = await h.stripe.prices.create({ currency: "usd", unit_amount: 2_900, recurring: { interval: "month" }, product_data: { name: "Pro" } });
+    const subscription = await h.stripe.subscriptions.create({ customer: customer.id, items: [{ price: price.id }] });
+    await settle();
+    expect(await h.db.subscription.findUniqueOrThrow({ where: { stripeSubscriptionId: subscription.id } })).toMatchObject({ status: "active" });
+
+    const failing = await h.stripe.paymentMethods.attach("pm_card_chargeCustomerFail", { customer: customer.id });
+    await h.stripe.customers.update(customer.id, { invoice_settings: { default_payment_method: failing.id } });
+    await advance(clock.id, JAN_1_2027 + 32 * DAY);
+    await settle();
+
+    const row = await h.db.subscription.findUniqueOrThrow({ where: { stripeSubscriptionId: subscription.id } });
+    expect(row.status).toBe("past_due");
+    expect((await getEntitlement(h.db, user.id)).access).toBe("grace");
+    const failures = await h.db.notification.findMany({ where: { userId: user.id, kind: NOTIFICATION_KINDS.paymentFailed } });
+    expect(failures).toHaveLength(1);
+    expect(failures[0]).toMatchObject({ title: "Payment failed", resolvedAt: null });
+    expect(failures[0]?.body).toMatch(/We couldn't charge \$29\.00 for your subscription\. We'll try again on /);
+    expect(failures[0]?.actionUrl).toMatch(/^http/);
+
+    const card = await h.stripe.paymentMethods.attach("pm_card_visa", { customer: customer.id });
+    await h.stripe.customers.update(customer.id, { invoice_settings: { default_payment_method: card.id } });
+    const [open] = (await h.stripe.invoices.list({ customer: customer.id, status: "open" })).data;
+    await h.stripe.invoices.pay(open?.id ?? "");
+    await settle();
+
+    expect((await h.db.subscription.findUniqueOrThrow({ where: { stripeSubscriptionId: subscription.id } })).status).toBe("active");
+    expect((await getEntitlement(h.db, user.id)).access).toBe("full");
+    const after = await h.db.notification.findMany({ where: { userId: user.id }, orderBy: { createdAt: "asc" } });
+    expect(after.map((n) => [n.kind, n.resolvedAt !== null])).toEqual([
+      [NOTIFICATION_KINDS.paymentFailed, true],
+      [NOTIFICATION_KINDS.paymentRecovered, false],
+    ]);
+    // Every delivery was acknowledged; none needed a retry.
+    expect(endpoint.responses.filter((r) => r.status !== 200)).toEqual([]);
+  });
+
+  it("reconcile repairs a subscription row altered by hand and reports it", async () => {
+    const [row] = await h.db.subscription.findMany({ take: 1 });
+    if (!row) throw new Error("no subscription to tamper with");
+    await h.db.subscription.update({ where: { id: row.id }, data: { status: "canceled", cancelAtPeriodEnd: true } });
+    const summary = await reconcile(h);
+    expect(summary).toMatchObject({ changed: 1, failed: 0 });
+    expect(await h.db.subscription.findUniqueOrThrow({ where: { id: row.id } })).toMatchObject({ status: "active", cancelAtPeriodEnd: false });
+    expect(await reconcile(h)).toMatchObject({ changed: 0 });
+  });
+});

@@ -1,0 +1,80 @@
+// In-app alerts that follow invoices and trials. They run inside the webhook's
+// transaction; each carries a dedupe key so a redelivered event adds nothing.
+import type { Tx } from "@saas/db";
+import type Stripe from "stripe";
+import { callStripe } from "../errors.ts";
+import { NOTIFICATION_KINDS } from "../notifications/notifications.ts";
+
+const money = (amount: number, currency: string) =>
+  new Intl.NumberFormat("en-US", { style: "currency", currency: currency.toUpperCase() }).format(amount / 100);
+const day = (seconds: number) => new Date(seconds * 1000).toLocaleDateString("en-US", { month: "long", day: "numeric", year: "numeric", timeZone: "UTC" });
+
+type Alert = { kind: string; title: string; body: string; actionUrl: string | null; dedupeKey: string };
+
+async function notify(tx: Tx, userId: string, alert: Alert): Promise<void> {
+  await tx.notification.createMany({ data: [{ userId, ...alert }], skipDuplicates: true });
+}
+
+/** Stripe's current view of the invoice: the payload may be an older copy. */
+function fetchInvoice(stripe: Stripe, id: string): Promise<Stripe.Invoice> {
+  return callStripe(() => stripe.invoices.retrieve(id));
+}
+
+export async function applyDunning(tx: Tx, stripe: Stripe, event: Stripe.Event, userId: string): Promise<void> {
+  const object = event.data.object as { id?: string; object?: string };
+  switch (event.type) {
+    case "invoice.payment_failed": {
+      const invoice = await fetchInvoice(stripe, object.id ?? "");
+      // Reordered delivery: the invoice was paid after this failure, so there is nothing to warn about.
+      if (invoice.status === "paid" || invoice.status === "void") return;
+      const retry = invoice.next_payment_attempt ? ` We'll try again on ${day(invoice.next_payment_attempt)}.` : "";
+      await notify(tx, userId, {
+        kind: NOTIFICATION_KINDS.paymentFailed,
+        title: "Payment failed",
+        body: `We couldn't charge ${money(invoice.amount_due, invoice.currency)} for your subscription.${retry} Update your payment method to keep access.`,
+        actionUrl: invoice.hosted_invoice_url ?? null,
+        dedupeKey: `invoice:${invoice.id}:attempt:${invoice.attempt_count}`,
+      });
+      return;
+    }
+    case "invoice.payment_action_required": {
+      const invoice = await fetchInvoice(stripe, object.id ?? "");
+      await notify(tx, userId, {
+        kind: NOTIFICATION_KINDS.paymentActionRequired,
+        title: "Confirm your payment",
+        body: `Your bank asks you to confirm the payment of ${money(invoice.amount_due, invoice.currency)}.`,
+        actionUrl: invoice.hosted_invoice_url ?? null,
+        dedupeKey: `invoice:${invoice.id}:action_required`,
+      });
+      return;
+    }
+    case "invoice.paid":
+    case "invoice.payment_succeeded": {
+      const open = await tx.notification.updateMany({
+        where: { userId, kind: { in: [NOTIFICATION_KINDS.paymentFailed, NOTIFICATION_KINDS.paymentActionRequired] }, resolvedAt: null },
+        data: { resolvedAt: new Date() },
+      });
+      if (!open.count) return;
+      await notify(tx, userId, {
+        kind: NOTIFICATION_KINDS.paymentRecovered,
+        title: "Payment received",
+        body: "Thanks! Your payment went through and your subscription is active again.",
+        actionUrl: null,
+        dedupeKey: `invoice:${object.id ?? event.id}:recovered`,
+      });
+      return;
+    }
+    case "customer.subscription.trial_will_end": {
+      const subscription = event.data.object as Stripe.Subscription;
+      const ends = subscription.trial_end ? ` on ${day(subscription.trial_end)}` : " soon";
+      await notify(tx, userId, {
+        kind: NOTIFICATION_KINDS.trialWillEnd,
+        title: "Your trial ends soon",
+        body: `Your free trial ends${ends}. Your card will be charged then unless you cancel.`,
+        actionUrl: null,
+        dedupeKey: `subscription:${subscription.id}:trial_will_end:${subscription.trial_end ?? ""}`,
+      });
+      return;
+    }
+  }
+}

@@ -1,0 +1,108 @@
+// The one handler behind POST /api/webhooks/stripe. Verified, idempotent, convergent:
+// the event id is logged in the same transaction as the changes it causes, and the
+// customer's state is re-read from Stripe rather than taken from the payload.
+import type { PrismaClient, Tx } from "@saas/db";
+import type Stripe from "stripe";
+import { syncCustomerSubscriptions } from "../sync/sync-customer-subscriptions.ts";
+import { applyDunning } from "./dunning.ts";
+import { verifyEvent } from "./verify-event.ts";
+
+export const HANDLED_EVENTS = new Set<string>([
+  "checkout.session.completed",
+  "customer.subscription.created",
+  "customer.subscription.updated",
+  "customer.subscription.deleted",
+  "customer.subscription.paused",
+  "customer.subscription.resumed",
+  "customer.subscription.trial_will_end",
+  "invoice.paid",
+  "invoice.payment_succeeded",
+  "invoice.payment_failed",
+  "invoice.payment_action_required",
+  "customer.updated",
+  "customer.deleted",
+]);
+
+export type WebhookOutcome = "applied" | "duplicate" | "ignored" | "rejected" | "failed";
+export type WebhookResponse = { status: number; body: { received: boolean; outcome: WebhookOutcome; reason?: string } };
+export type WebhookLogLine = { event: string | null; type: string | null; outcome: WebhookOutcome; reason?: string; ms: number };
+
+export type WebhookDeps = {
+  db: PrismaClient;
+  stripe: Stripe;
+  /** Accepted signing secrets; more than one while rotating. */
+  secrets: string[];
+  /** Whether this deployment uses live keys; events of the other mode are refused. */
+  livemode: boolean;
+  log?: (line: WebhookLogLine) => void;
+};
+
+export async function handleStripeWebhook(deps: WebhookDeps, input: { rawBody: string; signature: string | null }): Promise<WebhookResponse> {
+  const started = performance.now();
+  const finish = (status: number, outcome: WebhookOutcome, event: Stripe.Event | null, reason?: string): WebhookResponse => {
+    deps.log?.({ event: event?.id ?? null, type: event?.type ?? null, outcome, ...(reason ? { reason } : {}), ms: Math.round(performance.now() - started) });
+    return { status, body: { received: status < 300, outcome, ...(reason ? { reason } : {}) } };
+  };
+
+  const verified = verifyEvent(deps.stripe, { ...input, secrets: deps.secrets, livemode: deps.livemode });
+  if (!verified.ok) return finish(400, "rejected", null, verified.reason);
+  const { event } = verified;
+
+  if (!HANDLED_EVENTS.has(event.type)) {
+    // Acknowledge, or Stripe retries for days and finally disables the endpoint.
+    await deps.db.webhookLog.createMany({ data: [logRow(event, "ignored")], skipDuplicates: true });
+    return finish(200, "ignored", event);
+  }
+
+  try {
+    const applied = await deps.db.$transaction(
+      async (tx) => {
+        // Waits on a concurrent delivery of the same event; returns nothing if that one committed.
+        const inserted = await tx.$executeRaw`
+          INSERT INTO webhook_log (id, type, outcome, stripe_created_at, received_at, processed_at)
+          VALUES (${event.id}, ${event.type}, 'applied', ${new Date(event.created * 1000)}, now(), now())
+          ON CONFLICT (id) DO NOTHING`;
+        if (!inserted) return false;
+        await applyEvent(tx, deps.stripe, event);
+        return true;
+      },
+      { maxWait: 10_000, timeout: 30_000 },
+    );
+    return applied ? finish(200, "applied", event) : finish(200, "duplicate", event);
+  } catch (error) {
+    // Rolled back, log row included: Stripe's retry will process the event again.
+    return finish(500, "failed", event, error instanceof Error ? error.message.split("\n")[0] : String(error));
+  }
+}
+
+function logRow(event: Stripe.Event, outcome: WebhookOutcome) {
+  return { id: event.id, type: event.type, outcome, stripeCreatedAt: new Date(event.created * 1000), processedAt: new Date() };
+}
+
+/** The customer an event is about: the only part of the payload we rely on. */
+export function customerIdOf(event: Stripe.Event): string | null {
+  const object = event.data.object as { object?: string; id?: string; customer?: string | { id: string } | null };
+  if (object.object === "customer") return object.id ?? null;
+  if (typeof object.customer === "string") return object.customer;
+  return object.customer?.id ?? null;
+}
+
+async function applyEvent(tx: Tx, stripe: Stripe, event: Stripe.Event): Promise<void> {
+  const customerId = customerIdOf(event);
+  if (!customerId) return;
+  const account = await tx.account.findUnique({ where: { stripeCustomerId: customerId }, select: { id: true, userId: true } });
+  // A customer we never mapped: acknowledged, nothing to change.
+  if (!account) return;
+
+  if (event.type === "customer.deleted") {
+    // Stripe cancels a deleted customer's subscriptions; the account may start over with a new customer.
+    await tx.subscription.updateMany({
+      where: { stripeCustomerId: customerId, status: { notIn: ["canceled", "incomplete_expired"] } },
+      data: { status: "canceled", endedAt: new Date(), syncedAt: new Date() },
+    });
+    await tx.account.update({ where: { id: account.id }, data: { stripeCustomerId: null } });
+    return;
+  }
+  await syncCustomerSubscriptions(tx, stripe, customerId);
+  await applyDunning(tx, stripe, event, account.userId);
+}

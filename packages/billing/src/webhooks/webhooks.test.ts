@@ -1,0 +1,160 @@
+import { createUser } from "@saas/db/factories";
+import type Stripe from "stripe";
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { startBillingHarness, type BillingHarness } from "../testing.ts";
+import { handleStripeWebhook, type WebhookDeps } from "./handle-stripe-webhook.ts";
+import { sign } from "./webhook-testing.ts";
+
+const SECRET = "whsec_test_primary";
+let h: BillingHarness;
+let deps: WebhookDeps;
+beforeAll(async () => {
+  h = await startBillingHarness();
+  deps = { db: h.db, stripe: h.stripe, secrets: [SECRET], livemode: false };
+});
+afterAll(() => h.close());
+beforeEach(() => h.control.clearFaults());
+
+const deliver = (body: string, signature: string | null = sign(h.stripe, body, SECRET)) => handleStripeWebhook(deps, { rawBody: body, signature });
+
+/** A mapped user with a subscription made through the API fast path, and the events that produced it. */
+async function subscribedCustomer(card = "pm_card_visa") {
+  const user = await createUser(h.db);
+  const customer = await h.stripe.customers.create({ email: user.email, metadata: { userId: user.id }, payment_method: card, invoice_settings: { default_payment_method: card } });
+  await h.db.account.update({ where: { userId: user.id }, data: { stripeCustomerId: customer.id } });
+  const prices = await h.stripe.prices.list({ lookup_keys: ["wh_monthly"] });
+  const price = prices.data[0] ?? (await h.stripe.prices.create({ currency: "usd", unit_amount: 1_500, recurring: { interval: "month" }, lookup_key: "wh_monthly", product_data: { name: "Webhook plan" } }));
+  const subscription = await h.stripe.subscriptions.create({ customer: customer.id, items: [{ price: price.id }] });
+  return { user, customer, subscription };
+}
+
+async function eventsFor(objectId: string, type?: string): Promise<Stripe.Event[]> {
+  const events = (await h.stripe.events.list({ limit: 100, ...(type ? { type } : {}) })).data;
+  return events.filter((e) => (e.data.object as { id?: string }).id === objectId).reverse();
+}
+
+async function rowCounts() {
+  const [log, subscriptions, notifications] = await Promise.all([h.db.webhookLog.count(), h.db.subscription.count(), h.db.notification.count()]);
+  return { log, subscriptions, notifications };
+}
+
+describe("rejections: 400, nothing written", () => {
+  it.each<[string, () => { body: string; signature: string | null }]>([
+    ["no signature header", () => ({ body: '{"id":"evt_1"}', signature: null })],
+    ["empty signature header", () => ({ body: '{"id":"evt_1"}', signature: "" })],
+    ["header without v1", () => ({ body: '{"id":"evt_1"}', signature: `t=${Math.floor(Date.now() / 1000)}` })],
+    ["wrong secret", () => ({ body: '{"id":"evt_1"}', signature: sign(h.stripe, '{"id":"evt_1"}', "whsec_attacker") })],
+    ["signature over another body", () => ({ body: '{"id":"evt_2"}', signature: sign(h.stripe, '{"id":"evt_1"}', SECRET) })],
+    ["timestamp older than 5 minutes", () => {
+      const body = '{"id":"evt_1"}';
+      return { body, signature: sign(h.stripe, body, SECRET, Math.floor(Date.now() / 1000) - 301) };
+    }],
+    ["valid signature over invalid JSON", () => ({ body: "{not json", signature: sign(h.stripe, "{not json", SECRET) })],
+    ["JSON that is not an event", () => ({ body: '{"hello":"world"}', signature: sign(h.stripe, '{"hello":"world"}', SECRET) })],
+    ["body over 1 MiB", () => {
+      const body = JSON.stringify({ id: "evt_big", type: "invoice.paid", padding: "x".repeat(1024 * 1024) });
+      return { body, signature: sign(h.stripe, body, SECRET) };
+    }],
+  ])("%s", async (_name, make) => {
+    const before = await rowCounts();
+    const { body, signature } = make();
+    const response = await deliver(body, signature);
+    expect(response.status).toBe(400);
+    expect(response.body.outcome).toBe("rejected");
+    expect(await rowCounts()).toEqual(before);
+  });
+
+  it("refuses a live-mode event sent to this test-mode deployment", async () => {
+    const { customer } = await subscribedCustomer();
+    const [event] = await eventsFor(customer.id, "customer.created");
+    const body = JSON.stringify({ ...event, livemode: true });
+    const before = await rowCounts();
+    expect(await deliver(body)).toMatchObject({ status: 400, body: { reason: "live-mode event sent to a test-mode deployment" } });
+    expect(await rowCounts()).toEqual(before);
+  });
+
+  it("accepts the second secret while rotating", async () => {
+    const { customer } = await subscribedCustomer();
+    const [event] = await eventsFor(customer.id, "customer.updated");
+    const body = JSON.stringify(event ?? (await eventsFor(customer.id))[0]);
+    const rotating = { ...deps, secrets: ["whsec_old", SECRET] };
+    expect((await handleStripeWebhook(rotating, { rawBody: body, signature: sign(h.stripe, body, SECRET) })).status).toBe(200);
+  });
+});
+
+describe("idempotency and ordering", () => {
+  it("acknowledges an unknown event type and changes nothing but the log", async () => {
+    const body = JSON.stringify({ id: "evt_unknown_type", object: "event", type: "charge.dispute.funds_withdrawn", created: 1, livemode: false, data: { object: { id: "du_1", object: "dispute", customer: "cus_x" } } });
+    const before = await rowCounts();
+    expect(await deliver(body)).toMatchObject({ status: 200, body: { outcome: "ignored" } });
+    expect(await rowCounts()).toEqual({ ...before, log: before.log + 1 });
+    expect(await h.db.webhookLog.findUniqueOrThrow({ where: { id: "evt_unknown_type" } })).toMatchObject({ outcome: "ignored" });
+  });
+
+  it("applies one of 50 concurrent deliveries of the same event and answers all 2xx", async () => {
+    const { subscription } = await subscribedCustomer();
+    const [created] = await eventsFor(subscription.id, "customer.subscription.created");
+    const body = JSON.stringify(created);
+    const responses = await Promise.all(Array.from({ length: 50 }, () => deliver(body)));
+    expect(responses.every((r) => r.status === 200)).toBe(true);
+    expect(responses.filter((r) => r.body.outcome === "applied")).toHaveLength(1);
+    expect(responses.filter((r) => r.body.outcome === "duplicate")).toHaveLength(49);
+    expect(await h.db.webhookLog.count({ where: { id: created?.id ?? "" } })).toBe(1);
+    expect(await h.db.subscription.count({ where: { stripeSubscriptionId: subscription.id } })).toBe(1);
+  });
+
+  it("converges to Stripe's state whatever the order: updated before created, old after new, same second", async () => {
+    const { subscription } = await subscribedCustomer();
+    await h.stripe.subscriptions.update(subscription.id, { cancel_at_period_end: true });
+    await h.stripe.subscriptions.update(subscription.id, { cancel_at_period_end: false, metadata: { note: "renewed" } });
+    await h.stripe.subscriptions.update(subscription.id, { cancel_at_period_end: true });
+    const events = await eventsFor(subscription.id);
+    expect(events[0]?.type).toBe("customer.subscription.created");
+    expect(events.filter((e) => e.type === "customer.subscription.updated").length).toBeGreaterThanOrEqual(3);
+    // Newest first: the last update, then the older ones, then created.
+    for (const event of [...events].reverse()) expect((await deliver(JSON.stringify(event))).status).toBe(200);
+
+    const truth = await h.stripe.subscriptions.retrieve(subscription.id);
+    const row = await h.db.subscription.findUniqueOrThrow({ where: { stripeSubscriptionId: subscription.id } });
+    expect(row).toMatchObject({ status: truth.status, cancelAtPeriodEnd: true });
+    expect(row.currentPeriodEnd.getTime()).toBe((truth.items.data[0]?.current_period_end ?? 0) * 1000);
+  });
+
+  it("answers 5xx and logs nothing when the database fails mid-processing; the retry applies it", async () => {
+    const { subscription } = await subscribedCustomer();
+    const [created] = await eventsFor(subscription.id, "customer.subscription.created");
+    const body = JSON.stringify(created);
+    await h.db.$executeRawUnsafe(`
+      CREATE OR REPLACE FUNCTION fail_subscription_writes() RETURNS trigger AS $$
+      BEGIN RAISE EXCEPTION 'injected database failure'; END $$ LANGUAGE plpgsql`);
+    await h.db.$executeRawUnsafe(`CREATE TRIGGER fail_writes BEFORE INSERT OR UPDATE ON subscriptions FOR EACH ROW EXECUTE FUNCTION fail_subscription_writes()`);
+    try {
+      const failed = await deliver(body);
+      expect(failed).toMatchObject({ status: 500, body: { outcome: "failed" } });
+      expect(await h.db.webhookLog.count({ where: { id: created?.id ?? "" } })).toBe(0);
+      expect(await h.db.subscription.count({ where: { stripeSubscriptionId: subscription.id } })).toBe(0);
+    } finally {
+      await h.db.$executeRawUnsafe("DROP TRIGGER fail_writes ON subscriptions");
+    }
+    expect(await deliver(body)).toMatchObject({ status: 200, body: { outcome: "applied" } });
+    expect(await h.db.subscription.count({ where: { stripeSubscriptionId: subscription.id } })).toBe(1);
+  });
+
+  it("answers 5xx and logs nothing when Stripe is down during the sync", async () => {
+    const { subscription } = await subscribedCustomer();
+    const [created] = await eventsFor(subscription.id, "customer.subscription.created");
+    await h.control.addFault({ path: "/v1/subscriptions*", method: "GET", count: 1 });
+    expect((await deliver(JSON.stringify(created))).status).toBe(500);
+    expect(await h.db.webhookLog.count({ where: { id: created?.id ?? "" } })).toBe(0);
+    expect((await deliver(JSON.stringify(created))).status).toBe(200);
+  });
+
+  it("acknowledges an event for a customer we don't know, creating nothing", async () => {
+    const stranger = await h.stripe.customers.create({ email: "stranger@example.com" });
+    const [event] = await eventsFor(stranger.id, "customer.created");
+    const body = JSON.stringify({ ...event, type: "customer.updated" });
+    const before = await rowCounts();
+    expect((await deliver(body)).status).toBe(200);
+    expect(await rowCounts()).toEqual({ ...before, log: before.log + 1 });
+  });
+});
