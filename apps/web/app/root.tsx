@@ -1,6 +1,7 @@
 import type { LinksFunction, LoaderFunctionArgs } from "@remix-run/node";
 import { Form, Link, Links, Meta, Outlet, Scripts, ScrollRestoration, useRouteLoaderData } from "@remix-run/react";
 import type { ReactNode } from "react";
+import { Providers } from "~/components/providers";
 import { getSignedIn } from "~/lib/auth.server";
 import appStyles from "./styles/app.css?url";
 
@@ -24,6 +25,7 @@ function Header() {
       <nav aria-label="Account">
         {data?.user ? (
           <>
+            <Link to="/app/reports">Reports</Link>
             <Link to="/settings/billing">Settings</Link>
             <Form method="post" action="/logout">
               <button type="submit" className="link-button">
@@ -64,5 +66,9 @@ export function Layout({ children }: { children: ReactNode }) {
 }
 
 export default function App() {
-  return <Outlet />;
+  return (
+    <Providers>
+      <Outlet />
+    </Providers>
+  );
 }

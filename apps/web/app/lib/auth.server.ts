@@ -1,6 +1,19 @@
 // Sessions for routes: who is signed in, and the guards that require it.
 import { redirect } from "@remix-run/node";
 import { createAuth } from "@saas/auth";
+
+// Routes reach the auth package only through this server module, so none of it (or its
+// native password hashing) can end up in the browser bundle.
+export {
+  EmailTaken,
+  InvalidCredentials,
+  logIn,
+  loginSchema,
+  safeRedirect,
+  signUp,
+  signupSchema,
+  TooManyAttempts,
+} from "@saas/auth";
 import type { Session, User } from "@saas/auth";
 import { db } from "./db.server";
 import { env } from "./env.server";

@@ -1,12 +1,114 @@
-import type { MetaFunction } from "@remix-run/node";
+// Settings → Billing: plan cards before a subscription, the plan and the Manage
+// subscription button after, a dunning banner while a payment has failed.
+import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { redirect } from "@remix-run/node";
+import { useActionData, useLoaderData } from "@remix-run/react";
+import { useQuery } from "@tanstack/react-query";
+import { DunningBanner } from "~/components/billing/dunning-banner";
+import { NotificationList } from "~/components/billing/notification-list";
+import { PlanPicker } from "~/components/billing/plan-picker";
+import { SubscriptionSummary } from "~/components/billing/subscription-summary";
+import { callerFor, userMessage, type RouterInputs } from "~/lib/billing.server";
+import { useTRPC } from "~/lib/trpc";
 
 export const meta: MetaFunction = () => [{ title: "Billing · Acme SaaS" }];
 
+export async function loader({ request }: LoaderFunctionArgs) {
+  const caller = await callerFor(request);
+  const url = new URL(request.url);
+  const checkout = url.searchParams.get("checkout");
+  const sessionId = url.searchParams.get("session_id");
+  // Back from Checkout: bring the subscription in now rather than wait for the webhook.
+  if (checkout === "success" && sessionId) await caller.billing.syncCheckoutSession({ sessionId }).catch(() => null);
+  const [status, plans, notifications] = await Promise.all([
+    caller.billing.status(),
+    caller.billing.plans().catch(() => null),
+    caller.notifications.list(),
+  ]);
+  return {
+    status,
+    plans,
+    notifications,
+    checkout: checkout === "success" || checkout === "canceled" ? checkout : null,
+    interval: url.searchParams.get("interval") === "year" ? ("year" as const) : ("month" as const),
+  };
+}
+
+/** The same services for browsers without JavaScript (or before hydration). */
+export async function action({ request }: ActionFunctionArgs) {
+  const caller = await callerFor(request);
+  const form = await request.formData();
+  const intent = form.get("intent");
+  try {
+    if (intent === "portal") {
+      const flow = form.get("flow");
+      // Shapes are checked by the procedure's own input validation (a bad value is BAD_REQUEST).
+      const input = (flow ? { flow: String(flow) } : undefined) as RouterInputs["billing"]["createPortalSession"];
+      const { redirectUrl } = await caller.billing.createPortalSession(input);
+      return redirect(redirectUrl);
+    }
+    if (intent === "checkout") {
+      const input = { lookupKey: String(form.get("lookupKey")) } as RouterInputs["billing"]["createCheckoutSession"];
+      const { redirectUrl } = await caller.billing.createCheckoutSession(input);
+      return redirect(redirectUrl);
+    }
+    return { error: "Unknown action" };
+  } catch (error) {
+    return { error: userMessage(error) };
+  }
+}
+
 export default function Billing() {
+  const data = useLoaderData<typeof loader>();
+  const actionData = useActionData<typeof action>();
+  const trpc = useTRPC();
+  const awaitingCheckout = data.checkout === "success" && !data.status.subscription;
+  const { data: status } = useQuery({
+    ...trpc.billing.status.queryOptions(),
+    initialData: data.status,
+    // Checkout finished but the subscription is not here yet: look again until it is.
+    refetchInterval: (query) => (data.checkout === "success" && !query.state.data?.subscription ? 1_000 : false),
+  });
+  const subscription = status.subscription;
+  const ended = !subscription || subscription.status === "canceled" || subscription.status === "incomplete_expired";
+
   return (
-    <section aria-labelledby="billing-heading">
-      <h2 id="billing-heading">Billing</h2>
-      <p className="muted">Your plan and payment details appear here.</p>
+    <section aria-labelledby="billing-heading" className="stack">
+      <h2 id="billing-heading" className="visually-hidden">
+        Billing
+      </h2>
+      {actionData?.error ? (
+        <p role="alert" className="alert error">
+          {actionData.error}
+        </p>
+      ) : null}
+      {data.checkout === "success" && subscription && !ended ? (
+        <p role="status" className="alert success">
+          You're subscribed to {subscription.planName}. Thank you!
+        </p>
+      ) : null}
+      {awaitingCheckout && !subscription ? (
+        <p role="status" className="alert">
+          Finishing your subscription…
+        </p>
+      ) : null}
+      {data.checkout === "canceled" ? (
+        <p role="status" className="alert">
+          Checkout was canceled; you have not been charged.
+        </p>
+      ) : null}
+      {status.paymentProblem ? <DunningBanner message={status.paymentProblem.message} /> : null}
+      {subscription ? <SubscriptionSummary subscription={subscription} /> : null}
+      {ended && !awaitingCheckout ? (
+        data.plans ? (
+          <PlanPicker plans={data.plans} interval={data.interval} />
+        ) : (
+          <p role="alert" className="alert error">
+            Plans are unavailable right now: Billing service unavailable. Please try again shortly.
+          </p>
+        )
+      ) : null}
+      <NotificationList initial={data.notifications} />
     </section>
   );
 }

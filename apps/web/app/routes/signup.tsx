@@ -1,9 +1,8 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { redirect } from "@remix-run/node";
 import { Form, Link, useActionData, useNavigation, useSearchParams } from "@remix-run/react";
-import { EmailTaken, safeRedirect, signUp, signupSchema } from "@saas/auth";
 import { Field } from "~/components/field";
-import { getSignedIn, startSession } from "~/lib/auth.server";
+import { EmailTaken, getSignedIn, safeRedirect, signUp, signupSchema, startSession } from "~/lib/auth.server";
 import { db } from "~/lib/db.server";
 import { fieldErrors } from "~/lib/forms";
 

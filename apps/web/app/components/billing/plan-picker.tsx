@@ -1,0 +1,48 @@
+// The plan cards shown before a subscription exists, with a monthly / yearly switch.
+// The switch is a link (?interval=year), so it works before hydration too.
+import type { RouterOutputs } from "@saas/api";
+import { Link } from "@remix-run/react";
+import { formatMoney } from "./format";
+import { SubscribeButton } from "./subscribe-button";
+
+type Plans = RouterOutputs["billing"]["plans"];
+
+export function PlanPicker({ plans, interval }: { plans: Plans; interval: "month" | "year" }) {
+  return (
+    <section aria-labelledby="plans-heading" className="stack">
+      <div className="plans-header">
+        <h3 id="plans-heading">Choose a plan</h3>
+        <nav aria-label="Billing period" className="segmented">
+          <Link to="?interval=month" aria-current={interval === "month" ? "true" : undefined} preventScrollReset replace>
+            Monthly
+          </Link>
+          <Link to="?interval=year" aria-current={interval === "year" ? "true" : undefined} preventScrollReset replace>
+            Yearly
+          </Link>
+        </nav>
+      </div>
+      <ul className="plan-grid">
+        {plans.map((plan) => {
+          const price = plan.prices.find((p) => p.interval === interval);
+          if (!price) return null;
+          return (
+            <li key={plan.key} className="card plan-card" aria-labelledby={`plan-${plan.key}`}>
+              <h4 id={`plan-${plan.key}`}>{plan.name}</h4>
+              <p className="muted">{plan.description}</p>
+              <p className="price">
+                <strong>{formatMoney(price.unitAmount, price.currency)}</strong> <span className="muted">/ {price.interval}</span>
+              </p>
+              {price.trialDays ? <p className="badge neutral">{price.trialDays}-day free trial</p> : null}
+              <ul className="features">
+                {plan.features.map((feature) => (
+                  <li key={feature}>{feature}</li>
+                ))}
+              </ul>
+              <SubscribeButton lookupKey={price.lookupKey}>Subscribe to {plan.name}</SubscribeButton>
+            </li>
+          );
+        })}
+      </ul>
+    </section>
+  );
+}

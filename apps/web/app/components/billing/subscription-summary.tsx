@@ -1,0 +1,43 @@
+// The current plan: name, status badge and what happens next.
+import type { RouterOutputs } from "@saas/api";
+import { BillingAccessButton } from "./billing-access-button";
+import { formatDate } from "./format";
+
+type Subscription = NonNullable<RouterOutputs["billing"]["status"]["subscription"]>;
+
+const BADGES: Record<string, { label: string; tone: string }> = {
+  active: { label: "Active", tone: "success" },
+  trialing: { label: "Trial", tone: "neutral" },
+  past_due: { label: "Past due", tone: "warning" },
+  unpaid: { label: "Unpaid", tone: "danger" },
+  canceled: { label: "Canceled", tone: "danger" },
+  incomplete: { label: "Incomplete", tone: "warning" },
+  incomplete_expired: { label: "Expired", tone: "danger" },
+  paused: { label: "Paused", tone: "neutral" },
+};
+
+export function nextStep(subscription: Subscription): string {
+  if (subscription.status === "canceled") return "Your subscription has ended.";
+  if (subscription.cancelAtPeriodEnd || subscription.cancelAt) {
+    return `Cancels on ${formatDate(subscription.cancelAt ?? subscription.currentPeriodEnd)}`;
+  }
+  if (subscription.status === "trialing" && subscription.trialEnd) return `Trial ends ${formatDate(subscription.trialEnd)}`;
+  return `Renews on ${formatDate(subscription.currentPeriodEnd)}`;
+}
+
+export function SubscriptionSummary({ subscription }: { subscription: Subscription }) {
+  const badge = BADGES[subscription.status] ?? { label: subscription.status, tone: "neutral" };
+  return (
+    <section aria-labelledby="plan-heading" className="card stack">
+      <div className="summary-row">
+        <h3 id="plan-heading">
+          {subscription.planName}
+          {subscription.interval ? <span className="muted"> · {subscription.interval === "year" ? "Yearly" : "Monthly"}</span> : null}
+        </h3>
+        <span className={`badge ${badge.tone}`}>{badge.label}</span>
+      </div>
+      <p data-testid="next-step">{nextStep(subscription)}</p>
+      <BillingAccessButton />
+    </section>
+  );
+}

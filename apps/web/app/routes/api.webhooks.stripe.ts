@@ -1,0 +1,21 @@
+// POST /api/webhooks/stripe: a thin shell around the billing package's handler. The raw
+// body is read with request.text() and verified before anything is parsed.
+import type { ActionFunctionArgs } from "@remix-run/node";
+import { billing, handleStripeWebhook, MAX_WEBHOOK_BYTES, webhookSettings } from "~/lib/billing.server";
+
+export async function action({ request }: ActionFunctionArgs) {
+  if (request.method !== "POST") return Response.json({ received: false, reason: "method not allowed" }, { status: 405 });
+  // Refuse an oversized body before reading it, when its length is declared.
+  if (Number(request.headers.get("Content-Length") ?? 0) > MAX_WEBHOOK_BYTES) {
+    return Response.json({ received: false, outcome: "rejected", reason: "body too large" }, { status: 400 });
+  }
+  const result = await handleStripeWebhook(
+    { db: billing.db, stripe: billing.stripe, ...webhookSettings, log: (line) => console.log(JSON.stringify({ msg: "stripe webhook", ...line })) },
+    { rawBody: await request.text(), signature: request.headers.get("Stripe-Signature") },
+  );
+  return Response.json(result.body, { status: result.status });
+}
+
+export function loader() {
+  return Response.json({ received: false, reason: "method not allowed" }, { status: 405, headers: { Allow: "POST" } });
+}

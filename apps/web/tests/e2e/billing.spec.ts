@@ -1,0 +1,52 @@
+import { BillingPage } from "./support/billing-page.ts";
+import { expect, test } from "./support/fixtures.ts";
+import { emulator, emulatorUrl } from "./support/stripe.ts";
+
+test("a new user sees the plans, monthly and yearly", async ({ page, signedUpUser }) => {
+  void signedUpUser;
+  const billing = new BillingPage(page);
+  await expect(billing.planCard("Pro")).toContainText("$29 / month");
+  await page.getByRole("link", { name: "Yearly" }).click();
+  await expect(billing.planCard("Pro")).toContainText("$290 / year");
+  await expect(billing.planCard("Pro")).toContainText("14-day free trial");
+});
+
+test("subscribe through Checkout, then manage the subscription in the portal", async ({ page, signedUpUser }) => {
+  void signedUpUser;
+  const billing = new BillingPage(page);
+  await billing.subscribe("Pro");
+  const sessionId = await billing.checkoutSessionId();
+  expect(page.url()).toContain(`${emulatorUrl}/c/pay/`);
+  const { redirect_url } = await emulator.completeCheckout(sessionId, { cardNumber: "4242424242424242" });
+  await page.goto(redirect_url ?? "");
+
+  await expect(page.getByRole("status")).toHaveText("You're subscribed to Pro. Thank you!");
+  await billing.expectPlan("Pro", /^Renews on [A-Z][a-z]+ \d{1,2}, \d{4}$/);
+  await expect(page.getByRole("button", { name: /Subscribe to/ })).toHaveCount(0);
+
+  await billing.manageButton().click();
+  await expect(page).toHaveURL(new RegExp(`^${emulatorUrl}/p/session/`));
+});
+
+test("Stripe down: Manage subscription says so and can be tried again", async ({ page, signedUpUser }) => {
+  void signedUpUser;
+  const billing = new BillingPage(page);
+  await billing.subscribe("Starter");
+  const sessionId = await billing.checkoutSessionId();
+  const { redirect_url } = await emulator.completeCheckout(sessionId, {});
+  await page.goto(redirect_url ?? "");
+  await expect(billing.manageButton()).toBeEnabled();
+
+  await emulator.addFault({ path: "/v1/billing_portal/sessions", method: "POST", count: 3, mode: "error" });
+  await billing.manageButton().click();
+  await expect(page.getByRole("alert")).toHaveText("Billing service unavailable");
+  await expect(billing.manageButton()).toBeEnabled();
+  await expect(page).toHaveURL(/\/settings\/billing/);
+});
+
+test("the paid-only page refuses access without a subscription", async ({ page, signedUpUser }) => {
+  void signedUpUser;
+  const response = await page.goto("/app/reports");
+  expect(response?.status()).toBe(403);
+  await expect(page.getByRole("alert")).toContainText("Reports are part of the paid plans");
+});
