@@ -3,6 +3,8 @@ declare module "@remix-run/node" {
   interface AppLoadContext {
     /** The client's address as Express sees it (see TRUST_PROXY). */
     clientIp: string;
+    /** This response's Content-Security-Policy nonce. */
+    cspNonce: string;
   }
 }
 

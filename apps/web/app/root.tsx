@@ -3,6 +3,7 @@ import { Form, Link, Links, Meta, Outlet, Scripts, ScrollRestoration, useRouteLo
 import type { ReactNode } from "react";
 import { Providers } from "~/components/providers";
 import { getSignedIn } from "~/lib/auth.server";
+import { useNonce } from "~/lib/nonce";
 import appStyles from "./styles/app.css?url";
 
 export const links: LinksFunction = () => [
@@ -47,6 +48,7 @@ function Header() {
 }
 
 export function Layout({ children }: { children: ReactNode }) {
+  const nonce = useNonce();
   return (
     <html lang="en">
       <head>
@@ -58,8 +60,8 @@ export function Layout({ children }: { children: ReactNode }) {
       <body>
         <Header />
         {children}
-        <ScrollRestoration />
-        <Scripts />
+        <ScrollRestoration nonce={nonce} />
+        <Scripts nonce={nonce} />
       </body>
     </html>
   );

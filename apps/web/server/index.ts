@@ -12,6 +12,7 @@ import express from "express";
 import { requireSameOrigin } from "./csrf.ts";
 import { readServerEnv } from "./env.ts";
 import { prepareStripe } from "./local-stripe.ts";
+import { securityHeaders } from "./security.ts";
 
 const appDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 
@@ -53,6 +54,7 @@ async function main() {
   const app = express();
   app.disable("x-powered-by");
   app.set("trust proxy", env.TRUST_PROXY);
+  app.use(securityHeaders({ production: env.production, stripeApiBase: process.env.STRIPE_API_BASE }));
   app.use(requireSameOrigin(env.APP_BASE_URL));
   let build: ServerBuild | (() => Promise<ServerBuild>);
   if (env.production) {
@@ -70,7 +72,10 @@ async function main() {
     createRequestHandler({
       build,
       mode: env.production ? "production" : "development",
-      getLoadContext: (req) => ({ clientIp: req.ip ?? req.socket.remoteAddress ?? "unknown" }),
+      getLoadContext: (req, res) => ({
+        clientIp: req.ip ?? req.socket.remoteAddress ?? "unknown",
+        cspNonce: String(res.locals.cspNonce),
+      }),
     }),
   );
 

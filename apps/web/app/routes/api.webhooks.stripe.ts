@@ -7,7 +7,8 @@ export async function action({ request }: ActionFunctionArgs) {
   if (request.method !== "POST") return Response.json({ received: false, reason: "method not allowed" }, { status: 405 });
   // Refuse an oversized body before reading it, when its length is declared.
   if (Number(request.headers.get("Content-Length") ?? 0) > MAX_WEBHOOK_BYTES) {
-    return Response.json({ received: false, outcome: "rejected", reason: "body too large" }, { status: 400 });
+    // The unread body stays on the socket, so the connection cannot be reused.
+    return Response.json({ received: false, outcome: "rejected", reason: "body too large" }, { status: 400, headers: { Connection: "close" } });
   }
   const result = await handleStripeWebhook(
     { db: billing.db, stripe: billing.stripe, ...webhookSettings, log: (line) => console.log(JSON.stringify({ msg: "stripe webhook", ...line })) },

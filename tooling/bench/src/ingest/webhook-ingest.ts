@@ -1,0 +1,69 @@
+// Webhook ingest through the app: signed deliveries POSTed to /api/webhooks/stripe by a
+// closed-loop client at a fixed concurrency. Every answer's outcome is counted; failed
+// deliveries are retried afterwards (bounded), as Stripe would, so the end state can be
+// checked.
+import type Stripe from "stripe";
+import { HttpClient } from "../load/http-client.ts";
+import { startMonitor } from "../load/phase-monitor.ts";
+import { runPool } from "../load/run-pool.ts";
+import { summarize } from "../load/stats.ts";
+import type { CpuGroup } from "../stack/process-cpu.ts";
+import type { Delivery } from "../seed/build-deliveries.ts";
+import { tally, type IngestResult } from "./ingest-result.ts";
+
+export type AppTarget = { url: string; databaseUrl: string; webhookSecret: string; stripe: Stripe; cpuGroups: CpuGroup[] };
+
+type Answer = { outcome: string; ms: number };
+
+async function deliver(client: HttpClient, target: AppTarget, delivery: Delivery): Promise<Answer> {
+  // Signed at send time, as Stripe does, so a long phase never trips the 300 s tolerance.
+  const signature = target.stripe.webhooks.generateTestHeaderString({ payload: delivery.payload, secret: target.webhookSecret });
+  try {
+    const response = await client.request("POST", "/api/webhooks/stripe", {
+      body: delivery.payload,
+      headers: { "content-type": "application/json", "stripe-signature": signature },
+    });
+    const outcome = response.status === 200 ? parseOutcome(response.body) : `http-${response.status}`;
+    return { outcome, ms: response.ms };
+  } catch (error) {
+    return { outcome: `error:${error instanceof Error ? error.message.slice(0, 60) : String(error)}`, ms: Number.NaN };
+  }
+}
+
+function parseOutcome(body: string): string {
+  try {
+    const parsed = JSON.parse(body) as { outcome?: unknown };
+    return typeof parsed.outcome === "string" ? parsed.outcome : "unknown";
+  } catch {
+    return "unparseable";
+  }
+}
+
+export async function ingestThroughApp(target: AppTarget, deliveries: readonly Delivery[], concurrency: number): Promise<IngestResult> {
+  const client = new HttpClient(target.url, concurrency);
+  try {
+    const monitor = await startMonitor(target.databaseUrl, target.cpuGroups);
+    const { results, seconds } = await runPool(deliveries, concurrency, (delivery) => deliver(client, target, delivery));
+    const usage = await monitor.stop();
+    const ok = new Set(["applied", "duplicate", "ignored"]);
+    let pending = deliveries.filter((_, index) => !ok.has(results[index]?.outcome ?? ""));
+    const retried = pending.length;
+    for (let attempt = 0; attempt < 3 && pending.length; attempt++) {
+      await new Promise((resolve) => setTimeout(resolve, 500 * (attempt + 1)));
+      const again = await runPool(pending, 4, (delivery) => deliver(client, target, delivery));
+      pending = pending.filter((_, index) => !ok.has(again.results[index]?.outcome ?? ""));
+    }
+    return {
+      concurrency,
+      deliveries: deliveries.length,
+      seconds,
+      eventsPerSecond: deliveries.length / seconds,
+      latency: summarize(results.map((r) => r.ms).filter(Number.isFinite)),
+      outcomes: tally(results.map((r) => r.outcome)),
+      retried,
+      usage,
+    };
+  } finally {
+    client.close();
+  }
+}

@@ -1,0 +1,72 @@
+// Command-line options of `pnpm bench`.
+import { parseArgs } from "node:util";
+
+export const SECTIONS = ["ingest", "portal", "settings", "scaling"] as const;
+export type Section = (typeof SECTIONS)[number];
+
+export type BenchOptions = {
+  events: number;
+  concurrency: number;
+  customers: number;
+  duplicateShare: number;
+  scaleEvents: number;
+  levels: number[];
+  samples: number;
+  sections: Set<Section>;
+  build: boolean;
+  /** Folder for a CPU profile of the server (node --cpu-prof), summarised at the end. */
+  profile: string | null;
+  /** BENCHMARKS.md to update, or null. */
+  write: boolean;
+};
+
+export const USAGE = `Usage: pnpm bench [--events 5000] [--concurrency 32] [--customers 500] [--duplicates 0.2]
+                  [--scale-events 1000] [--levels 1,8,32,64] [--samples 300]
+                  [--only ingest,portal,settings,scaling] [--skip-build] [--profile DIR] [--no-write]`;
+
+export function parseOptions(argv: string[]): BenchOptions {
+  const { values } = parseArgs({
+    args: argv,
+    options: {
+      events: { type: "string", default: "5000" },
+      concurrency: { type: "string", default: "32" },
+      customers: { type: "string", default: "500" },
+      duplicates: { type: "string", default: "0.2" },
+      "scale-events": { type: "string", default: "1000" },
+      levels: { type: "string", default: "1,8,32,64" },
+      samples: { type: "string", default: "300" },
+      only: { type: "string" },
+      "skip-build": { type: "boolean", default: false },
+      profile: { type: "string" },
+      "no-write": { type: "boolean", default: false },
+      help: { type: "boolean", default: false },
+    },
+  });
+  if (values.help) {
+    console.log(USAGE);
+    process.exit(0);
+  }
+  const int = (name: string, value: string, max: number) => {
+    const n = Number(value);
+    if (!Number.isInteger(n) || n < 1 || n > max) throw new Error(`--${name} must be a whole number from 1 to ${max} (got ${value})\n${USAGE}`);
+    return n;
+  };
+  const duplicateShare = Number(values.duplicates);
+  if (!(duplicateShare >= 0 && duplicateShare < 0.5)) throw new Error(`--duplicates must be from 0 to 0.5 (got ${values.duplicates})`);
+  const sections = new Set((values.only ?? SECTIONS.join(",")).split(",").map((s) => s.trim()));
+  for (const section of sections) if (!SECTIONS.includes(section as Section)) throw new Error(`--only: unknown section ${section}\n${USAGE}`);
+  return {
+    // Bounded, so no option turns the bench into an unbounded load test.
+    events: int("events", values.events, 100_000),
+    concurrency: int("concurrency", values.concurrency, 256),
+    customers: int("customers", values.customers, 5_000),
+    duplicateShare,
+    scaleEvents: int("scale-events", values["scale-events"], 50_000),
+    levels: values.levels.split(",").map((level) => int("levels", level, 256)),
+    samples: int("samples", values.samples, 10_000),
+    sections: sections as Set<Section>,
+    build: !values["skip-build"],
+    profile: values.profile ?? null,
+    write: !values["no-write"],
+  };
+}

@@ -1,0 +1,76 @@
+// Markdown for the ingest and scaling sections.
+import type { IngestResult } from "../ingest/ingest-result.ts";
+import { ms, pct } from "../load/stats.ts";
+import { TARGETS, type BenchResults } from "./results.ts";
+
+const cores = (share: number | undefined) => (share === undefined ? "–" : `${(share * 100).toFixed(0)} %`);
+const n1 = (value: number) => value.toFixed(1);
+
+function outcomes(result: IngestResult): string {
+  const parts = Object.entries(result.outcomes).sort((a, b) => b[1] - a[1]).map(([name, count]) => `${count} ${name}`);
+  return parts.join(", ") + (result.retried ? ` (${result.retried} retried)` : "");
+}
+
+export function formatIngest(results: BenchResults): string[] {
+  const ingest = results.ingest;
+  if (!ingest) return [];
+  const { app, baseline } = ingest;
+  const ratio = app.eventsPerSecond / baseline.eventsPerSecond;
+  const met = (ok: boolean) => (ok ? "met" : "**missed**");
+  return [
+    `### 1. Webhook ingest`,
+    ``,
+    `${ingest.deliveries} signed deliveries (${ingest.unique} unique events${ingest.cloned ? `, ${ingest.cloned} of them copies of real events under new ids` : ""}, ${ingest.duplicates} duplicates) over ${results.setup.customers} customers, ${app.concurrency} in flight.`,
+    ``,
+    `| path | events/s | p50 | p95 | p99 | max | outcomes (first try) |`,
+    `|---|---:|---:|---:|---:|---:|---|`,
+    `| app: POST /api/webhooks/stripe (HTTP, verify, Prisma, Stripe sync) | ${n1(app.eventsPerSecond)} | ${ms(app.latency.p50)} | ${ms(app.latency.p95)} | ${ms(app.latency.p99)} | ${ms(app.latency.max)} | ${outcomes(app)} |`,
+    `| baseline: same writes with pg (no HTTP, no Stripe) | ${n1(baseline.eventsPerSecond)} | ${ms(baseline.latency.p50)} | ${ms(baseline.latency.p95)} | ${ms(baseline.latency.p99)} | ${ms(baseline.latency.max)} | ${outcomes(baseline)} |`,
+    ``,
+    `**app / baseline = ${pct(ratio)}** (target ≥ ${pct(TARGETS.ingestRatio)}: ${met(ratio >= TARGETS.ingestRatio)}); app p99 ${ms(app.latency.p99)} (target ≤ ${TARGETS.ingestP99Ms} ms: ${met(app.latency.p99 <= TARGETS.ingestP99Ms)}).`,
+    ``,
+    ...usageTable(results.machine.cores, [
+      ["app", app],
+      ["baseline", baseline],
+    ]),
+  ];
+}
+
+function usageTable(machineCores: number, rows: Array<[string, IngestResult]>): string[] {
+  return [
+    `| run | CPU: app | postgres | emulator | load gen | others on the machine | PG connections: running | customer lock | row lock | WAL | idle in tx | idle |`,
+    `|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|`,
+    ...rows.map(([name, r]) => {
+      const c = r.usage.cpu;
+      const w = r.usage.waits.avg;
+      return `| ${name} | ${cores(c.app)} | ${cores(c.postgres)} | ${cores(c.emulator)} | ${cores(c.bench)} | ${cores(c.other)} | ${n1(w.running)} | ${n1(w.customerLock)} | ${n1(w.rowLock)} | ${n1(w.wal)} | ${n1(w.idleInTx)} | ${n1(w.idle)} |`;
+    }),
+    ``,
+    `CPU is the share of one core over the phase (the machine has ${machineCores} cores: ${machineCores * 100} % is all of it). PG connections: average count in each state, sampled every 50 ms from pg_stat_activity.`,
+    ``,
+  ];
+}
+
+export function formatScaling(results: BenchResults): string[] {
+  if (!results.scaling.length) return [];
+  const rows = results.scaling.map(({ level, app, baseline }) => {
+    const c = app.usage.cpu;
+    const w = app.usage.waits.avg;
+    return `| ${level} | ${n1(app.eventsPerSecond)} | ${ms(app.latency.p50)} | ${ms(app.latency.p99)} | ${n1(baseline.eventsPerSecond)} | ${ms(baseline.latency.p99)} | ${pct(app.eventsPerSecond / baseline.eventsPerSecond)} | ${cores(c.app)} | ${cores(c.postgres)} | ${cores(c.emulator)} | ${cores(c.bench)} | ${cores(c.other)} | ${n1(w.running)} / ${n1(w.customerLock + w.rowLock)} / ${n1(w.idleInTx)} / ${n1(w.idle)} | ${failures(app)} |`;
+  });
+  return [
+    `### 4. Scaling: webhook ingest by concurrency`,
+    ``,
+    `${results.scaling[0]?.app.deliveries ?? 0} deliveries per level (fresh event ids, same 20 % duplicates), through the app, then the baseline.`,
+    ``,
+    `| in flight | app events/s | app p50 | app p99 | baseline events/s | baseline p99 | app / baseline | CPU: app | postgres | emulator | load gen | others | app's PG connections: running / lock wait / idle in tx / idle | failed first try |`,
+    `|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|---:|`,
+    ...rows,
+    ``,
+  ];
+}
+
+function failures(result: IngestResult): string {
+  const ok = new Set(["applied", "duplicate", "ignored"]);
+  return String(Object.entries(result.outcomes).reduce((sum, [name, count]) => sum + (ok.has(name) ? 0 : count), 0));
+}

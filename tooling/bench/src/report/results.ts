@@ -1,0 +1,29 @@
+// Everything one run measured, as the report reads it.
+import type { IngestResult } from "../ingest/ingest-result.ts";
+import type { Verification } from "../ingest/verify-ingest.ts";
+import type { PortalResult } from "../web/portal-overhead.ts";
+import type { SettingsResult } from "../web/settings-page.ts";
+
+export type Machine = { cores: number; memoryGiB: number; cpu: string; node: string; loadAverage: number[] };
+
+export type BenchResults = {
+  startedAt: string;
+  command: string;
+  machine: Machine;
+  setup: { customers: number; handledEvents: number; seconds: number; buildSeconds: number | null };
+  ingest: { deliveries: number; unique: number; duplicates: number; cloned: number; app: IngestResult; baseline: IngestResult } | null;
+  portal: PortalResult | null;
+  settings: SettingsResult | null;
+  scaling: Array<{ level: number; app: IngestResult; baseline: IngestResult }>;
+  verification: Verification[];
+  seconds: number;
+};
+
+export const TARGETS = {
+  ingestRatio: 0.6,
+  ingestP99Ms: 50,
+  portalOverheadP50Ms: 5,
+  /** kB as Vite's build report counts them (1000 bytes). */
+  settingsGzipBytes: 110_000,
+  settingsRenderP50Ms: 20,
+};

@@ -1,0 +1,82 @@
+// The four measurements, in order, on one running stack, then the final verification.
+import type Stripe from "stripe";
+import { createBaselineDatabase } from "./ingest/baseline-db.ts";
+import { ingestBaseline } from "./ingest/baseline-ingest.ts";
+import { verifyIngest } from "./ingest/verify-ingest.ts";
+import { ingestThroughApp, type AppTarget } from "./ingest/webhook-ingest.ts";
+import { HttpClient } from "./load/http-client.ts";
+import type { BenchOptions } from "./options.ts";
+import type { BenchResults } from "./report/results.ts";
+import { planDeliveries } from "./seed/build-deliveries.ts";
+import { fetchTruth } from "./seed/subscription-truth.ts";
+import type { Stack } from "./stack/start-stack.ts";
+import { measurePortalOverhead } from "./web/portal-overhead.ts";
+import { measureSettingsPage } from "./web/settings-page.ts";
+import { signUpWithSubscription } from "./web/signed-in-user.ts";
+
+export type SectionContext = {
+  options: BenchOptions;
+  stack: Stack;
+  events: Stripe.Event[];
+  customerIds: Set<string>;
+  results: BenchResults;
+  log: (line: string) => void;
+};
+
+export async function runSections({ options, stack, events, customerIds, results, log }: SectionContext): Promise<void> {
+  const target: AppTarget = { url: stack.app.url, databaseUrl: stack.app.databaseUrl, webhookSecret: stack.webhookSecret, stripe: stack.stripe, cpuGroups: stack.cpuGroups };
+  const sentToApp = new Set<string>();
+  const sentToBaseline = new Set<string>();
+  let truth = await fetchTruth(stack.stripe, customerIds);
+  let baselineUrl: string | null = null;
+  const baseline = async () => (baselineUrl ??= await createBaselineDatabase(stack.app.databaseUrl));
+
+  if (options.sections.has("ingest")) {
+    const plan = planDeliveries(events, { total: options.events, duplicateShare: options.duplicateShare, seed: 42 });
+    log(`ingest: ${plan.deliveries.length} deliveries (${plan.unique} unique) through the app at ${options.concurrency} in flight`);
+    const app = await ingestThroughApp(target, plan.deliveries, options.concurrency);
+    plan.deliveries.forEach((d) => sentToApp.add(d.id));
+    const baselineDb = await baseline();
+    log(`ingest: the same deliveries through the pg baseline`);
+    const base = await ingestBaseline(baselineDb, plan.deliveries, options.concurrency, truth, stack.cpuGroups);
+    plan.deliveries.forEach((d) => sentToBaseline.add(d.id));
+    results.ingest = { deliveries: plan.deliveries.length, unique: plan.unique, duplicates: plan.duplicates, cloned: plan.cloned, app, baseline: base };
+    log(`ingest: app ${app.eventsPerSecond.toFixed(1)}/s p99 ${app.latency.p99.toFixed(1)} ms; baseline ${base.eventsPerSecond.toFixed(1)}/s`);
+  }
+
+  const web = new HttpClient(stack.app.url, 1);
+  try {
+    if (options.sections.has("portal") || options.sections.has("settings")) {
+      log("signing up a user and subscribing through Checkout");
+      const user = await signUpWithSubscription(web, stack.emulator.url);
+      if (options.sections.has("portal")) {
+        log(`portal: ${options.samples} calls through the app and as many straight to the emulator`);
+        results.portal = await measurePortalOverhead({ client: web, user, stripe: stack.stripe, databaseUrl: stack.app.databaseUrl, samples: options.samples });
+      }
+      if (options.sections.has("settings")) {
+        log(`settings: ${options.samples} renders of /settings/billing`);
+        results.settings = await measureSettingsPage(web, user, options.samples, stack.app.webRoot);
+      }
+    }
+  } finally {
+    web.close();
+  }
+
+  if (options.sections.has("scaling")) {
+    const baselineDb = await baseline();
+    for (const level of options.levels) {
+      const plan = planDeliveries(events, { total: options.scaleEvents, duplicateShare: options.duplicateShare, seed: level, idPrefix: `c${level}`, cloneAll: true });
+      log(`scaling: ${plan.deliveries.length} deliveries at ${level} in flight, app then baseline`);
+      const app = await ingestThroughApp(target, plan.deliveries, level);
+      const base = await ingestBaseline(baselineDb, plan.deliveries, level, truth, stack.cpuGroups);
+      plan.deliveries.forEach((d) => (sentToApp.add(d.id), sentToBaseline.add(d.id)));
+      results.scaling.push({ level, app, baseline: base });
+      log(`scaling ${level}: app ${app.eventsPerSecond.toFixed(1)}/s, baseline ${base.eventsPerSecond.toFixed(1)}/s`);
+    }
+  }
+
+  log("verifying the end state");
+  truth = await fetchTruth(stack.stripe, customerIds);
+  if (sentToApp.size) results.verification.push(await verifyIngest("app database", stack.app.databaseUrl, sentToApp, truth));
+  if (baselineUrl && sentToBaseline.size) results.verification.push(await verifyIngest("baseline database", baselineUrl, sentToBaseline, truth));
+}

@@ -1,0 +1,120 @@
+// The production build of apps/web, started as `pnpm start` would (server/index.ts with
+// NODE_ENV=production) on a free port, with its own embedded PostgreSQL in a scratch
+// folder and Stripe pointed at the bench's emulator process.
+import { spawn, spawnSync } from "node:child_process";
+import { closeSync, copyFileSync, cpSync, existsSync, openSync, readFileSync, symlinkSync } from "node:fs";
+import path from "node:path";
+import { freePort } from "@saas/db/embedded";
+import { webDir } from "./paths.ts";
+
+export type AppProcess = {
+  url: string;
+  /** The copy of apps/web the server runs from (its build/client holds the page's chunks). */
+  webRoot: string;
+  pid: number;
+  databaseUrl: string;
+  /** PostgreSQL's postmaster: its backends are its children. */
+  postgresPid: number;
+  logFile: string;
+  stop(): Promise<void>;
+};
+
+export function buildWeb(): number {
+  const started = performance.now();
+  const result = spawnSync("pnpm", ["--dir", webDir, "build"], { stdio: ["ignore", "ignore", "inherit"] });
+  if (result.status !== 0) throw new Error(`pnpm --dir apps/web build failed (exit ${result.status})`);
+  return (performance.now() - started) / 1000;
+}
+
+/**
+ * Others build apps/web while the bench runs (Remix empties build/ first), so the server
+ * runs from a snapshot: the build and server/ copied into the scratch folder, with
+ * apps/web's node_modules linked so every import resolves as it does in place.
+ */
+function snapshotWeb(scratch: string): string {
+  const root = path.join(scratch, "web");
+  if (!existsSync(path.join(webDir, "build/server/index.js"))) {
+    throw new Error("apps/web/build is missing: run without --skip-build (or pnpm --dir apps/web build)");
+  }
+  cpSync(path.join(webDir, "build"), path.join(root, "build"), { recursive: true });
+  cpSync(path.join(webDir, "server"), path.join(root, "server"), { recursive: true });
+  copyFileSync(path.join(webDir, "package.json"), path.join(root, "package.json"));
+  symlinkSync(path.join(webDir, "node_modules"), path.join(root, "node_modules"), "dir");
+  return root;
+}
+
+export async function startApp(options: {
+  scratch: string;
+  stripeApiBase: string;
+  webhookSecret: string;
+  /** Folder for a V8 CPU profile of the whole server run (node --cpu-prof). */
+  cpuProfileDir?: string | undefined;
+}): Promise<AppProcess> {
+  const webRoot = snapshotWeb(options.scratch);
+  const port = await freePort();
+  const url = `http://127.0.0.1:${port}`;
+  const pgDir = path.join(options.scratch, "pg");
+  const logFile = path.join(options.scratch, "server.log");
+  // The server logs a line per webhook, as in production; a file costs it what a pipe to a collector would.
+  const log = openSync(logFile, "a");
+  const profile = options.cpuProfileDir ? ["--cpu-prof", `--cpu-prof-dir=${options.cpuProfileDir}`] : [];
+  const child = spawn(process.execPath, [...profile, "--import", "tsx", "server/index.ts"], {
+    cwd: webRoot,
+    stdio: ["ignore", log, log],
+    env: {
+      ...process.env,
+      NODE_ENV: "production",
+      PORT: String(port),
+      HOST: "127.0.0.1",
+      APP_BASE_URL: url,
+      DATABASE_URL: "",
+      EMBEDDED_POSTGRES_DIR: pgDir,
+      STRIPE_SECRET_KEY: "sk_test_bench",
+      STRIPE_API_BASE: options.stripeApiBase,
+      STRIPE_WEBHOOK_SECRET: options.webhookSecret,
+      // Empty: the server syncs the catalog and portal configuration into the emulator at start.
+      STRIPE_PORTAL_CONFIG_ID: "",
+      STRIPE_EMULATOR_PORT: String(await freePort()),
+      STRIPE_EMULATOR_DATA: "memory",
+    },
+  });
+  closeSync(log);
+  const exited = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));
+  process.once("exit", () => child.kill("SIGKILL"));
+
+  const deadline = Date.now() + 180_000;
+  while (!(await healthy(url))) {
+    if (child.exitCode !== null) throw new Error(`the app exited (code ${child.exitCode}) before it was healthy; see ${logFile}:\n${tail(logFile)}`);
+    if (Date.now() > deadline) throw new Error(`the app was not healthy within 180 s; see ${logFile}`);
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+  const databaseUrl = readFileSync(`${pgDir}.url`, "utf8").trim();
+  const postgresPid = Number(readFileSync(path.join(pgDir, "postmaster.pid"), "utf8").split("\n")[0]);
+  return {
+    url,
+    webRoot,
+    pid: child.pid ?? 0,
+    databaseUrl,
+    postgresPid,
+    logFile,
+    async stop() {
+      if (child.exitCode === null) child.kill("SIGTERM");
+      // The server stops PostgreSQL on SIGTERM; a CPU profile is written as it exits.
+      const code = await Promise.race([exited, new Promise<"timeout">((resolve) => setTimeout(() => resolve("timeout"), 30_000))]);
+      if (code === "timeout") child.kill("SIGKILL");
+    },
+  };
+}
+
+async function healthy(url: string): Promise<boolean> {
+  try {
+    const response = await fetch(`${url}/healthz`, { signal: AbortSignal.timeout(2_000) });
+    return response.ok;
+  } catch {
+    return false;
+  }
+}
+
+function tail(file: string): string {
+  return readFileSync(file, "utf8").split("\n").slice(-20).join("\n");
+}

@@ -1,0 +1,48 @@
+// Everything under test, started in order and stopped in reverse: the emulator process,
+// then the app (which starts its PostgreSQL and syncs the catalog into the emulator).
+import { randomBytes } from "node:crypto";
+import { createStripeClient } from "@saas/billing";
+import type Stripe from "stripe";
+import { freePort } from "@saas/db/embedded";
+import { cpuSeconds, selfGroup, type CpuGroup } from "./process-cpu.ts";
+import { scratchDir } from "./paths.ts";
+import { startApp, type AppProcess } from "./start-app.ts";
+import { startEmulatorProcess, type EmulatorProcess } from "./start-emulator.ts";
+
+export type Stack = {
+  app: AppProcess;
+  emulator: EmulatorProcess;
+  /** Configured as the app's own client is (timeouts, retries), pointed at the emulator. */
+  stripe: Stripe;
+  webhookSecret: string;
+  cpuGroups: CpuGroup[];
+  stop(): Promise<void>;
+};
+
+export async function startStack(options: { cpuProfileDir?: string | null }): Promise<Stack> {
+  const scratch = scratchDir("saas-bench-");
+  const stops: Array<() => Promise<void>> = [async () => scratch.remove()];
+  const stop = async () => {
+    for (const step of stops.reverse()) await step().catch((error: unknown) => console.error(error));
+    stops.length = 0;
+  };
+  try {
+    const webhookSecret = `whsec_bench_${randomBytes(12).toString("hex")}`;
+    const emulator = await startEmulatorProcess({ port: await freePort(), webhookSecret });
+    stops.push(() => emulator.stop());
+    const app = await startApp({ scratch: scratch.dir, stripeApiBase: emulator.url, webhookSecret, cpuProfileDir: options.cpuProfileDir ?? undefined });
+    stops.push(() => app.stop());
+    const stripe = createStripeClient({ secretKey: "sk_test_bench", apiBase: emulator.url });
+    const cpuGroups: CpuGroup[] = [
+      // The server's children are PostgreSQL's processes, counted on their own below.
+      { name: "app", read: () => cpuSeconds(app.pid, false) },
+      { name: "postgres", read: () => cpuSeconds(app.postgresPid, true) },
+      { name: "emulator", read: () => cpuSeconds(emulator.pid, false) },
+      selfGroup,
+    ];
+    return { app, emulator, stripe, webhookSecret, cpuGroups, stop };
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+}
