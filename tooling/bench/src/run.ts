@@ -3,6 +3,7 @@
 // and ingest at rising concurrency; then the end state is verified. Exits non-zero only
 // when the verification fails: times are reported, never asserted.
 import "./stack/pg-utc.ts";
+import { execFileSync } from "node:child_process";
 import os from "node:os";
 import path from "node:path";
 import pg from "pg";
@@ -31,6 +32,7 @@ const results: BenchResults = {
     node: process.version,
     loadAverage: os.loadavg(),
   },
+  revision: revision(),
   setup: { customers: options.customers, handledEvents: 0, seconds: 0, buildSeconds: null },
   ingest: null,
   portal: null,
@@ -91,3 +93,13 @@ if (options.write && exitCode !== 2) {
 }
 if (exitCode === 1) log("verification FAILED: see above");
 process.exit(exitCode === 2 ? 1 : exitCode);
+
+/** Read-only git: which commit, and whether the working tree differed from it. */
+function revision(): BenchResults["revision"] {
+  try {
+    const git = (...args: string[]) => execFileSync("git", ["-C", repoRoot, ...args], { encoding: "utf8" }).trim();
+    return { commit: git("rev-parse", "--short", "HEAD"), changedFiles: git("status", "--porcelain").split("\n").filter(Boolean).length };
+  } catch {
+    return { commit: "unknown", changedFiles: 0 };
+  }
+}

@@ -5,7 +5,10 @@ import { createAuth } from "@saas/auth";
 // Routes reach the auth package only through this server module, so none of it (or its
 // native password hashing) can end up in the browser bundle.
 export {
+  changePassword,
   EmailTaken,
+  emailSchema,
+  passwordSchema,
   InvalidCredentials,
   logIn,
   loginSchema,

@@ -3,6 +3,8 @@
 import { createDb, type Db } from "@saas/db/client";
 import { parseEnv, urlSchema } from "@saas/env";
 
+export { isUniqueViolation } from "@saas/db";
+
 declare global {
   var __db: Db | undefined;
 }

@@ -16,6 +16,7 @@ export default function Settings() {
       <p className="muted">Signed in as {email}</p>
       <nav aria-label="Settings" className="tabs">
         <NavLink to="/settings/billing">Billing</NavLink>
+        <NavLink to="/settings/account">Account</NavLink>
       </nav>
       <Outlet />
     </main>

@@ -104,3 +104,14 @@ describe("backfillCustomers", () => {
     expect((await h.stripe.customers.list({ limit: 100 })).data.length).toBe(customersBefore);
   });
 });
+
+describe("updateUserEmail with a taken email", () => {
+  it("fails before touching Stripe", async () => {
+    const owner = await createUser(h.db);
+    const user = await createUser(h.db);
+    const customerId = await ensureCustomer(h, user.id);
+    await expect(updateUserEmail(h, user.id, owner.email)).rejects.toThrow();
+    expect(((await h.stripe.customers.retrieve(customerId)) as { email: string }).email).toBe(user.email);
+    expect((await h.db.user.findUniqueOrThrow({ where: { id: user.id } })).email).toBe(user.email);
+  });
+});

@@ -2,13 +2,18 @@
 import type { BillingDeps } from "../deps.ts";
 import { callStripe } from "../errors.ts";
 
-/** Changes the user's email and, when they have a Stripe customer, the customer's too. */
+/**
+ * Changes the user's email and, when they have a Stripe customer, the customer's too.
+ * The database change waits, uncommitted, for Stripe: a taken email fails before Stripe
+ * is touched, and Stripe being down leaves the old email everywhere.
+ */
 export async function updateUserEmail({ db, stripe }: Pick<BillingDeps, "db" | "stripe">, userId: string, email: string): Promise<void> {
-  const account = await db.account.findUnique({ where: { userId }, select: { stripeCustomerId: true } });
-  // Stripe first: if it is down, the user keeps the old email everywhere and can retry.
-  if (account?.stripeCustomerId) {
-    const customerId = account.stripeCustomerId;
-    await callStripe(() => stripe.customers.update(customerId, { email }));
-  }
-  await db.user.update({ where: { id: userId }, data: { email } });
+  await db.$transaction(
+    async (tx) => {
+      const user = await tx.user.update({ where: { id: userId }, data: { email }, select: { account: { select: { stripeCustomerId: true } } } });
+      const customerId = user.account?.stripeCustomerId;
+      if (customerId) await callStripe(() => stripe.customers.update(customerId, { email }));
+    },
+    { maxWait: 10_000, timeout: 30_000 },
+  );
 }

@@ -10,6 +10,7 @@ export function formatReport(results: BenchResults): string {
   const m = results.machine;
   return [
     `Run of ${results.startedAt} — \`${results.command}\` — ${m.cores} cores (${m.cpu}), ${m.memoryGiB} GiB, Node ${m.node}, load average at start ${m.loadAverage.map((l) => l.toFixed(1)).join(" / ")}; ${results.seconds.toFixed(0)} s in all.`,
+    `Code: commit ${results.revision.commit}${results.revision.changedFiles ? ` plus ${results.revision.changedFiles} uncommitted files in the working tree` : ""}.`,
     `Setup: ${results.setup.customers} customers with subscriptions, ${results.setup.handledEvents} handled events recorded by the emulator, ${results.setup.seconds.toFixed(0)} s${results.setup.buildSeconds === null ? " (build skipped)" : `; production build ${results.setup.buildSeconds.toFixed(0)} s`}.`,
     ``,
     ...formatTargets(results),

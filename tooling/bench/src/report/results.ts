@@ -6,10 +6,14 @@ import type { SettingsResult } from "../web/settings-page.ts";
 
 export type Machine = { cores: number; memoryGiB: number; cpu: string; node: string; loadAverage: number[] };
 
+/** The code measured: HEAD, and how many files differed from it (others edit the tree while it runs). */
+export type Revision = { commit: string; changedFiles: number };
+
 export type BenchResults = {
   startedAt: string;
   command: string;
   machine: Machine;
+  revision: Revision;
   setup: { customers: number; handledEvents: number; seconds: number; buildSeconds: number | null };
   ingest: { deliveries: number; unique: number; duplicates: number; cloned: number; app: IngestResult; baseline: IngestResult } | null;
   portal: PortalResult | null;

@@ -1,0 +1,82 @@
+// Settings → Account: change the email (Stripe's copy follows) and the password (which
+// signs the user out everywhere else).
+import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { Form, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
+import { z } from "zod";
+import { Field } from "~/components/field";
+import { changePassword, emailSchema, InvalidCredentials, passwordSchema, requireSignedIn } from "~/lib/auth.server";
+import { billing, StripeUnavailable, updateUserEmail } from "~/lib/billing.server";
+import { db, isUniqueViolation } from "~/lib/db.server";
+import { fieldErrors } from "~/lib/forms";
+
+export const meta: MetaFunction = () => [{ title: "Account · Acme SaaS" }];
+
+export async function loader({ request }: LoaderFunctionArgs) {
+  const { user } = await requireSignedIn(request);
+  return { email: user.email };
+}
+
+const emailForm = z.object({ email: emailSchema });
+const passwordForm = z.object({ currentPassword: z.string().min(1, { error: "Enter your current password" }), newPassword: passwordSchema });
+
+type Result = { form: "email" | "password"; ok?: string; errors?: Partial<Record<string, string[]>> };
+
+export async function action({ request }: ActionFunctionArgs): Promise<Result> {
+  const { user, session } = await requireSignedIn(request);
+  const form = Object.fromEntries(await request.formData());
+  if (form.intent === "email") {
+    const parsed = emailForm.safeParse(form);
+    if (!parsed.success) return { form: "email", errors: fieldErrors(parsed.error) };
+    try {
+      await updateUserEmail(billing, user.id, parsed.data.email);
+      return { form: "email", ok: "Email updated." };
+    } catch (error) {
+      if (isUniqueViolation(error)) return { form: "email", errors: { email: ["An account with this email already exists"] } };
+      if (error instanceof StripeUnavailable) return { form: "email", errors: { form: ["Billing service unavailable: your email was not changed. Please try again."] } };
+      throw error;
+    }
+  }
+  const parsed = passwordForm.safeParse(form);
+  if (!parsed.success) return { form: "password", errors: fieldErrors(parsed.error) };
+  try {
+    await changePassword(db, { userId: user.id, ...parsed.data, keepSessionId: session.id });
+    return { form: "password", ok: "Password changed. You were signed out on your other devices." };
+  } catch (error) {
+    if (error instanceof InvalidCredentials) return { form: "password", errors: { currentPassword: ["That is not your current password"] } };
+    throw error;
+  }
+}
+
+export default function Account() {
+  const { email } = useLoaderData<typeof loader>();
+  const result = useActionData<typeof action>();
+  const busy = useNavigation().state === "submitting";
+  const of = (form: "email" | "password") => (result?.form === form ? result : undefined);
+  return (
+    <section aria-labelledby="account-heading" className="stack narrow-section">
+      <h2 id="account-heading" className="visually-hidden">
+        Account
+      </h2>
+      <Form method="post" className="card stack" noValidate>
+        <h3>Email</h3>
+        {of("email")?.ok ? <p role="status" className="alert success">{of("email")?.ok}</p> : null}
+        {of("email")?.errors?.form ? <p role="alert" className="alert error">{of("email")?.errors?.form?.join(" ")}</p> : null}
+        <input type="hidden" name="intent" value="email" />
+        <Field name="email" label="Email" type="email" autoComplete="email" defaultValue={email} errors={of("email")?.errors?.email} />
+        <button type="submit" className="button" disabled={busy}>
+          Change email
+        </button>
+      </Form>
+      <Form method="post" className="card stack" noValidate>
+        <h3>Password</h3>
+        {of("password")?.ok ? <p role="status" className="alert success">{of("password")?.ok}</p> : null}
+        <input type="hidden" name="intent" value="password" />
+        <Field name="currentPassword" label="Current password" type="password" autoComplete="current-password" errors={of("password")?.errors?.currentPassword} />
+        <Field name="newPassword" label="New password" type="password" autoComplete="new-password" errors={of("password")?.errors?.newPassword} />
+        <button type="submit" className="button" disabled={busy}>
+          Change password
+        </button>
+      </Form>
+    </section>
+  );
+}

@@ -1,0 +1,51 @@
+import Stripe from "stripe";
+import { BillingPage } from "./support/billing-page.ts";
+import { expect, test } from "./support/fixtures.ts";
+import { LoginPage } from "./support/pages.ts";
+import { emulator, emulatorUrl } from "./support/stripe.ts";
+
+test("changing the email changes the Stripe customer's email too", async ({ page, signedUpUser }) => {
+  const billing = new BillingPage(page);
+  await billing.subscribe("Starter");
+  const { session } = await emulator.completeCheckout(await billing.checkoutSessionId(), {});
+
+  const newEmail = `moved-${Date.now()}@example.com`;
+  await page.goto("/settings/account");
+  await page.getByLabel("Email").fill(newEmail);
+  await page.getByRole("button", { name: "Change email" }).click();
+  await expect(page.getByRole("status")).toHaveText("Email updated.");
+  await expect(page.getByText(`Signed in as ${newEmail}`)).toBeVisible();
+
+  const stripe = new Stripe("sk_test_e2e", { host: "127.0.0.1", port: Number(new URL(emulatorUrl).port), protocol: "http" });
+  const customer = await stripe.customers.retrieve(String(session.customer));
+  expect(customer).toMatchObject({ email: newEmail });
+  expect(newEmail).not.toBe(signedUpUser.email);
+});
+
+test("changing the password signs out other sessions and retires the old password", async ({ page, browser, signedUpUser }) => {
+  const other = await browser.newContext();
+  const otherPage = await other.newPage();
+  await new LoginPage(otherPage).goto();
+  await new LoginPage(otherPage).logIn(signedUpUser.email, signedUpUser.password);
+  await expect(otherPage).toHaveURL(/\/settings\/billing$/);
+
+  await page.goto("/settings/account");
+  await page.getByLabel("Current password").fill("not my password");
+  await page.getByLabel("New password").fill("a brand new password");
+  await page.getByRole("button", { name: "Change password" }).click();
+  await expect(page.getByText("That is not your current password")).toBeVisible();
+
+  await page.getByLabel("Current password").fill(signedUpUser.password);
+  await page.getByLabel("New password").fill("a brand new password");
+  await page.getByRole("button", { name: "Change password" }).click();
+  await expect(page.getByRole("status")).toHaveText(/Password changed/);
+
+  // This session survives; the other one is gone server-side.
+  await page.goto("/settings/billing");
+  await expect(page).toHaveURL(/\/settings\/billing$/);
+  await otherPage.goto("/settings/billing");
+  await expect(otherPage).toHaveURL(/\/login/);
+  await new LoginPage(otherPage).logIn(signedUpUser.email, signedUpUser.password);
+  await expect(new LoginPage(otherPage).alert()).toHaveText("Invalid email or password");
+  await other.close();
+});
