@@ -9,12 +9,15 @@ export interface Settings {
   retryDays: number[];
   /** How long a test clock stays `advancing` before the simulated time runs. */
   clockAdvanceDelayMs: number;
+  /** A Customer Portal link not opened within this many seconds answers 410, as Stripe's expire. */
+  portalSessionLifetimeSeconds: number;
 }
 
 export const DEFAULT_SETTINGS: Settings = {
   failedPaymentAction: "cancel",
   retryDays: [3, 5, 7],
   clockAdvanceDelayMs: 20,
+  portalSessionLifetimeSeconds: 300,
 };
 
 export class App {

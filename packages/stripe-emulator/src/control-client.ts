@@ -8,6 +8,8 @@ export interface EmulatorSettings {
   failedPaymentAction: "cancel" | "unpaid";
   retryDays: number[];
   clockAdvanceDelayMs: number;
+  /** How long a portal session link stays valid before it is first opened. */
+  portalSessionLifetimeSeconds: number;
   webhookRetryScheduleMs: number[];
   webhookTimeoutMs: number;
 }
@@ -97,6 +99,11 @@ export class EmulatorControlClient {
 
   setSettings(settings: Partial<EmulatorSettings>): Promise<EmulatorSettings> {
     return this.request("POST", "/settings", settings);
+  }
+
+  /** Any stored object by id (customers, subscriptions, events as sent…), as the dashboard links to it. */
+  object(id: string): Promise<unknown> {
+    return this.request("GET", `/objects/${encodeURIComponent(id)}`);
   }
 
   completeCheckout(sessionId: string, input: CompleteCheckoutInput = {}): Promise<CompleteCheckoutResult> {

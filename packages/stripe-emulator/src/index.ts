@@ -4,5 +4,5 @@ export { DEFAULT_SETTINGS, type Settings } from "./app.ts";
 export type { ChaosSettings } from "./webhooks/chaos.ts";
 export type { DeliveryRecord } from "./webhooks/dispatcher.ts";
 export type { Fault, FaultInput } from "./http/faults.ts";
-export type { HostedPages, HostedPageRequest, HostedPageResponse } from "./hosted/hosted-pages.ts";
+export { createHostedPages, type HostedPages, type HostedPageRequest, type HostedPageResponse } from "./hosted/hosted-pages.ts";
 export { API_VERSION } from "./events/event-log.ts";

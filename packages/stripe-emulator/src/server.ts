@@ -8,8 +8,9 @@ import { handleApi } from "./http/api-handler.ts";
 import { StripeHttpError } from "./http/errors.ts";
 import { FaultInjector } from "./http/faults.ts";
 import { IdempotencyCache } from "./http/idempotency.ts";
-import { parseForm } from "./http/params.ts";
-import { placeholderPages, type HostedPages } from "./hosted/hosted-pages.ts";
+import { createHostedPages, type HostedPages } from "./hosted/hosted-pages.ts";
+import { HostedState } from "./hosted/hosted-state.ts";
+import { servePage } from "./hosted/serve-pages.ts";
 import { newWebhookSecret } from "./ids.ts";
 import { Persister } from "./persister.ts";
 import { idOf } from "./resources/lookup.ts";
@@ -49,8 +50,6 @@ export interface RunningEmulator {
   deliveriesIdle(): Promise<void>;
   stop(): Promise<void>;
 }
-
-const HOSTED = /^\/(c\/pay|p\/session|i)\/([^/]+)(?:\/pdf)?$/;
 
 function readBody(request: IncomingMessage): Promise<string> {
   return new Promise((resolve, reject) => {
@@ -102,8 +101,10 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     await persister.load();
     app.onChange = () => persister.schedule();
   }
-  const hostedPages = options.hostedPages ?? placeholderPages;
+  const hostedState = new HostedState();
+  const hostedPages = options.hostedPages ?? createHostedPages(hostedState);
   const reset = () => {
+    hostedState.clear();
     app.cancelTimers();
     app.store.clear();
     idempotency.clear();
@@ -132,17 +133,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
         }
         return;
       }
-      const hosted = HOSTED.exec(url.pathname);
-      if (hosted !== null) {
-        const kind = hosted[1] === "c/pay" ? "checkout" : hosted[1] === "p/session" ? "portal" : "invoice";
-        const page = hostedPages({ app, kind, id: decodeURIComponent(hosted[2] ?? ""), method, form: parseForm(rawBody) });
-        response.writeHead(page.location === undefined ? page.status : 303, {
-          "Content-Type": "text/html; charset=utf-8",
-          ...(page.location === undefined ? {} : { Location: page.location }),
-        });
-        response.end(page.html);
-        return;
-      }
+      if (servePage({ app, hostedPages, deliveries: dispatcher.log, publish }, method, url, rawBody, response)) return;
       handleApi({ app, faults, idempotency, hanging, publish }, request, response, url, rawBody);
     })().catch((error: unknown) => {
       console.error("[stripe-emulator] request failed:", error);

@@ -87,6 +87,11 @@ export function chargeOutcome(number: string | undefined, onSession: boolean): C
   return { kind: "succeeded" };
 }
 
+/** Cards that ask for 3-D Secure whenever the customer is present, including when saved for later. */
+export function requiresAuthentication(number: string): boolean {
+  return BEHAVIOURS[number]?.authenticateOnSession === true;
+}
+
 function brandOf(number: string): string {
   if (number.startsWith("4")) return "visa";
   if (/^(5[1-5]|2[2-7])/.test(number)) return "mastercard";

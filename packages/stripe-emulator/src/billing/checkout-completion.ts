@@ -15,6 +15,9 @@ export interface CompletionInput {
   cardNumber: string;
   email?: string;
   name?: string;
+  /** As typed on the hosted page; the payment method gets a default expiry otherwise. */
+  expMonth?: number;
+  expYear?: number;
   /** Result of the 3-D Secure challenge for cards that ask for one. */
   authentication: "succeed" | "fail" | "none";
 }
@@ -53,7 +56,12 @@ export function completeCheckoutSession(app: App, session: Stripe.Checkout.Sessi
   }
   const now = nowFor(app.store, idOf(session.customer));
   if (session.expires_at <= now) throw invalidRequest("This Checkout Session has expired.", "session");
-  const pm = createCardPaymentMethod(app, { number: input.cardNumber, billingDetails: { name: input.name ?? null, email: input.email ?? null } });
+  const pm = createCardPaymentMethod(app, {
+    number: input.cardNumber,
+    expMonth: input.expMonth,
+    expYear: input.expYear,
+    billingDetails: { name: input.name ?? null, email: input.email ?? null },
+  });
   const number = app.store.cardNumbers.get(pm.id) ?? input.cardNumber;
   const authenticated = checkCard(session, number, input);
 

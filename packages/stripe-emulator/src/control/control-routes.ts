@@ -29,6 +29,7 @@ const settingsSchema = z.object({
   failedPaymentAction: z.enum(["cancel", "unpaid"]),
   retryDays: z.array(z.number().positive()),
   clockAdvanceDelayMs: z.number().int().min(0),
+  portalSessionLifetimeSeconds: z.number().int().min(0),
   webhookRetryScheduleMs: z.array(z.number().int().min(0)),
   webhookTimeoutMs: z.number().int().positive(),
 }).partial();
@@ -74,11 +75,23 @@ function completeCheckout(deps: ControlDeps, sessionId: string, body: unknown): 
   }
 }
 
+/** GET /objects/:id — any stored object (events as they were sent), for the dashboard's links. */
+function objectById(deps: ControlDeps, id: string): ControlResult {
+  const event = deps.app.store.events.get(id);
+  const found: unknown = event === undefined ? deps.app.store.findById(id) : JSON.parse(event.json);
+  if (found === undefined) {
+    throw new StripeHttpError(404, { type: "invalid_request_error", code: "resource_missing", message: `No such object: '${id}'` }, false);
+  }
+  return { status: 200, body: found };
+}
+
 export async function handleControl(deps: ControlDeps, method: string, url: URL, rawBody: string, contentType: string | undefined): Promise<ControlResult> {
   const path = url.pathname.replace(/^\/_emulator/, "");
   const body = method === "GET" || method === "DELETE" ? {} : readBody(rawBody, contentType);
   const complete = /^\/checkout\/sessions\/([^/]+)\/complete$/.exec(path);
   if (complete !== null && method === "POST") return completeCheckout(deps, decodeURIComponent(complete[1] ?? ""), body);
+  const object = /^\/objects\/([^/]+)$/.exec(path);
+  if (object !== null && method === "GET") return objectById(deps, decodeURIComponent(object[1] ?? ""));
   const route = `${method} ${path}`;
   switch (route) {
     case "GET /health":

@@ -1,12 +1,19 @@
-// The seam for Stripe-hosted pages (Checkout, Customer Portal, hosted invoice). The real pages are
-// a later task: pass `hostedPages` to startEmulator to replace these placeholders.
+// The Stripe-hosted pages: Checkout (/c/pay/:id), the Customer Portal (/p/session/:id) and hosted
+// invoices (/i/:id). Pass `hostedPages` to startEmulator to replace them.
 import type { ParsedQs } from "qs";
 import type { App } from "../app.ts";
+import { checkoutPages } from "./checkout-pages.ts";
+import { HostedState } from "./hosted-state.ts";
+import { invoicePage } from "./invoice-page.ts";
+import { portalPages } from "./portal-pages.ts";
 
 export interface HostedPageRequest {
   app: App;
   kind: "checkout" | "portal" | "invoice";
   id: string;
+  /** The path after the id: "" for the page itself, e.g. "/authenticate" for a step. */
+  path: string;
+  query: URLSearchParams;
   method: string;
   /** Form fields when the page posts back to itself. */
   form: ParsedQs;
@@ -15,45 +22,16 @@ export interface HostedPageRequest {
 export interface HostedPageResponse {
   status: number;
   html: string;
-  /** Set for redirects (e.g. to success_url once Checkout completes). */
+  /** Set for redirects (e.g. to success_url once Checkout completes); answered with 303. */
   location?: string;
 }
 
 export type HostedPages = (request: HostedPageRequest) => HostedPageResponse;
 
-function escapeHtml(text: string): string {
-  return text.replace(/[&<>"']/g, (char) => `&#${char.charCodeAt(0)};`);
-}
-
-function page(title: string, body: string): string {
-  return `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>${escapeHtml(title)}</title></head>` +
-    `<body><h1>${escapeHtml(title)}</h1>${body}</body></html>`;
-}
-
-export const placeholderPages: HostedPages = ({ app, kind, id }) => {
-  if (kind === "checkout") {
-    const session = app.store.checkoutSessions.get(id);
-    if (session === undefined) return { status: 404, html: page("Checkout session not found", "") };
-    return {
-      status: 200,
-      html: page("Stripe emulator Checkout", `<p>Session <code>${escapeHtml(id)}</code> is <b>${escapeHtml(session.status ?? "")}</b>.</p>` +
-        `<p>Complete it with <code>POST /_emulator/checkout/sessions/${escapeHtml(id)}/complete</code>.</p>`),
-    };
-  }
-  if (kind === "portal") {
-    const session = app.store.portalSessions.get(id);
-    if (session === undefined) return { status: 404, html: page("Portal session not found", "") };
-    return {
-      status: 200,
-      html: page("Stripe emulator Customer Portal", `<p>Customer <code>${escapeHtml(session.customer)}</code>, flow ` +
-        `<code>${escapeHtml(session.flow?.type ?? "none")}</code>.</p>`),
-    };
-  }
-  const invoice = app.store.invoices.get(id);
-  if (invoice === undefined) return { status: 404, html: page("Invoice not found", "") };
-  return {
-    status: 200,
-    html: page(`Invoice ${invoice.number ?? invoice.id}`, `<p>Status <b>${escapeHtml(invoice.status ?? "")}</b>, ` +
-      `amount due ${(invoice.amount_due / 100).toFixed(2)} ${escapeHtml(invoice.currency.toUpperCase())}.</p>`),
+export function createHostedPages(state = new HostedState()): HostedPages {
+  return (request) => {
+    if (request.kind === "checkout") return checkoutPages(request, state);
+    if (request.kind === "portal") return portalPages(request, state);
+    return invoicePage(request);
   };
-};
+}

@@ -1,5 +1,6 @@
 // /v1/invoices: retrieve, list, pay, void, line items.
 import type Stripe from "stripe";
+import type { App } from "../app.ts";
 import { attemptPayment, finalizeInvoice } from "../billing/invoicing.ts";
 import { settleAfterPayment } from "../billing/subscription-lifecycle.ts";
 import { cardError, invalidRequest, StripeHttpError } from "../http/errors.ts";
@@ -31,39 +32,24 @@ function list(ctx: ApiContext) {
   return reply(ctx, paginate(items, input, "/v1/invoices"));
 }
 
-function pay(ctx: ApiContext) {
-  const { app } = ctx;
-  const input = ctx.input.allow(["payment_method", "off_session", "paid_out_of_band", "forgive", "expand", "source", "mandate"]);
-  let invoice = getOr404(app.store.invoices, requireParam(ctx, "id"), "invoice");
+/**
+ * Charges an open (or draft) invoice now, as `invoices.pay` and the portal's "Pay now" do: with the
+ * given payment method, else the invoice's / subscription's / customer's default. Throws the card
+ * error on decline, after moving the subscription (e.g. still past_due).
+ */
+export function payInvoice(app: App, open: Stripe.Invoice, options: { paymentMethodId?: string; onSession: boolean }): Stripe.Invoice {
+  let invoice = open;
   if (invoice.status === "paid") throw invalidRequest("Invoice is already paid", "id", "invoice_already_paid");
   if (invoice.status === "void" || invoice.status === "uncollectible") {
     throw invalidRequest(`You cannot pay an invoice with status ${invoice.status}.`, "id", "invoice_not_editable");
   }
   if (invoice.status === "draft") invoice = finalizeInvoice(app, invoice);
   const customerId = idOf(invoice.customer) ?? "";
-  if (input.bool("paid_out_of_band") === true) {
-    const now = nowFor(app.store, customerId);
-    const paid: Stripe.Invoice = {
-      ...invoice,
-      status: "paid",
-      amount_paid: 0,
-      amount_paid_off_stripe: invoice.amount_remaining,
-      amount_remaining: 0,
-      next_payment_attempt: null,
-      status_transitions: { ...invoice.status_transitions, paid_at: now },
-    };
-    app.store.invoices.set(paid.id, paid);
-    app.events.emit("invoice.paid", paid);
-    const subId = subscriptionOf(paid);
-    if (subId !== null) settleAfterPayment(app, subId, { kind: "paid", invoice: paid });
-    return reply(ctx, paid);
-  }
-  const pmId = input.string("payment_method");
-  if (pmId !== undefined) attachedPaymentMethod(app, customerId, pmId, "payment_method");
+  if (options.paymentMethodId !== undefined) attachedPaymentMethod(app, customerId, options.paymentMethodId, "payment_method");
   const result = attemptPayment(app, invoice, {
-    onSession: input.bool("off_session") === false,
+    onSession: options.onSession,
     scheduleRetries: false,
-    ...(pmId === undefined ? {} : { paymentMethodId: pmId }),
+    ...(options.paymentMethodId === undefined ? {} : { paymentMethodId: options.paymentMethodId }),
   });
   const subId = subscriptionOf(result.invoice);
   if (subId !== null) settleAfterPayment(app, subId, result);
@@ -75,7 +61,33 @@ function pay(ctx: ApiContext) {
       message: "This payment requires additional user action before it can be completed successfully.",
     });
   }
-  return reply(ctx, result.invoice);
+  return result.invoice;
+}
+
+function pay(ctx: ApiContext) {
+  const { app } = ctx;
+  const input = ctx.input.allow(["payment_method", "off_session", "paid_out_of_band", "forgive", "expand", "source", "mandate"]);
+  const invoice = getOr404(app.store.invoices, requireParam(ctx, "id"), "invoice");
+  if (input.bool("paid_out_of_band") === true && (invoice.status === "open" || invoice.status === "draft")) {
+    const open = invoice.status === "draft" ? finalizeInvoice(app, invoice) : invoice;
+    const now = nowFor(app.store, idOf(open.customer));
+    const paid: Stripe.Invoice = {
+      ...open,
+      status: "paid",
+      amount_paid: 0,
+      amount_paid_off_stripe: open.amount_remaining,
+      amount_remaining: 0,
+      next_payment_attempt: null,
+      status_transitions: { ...open.status_transitions, paid_at: now },
+    };
+    app.store.invoices.set(paid.id, paid);
+    app.events.emit("invoice.paid", paid);
+    const subId = subscriptionOf(paid);
+    if (subId !== null) settleAfterPayment(app, subId, { kind: "paid", invoice: paid });
+    return reply(ctx, paid);
+  }
+  const pmId = input.string("payment_method");
+  return reply(ctx, payInvoice(app, invoice, { onSession: input.bool("off_session") === false, ...(pmId === undefined ? {} : { paymentMethodId: pmId }) }));
 }
 
 function voidInvoice(ctx: ApiContext) {

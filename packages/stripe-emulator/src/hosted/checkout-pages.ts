@@ -1,0 +1,106 @@
+// Hosted Checkout (/c/pay/:id): the form, its submission through part 1's completion operation,
+// the 3-D Secure challenge, and clear pages for sessions that are complete or expired.
+import type Stripe from "stripe";
+import type { App } from "../app.ts";
+import { completeCheckoutSession } from "../billing/checkout-completion.ts";
+import { StripeHttpError } from "../http/errors.ts";
+import { idOf } from "../resources/lookup.ts";
+import { nowFor } from "../time.ts";
+import { cardErrorMessage, formValue, isCardError, readValues, validateCard, validateEmail, type FormValues, type ParsedCard } from "./card-form.ts";
+import { challengePage } from "./challenge-view.ts";
+import { checkoutPage, lockedEmail } from "./checkout-view.ts";
+import { money } from "./format.ts";
+import type { HostedPageRequest, HostedPageResponse } from "./hosted-pages.ts";
+import type { HostedState } from "./hosted-state.ts";
+import { safeUrl } from "./html.ts";
+import { messagePage, notFoundPage, redirect } from "./layout.ts";
+
+function withSessionId(url: string | null | undefined, id: string): string | null {
+  return safeUrl(url?.replaceAll("{CHECKOUT_SESSION_ID}", id));
+}
+
+function closedPage(app: App, session: Stripe.Checkout.Session): HostedPageResponse | undefined {
+  if (session.status === "complete") {
+    const next = withSessionId(session.success_url ?? session.return_url, session.id);
+    return messagePage(200, "This checkout is already complete", "The payment went through and nothing else is needed here.",
+      next === null ? undefined : { href: next, label: "Continue" });
+  }
+  if (session.status === "expired" || session.expires_at <= nowFor(app.store, idOf(session.customer))) {
+    const back = safeUrl(session.cancel_url);
+    return messagePage(410, "This checkout session has expired", "The link is no longer valid. Go back to the site and start the checkout again.",
+      back === null ? undefined : { href: back, label: "Back" });
+  }
+  return undefined;
+}
+
+function complete(app: App, session: Stripe.Checkout.Session, card: ParsedCard, email: string | null, authentication: "succeed" | "fail" | "none"): HostedPageResponse {
+  const completed = completeCheckoutSession(app, session, {
+    cardNumber: card.number,
+    expMonth: card.expMonth,
+    expYear: card.expYear,
+    name: card.name,
+    authentication,
+    ...(email === null ? {} : { email }),
+  });
+  return redirect(withSessionId(completed.success_url ?? completed.return_url, completed.id) ?? `/c/pay/${completed.id}`);
+}
+
+/** Declines re-render the form with Checkout's wording; 3-D Secure cards go to the challenge. */
+function failure(app: App, state: HostedState, session: Stripe.Checkout.Session, error: unknown, values: FormValues, card: ParsedCard, email: string | null): HostedPageResponse {
+  if (isCardError(error) && error.body.code === "authentication_required") {
+    const token = state.addChallenge({ kind: "checkout", sessionId: session.id, card, email });
+    return redirect(`/c/pay/${session.id}/authenticate?challenge=${token}`);
+  }
+  const current = app.store.checkoutSessions.get(session.id) ?? session;
+  if (isCardError(error)) return checkoutPage(app, current, { values, errors: {}, error: cardErrorMessage(error) }, 402);
+  if (error instanceof StripeHttpError) {
+    return closedPage(app, current) ?? messagePage(400, "Checkout could not be completed", error.body.message);
+  }
+  throw error;
+}
+
+function submit(app: App, state: HostedState, session: Stripe.Checkout.Session, request: HostedPageRequest): HostedPageResponse {
+  const values = readValues(request.form);
+  const locked = lockedEmail(app, session);
+  const { card, errors } = validateCard(values);
+  const emailError = locked === null ? validateEmail(values.email ?? "") : undefined;
+  if (emailError !== undefined) errors.email = emailError;
+  if (card === null || emailError !== undefined) return checkoutPage(app, session, { values, errors }, 400);
+  const email = locked ?? values.email ?? null;
+  try {
+    return complete(app, session, card, email, "none");
+  } catch (error) {
+    return failure(app, state, session, error, values, card, email);
+  }
+}
+
+function authenticate(app: App, state: HostedState, session: Stripe.Checkout.Session, request: HostedPageRequest): HostedPageResponse {
+  const token = request.query.get("challenge");
+  const pending = request.method === "POST" ? state.takeChallenge(token) : state.challenge(token);
+  if (pending?.kind !== "checkout" || pending.sessionId !== session.id) return redirect(`/c/pay/${session.id}`);
+  if (request.method === "GET") {
+    return challengePage({
+      action: `/c/pay/${session.id}/authenticate?challenge=${token ?? ""}`,
+      purpose: `a payment of ${money(session.amount_total ?? 0, session.currency ?? "usd")}`,
+      cardLast4: pending.card.number.slice(-4),
+    });
+  }
+  const outcome = formValue(request.form, "outcome") === "complete" ? "succeed" : "fail";
+  try {
+    return complete(app, session, pending.card, pending.email, outcome);
+  } catch (error) {
+    return failure(app, state, session, error, { email: pending.email ?? "", billingName: pending.card.name }, pending.card, pending.email);
+  }
+}
+
+export function checkoutPages(request: HostedPageRequest, state: HostedState): HostedPageResponse {
+  const { app, method, path } = request;
+  const session = app.store.checkoutSessions.get(request.id);
+  if (session === undefined) return notFoundPage("Checkout session");
+  const closed = closedPage(app, session);
+  if (closed !== undefined) return closed;
+  if (path === "" && method === "GET") return checkoutPage(app, session, { values: {}, errors: {} });
+  if (path === "" && method === "POST") return submit(app, state, session, request);
+  if (path === "/authenticate" && (method === "GET" || method === "POST")) return authenticate(app, state, session, request);
+  return notFoundPage("Page");
+}
