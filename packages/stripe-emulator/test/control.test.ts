@@ -104,3 +104,19 @@ describe("cli", () => {
     }
   });
 });
+
+describe("faults scoped by request content", () => {
+  it("fails only the requests that mention the given text", async () => {
+    const h = await startHarness();
+    try {
+      const mine = await h.stripe.customers.create({ email: "mine@example.com" });
+      const theirs = await h.stripe.customers.create({ email: "theirs@example.com" });
+      await h.control.addFault({ path: "/v1/customers/*", method: "POST", match: "scoped@example.com", count: 1 });
+      await expect(h.stripe.customers.update(theirs.id, { email: "other@example.com" })).resolves.toMatchObject({ email: "other@example.com" });
+      await expect(h.stripe.customers.update(mine.id, { email: "scoped@example.com" })).rejects.toMatchObject({ statusCode: 500 });
+      await expect(h.stripe.customers.update(mine.id, { email: "scoped@example.com" })).resolves.toMatchObject({ email: "scoped@example.com" });
+    } finally {
+      await h.emulator.stop();
+    }
+  });
+});

@@ -1,8 +1,7 @@
-import Stripe from "stripe";
 import { BillingPage } from "./support/billing-page.ts";
 import { expect, test } from "./support/fixtures.ts";
 import { LoginPage } from "./support/pages.ts";
-import { emulator, emulatorUrl } from "./support/stripe.ts";
+import { emulator, stripe } from "./support/stripe.ts";
 
 test("changing the email changes the Stripe customer's email too", async ({ page, signedUpUser }) => {
   const billing = new BillingPage(page);
@@ -16,7 +15,6 @@ test("changing the email changes the Stripe customer's email too", async ({ page
   await expect(page.getByRole("status")).toHaveText("Email updated.");
   await expect(page.getByText(`Signed in as ${newEmail}`)).toBeVisible();
 
-  const stripe = new Stripe("sk_test_e2e", { host: "127.0.0.1", port: Number(new URL(emulatorUrl).port), protocol: "http" });
   const customer = await stripe.customers.retrieve(String(session.customer));
   expect(customer).toMatchObject({ email: newEmail });
   expect(newEmail).not.toBe(signedUpUser.email);

@@ -33,11 +33,12 @@ test("Stripe down: Manage subscription says so and can be tried again", async ({
   const billing = new BillingPage(page);
   await billing.subscribe("Starter");
   const sessionId = await billing.checkoutSessionId();
-  const { redirect_url } = await emulator.completeCheckout(sessionId, {});
+  const { redirect_url, session } = await emulator.completeCheckout(sessionId, {});
   await page.goto(redirect_url ?? "");
   await expect(billing.manageButton()).toBeEnabled();
 
-  await emulator.addFault({ path: "/v1/billing_portal/sessions", method: "POST", count: 3, mode: "error" });
+  // Only this customer's portal calls fail: other tests share the emulator.
+  await emulator.addFault({ path: "/v1/billing_portal/sessions", method: "POST", count: 3, mode: "error", match: String(session.customer) });
   await billing.manageButton().click();
   await expect(page.getByRole("alert")).toHaveText("Billing service unavailable");
   await expect(billing.manageButton()).toBeEnabled();

@@ -1,10 +1,7 @@
 // The webhook route as Stripe reaches it: over HTTP, raw body, signed by the emulator.
-import Stripe from "stripe";
 import { BillingPage } from "./support/billing-page.ts";
 import { expect, test } from "./support/fixtures.ts";
-import { emulator, emulatorUrl } from "./support/stripe.ts";
-
-const stripe = () => new Stripe("sk_test_e2e", { host: "127.0.0.1", port: Number(new URL(emulatorUrl).port), protocol: "http", maxNetworkRetries: 0 });
+import { emulator, stripe } from "./support/stripe.ts";
 
 test("a change made in Stripe reaches the page through signed webhooks alone", async ({ page, signedUpUser }) => {
   void signedUpUser;
@@ -15,7 +12,7 @@ test("a change made in Stripe reaches the page through signed webhooks alone", a
   await billing.expectPlan("Team", /^Renews on /);
 
   // Canceled in Stripe directly (as from the dashboard): only the webhook can tell the app.
-  await stripe().subscriptions.update(String(session.subscription), { cancel_at_period_end: true });
+  await stripe.subscriptions.update(String(session.subscription), { cancel_at_period_end: true });
   await expect(async () => {
     await billing.goto();
     await expect(billing.nextStep()).toHaveText(/^Cancels on /, { timeout: 500 });

@@ -71,7 +71,7 @@ export function handleApi(deps: ApiDeps, request: IncomingMessage, response: Ser
     send(response, result.status, result.body, headers);
     return;
   }
-  const fault = deps.faults.take(method, url.pathname);
+  const fault = deps.faults.take(method, url.pathname, method === "POST" ? rawBody : url.search.slice(1));
   if (fault?.mode === "hang") {
     deps.hanging.add(response);
     response.on("close", () => deps.hanging.delete(response));

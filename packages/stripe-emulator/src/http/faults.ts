@@ -7,6 +7,11 @@ export const faultSchema = z.object({
   method: z.string().optional(),
   count: z.number().int().positive().default(1),
   mode: z.enum(["error", "hang"]).default("error"),
+  /**
+   * Only requests whose decoded form body or query string contains this text, e.g. a
+   * customer id, so tests running in parallel against one emulator fault only their own calls.
+   */
+  match: z.string().min(1).optional(),
 });
 
 export type FaultInput = z.input<typeof faultSchema>;
@@ -17,6 +22,7 @@ export interface Fault {
   method: string | null;
   remaining: number;
   mode: "error" | "hang";
+  match: string | null;
 }
 
 function globToRegExp(pattern: string): RegExp {
@@ -36,16 +42,21 @@ export class FaultInjector {
       method: parsed.method?.toUpperCase() ?? null,
       remaining: parsed.count,
       mode: parsed.mode,
+      match: parsed.match ?? null,
       regex: globToRegExp(parsed.path),
     };
     this.faults.push(fault);
     return this.describe(fault);
   }
 
-  /** Consumes one use of the first fault matching this request. */
-  take(method: string, path: string): Fault | undefined {
+  /** Consumes one use of the first fault matching this request; `params` is its raw form body or query string. */
+  take(method: string, path: string, params = ""): Fault | undefined {
+    const decoded = safeDecode(params);
     const fault = this.faults.find((candidate) =>
-      candidate.remaining > 0 && (candidate.method === null || candidate.method === method) && candidate.regex.test(path));
+      candidate.remaining > 0 &&
+      (candidate.method === null || candidate.method === method) &&
+      candidate.regex.test(path) &&
+      (candidate.match === null || decoded.includes(candidate.match)));
     if (fault === undefined) return undefined;
     fault.remaining -= 1;
     if (fault.remaining === 0) this.faults = this.faults.filter((candidate) => candidate !== fault);
@@ -61,6 +72,14 @@ export class FaultInjector {
   }
 
   private describe(fault: Fault): Fault {
-    return { id: fault.id, path: fault.path, method: fault.method, remaining: fault.remaining, mode: fault.mode };
+    return { id: fault.id, path: fault.path, method: fault.method, remaining: fault.remaining, mode: fault.mode, match: fault.match };
+  }
+}
+
+function safeDecode(params: string): string {
+  try {
+    return decodeURIComponent(params.replace(/\+/g, " "));
+  } catch {
+    return params;
   }
 }

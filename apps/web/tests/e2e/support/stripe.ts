@@ -1,5 +1,30 @@
-// The emulator the app under test talks to (started by the app itself; see playwright.config.ts).
+// The emulator the app under test talks to (started by the app itself; see
+// playwright.config.ts): its control client, an SDK pointed at it, and test clocks.
 import { EmulatorControlClient } from "@saas/stripe-emulator";
+import Stripe from "stripe";
 
 export const emulatorUrl = `http://127.0.0.1:${process.env.E2E_EMULATOR_PORT}`;
 export const emulator = new EmulatorControlClient(emulatorUrl);
+export const stripe = new Stripe("sk_test_e2e", { host: "127.0.0.1", port: Number(process.env.E2E_EMULATOR_PORT), protocol: "http", maxNetworkRetries: 0 });
+
+export const DAY = 86_400;
+
+/** Advances a test clock and waits until Stripe (the emulator) has run everything due. */
+export async function advanceClock(clockId: string, frozenTime: number): Promise<void> {
+  await stripe.testHelpers.testClocks.advance(clockId, { frozen_time: frozenTime });
+  for (let i = 0; i < 400; i++) {
+    if ((await stripe.testHelpers.testClocks.retrieve(clockId)).status === "ready") {
+      await emulator.waitForDeliveries(15_000);
+      return;
+    }
+    await new Promise((resolve) => setTimeout(resolve, 25));
+  }
+  throw new Error(`test clock ${clockId} did not finish advancing`);
+}
+
+/** The live price for a catalog lookup key. */
+export async function priceFor(lookupKey: string): Promise<Stripe.Price> {
+  const [price] = (await stripe.prices.list({ lookup_keys: [lookupKey], active: true })).data;
+  if (!price) throw new Error(`no price ${lookupKey}`);
+  return price;
+}

@@ -1,0 +1,60 @@
+// QA flows 1-3: subscribing through the hosted Checkout with each kind of test card.
+import { BillingPage } from "../support/billing-page.ts";
+import { expect, test } from "../support/fixtures.ts";
+import { CARDS, HostedCheckout } from "../support/stripe-pages.ts";
+
+test("sign up, pick a monthly plan, pay with 4242: the plan shows without a reload", async ({ page, signedUpUser }) => {
+  void signedUpUser;
+  const billing = new BillingPage(page);
+  await expect(billing.planCard("Pro")).toBeVisible();
+  await billing.subscribe("Pro");
+  await billing.checkoutSessionId();
+  await new HostedCheckout(page).pay(CARDS.visa);
+  await expect(page).toHaveURL(/\/settings\/billing\?checkout=success/);
+  await billing.expectPlan("Pro", /^Renews on /);
+  await expect(page.getByText("Active", { exact: true })).toBeVisible();
+});
+
+for (const [card, message] of [
+  [CARDS.declined, "Your card has been declined."],
+  [CARDS.insufficientFunds, "Your card has insufficient funds."],
+] as const) {
+  test(`a declined card (${card.slice(-4)}) shows Stripe's message and leaves no subscription`, async ({ page, signedUpUser }) => {
+    void signedUpUser;
+    const billing = new BillingPage(page);
+    await billing.subscribe("Starter");
+    await billing.checkoutSessionId();
+    const checkout = new HostedCheckout(page);
+    await checkout.pay(card);
+    await expect(checkout.error()).toHaveText(message);
+    await billing.goto();
+    await expect(billing.planCard("Starter")).toBeVisible();
+    await expect(billing.manageButton()).toHaveCount(0);
+  });
+}
+
+test("3-D Secure completed: subscribed", async ({ page, signedUpUser }) => {
+  void signedUpUser;
+  const billing = new BillingPage(page);
+  await billing.subscribe("Team");
+  await billing.checkoutSessionId();
+  const checkout = new HostedCheckout(page);
+  await checkout.pay(CARDS.threeDSecure);
+  await checkout.authenticate("Complete");
+  await expect(page).toHaveURL(/\/settings\/billing\?checkout=success/);
+  await billing.expectPlan("Team", /^Renews on /);
+});
+
+test("3-D Secure failed: not subscribed", async ({ page, signedUpUser }) => {
+  void signedUpUser;
+  const billing = new BillingPage(page);
+  await billing.subscribe("Team");
+  await billing.checkoutSessionId();
+  const checkout = new HostedCheckout(page);
+  await checkout.pay(CARDS.threeDSecure);
+  await checkout.authenticate("Fail");
+  await expect(checkout.error()).toHaveText(/unable to authenticate/);
+  await billing.goto();
+  await expect(billing.planCard("Team")).toBeVisible();
+  await expect(billing.manageButton()).toHaveCount(0);
+});

@@ -1,0 +1,77 @@
+// Page objects for Stripe's hosted pages. Checkout is located by the field ids Stripe's
+// own hosted Checkout uses, so the same object drives the emulator and test mode.
+import { expect, type Page } from "@playwright/test";
+
+export const CARDS = {
+  visa: "4242424242424242",
+  declined: "4000000000000002",
+  insufficientFunds: "4000000000009995",
+  chargeFails: "4000000000000341",
+  threeDSecure: "4000002500003155",
+} as const;
+
+export class HostedCheckout {
+  constructor(private readonly page: Page) {}
+
+  async pay(card: string) {
+    await this.page.locator("#cardNumber").fill(card);
+    await this.page.locator("#cardExpiry").fill("12 / 34");
+    await this.page.locator("#cardCvc").fill("123");
+    await this.page.locator("#billingName").fill("Quinn Assurance");
+    await this.page.getByRole("button", { name: "Subscribe" }).click();
+  }
+
+  async authenticate(outcome: "Complete" | "Fail") {
+    await this.page.getByRole("button", { name: outcome }).click();
+  }
+
+  error() {
+    return this.page.getByRole("alert");
+  }
+}
+
+export class HostedPortal {
+  constructor(private readonly page: Page) {}
+
+  async expectOpen() {
+    await expect(this.page).toHaveURL(/\/p\/session\//);
+  }
+
+  async returnToApp() {
+    await this.page.getByRole("link", { name: /^(← )?Return to/ }).first().click();
+  }
+
+  /** `price` as the portal shows it, e.g. "$29.00 per month". */
+  async changePlanTo(planName: string, price: string) {
+    await this.page.getByRole("link", { name: "Update plan" }).first().click();
+    await this.page.getByRole("link", { name: `Select ${planName} ${price}` }).click();
+    await expect(this.page.getByRole("heading", { name: "Confirm your updated plan" })).toBeVisible();
+    await this.page.getByRole("button", { name: "Confirm" }).click();
+  }
+
+  async cancelPlan() {
+    await this.page.getByRole("link", { name: "Cancel plan" }).first().click();
+    const reason = this.page.getByLabel("It's too expensive");
+    if (await reason.isVisible()) {
+      await reason.check();
+      await this.page.getByRole("button", { name: "Continue" }).click();
+    }
+    await this.page.getByRole("button", { name: "Cancel plan" }).click();
+  }
+
+  async renewPlan() {
+    await this.page.getByRole("button", { name: "Renew plan" }).click();
+  }
+
+  async addCard(card: string) {
+    await this.page.getByLabel("Card number").fill(card);
+    await this.page.getByLabel("Expiration").fill("12 / 34");
+    await this.page.getByLabel("CVC").fill("123");
+    await this.page.getByLabel("Cardholder name").fill("Quinn Assurance");
+    await this.page.getByRole("button", { name: "Add card" }).click();
+  }
+
+  async payNow() {
+    await this.page.getByRole("region", { name: "Payment due" }).getByRole("button", { name: "Pay now" }).click();
+  }
+}
