@@ -8,6 +8,16 @@ import { defineConfig, devices } from "@playwright/test";
 import { chromiumLaunchOptions, videoMode } from "@saas/playwright";
 import { freePortSync } from "@saas/playwright/ports";
 
+// E2E_STRIPE=test-mode runs the same specs against real Stripe test mode (internet
+// needed); by default the app starts its own emulator.
+const testMode = process.env.E2E_STRIPE === "test-mode";
+if (testMode && !(process.env.STRIPE_SECRET_KEY?.startsWith("sk_test_") && process.env.STRIPE_WEBHOOK_SECRET && process.env.E2E_PORT)) {
+  throw new Error(
+    "E2E_STRIPE=test-mode needs STRIPE_SECRET_KEY=sk_test_…, E2E_PORT (e.g. 3100) and STRIPE_WEBHOOK_SECRET from\n" +
+      "  stripe listen --forward-to localhost:$E2E_PORT/api/webhooks/stripe",
+  );
+}
+
 // Workers load this file again; the first load's choices reach them through the environment.
 process.env.E2E_PORT ??= String(freePortSync());
 process.env.E2E_DATA_DIR ??= scratchDir();process.env.E2E_EMULATOR_PORT ??= String(freePortSync());
@@ -25,6 +35,9 @@ function scratchDir(): string {
 
 export default defineConfig({
   testDir: "./tests/e2e",
+  // Real Stripe pages and webhooks are slower than the emulator.
+  timeout: testMode ? 120_000 : 60_000,
+  expect: { timeout: testMode ? 20_000 : 10_000 },
   fullyParallel: true,
   forbidOnly: !!process.env.CI,
   retries: 0,
@@ -48,12 +61,20 @@ export default defineConfig({
       PORT: String(port),
       APP_BASE_URL: baseURL,
       EMBEDDED_POSTGRES_DIR: process.env.E2E_DATA_DIR,
-      // The app starts its own emulator (no STRIPE_SECRET_KEY), on a port of its own, in memory.
-      STRIPE_SECRET_KEY: "",
-      STRIPE_API_BASE: "",
-      STRIPE_PORTAL_CONFIG_ID: "",
-      STRIPE_EMULATOR_PORT: process.env.E2E_EMULATOR_PORT,
-      STRIPE_EMULATOR_DATA: "memory",
+      ...(testMode
+        ? {
+            STRIPE_SECRET_KEY: process.env.STRIPE_SECRET_KEY ?? "",
+            STRIPE_WEBHOOK_SECRET: process.env.STRIPE_WEBHOOK_SECRET ?? "",
+            STRIPE_PORTAL_CONFIG_ID: process.env.STRIPE_PORTAL_CONFIG_ID ?? "",
+          }
+        : {
+            // The app starts its own emulator (no STRIPE_SECRET_KEY), on a port of its own, in memory.
+            STRIPE_SECRET_KEY: "",
+            STRIPE_API_BASE: "",
+            STRIPE_PORTAL_CONFIG_ID: "",
+            STRIPE_EMULATOR_PORT: process.env.E2E_EMULATOR_PORT,
+            STRIPE_EMULATOR_DATA: "memory",
+          }),
     },
   },
 });

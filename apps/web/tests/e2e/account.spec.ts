@@ -1,12 +1,16 @@
 import { BillingPage } from "./support/billing-page.ts";
 import { expect, test } from "./support/fixtures.ts";
 import { LoginPage } from "./support/pages.ts";
-import { emulator, stripe } from "./support/stripe.ts";
+import { CARDS, HostedCheckout } from "./support/stripe-pages.ts";
+import { stripe } from "./support/stripe.ts";
 
 test("changing the email changes the Stripe customer's email too", async ({ page, signedUpUser }) => {
   const billing = new BillingPage(page);
   await billing.subscribe("Starter");
-  const { session } = await emulator.completeCheckout(await billing.checkoutSessionId(), {});
+  await billing.checkoutSessionId();
+  await new HostedCheckout(page).pay(CARDS.visa);
+  await billing.expectPlan("Starter", /^Renews on /);
+  const [customer] = (await stripe.customers.list({ email: signedUpUser.email })).data;
 
   const newEmail = `moved-${Date.now()}@example.com`;
   await page.goto("/settings/account");
@@ -15,8 +19,7 @@ test("changing the email changes the Stripe customer's email too", async ({ page
   await expect(page.getByRole("status")).toHaveText("Email updated.");
   await expect(page.getByText(`Signed in as ${newEmail}`)).toBeVisible();
 
-  const customer = await stripe.customers.retrieve(String(session.customer));
-  expect(customer).toMatchObject({ email: newEmail });
+  expect(await stripe.customers.retrieve(customer?.id ?? "")).toMatchObject({ email: newEmail });
   expect(newEmail).not.toBe(signedUpUser.email);
 });
 

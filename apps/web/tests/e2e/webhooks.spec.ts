@@ -1,18 +1,20 @@
 // The webhook route as Stripe reaches it: over HTTP, raw body, signed by the emulator.
 import { BillingPage } from "./support/billing-page.ts";
 import { expect, test } from "./support/fixtures.ts";
-import { emulator, stripe } from "./support/stripe.ts";
+import { CARDS, HostedCheckout } from "./support/stripe-pages.ts";
+import { stripe } from "./support/stripe.ts";
 
 test("a change made in Stripe reaches the page through signed webhooks alone", async ({ page, signedUpUser }) => {
-  void signedUpUser;
   const billing = new BillingPage(page);
   await billing.subscribe("Team");
-  const { redirect_url, session } = await emulator.completeCheckout(await billing.checkoutSessionId(), {});
-  await page.goto(redirect_url ?? "");
+  await billing.checkoutSessionId();
+  await new HostedCheckout(page).pay(CARDS.visa);
   await billing.expectPlan("Team", /^Renews on /);
+  const [customer] = (await stripe.customers.list({ email: signedUpUser.email })).data;
+  const [subscription] = (await stripe.subscriptions.list({ customer: customer?.id ?? "" })).data;
 
   // Canceled in Stripe directly (as from the dashboard): only the webhook can tell the app.
-  await stripe.subscriptions.update(String(session.subscription), { cancel_at_period_end: true });
+  await stripe.subscriptions.update(subscription?.id ?? "", { cancel_at_period_end: true });
   await expect(async () => {
     await billing.goto();
     await expect(billing.nextStep()).toHaveText(/^Cancels on /, { timeout: 500 });

@@ -18,7 +18,7 @@ export class BillingPage {
 
   /** Waits for Stripe's hosted Checkout to open and returns its session id. */
   async checkoutSessionId(): Promise<string> {
-    await expect(this.page).toHaveURL(/\/c\/pay\/cs_test_\w+/);
+    await expect(this.page).toHaveURL(/\/pay\/cs_test_\w+/);
     return this.page.url().match(/cs_test_\w+/)?.[0] ?? "";
   }
 

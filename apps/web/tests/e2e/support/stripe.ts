@@ -3,18 +3,31 @@
 import { EmulatorControlClient } from "@saas/stripe-emulator";
 import Stripe from "stripe";
 
+/** False under E2E_STRIPE=test-mode: the suite then runs against real Stripe test mode. */
+export const onEmulator = process.env.E2E_STRIPE !== "test-mode";
+export const NEEDS_EMULATOR = "needs the emulator's control API (fault injection), which Stripe test mode does not have";
+
 export const emulatorUrl = `http://127.0.0.1:${process.env.E2E_EMULATOR_PORT}`;
 export const emulator = new EmulatorControlClient(emulatorUrl);
-export const stripe = new Stripe("sk_test_e2e", { host: "127.0.0.1", port: Number(process.env.E2E_EMULATOR_PORT), protocol: "http", maxNetworkRetries: 0 });
+export const stripe = onEmulator
+  ? new Stripe("sk_test_e2e", { host: "127.0.0.1", port: Number(process.env.E2E_EMULATOR_PORT), protocol: "http", maxNetworkRetries: 0 })
+  : new Stripe(process.env.STRIPE_SECRET_KEY ?? "");
+
+/** Waits until Stripe's webhooks for what just happened have reached the app. */
+export async function settleWebhooks(): Promise<void> {
+  if (onEmulator) await emulator.waitForDeliveries(15_000);
+  // Stripe test mode gives no such signal: `stripe listen` forwards within seconds.
+  else await new Promise((resolve) => setTimeout(resolve, 5_000));
+}
 
 export const DAY = 86_400;
 
 /** Advances a test clock and waits until Stripe (the emulator) has run everything due. */
 export async function advanceClock(clockId: string, frozenTime: number): Promise<void> {
   await stripe.testHelpers.testClocks.advance(clockId, { frozen_time: frozenTime });
-  for (let i = 0; i < 400; i++) {
+  for (let i = 0; i < 2_400; i++) {
     if ((await stripe.testHelpers.testClocks.retrieve(clockId)).status === "ready") {
-      await emulator.waitForDeliveries(15_000);
+      await settleWebhooks();
       return;
     }
     await new Promise((resolve) => setTimeout(resolve, 25));

@@ -2,7 +2,7 @@
 // signed-up user, subscribed without going through the UI.
 import type Stripe from "stripe";
 import { linkCustomer, userIdOf } from "./app-db.ts";
-import { emulator, priceFor, stripe } from "./stripe.ts";
+import { priceFor, settleWebhooks, stripe } from "./stripe.ts";
 
 export type ClockedSubscriber = { clock: Stripe.TestHelpers.TestClock; customer: Stripe.Customer; subscription: Stripe.Subscription; periodEnd: number };
 
@@ -22,7 +22,7 @@ export async function subscribeOnClock(email: string, lookupKey: string, options
     items: [{ price: price.id }],
     ...(options.trialDays ? { trial_period_days: options.trialDays } : {}),
   });
-  await emulator.waitForDeliveries(15_000);
+  await settleWebhooks();
   return { clock, customer, subscription, periodEnd: subscription.items.data[0]?.current_period_end ?? 0 };
 }
 
