@@ -61,6 +61,8 @@ export default defineConfig({
       PORT: String(port),
       APP_BASE_URL: baseURL,
       EMBEDDED_POSTGRES_DIR: process.env.E2E_DATA_DIR,
+      // Short, so the "Stripe hangs" flows finish quickly (three attempts of this each).
+      STRIPE_TIMEOUT_MS: "2500",
       ...(testMode
         ? {
             STRIPE_SECRET_KEY: process.env.STRIPE_SECRET_KEY ?? "",

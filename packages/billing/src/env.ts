@@ -16,6 +16,7 @@ export function readBillingEnv(source: Record<string, string | undefined> = proc
       STRIPE_WEBHOOK_SECRET: webhookSecrets.optional(),
       STRIPE_PORTAL_CONFIG_ID: z.string().startsWith("bpc_", { error: "must be a portal configuration id (bpc_…)" }).optional(),
       APP_BASE_URL: urlSchema(["http", "https"]),
+      STRIPE_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(10_000),
     },
     {
       STRIPE_SECRET_KEY: "STRIPE_SECRET_KEY=sk_test_… (from the Stripe dashboard; unset in development to use the emulator)",
@@ -23,6 +24,7 @@ export function readBillingEnv(source: Record<string, string | undefined> = proc
       STRIPE_WEBHOOK_SECRET: "STRIPE_WEBHOOK_SECRET=whsec_… (several, comma-separated, while rotating)",
       STRIPE_PORTAL_CONFIG_ID: "STRIPE_PORTAL_CONFIG_ID=bpc_… (printed by pnpm stripe:sync)",
       APP_BASE_URL: "APP_BASE_URL=http://localhost:3000",
+      STRIPE_TIMEOUT_MS: "STRIPE_TIMEOUT_MS=10000 (per Stripe request; 2 retries follow a timeout)",
     },
     source,
   );

@@ -13,7 +13,7 @@ const env = readBillingEnv();
 
 export const billing: BillingDeps = {
   db,
-  stripe: createStripeClient({ secretKey: env.STRIPE_SECRET_KEY, apiBase: env.STRIPE_API_BASE }),
+  stripe: createStripeClient({ secretKey: env.STRIPE_SECRET_KEY, apiBase: env.STRIPE_API_BASE, timeoutMs: env.STRIPE_TIMEOUT_MS }),
   config: { appBaseUrl: env.APP_BASE_URL, portalConfigurationId: env.STRIPE_PORTAL_CONFIG_ID },
 };
 
