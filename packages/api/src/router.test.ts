@@ -1,5 +1,4 @@
-import { syncStripe } from "@saas/billing";
-import { startBillingHarness, TEST_APP_BASE_URL, type BillingHarness } from "@saas/billing/testing";
+import { startBillingHarness, type BillingHarness } from "@saas/billing/testing";
 import { createUser } from "@saas/db/factories";
 import { TRPCError } from "@trpc/server";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
@@ -7,9 +6,7 @@ import { createCaller, type RouterInputs } from "./index.ts";
 
 let h: BillingHarness;
 beforeAll(async () => {
-  h = await startBillingHarness();
-  const { portalConfigurationId } = await syncStripe(h.stripe, { appBaseUrl: TEST_APP_BASE_URL, apply: true });
-  h.config.portalConfigurationId = portalConfigurationId ?? undefined;
+  h = await startBillingHarness({ catalog: true });
 });
 afterAll(() => h.close());
 beforeEach(() => h.control.clearFaults());

@@ -1,7 +1,6 @@
 // Checkout, eager sync, portal and entitlements against the emulator.
 import { createSubscription, createUser } from "@saas/db/factories";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { syncStripe } from "./catalog/stripe-sync.ts";
 import { createCheckoutSession } from "./checkout/create-checkout-session.ts";
 import { syncCheckoutSession } from "./checkout/sync-checkout-session.ts";
 import { ensureCustomer } from "./customers/ensure-customer.ts";
@@ -13,9 +12,7 @@ import { startBillingHarness, TEST_APP_BASE_URL, type BillingHarness } from "./t
 
 let h: BillingHarness;
 beforeAll(async () => {
-  h = await startBillingHarness();
-  const { portalConfigurationId } = await syncStripe(h.stripe, { appBaseUrl: TEST_APP_BASE_URL, apply: true });
-  h.config.portalConfigurationId = portalConfigurationId ?? undefined;
+  h = await startBillingHarness({ catalog: true });
 });
 afterAll(() => h.close());
 beforeEach(() => h.control.clearFaults());

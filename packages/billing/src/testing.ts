@@ -3,6 +3,7 @@
 import { createTestDatabase, type TestDatabase } from "@saas/db/testing";
 import { EmulatorControlClient, startEmulator, type EmulatorOptions, type RunningEmulator } from "@saas/stripe-emulator";
 import type Stripe from "stripe";
+import { syncStripe } from "./catalog/stripe-sync.ts";
 import type { BillingDeps } from "./deps.ts";
 import { createStripeClient } from "./stripe-client.ts";
 
@@ -16,7 +17,12 @@ export type BillingHarness = BillingDeps & {
 export const TEST_APP_BASE_URL = "http://localhost:3999";
 
 export async function startBillingHarness(
-  options: { emulator?: EmulatorOptions; stripe?: { timeoutMs?: number; maxNetworkRetries?: number } } = {},
+  options: {
+    emulator?: EmulatorOptions;
+    stripe?: { timeoutMs?: number; maxNetworkRetries?: number };
+    /** Sync the catalog and portal configuration into the emulator, as `pnpm dev` does. */
+    catalog?: boolean;
+  } = {},
 ): Promise<BillingHarness> {
   const [database, emulator] = await Promise.all([
     createTestDatabase(),
@@ -28,10 +34,13 @@ export async function startBillingHarness(
     timeoutMs: options.stripe?.timeoutMs ?? 2_000,
     maxNetworkRetries: options.stripe?.maxNetworkRetries ?? 0,
   });
+  const portalConfigurationId = options.catalog
+    ? ((await syncStripe(stripe, { appBaseUrl: TEST_APP_BASE_URL, apply: true })).portalConfigurationId ?? undefined)
+    : undefined;
   return {
     db: database.db,
     stripe,
-    config: { appBaseUrl: TEST_APP_BASE_URL },
+    config: { appBaseUrl: TEST_APP_BASE_URL, portalConfigurationId },
     database,
     emulator,
     control: new EmulatorControlClient(emulator.url),
