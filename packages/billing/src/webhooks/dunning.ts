@@ -51,7 +51,13 @@ export async function applyDunning(tx: Tx, stripe: Stripe, event: Stripe.Event, 
     case "invoice.paid":
     case "invoice.payment_succeeded": {
       const open = await tx.notification.updateMany({
-        where: { userId, kind: { in: [NOTIFICATION_KINDS.paymentFailed, NOTIFICATION_KINDS.paymentActionRequired] }, resolvedAt: null },
+        where: {
+          userId,
+          kind: { in: [NOTIFICATION_KINDS.paymentFailed, NOTIFICATION_KINDS.paymentActionRequired] },
+          resolvedAt: null,
+          // Only this invoice's alerts: a late paid event for an older invoice says nothing about a newer failure.
+          dedupeKey: { startsWith: `invoice:${object.id ?? ""}:` },
+        },
         data: { resolvedAt: new Date() },
       });
       if (!open.count) return;

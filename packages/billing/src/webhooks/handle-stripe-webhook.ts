@@ -49,9 +49,14 @@ export async function handleStripeWebhook(deps: WebhookDeps, input: { rawBody: s
   const { event } = verified;
 
   if (!HANDLED_EVENTS.has(event.type)) {
-    // Acknowledge, or Stripe retries for days and finally disables the endpoint.
-    await deps.db.webhookLog.createMany({ data: [logRow(event, "ignored")], skipDuplicates: true });
-    return finish(200, "ignored", event);
+    try {
+      // Acknowledge, or Stripe retries for days and finally disables the endpoint.
+      await deps.db.webhookLog.createMany({ data: [logRow(event, "ignored")], skipDuplicates: true });
+      return finish(200, "ignored", event);
+    } catch (error) {
+      // Not logged: 5xx so Stripe retries, as for a handled event.
+      return finish(500, "failed", event, reasonOf(error));
+    }
   }
 
   try {
@@ -71,13 +76,21 @@ export async function handleStripeWebhook(deps: WebhookDeps, input: { rawBody: s
     return applied ? finish(200, "applied", event) : finish(200, "duplicate", event);
   } catch (error) {
     // Rolled back, log row included: Stripe's retry will process the event again.
-    return finish(500, "failed", event, error instanceof Error ? error.message.split("\n")[0] : String(error));
+    return finish(500, "failed", event, reasonOf(error));
   }
+}
+
+/** One line saying why; Prisma's messages start with a blank line and end with the cause. */
+function reasonOf(error: unknown): string {
+  if (!(error instanceof Error)) return String(error);
+  return error.message.split("\n").map((line) => line.trim()).filter(Boolean).at(-1) ?? error.name;
 }
 
 function logRow(event: Stripe.Event, outcome: WebhookOutcome) {
   return { id: event.id, type: event.type, outcome, stripeCreatedAt: new Date(event.created * 1000), processedAt: new Date() };
 }
+
+const isMissing = (error: unknown) => error instanceof Error && "statusCode" in error && error.statusCode === 404;
 
 /** The customer an event is about: the only part of the payload we rely on. */
 export function customerIdOf(event: Stripe.Event): string | null {
@@ -95,10 +108,15 @@ async function applyEvent(tx: Tx, stripe: Stripe, event: Stripe.Event): Promise<
   if (!account) return;
 
   if (event.type === "customer.deleted") {
-    // Stripe cancels a deleted customer's subscriptions; the account may start over with a new customer.
+    // Stripe cancels a deleted customer's subscriptions: keep its record of them where it
+    // still lists them, mark the rest ended, then unmap so the account can start over.
+    await syncCustomerSubscriptions(tx, stripe, customerId).catch((error: unknown) => {
+      if (!isMissing(error)) throw error;
+    });
+    const now = new Date();
     await tx.subscription.updateMany({
       where: { stripeCustomerId: customerId, status: { notIn: ["canceled", "incomplete_expired"] } },
-      data: { status: "canceled", endedAt: new Date(), syncedAt: new Date() },
+      data: { status: "canceled", canceledAt: now, endedAt: now, syncedAt: now },
     });
     await tx.account.update({ where: { id: account.id }, data: { stripeCustomerId: null } });
     return;

@@ -14,10 +14,14 @@ export async function startWebhookEndpoint(deps: WebhookDeps): Promise<WebhookEn
     req.on("data", (chunk: Buffer) => chunks.push(chunk));
     req.on("end", () => {
       const signature = req.headers["stripe-signature"];
-      void handleStripeWebhook(deps, { rawBody: Buffer.concat(chunks).toString("utf8"), signature: typeof signature === "string" ? signature : null }).then((response) => {
-        responses.push(response);
-        res.writeHead(response.status, { "Content-Type": "application/json" }).end(JSON.stringify(response.body));
-      });
+      void handleStripeWebhook(deps, { rawBody: Buffer.concat(chunks).toString("utf8"), signature: typeof signature === "string" ? signature : null }).then(
+        (response) => {
+          responses.push(response);
+          res.writeHead(response.status, { "Content-Type": "application/json" }).end(JSON.stringify(response.body));
+        },
+        // A handler that throws must still answer, as the route would (with a 500).
+        () => res.writeHead(500, { "Content-Type": "application/json" }).end('{"received":false}'),
+      );
     });
   });
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));

@@ -1,0 +1,99 @@
+// The chaos run: real Stripe activity over many customers, delivered by the emulator's signed
+// webhooks with duplicates, reordering and delays, while the database fails 5 % of the
+// transactions that apply an event. Once the retries settle, our rows must equal Stripe's.
+// CHAOS_SIZE=full (pnpm test:chaos) runs 1,000 events over 100 customers; the default is the
+// reduced size of the normal test run. CHAOS_SEED seeds the workload's choices.
+import type Stripe from "stripe";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { syncStripe } from "../../src/catalog/stripe-sync.ts";
+import { createStripeClient } from "../../src/stripe-client.ts";
+import { startBillingHarness, TEST_APP_BASE_URL, type BillingHarness } from "../../src/testing.ts";
+import { injectDatabaseFailures, injectedFailureCounts, removeDatabaseFailures } from "./database-chaos.ts";
+import { duplicateNotifications, listEvents, logGaps, notAppliedOnce, subscriptionMismatches, summarizeDeliveries } from "./oracles.ts";
+import { startReceiver, type Receiver } from "./webhook-receiver.ts";
+import { driveActivity } from "./workload.ts";
+
+// Sign-up and first subscription emit 9 events a customer: the reduced size keeps fewer
+// customers than 15 so that every scenario (dunning included) still runs.
+const BASE = process.env.CHAOS_SIZE === "full" ? { events: 1_000, customers: 100, lanes: 6 } : { events: 200, customers: 10, lanes: 4 };
+// At full size sign-ups take 900 of the 1,000 events: CHAOS_EVENTS=3000 buys a richer mix.
+const SIZE = { ...BASE, events: Number(process.env.CHAOS_EVENTS ?? BASE.events), customers: Number(process.env.CHAOS_CUSTOMERS ?? BASE.customers) };
+const SEED = Number(process.env.CHAOS_SEED ?? Math.floor(Math.random() * 2 ** 31));
+const CHAOS = { duplicateProbability: 0.2, reorderWindowMs: 300, maxDelayMs: 100 };
+const DB_FAILURE_PROBABILITY = 0.05;
+/** Short waits, many retries: an event fails 9 times in a row at 5 % about once in 10^11. */
+const RETRY_SCHEDULE_MS = [100, 200, 400, 800, 1_000, 1_500, 2_000, 2_000];
+
+let h: BillingHarness;
+/** The workload's and the checks' own client: patient, because the machine may be busy and they are not under test. */
+let stripe: Stripe;
+let receiver: Receiver;
+let prices: string[];
+const eventsBefore = new Set<string>();
+
+beforeAll(async () => {
+  h = await startBillingHarness();
+  stripe = createStripeClient({ secretKey: "sk_test_workload", apiBase: h.emulator.url, timeoutMs: 30_000, maxNetworkRetries: 3 });
+  prices = Object.values((await syncStripe(stripe, { appBaseUrl: TEST_APP_BASE_URL, apply: true })).priceIds);
+  // The handler gets the production client settings (10 s timeout, 2 retries), not the harness's fail-fast ones.
+  const handlerStripe = createStripeClient({ secretKey: "sk_test_handler", apiBase: h.emulator.url });
+  // Every event type, as a dashboard endpoint would: ignored types must be logged once too.
+  receiver = await startReceiver({ db: h.db, handlerStripe, admin: stripe, enabledEvents: ["*"] });
+  for (const event of await listEvents(stripe)) eventsBefore.add(event.id);
+  await h.control.setSettings({ webhookRetryScheduleMs: RETRY_SCHEDULE_MS });
+  await h.control.setChaos(CHAOS);
+  await injectDatabaseFailures(h.db, DB_FAILURE_PROBABILITY);
+});
+
+afterAll(async () => {
+  await receiver.endpoint.close();
+  await h.close();
+});
+
+describe(`chaos run (${SIZE.events} events over ${SIZE.customers} customers, seed ${SEED})`, () => {
+  it(
+    "converges to Stripe's truth with every event logged and applied exactly once",
+    async () => {
+      const emitted = () => [...h.emulator.app.store.events.keys()].filter((id) => !eventsBefore.has(id)).length;
+      const started = Date.now();
+      const { customers, stats } = await driveActivity(h.db, stripe, { ...SIZE, seed: SEED, prices, emitted });
+      const activityMs = Date.now() - started;
+      expect(await h.control.waitForDeliveries(SIZE.events * 200)).toBe(true);
+      const settleMs = Date.now() - started - activityMs;
+      const injected = await injectedFailureCounts(h.db);
+      await removeDatabaseFailures(h.db);
+
+      const events = (await listEvents(stripe)).filter((event) => !eventsBefore.has(event.id));
+      const records = await h.control.deliveries({ endpoint: receiver.endpointId });
+      const summary = summarizeDeliveries(records, events);
+      const { lines } = receiver;
+      const failedAtDatabase = new Set(lines.filter((line) => line.outcome === "failed").map((line) => line.event));
+      const notifications = Object.fromEntries((await h.db.notification.groupBy({ by: ["kind"], _count: true })).map((g) => [g.kind, g._count]));
+      console.info(JSON.stringify({ seed: SEED, emitted: events.length, ...summary, injectedDbFailures: injected.failures, dbRolls: injected.rolls, failedEvents: failedAtDatabase.size, activityMs, settleMs, stats, notifications }));
+
+      // Soft: a broken run reports every property it violates, not only the first.
+      // The emulator keeps 10,000 records: more would hide deliveries from these checks.
+      expect(records.length).toBeLessThan(10_000);
+      // Every event Stripe emitted was sent to the endpoint, and each was acknowledged in the end.
+      expect.soft(events.filter((event) => !records.some((r) => r.eventId === event.id)).map((e) => e.id)).toEqual([]);
+      expect.soft(summary.neverAcknowledged).toEqual([]);
+      // Each distinct event the endpoint received has exactly one webhook_log row.
+      expect.soft(await logGaps(h.db, records)).toEqual({ missing: [], unexpected: [] });
+      expect.soft(await h.db.webhookLog.count()).toBe(summary.events);
+      // Failed deliveries were retried and then applied: never answered "duplicate" without their changes.
+      expect.soft(notAppliedOnce(lines)).toEqual([]);
+      expect.soft([...failedAtDatabase].filter((id) => !lines.some((l) => l.event === id && l.outcome === "applied"))).toEqual([]);
+      // Our rows equal Stripe's for every subscription of every customer.
+      expect.soft(await subscriptionMismatches(h.db, stripe, customers.map((c) => c.customerId))).toEqual([]);
+      expect.soft(await duplicateNotifications(h.db)).toEqual([]);
+
+      // The run was hostile enough to mean something.
+      expect(events.length).toBeGreaterThanOrEqual(SIZE.events);
+      expect(summary.duplicates).toBeGreaterThan(0);
+      expect(summary.reordered).toBeGreaterThan(0);
+      expect(injected.failures).toBeGreaterThan(0);
+      expect(summary.retries).toBeGreaterThan(0);
+    },
+    SIZE.events * 600,
+  );
+});

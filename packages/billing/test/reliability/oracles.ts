@@ -1,0 +1,134 @@
+// What the reliability runs check against: Stripe's truth for our rows, the emulator's
+// delivery log for webhook_log, and the handler's own outcome lines for exactly-once effects.
+import type { PrismaClient } from "@saas/db";
+import type { DeliveryRecord } from "@saas/stripe-emulator";
+import type Stripe from "stripe";
+import { HANDLED_EVENTS, type WebhookLogLine } from "../../src/webhooks/handle-stripe-webhook.ts";
+
+const ms = (seconds: number | null | undefined) => (seconds == null ? null : seconds * 1000);
+const msOf = (date: Date | null) => date?.getTime() ?? null;
+
+/** The columns that must equal Stripe's: status, price, period end from the item, cancellation. */
+type Comparable = {
+  status: string;
+  price: string;
+  periodEnd: number | null;
+  cancelAtPeriodEnd: boolean;
+  cancelAt: number | null;
+  canceledAt: number | null;
+  endedAt: number | null;
+};
+export type Mismatch = { subscription: string; stripe: Comparable | null; row: Comparable | null };
+
+/** Every subscription of these customers where our row and Stripe differ (missing rows and rows Stripe lacks included). */
+export async function subscriptionMismatches(db: PrismaClient, stripe: Stripe, customerIds: readonly string[]): Promise<Mismatch[]> {
+  const truth = new Map<string, Comparable>();
+  for (const customer of customerIds) {
+    for await (const sub of stripe.subscriptions.list({ customer, status: "all", limit: 100 })) {
+      const item = sub.items.data[0];
+      truth.set(sub.id, {
+        status: sub.status,
+        price: item?.price.id ?? "",
+        periodEnd: ms(item?.current_period_end),
+        cancelAtPeriodEnd: sub.cancel_at_period_end,
+        cancelAt: ms(sub.cancel_at),
+        canceledAt: ms(sub.canceled_at),
+        endedAt: ms(sub.ended_at),
+      });
+    }
+  }
+  const rows = new Map<string, Comparable>();
+  for (const row of await db.subscription.findMany({ where: { stripeCustomerId: { in: [...customerIds] } } })) {
+    rows.set(row.stripeSubscriptionId, {
+      status: row.status,
+      price: row.stripePriceId,
+      periodEnd: msOf(row.currentPeriodEnd),
+      cancelAtPeriodEnd: row.cancelAtPeriodEnd,
+      cancelAt: msOf(row.cancelAt),
+      canceledAt: msOf(row.canceledAt),
+      endedAt: msOf(row.endedAt),
+    });
+  }
+  const ids = new Set([...truth.keys(), ...rows.keys()]);
+  return [...ids]
+    .map((id) => ({ subscription: id, stripe: truth.get(id) ?? null, row: rows.get(id) ?? null }))
+    .filter(({ stripe: expected, row }) => JSON.stringify(expected) !== JSON.stringify(row));
+}
+
+/** Events Stripe emitted, oldest first, with the object each is about (the emulator keeps order per object). */
+export async function listEvents(stripe: Stripe): Promise<Array<{ id: string; type: string; objectId: string }>> {
+  const events: Array<{ id: string; type: string; objectId: string }> = [];
+  for await (const event of stripe.events.list({ limit: 100 })) {
+    events.push({ id: event.id, type: event.type, objectId: (event.data.object as { id?: string }).id ?? "" });
+  }
+  return events.reverse();
+}
+
+export type DeliverySummary = {
+  /** Distinct events the endpoint was sent. */
+  events: number;
+  /** Every POST, retries and duplicates included. */
+  attempts: number;
+  duplicates: number;
+  retries: number;
+  failedAttempts: number;
+  /** First deliveries that reached the endpoint after a newer event about the same object. */
+  reordered: number;
+  /** Events whose every attempt failed: the endpoint never acknowledged them. */
+  neverAcknowledged: string[];
+};
+
+export function summarizeDeliveries(records: readonly DeliveryRecord[], events: ReadonlyArray<{ id: string; objectId: string }>): DeliverySummary {
+  const order = new Map(events.map((event, index) => [event.id, { index, objectId: event.objectId }]));
+  const newestSeen = new Map<string, number>();
+  let reordered = 0;
+  for (const record of records) {
+    if (record.attempt !== 1 || record.duplicate) continue;
+    const event = order.get(record.eventId);
+    if (!event) continue;
+    const newest = newestSeen.get(event.objectId) ?? -1;
+    if (event.index < newest) reordered++;
+    else newestSeen.set(event.objectId, event.index);
+  }
+  const acknowledged = new Set(records.filter((r) => r.ok).map((r) => r.eventId));
+  const sent = new Set(records.map((r) => r.eventId));
+  return {
+    events: sent.size,
+    attempts: records.length,
+    duplicates: records.filter((r) => r.duplicate && r.attempt === 1).length,
+    retries: records.filter((r) => r.attempt > 1).length,
+    failedAttempts: records.filter((r) => !r.ok).length,
+    reordered,
+    neverAcknowledged: [...sent].filter((id) => !acknowledged.has(id)),
+  };
+}
+
+/** Ids the endpoint was sent that webhook_log lacks, and logged ids it was never sent (rows are unique by primary key). */
+export async function logGaps(db: PrismaClient, records: readonly DeliveryRecord[]): Promise<{ missing: string[]; unexpected: string[] }> {
+  const sent = new Set(records.map((r) => r.eventId));
+  const logged = new Set((await db.webhookLog.findMany({ select: { id: true } })).map((row) => row.id));
+  return { missing: [...sent].filter((id) => !logged.has(id)), unexpected: [...logged].filter((id) => !sent.has(id)) };
+}
+
+/**
+ * Handled events whose effects did not land exactly once: each must have exactly one
+ * "applied" outcome however many deliveries failed or were duplicates. An event that failed
+ * and was then answered "duplicate" was logged without its changes.
+ */
+export function notAppliedOnce(lines: readonly WebhookLogLine[]): Array<{ event: string; outcomes: string[] }> {
+  const outcomes = new Map<string, string[]>();
+  for (const line of lines) {
+    if (!line.event || !line.type || !HANDLED_EVENTS.has(line.type)) continue;
+    outcomes.set(line.event, [...(outcomes.get(line.event) ?? []), line.outcome]);
+  }
+  return [...outcomes]
+    .filter(([, seen]) => seen.filter((outcome) => outcome === "applied").length !== 1)
+    .map(([event, seen]) => ({ event, outcomes: seen }));
+}
+
+/** (user, dedupe key) pairs with more than one notification. */
+export function duplicateNotifications(db: PrismaClient): Promise<Array<{ user_id: string; dedupe_key: string | null; count: bigint }>> {
+  return db.$queryRaw`
+    SELECT user_id, dedupe_key, count(*) AS count FROM notifications
+    GROUP BY user_id, dedupe_key HAVING count(*) > 1`;
+}
