@@ -104,7 +104,16 @@ function once<A extends unknown[]>(fn: (...args: A) => Promise<void>) {
   return (...args: A) => (pending ??= fn(...args));
 }
 
+/** The one-line story for start-up failures a user can fix; anything else keeps its stack. */
+function explain(error: unknown): unknown {
+  if (error instanceof EnvError || error instanceof EmbeddedPostgresError) return error.message;
+  if (error instanceof Error && "code" in error && error.code === "EADDRINUSE" && "port" in error) {
+    return `Port ${String(error.port)} is already in use (another pnpm dev?). Stop that process, or choose another port with PORT=… (the app) or STRIPE_EMULATOR_PORT=… (the Stripe emulator).`;
+  }
+  return error;
+}
+
 main().catch((error: unknown) => {
-  console.error(error instanceof EnvError || error instanceof EmbeddedPostgresError ? error.message : error);
+  console.error(explain(error));
   void shutdown(1);
 });
