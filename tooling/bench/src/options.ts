@@ -16,17 +16,21 @@ export type BenchOptions = {
   build: boolean;
   /** Folder for a CPU profile of the server (node --cpu-prof), summarised at the end. */
   profile: string | null;
-  /** BENCHMARKS.md to update, or null. */
+  /** Added to every Stripe call the app makes (a delaying proxy), to see the app under Stripe's real latency. */
+  stripeLatencyMs: number;
+  /** Whether to update BENCHMARKS.md. */
   write: boolean;
 };
 
 export const USAGE = `Usage: pnpm bench [--events 5000] [--concurrency 32] [--customers 500] [--duplicates 0.2]
                   [--scale-events 1000] [--levels 1,8,32,64] [--samples 300]
-                  [--only ingest,portal,settings,scaling] [--skip-build] [--profile DIR] [--no-write]`;
+                  [--only ingest,portal,settings,scaling] [--stripe-latency MS]
+                  [--skip-build] [--profile DIR] [--no-write]`;
 
 export function parseOptions(argv: string[]): BenchOptions {
   const { values } = parseArgs({
-    args: argv,
+    // `pnpm --filter @saas/bench bench -- --events 1000` hands the "--" on.
+    args: argv.filter((arg) => arg !== "--"),
     options: {
       events: { type: "string", default: "5000" },
       concurrency: { type: "string", default: "32" },
@@ -38,6 +42,7 @@ export function parseOptions(argv: string[]): BenchOptions {
       only: { type: "string" },
       "skip-build": { type: "boolean", default: false },
       profile: { type: "string" },
+      "stripe-latency": { type: "string", default: "0" },
       "no-write": { type: "boolean", default: false },
       help: { type: "boolean", default: false },
     },
@@ -67,6 +72,7 @@ export function parseOptions(argv: string[]): BenchOptions {
     sections: sections as Set<Section>,
     build: !values["skip-build"],
     profile: values.profile ?? null,
+    stripeLatencyMs: values["stripe-latency"] === "0" ? 0 : int("stripe-latency", values["stripe-latency"], 5_000),
     write: !values["no-write"],
   };
 }

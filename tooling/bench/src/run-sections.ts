@@ -24,7 +24,7 @@ export type SectionContext = {
 };
 
 export async function runSections({ options, stack, events, customerIds, results, log }: SectionContext): Promise<void> {
-  const target: AppTarget = { url: stack.app.url, databaseUrl: stack.app.databaseUrl, webhookSecret: stack.webhookSecret, stripe: stack.stripe, cpuGroups: stack.cpuGroups };
+  const target: AppTarget = { url: stack.app.url, databaseUrl: stack.app.databaseUrl, webhookSecret: stack.webhookSecret, stripe: stack.stripe, cpuGroups: stack.cpuGroups, logFile: stack.app.logFile };
   const sentToApp = new Set<string>();
   const sentToBaseline = new Set<string>();
   let truth = await fetchTruth(stack.stripe, customerIds);
@@ -44,6 +44,7 @@ export async function runSections({ options, stack, events, customerIds, results
     log(`ingest: app ${app.eventsPerSecond.toFixed(1)}/s p99 ${app.latency.p99.toFixed(1)} ms; baseline ${base.eventsPerSecond.toFixed(1)}/s`);
   }
 
+  const appCpuSeconds = () => stack.cpuGroups.find((group) => group.name === "app")?.read() ?? 0;
   const web = new HttpClient(stack.app.url, 1);
   try {
     if (options.sections.has("portal") || options.sections.has("settings")) {
@@ -51,11 +52,11 @@ export async function runSections({ options, stack, events, customerIds, results
       const user = await signUpWithSubscription(web, stack.emulator.url);
       if (options.sections.has("portal")) {
         log(`portal: ${options.samples} calls through the app and as many straight to the emulator`);
-        results.portal = await measurePortalOverhead({ client: web, user, stripe: stack.stripe, databaseUrl: stack.app.databaseUrl, samples: options.samples });
+        results.portal = await measurePortalOverhead({ client: web, user, stripe: stack.stripeAsApp, databaseUrl: stack.app.databaseUrl, samples: options.samples, appCpuSeconds });
       }
       if (options.sections.has("settings")) {
         log(`settings: ${options.samples} renders of /settings/billing`);
-        results.settings = await measureSettingsPage(web, user, options.samples, stack.app.webRoot);
+        results.settings = await measureSettingsPage(web, user, options.samples, stack.app.webRoot, appCpuSeconds);
       }
     }
   } finally {

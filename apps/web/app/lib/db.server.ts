@@ -14,7 +14,9 @@ function connect(): Db {
     { DATABASE_URL: urlSchema(["postgresql", "postgres"]) },
     { DATABASE_URL: "DATABASE_URL=postgresql://user:password@localhost:5432/app" },
   );
-  return createDb(DATABASE_URL);
+  // A webhook holds its connection while Stripe answers (BENCHMARKS.md): with the default 10,
+  // ten slow Stripe calls stall every other request. PostgreSQL allows 100 by default.
+  return createDb(DATABASE_URL, { max: 30 });
 }
 
 // Kept on globalThis so development's module reloads do not open a new pool each time.

@@ -13,9 +13,11 @@ export type PortalFlow = (typeof PORTAL_FLOWS)[number];
  */
 export async function createPortalSession(deps: BillingDeps, input: { userId: string; flow?: PortalFlow | undefined }): Promise<{ redirectUrl: string }> {
   const { db, stripe, config } = deps;
+  // The subscriptions are a second query: read them only for the flows that name one.
+  const needsSubscription = input.flow === "subscription_cancel" || input.flow === "subscription_update";
   const account = await db.account.findUnique({
     where: { userId: input.userId },
-    select: { stripeCustomerId: true, subscriptions: true },
+    select: { stripeCustomerId: true, subscriptions: needsSubscription },
   });
   if (!account?.stripeCustomerId) throw new BillingProfileMissing();
   const customer = account.stripeCustomerId;
@@ -25,7 +27,7 @@ export async function createPortalSession(deps: BillingDeps, input: { userId: st
   if (input.flow === "payment_method_update") {
     flowData = { type: "payment_method_update", after_completion: { type: "redirect", redirect: { return_url: returnUrl } } };
   } else if (input.flow) {
-    const subscription = currentSubscription(account.subscriptions);
+    const subscription = currentSubscription(account.subscriptions ?? []);
     if (!subscription || subscription.status === "canceled") throw new BillingNotFound("no subscription to change");
     const after = { type: "redirect" as const, redirect: { return_url: `${returnUrl}?portal=updated` } };
     flowData =

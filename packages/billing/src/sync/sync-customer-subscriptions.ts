@@ -5,7 +5,8 @@ import type { Tx } from "@saas/db";
 import type Stripe from "stripe";
 import { callStripe } from "../errors.ts";
 
-export type SyncOutcome = { customerId: string; known: boolean; changed: number; subscriptions: number };
+/** `userId` is the account owner, null for a customer we never mapped. */
+export type SyncOutcome = { customerId: string; known: boolean; changed: number; subscriptions: number; userId: string | null };
 
 const toDate = (seconds: number | null | undefined) => (seconds == null ? null : new Date(seconds * 1000));
 
@@ -16,9 +17,9 @@ const toDate = (seconds: number | null | undefined) => (seconds == null ? null :
  */
 export async function syncCustomerSubscriptions(tx: Tx, stripe: Stripe, customerId: string): Promise<SyncOutcome> {
   await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtextextended(${`stripe-customer:${customerId}`}, 0))`;
-  const account = await tx.account.findUnique({ where: { stripeCustomerId: customerId }, select: { id: true } });
+  const account = await tx.account.findUnique({ where: { stripeCustomerId: customerId }, select: { id: true, userId: true } });
   // A customer we never mapped (another app on the account, or a deleted user): nothing to sync.
-  if (!account) return { customerId, known: false, changed: 0, subscriptions: 0 };
+  if (!account) return { customerId, known: false, changed: 0, subscriptions: 0, userId: null };
 
   const subscriptions = await callStripe(async () => {
     const all: Stripe.Subscription[] = [];
@@ -29,11 +30,14 @@ export async function syncCustomerSubscriptions(tx: Tx, stripe: Stripe, customer
   });
 
   const now = new Date();
+  // One read for all of the customer's rows rather than one per subscription.
+  const stored = await tx.subscription.findMany({ where: { stripeSubscriptionId: { in: subscriptions.map((sub) => sub.id) } } });
+  const byId = new Map(stored.map((row) => [row.stripeSubscriptionId, row]));
   let changed = 0;
   for (const sub of subscriptions) {
     const row = toRow(sub);
     if (!row) continue;
-    const existing = await tx.subscription.findUnique({ where: { stripeSubscriptionId: sub.id } });
+    const existing = byId.get(sub.id);
     const same = existing && Object.entries(row).every(([key, value]) => sameValue(existing[key as keyof typeof existing], value));
     if (same && existing.accountId === account.id) continue;
     changed++;
@@ -43,7 +47,7 @@ export async function syncCustomerSubscriptions(tx: Tx, stripe: Stripe, customer
       update: { ...row, accountId: account.id, stripeCustomerId: customerId, syncedAt: now },
     });
   }
-  return { customerId, known: true, changed, subscriptions: subscriptions.length };
+  return { customerId, known: true, changed, subscriptions: subscriptions.length, userId: account.userId };
 }
 
 function sameValue(a: unknown, b: unknown): boolean {

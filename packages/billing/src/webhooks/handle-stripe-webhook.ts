@@ -103,11 +103,11 @@ export function customerIdOf(event: Stripe.Event): string | null {
 async function applyEvent(tx: Tx, stripe: Stripe, event: Stripe.Event): Promise<void> {
   const customerId = customerIdOf(event);
   if (!customerId) return;
-  const account = await tx.account.findUnique({ where: { stripeCustomerId: customerId }, select: { id: true, userId: true } });
-  // A customer we never mapped: acknowledged, nothing to change.
-  if (!account) return;
 
   if (event.type === "customer.deleted") {
+    const account = await tx.account.findUnique({ where: { stripeCustomerId: customerId }, select: { id: true } });
+    // A customer we never mapped: acknowledged, nothing to change.
+    if (!account) return;
     // Stripe cancels a deleted customer's subscriptions: keep its record of them where it
     // still lists them, mark the rest ended, then unmap so the account can start over.
     await syncCustomerSubscriptions(tx, stripe, customerId).catch((error: unknown) => {
@@ -121,6 +121,8 @@ async function applyEvent(tx: Tx, stripe: Stripe, event: Stripe.Event): Promise<
     await tx.account.update({ where: { id: account.id }, data: { stripeCustomerId: null } });
     return;
   }
-  await syncCustomerSubscriptions(tx, stripe, customerId);
-  await applyDunning(tx, stripe, event, account.userId);
+  // The sync reads the account once, under the customer's lock; an unmapped customer has no user.
+  const synced = await syncCustomerSubscriptions(tx, stripe, customerId);
+  if (!synced.userId) return;
+  await applyDunning(tx, stripe, event, synced.userId);
 }

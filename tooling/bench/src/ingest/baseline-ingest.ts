@@ -86,6 +86,7 @@ export async function ingestBaseline(
 ): Promise<IngestResult> {
   // One connection per in-flight delivery: "the same concurrency" all the way to PostgreSQL.
   const pool = new pg.Pool({ connectionString: databaseUrl, max: concurrency });
+  pool.on("error", () => {}); // an idle connection lost: the next query fails and says why
   try {
     // Open the connections before the clock starts, as the app's pool is warm too.
     await Promise.all(Array.from({ length: concurrency }, () => pool.connect())).then((clients) => clients.forEach((c) => c.release()));
@@ -98,6 +99,7 @@ export async function ingestBaseline(
       seconds,
       eventsPerSecond: deliveries.length / seconds,
       latency: summarize(results.map((r) => r.ms)),
+      handler: null,
       outcomes: tally(results.map((r) => r.outcome)),
       retried: 0,
       usage,

@@ -2,6 +2,7 @@
 // closed-loop client at a fixed concurrency. Every answer's outcome is counted; failed
 // deliveries are retried afterwards (bounded), as Stripe would, so the end state can be
 // checked.
+import { readFileSync } from "node:fs";
 import type Stripe from "stripe";
 import { HttpClient } from "../load/http-client.ts";
 import { startMonitor } from "../load/phase-monitor.ts";
@@ -11,7 +12,7 @@ import type { CpuGroup } from "../stack/process-cpu.ts";
 import type { Delivery } from "../seed/build-deliveries.ts";
 import { tally, type IngestResult } from "./ingest-result.ts";
 
-export type AppTarget = { url: string; databaseUrl: string; webhookSecret: string; stripe: Stripe; cpuGroups: CpuGroup[] };
+export type AppTarget = { url: string; databaseUrl: string; webhookSecret: string; stripe: Stripe; cpuGroups: CpuGroup[]; logFile: string };
 
 type Answer = { outcome: string; ms: number };
 
@@ -28,6 +29,21 @@ async function deliver(client: HttpClient, target: AppTarget, delivery: Delivery
   } catch (error) {
     return { outcome: `error:${error instanceof Error ? error.message.slice(0, 60) : String(error)}`, ms: Number.NaN };
   }
+}
+
+/** The handler's `ms` for these deliveries, from the JSON lines the app logs per webhook. */
+function handlerTimes(logFile: string, ids: ReadonlySet<string>): number[] {
+  const times: number[] = [];
+  for (const line of readFileSync(logFile, "utf8").split("\n")) {
+    if (!line.includes('"stripe webhook"')) continue;
+    try {
+      const entry = JSON.parse(line) as { event?: unknown; ms?: unknown };
+      if (typeof entry.event === "string" && ids.has(entry.event) && typeof entry.ms === "number") times.push(entry.ms);
+    } catch {
+      // not one of the app's JSON lines
+    }
+  }
+  return times;
 }
 
 function parseOutcome(body: string): string {
@@ -59,6 +75,7 @@ export async function ingestThroughApp(target: AppTarget, deliveries: readonly D
       seconds,
       eventsPerSecond: deliveries.length / seconds,
       latency: summarize(results.map((r) => r.ms).filter(Number.isFinite)),
+      handler: ((times) => (times.length ? summarize(times) : null))(handlerTimes(target.logFile, new Set(deliveries.map((d) => d.id)))),
       outcomes: tally(results.map((r) => r.outcome)),
       retried,
       usage,

@@ -21,8 +21,13 @@ function categorize(row: Row): WaitCategory {
   return "otherWait";
 }
 
-export async function startMonitor(databaseUrl: string, groups: CpuGroup[], intervalMs = 50): Promise<{ stop(): Promise<PhaseUsage> }> {
+export async function startMonitor(databaseUrl: string, groups: CpuGroup[], intervalMs = 100): Promise<{ stop(): Promise<PhaseUsage> }> {
   const client = new pg.Client({ connectionString: databaseUrl });
+  // A server that goes away mid-phase fails the phase's requests; the monitor just stops.
+  let lost = false;
+  client.on("error", () => {
+    lost = true;
+  });
   await client.connect();
   const totals = Object.fromEntries(WAIT_CATEGORIES.map((c) => [c, 0])) as Record<WaitCategory, number>;
   const byWait = new Map<string, number>();
@@ -30,7 +35,7 @@ export async function startMonitor(databaseUrl: string, groups: CpuGroup[], inte
   let samplesWithLockWait = 0;
   let busy = false;
   const sample = async () => {
-    if (busy) return; // never pile up samples on a saturated server
+    if (busy || lost) return; // never pile up samples on a saturated server
     busy = true;
     try {
       const { rows } = await client.query<Row>(
@@ -61,7 +66,7 @@ export async function startMonitor(databaseUrl: string, groups: CpuGroup[], inte
       clearInterval(timer);
       const usage = cpu();
       while (busy) await new Promise((resolve) => setTimeout(resolve, 5));
-      await client.end();
+      if (!lost) await client.end().catch(() => {});
       const per = (n: number) => (samples ? n / samples : 0);
       const avg = Object.fromEntries(WAIT_CATEGORIES.map((c) => [c, per(totals[c])])) as Record<WaitCategory, number>;
       const top = [...byWait.entries()].sort((a, b) => b[1] - a[1]).slice(0, 4).map(([wait, n]) => ({ wait, avg: per(n) }));

@@ -11,7 +11,7 @@ export function formatReport(results: BenchResults): string {
   return [
     `Run of ${results.startedAt} — \`${results.command}\` — ${m.cores} cores (${m.cpu}), ${m.memoryGiB} GiB, Node ${m.node}, load average at start ${m.loadAverage.map((l) => l.toFixed(1)).join(" / ")}; ${results.seconds.toFixed(0)} s in all.`,
     `Code: commit ${results.revision.commit}${results.revision.changedFiles ? ` plus ${results.revision.changedFiles} uncommitted files in the working tree` : ""}.`,
-    `Setup: ${results.setup.customers} customers with subscriptions, ${results.setup.handledEvents} handled events recorded by the emulator, ${results.setup.seconds.toFixed(0)} s${results.setup.buildSeconds === null ? " (build skipped)" : `; production build ${results.setup.buildSeconds.toFixed(0)} s`}.`,
+    `Setup: ${results.setup.customers} customers with subscriptions, ${results.setup.handledEvents} handled events recorded by the emulator, ${results.setup.seconds.toFixed(0)} s${results.setup.buildSeconds === null ? " (build skipped)" : `; production build ${results.setup.buildSeconds.toFixed(0)} s`}.${results.setup.stripeLatencyMs ? ` **Every Stripe call the app makes is delayed by ${results.setup.stripeLatencyMs} ms** (--stripe-latency).` : ""}`,
     ``,
     ...formatTargets(results),
     ...formatIngest(results),
@@ -53,6 +53,8 @@ function formatPortal(results: BenchResults): string[] {
     `| emulator: stripe.billingPortal.sessions.create | ${ms(portal.stripe.p50, 2)} | ${ms(portal.stripe.p95, 2)} | ${ms(portal.stripe.p99, 2)} |`,
     `| **overhead (app − emulator)** | **${ms(portal.overheadP50, 2)}** | | ${ms(portal.overheadP99, 2)} |`,
     ``,
+    `The app process spent ${ms(portal.appCpuMs, 2)} of CPU per call (the emulator's work is in its own process).`,
+    ``,
   ];
 }
 
@@ -62,7 +64,7 @@ function formatSettings(results: BenchResults): string[] {
   return [
     `### 3. Settings → Billing page`,
     ``,
-    `Server render (GET /settings/billing, signed-in subscriber, ${s.render.count} sequential requests): p50 ${ms(s.render.p50, 2)}, p95 ${ms(s.render.p95, 2)}, p99 ${ms(s.render.p99, 2)}; HTML ${kb(s.htmlBytes)}.`,
+    `Server render (GET /settings/billing, signed-in subscriber, ${s.render.count} sequential requests): p50 ${ms(s.render.p50, 2)}, p95 ${ms(s.render.p95, 2)}, p99 ${ms(s.render.p99, 2)}; the app process spent ${ms(s.appCpuMs, 2)} of CPU per render; HTML ${kb(s.htmlBytes)}.`,
     ``,
     `| JavaScript loaded at first visit | raw | gzip |`,
     `|---|---:|---:|`,

@@ -14,7 +14,7 @@ export type BenchResults = {
   command: string;
   machine: Machine;
   revision: Revision;
-  setup: { customers: number; handledEvents: number; seconds: number; buildSeconds: number | null };
+  setup: { customers: number; handledEvents: number; seconds: number; buildSeconds: number | null; stripeLatencyMs: number };
   ingest: { deliveries: number; unique: number; duplicates: number; cloned: number; app: IngestResult; baseline: IngestResult } | null;
   portal: PortalResult | null;
   settings: SettingsResult | null;

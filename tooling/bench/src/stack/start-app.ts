@@ -3,6 +3,7 @@
 // folder and Stripe pointed at the bench's emulator process.
 import { spawn, spawnSync } from "node:child_process";
 import { closeSync, copyFileSync, cpSync, existsSync, openSync, readFileSync, symlinkSync } from "node:fs";
+import os from "node:os";
 import path from "node:path";
 import { freePort } from "@saas/db/embedded";
 import { webDir } from "./paths.ts";
@@ -18,6 +19,11 @@ export type AppProcess = {
   logFile: string;
   stop(): Promise<void>;
 };
+
+const ENTRY = "saas-bench-app-server.ts";
+
+/** Where the last run's server log is kept after the scratch folder is removed. */
+export const LAST_LOG = path.join(os.tmpdir(), "saas-bench-server.log");
 
 export function buildWeb(): number {
   const started = performance.now();
@@ -38,6 +44,9 @@ function snapshotWeb(scratch: string): string {
   }
   cpSync(path.join(webDir, "build"), path.join(root, "build"), { recursive: true });
   cpSync(path.join(webDir, "server"), path.join(root, "server"), { recursive: true });
+  // The same file under a name of its own: a run was once stopped midway by someone's broad
+  // `pkill -f server/index.ts` meant for their own server.
+  copyFileSync(path.join(root, "server/index.ts"), path.join(root, "server", ENTRY));
   copyFileSync(path.join(webDir, "package.json"), path.join(root, "package.json"));
   symlinkSync(path.join(webDir, "node_modules"), path.join(root, "node_modules"), "dir");
   return root;
@@ -58,7 +67,7 @@ export async function startApp(options: {
   // The server logs a line per webhook, as in production; a file costs it what a pipe to a collector would.
   const log = openSync(logFile, "a");
   const profile = options.cpuProfileDir ? ["--cpu-prof", `--cpu-prof-dir=${options.cpuProfileDir}`] : [];
-  const child = spawn(process.execPath, [...profile, "--import", "tsx", "server/index.ts"], {
+  const child = spawn(process.execPath, [...profile, "--import", "tsx", `server/${ENTRY}`], {
     cwd: webRoot,
     stdio: ["ignore", log, log],
     env: {
@@ -102,6 +111,8 @@ export async function startApp(options: {
       // The server stops PostgreSQL on SIGTERM; a CPU profile is written as it exits.
       const code = await Promise.race([exited, new Promise<"timeout">((resolve) => setTimeout(() => resolve("timeout"), 30_000))]);
       if (code === "timeout") child.kill("SIGKILL");
+      // The scratch folder goes next; the log stays where a reader can look at it.
+      copyFileSync(logFile, LAST_LOG);
     },
   };
 }

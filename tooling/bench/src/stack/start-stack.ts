@@ -5,6 +5,7 @@ import { createStripeClient } from "@saas/billing";
 import type Stripe from "stripe";
 import { freePort } from "@saas/db/embedded";
 import { cpuSeconds, selfGroup, type CpuGroup } from "./process-cpu.ts";
+import { startLatencyProxy } from "./latency-proxy.ts";
 import { scratchDir } from "./paths.ts";
 import { startApp, type AppProcess } from "./start-app.ts";
 import { startEmulatorProcess, type EmulatorProcess } from "./start-emulator.ts";
@@ -12,14 +13,16 @@ import { startEmulatorProcess, type EmulatorProcess } from "./start-emulator.ts"
 export type Stack = {
   app: AppProcess;
   emulator: EmulatorProcess;
-  /** Configured as the app's own client is (timeouts, retries), pointed at the emulator. */
+  /** Configured as the app's own client is (timeouts, retries), straight to the emulator: for setup and checks. */
   stripe: Stripe;
+  /** The same, through whatever the app reaches Stripe through (the latency proxy, when there is one). */
+  stripeAsApp: Stripe;
   webhookSecret: string;
   cpuGroups: CpuGroup[];
   stop(): Promise<void>;
 };
 
-export async function startStack(options: { cpuProfileDir?: string | null }): Promise<Stack> {
+export async function startStack(options: { cpuProfileDir?: string | null; stripeLatencyMs?: number }): Promise<Stack> {
   const scratch = scratchDir("saas-bench-");
   const stops: Array<() => Promise<void>> = [async () => scratch.remove()];
   const stop = async () => {
@@ -30,9 +33,16 @@ export async function startStack(options: { cpuProfileDir?: string | null }): Pr
     const webhookSecret = `whsec_bench_${randomBytes(12).toString("hex")}`;
     const emulator = await startEmulatorProcess({ port: await freePort(), webhookSecret });
     stops.push(() => emulator.stop());
-    const app = await startApp({ scratch: scratch.dir, stripeApiBase: emulator.url, webhookSecret, cpuProfileDir: options.cpuProfileDir ?? undefined });
+    let stripeApiBase = emulator.url;
+    if (options.stripeLatencyMs) {
+      const proxy = await startLatencyProxy(emulator.url, options.stripeLatencyMs);
+      stops.push(() => proxy.stop());
+      stripeApiBase = proxy.url;
+    }
+    const app = await startApp({ scratch: scratch.dir, stripeApiBase, webhookSecret, cpuProfileDir: options.cpuProfileDir ?? undefined });
     stops.push(() => app.stop());
     const stripe = createStripeClient({ secretKey: "sk_test_bench", apiBase: emulator.url });
+    const stripeAsApp = createStripeClient({ secretKey: "sk_test_bench", apiBase: stripeApiBase });
     const cpuGroups: CpuGroup[] = [
       // The server's children are PostgreSQL's processes, counted on their own below.
       { name: "app", read: () => cpuSeconds(app.pid, false) },
@@ -40,7 +50,7 @@ export async function startStack(options: { cpuProfileDir?: string | null }): Pr
       { name: "emulator", read: () => cpuSeconds(emulator.pid, false) },
       selfGroup,
     ];
-    return { app, emulator, stripe, webhookSecret, cpuGroups, stop };
+    return { app, emulator, stripe, stripeAsApp, webhookSecret, cpuGroups, stop };
   } catch (error) {
     await stop();
     throw error;

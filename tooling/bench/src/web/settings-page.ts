@@ -11,6 +11,8 @@ import type { SignedInUser } from "./signed-in-user.ts";
 export type Chunk = { file: string; raw: number; gzip: number };
 export type SettingsResult = {
   render: Latency;
+  /** The app process's CPU per render, in ms: steady however busy the rest of the machine is. */
+  appCpuMs: number;
   htmlBytes: number;
   chunks: Chunk[];
   inline: { raw: number; gzip: number };
@@ -19,7 +21,7 @@ export type SettingsResult = {
   served: { bytes: number; encodings: string[] };
 };
 
-export async function measureSettingsPage(client: HttpClient, user: SignedInUser, samples: number, webRoot: string): Promise<SettingsResult> {
+export async function measureSettingsPage(client: HttpClient, user: SignedInUser, samples: number, webRoot: string, appCpuSeconds: () => number): Promise<SettingsResult> {
   const clientBuildDir = path.join(webRoot, "build/client");
   const get = async () => {
     const response = await client.request("GET", "/settings/billing", { headers: { cookie: user.cookie, "accept-encoding": "gzip, deflate, br" } });
@@ -30,7 +32,9 @@ export async function measureSettingsPage(client: HttpClient, user: SignedInUser
   if (!first.body.includes("Manage subscription")) throw new Error("the settings page does not show the subscription: the user is not set up as expected");
   for (let i = 0; i < Math.min(50, samples); i++) await get();
   const times: number[] = [];
+  const cpuBefore = appCpuSeconds();
   for (let i = 0; i < samples; i++) times.push((await get()).ms);
+  const appCpuMs = ((appCpuSeconds() - cpuBefore) * 1000) / samples;
 
   const scripts = scriptUrls(first.body);
   const chunks = scripts.map((url) => {
@@ -49,6 +53,7 @@ export async function measureSettingsPage(client: HttpClient, user: SignedInUser
   const sum = (pick: (c: Chunk) => number) => chunks.reduce((total, chunk) => total + pick(chunk), 0);
   return {
     render: summarize(times),
+    appCpuMs,
     htmlBytes: Buffer.byteLength(first.body),
     chunks: chunks.sort((a, b) => b.gzip - a.gzip),
     inline,

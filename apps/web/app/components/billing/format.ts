@@ -1,7 +1,11 @@
 // Dates and amounts as the billing page shows them. UTC, so the server's render and
 // the browser's agree.
+// Built once: toLocaleDateString with options builds a new formatter on every call, which
+// showed up in the server's CPU profile of the settings page (BENCHMARKS.md).
+const DATE = new Intl.DateTimeFormat("en-US", { year: "numeric", month: "long", day: "numeric", timeZone: "UTC" });
+
 export function formatDate(iso: string): string {
-  return new Date(iso).toLocaleDateString("en-US", { year: "numeric", month: "long", day: "numeric", timeZone: "UTC" });
+  return DATE.format(new Date(iso));
 }
 
 export function formatMoney(amount: number, currency: string): string {
