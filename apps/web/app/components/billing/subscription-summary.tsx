@@ -18,6 +18,9 @@ const BADGES: Record<string, { label: string; tone: string }> = {
 
 export function nextStep(subscription: Subscription): string {
   if (subscription.status === "canceled") return "Your subscription has ended.";
+  // The period has rolled over but is unpaid: "Renews on" would promise what has not happened.
+  if (subscription.status === "past_due") return "Payment overdue: Stripe retries automatically, or pay now in Manage subscription.";
+  if (subscription.status === "unpaid") return "Unpaid: paid features are paused until the invoice is paid.";
   if (subscription.cancelAtPeriodEnd || subscription.cancelAt) {
     return `Cancels on ${formatDate(subscription.cancelAt ?? subscription.currentPeriodEnd)}`;
   }
