@@ -44,8 +44,8 @@ function snapshotWeb(scratch: string): string {
   }
   cpSync(path.join(webDir, "build"), path.join(root, "build"), { recursive: true });
   cpSync(path.join(webDir, "server"), path.join(root, "server"), { recursive: true });
-  // The same file under a name of its own: a run was once stopped midway by someone's broad
-  // `pkill -f server/index.ts` meant for their own server.
+  // The same file under a name of its own, so a `pkill -f server/index.ts` aimed at a
+  // development server on the same machine cannot stop the benchmark's.
   copyFileSync(path.join(root, "server/index.ts"), path.join(root, "server", ENTRY));
   copyFileSync(path.join(webDir, "package.json"), path.join(root, "package.json"));
   symlinkSync(path.join(webDir, "node_modules"), path.join(root, "node_modules"), "dir");
