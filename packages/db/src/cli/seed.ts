@@ -17,7 +17,7 @@ try {
       continue;
     }
     await createUser(db, { email, name: email.split("@")[0] ?? null });
-    console.log(`created: ${email} (no password: sign up with this email to set one)`);
+    console.log(`created: ${email} (its password hash verifies nothing: for data to look at, not to log in with)`);
   }
 } finally {
   await db.$disconnect();
