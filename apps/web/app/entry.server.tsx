@@ -7,6 +7,9 @@ import { isbot } from "isbot";
 import { renderToPipeableStream } from "react-dom/server";
 import { NonceProvider } from "./lib/nonce";
 
+// Served by Express ahead of Remix; see lib/trpc-handler.server.ts.
+export { trpcMiddleware } from "./lib/trpc-handler.server";
+
 const ABORT_DELAY = 5_000;
 
 export default function handleRequest(

@@ -5,6 +5,11 @@ declare module "@remix-run/node" {
     clientIp: string;
     /** This response's Content-Security-Policy nonce. */
     cspNonce: string;
+    /**
+     * Work shared by the loaders of one request (a page runs root, layout and route loaders,
+     * each with its own copy of the Request, so the Request cannot be the key). New per request.
+     */
+    memo: Map<string, Promise<unknown>>;
   }
 }
 

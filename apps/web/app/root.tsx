@@ -11,8 +11,8 @@ export const links: LinksFunction = () => [
   { rel: "stylesheet", href: appStyles },
 ];
 
-export async function loader({ request }: LoaderFunctionArgs) {
-  const signedIn = await getSignedIn(request);
+export async function loader(args: LoaderFunctionArgs) {
+  const signedIn = await getSignedIn(args);
   return { user: signedIn ? { email: signedIn.user.email } : null };
 }
 

@@ -8,11 +8,15 @@ import { openAppDatabase, repoRoot } from "@saas/db/dev-database";
 import { EmbeddedPostgresError } from "@saas/db/embedded";
 import { deployMigrations } from "@saas/db/migrate";
 import { EnvError, loadDotEnv } from "@saas/env";
+import compression from "compression";
 import express from "express";
 import { requireSameOrigin } from "./csrf.ts";
 import { readServerEnv } from "./env.ts";
 import { prepareStripe } from "./local-stripe.ts";
 import { securityHeaders } from "./security.ts";
+
+/** What app/entry.server.tsx exports besides Remix's own. */
+type AppEntryModule = { trpcMiddleware: express.RequestHandler };
 
 const appDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 
@@ -32,6 +36,9 @@ for (const signal of ["SIGINT", "SIGTERM"] as const) {
 async function main() {
   loadDotEnv(repoRoot);
   const env = readServerEnv();
+  // tsx turns on source-mapped stack traces. In production they cost every Error.stack read
+  // (the Stripe SDK reads one per request) a fresh parse of the map: ~0.5 ms a call here.
+  if (env.production) process.setSourceMapsEnabled(false);
   const started = performance.now();
 
   const database = await openAppDatabase({ embeddedDir: env.EMBEDDED_POSTGRES_DIR });
@@ -58,6 +65,9 @@ async function main() {
   app.use(requireSameOrigin(env.APP_BASE_URL));
   let build: ServerBuild | (() => Promise<ServerBuild>);
   if (env.production) {
+    // Scripts, styles and pages leave gzipped (Settings → Billing's JavaScript: 334 kB raw,
+    // 109 kB so). Streamed pages still stream: Remix flushes after each chunk.
+    app.use(compression());
     app.use("/assets", express.static(path.join(appDir, "build/client/assets"), { immutable: true, maxAge: "1y" }));
     app.use(express.static(path.join(appDir, "build/client"), { maxAge: "1h" }));
     build = (await import(path.join(appDir, "build/server/index.js"))) as ServerBuild;
@@ -67,6 +77,13 @@ async function main() {
     app.use(vite.middlewares);
     build = () => vite.ssrLoadModule("virtual:remix/server-build") as Promise<ServerBuild>;
   }
+  // tRPC before Remix, from the same server build (so the same database pool and clients).
+  const loadBuild = typeof build === "function" ? build : () => Promise.resolve(build);
+  app.use("/api/trpc", (req, res, next) => {
+    loadBuild()
+      .then((loaded) => (loaded.entry.module as unknown as AppEntryModule).trpcMiddleware(req, res, next))
+      .catch(next);
+  });
   app.all(
     "*",
     createRequestHandler({
@@ -75,6 +92,7 @@ async function main() {
       getLoadContext: (req, res) => ({
         clientIp: req.ip ?? req.socket.remoteAddress ?? "unknown",
         cspNonce: String(res.locals.cspNonce),
+        memo: new Map(),
       }),
     }),
   );

@@ -21,13 +21,17 @@ export class PrismaAdapter implements Adapter {
   constructor(private readonly db: PrismaClient) {}
 
   async getSessionAndUser(sessionId: string): Promise<[DatabaseSession | null, DatabaseUser | null]> {
-    const row = await this.db.session.findUnique({
-      where: { id: sessionId },
-      include: { user: { select: { id: true, email: true, name: true } } },
-    });
+    // Every signed-in request runs this: one joined statement, where `include` costs two.
+    const rows = await this.db.$queryRaw<Array<{ session_id: string; user_id: string; expires_at: Date; email: string; name: string | null }>>`
+      SELECT s.id AS session_id, s.user_id, s.expires_at, u.email, u.name
+      FROM sessions s JOIN users u ON u.id = s.user_id
+      WHERE s.id = ${sessionId}`;
+    const row = rows[0];
     if (!row) return [null, null];
-    const { user, ...session } = row;
-    return [toDatabaseSession(session), toDatabaseUser(user)];
+    return [
+      toDatabaseSession({ id: row.session_id, userId: row.user_id, expiresAt: row.expires_at }),
+      toDatabaseUser({ id: row.user_id, email: row.email, name: row.name }),
+    ];
   }
 
   async getUserSessions(userId: string): Promise<DatabaseSession[]> {

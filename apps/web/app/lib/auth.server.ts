@@ -1,5 +1,5 @@
 // Sessions for routes: who is signed in, and the guards that require it.
-import { redirect } from "@remix-run/node";
+import { redirect, type AppLoadContext } from "@remix-run/node";
 import { createAuth } from "@saas/auth";
 
 // Routes reach the auth package only through this server module, so none of it (or its
@@ -25,19 +25,40 @@ export const auth = createAuth(db, { appBaseUrl: env.APP_BASE_URL });
 
 export type SignedIn = { user: User; session: Session };
 
-/** The signed-in user, or null. The session cookie never expires on its own: the server-side session does. */
-export async function getSignedIn(request: Request): Promise<SignedIn | null> {
-  const sessionId = auth.readSessionCookie(request.headers.get("Cookie") ?? "");
+/** What loaders and actions are given: the request and the per-request load context. */
+export type RequestArgs = { request: Request; context: AppLoadContext };
+
+/**
+ * The signed-in user, or null. The session cookie never expires on its own: the server-side
+ * session does. Looked up once per page load: the root, layout and page loaders share it
+ * through the load context. An action (which may change the user or end the session) always
+ * looks it up afresh and leaves nothing for the loaders that run after it.
+ */
+export function getSignedIn({ request, context }: RequestArgs): Promise<SignedIn | null> {
+  const cookie = request.headers.get("Cookie");
+  if (request.method !== "GET" && request.method !== "HEAD") return signedInFromCookie(cookie);
+  const key = `session:${cookie ?? ""}`;
+  let pending = context.memo.get(key) as Promise<SignedIn | null> | undefined;
+  if (!pending) {
+    pending = signedInFromCookie(cookie);
+    context.memo.set(key, pending);
+  }
+  return pending;
+}
+
+/** The session a Cookie header names, validated (and extended past its half-life), or null. */
+export async function signedInFromCookie(cookieHeader: string | null | undefined): Promise<SignedIn | null> {
+  const sessionId = auth.readSessionCookie(cookieHeader ?? "");
   if (!sessionId) return null;
   const { user, session } = await auth.validateSession(sessionId);
   return user && session ? { user, session } : null;
 }
 
 /** The signed-in user; otherwise a redirect to the login page that comes back here afterwards. */
-export async function requireSignedIn(request: Request): Promise<SignedIn> {
-  const signedIn = await getSignedIn(request);
+export async function requireSignedIn(args: RequestArgs): Promise<SignedIn> {
+  const signedIn = await getSignedIn(args);
   if (signedIn) return signedIn;
-  const url = new URL(request.url);
+  const url = new URL(args.request.url);
   throw redirect(`/login?${new URLSearchParams({ redirectTo: `${url.pathname}${url.search}` })}`);
 }
 

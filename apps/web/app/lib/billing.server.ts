@@ -2,7 +2,7 @@
 import { createCaller, createContext } from "@saas/api";
 import { createStripeClient, getEntitlement, readBillingEnv, type BillingDeps } from "@saas/billing";
 import { TRPCError } from "@trpc/server";
-import { requireSignedIn } from "./auth.server";
+import { requireSignedIn, type RequestArgs } from "./auth.server";
 import { db } from "./db.server";
 
 // Routes reach billing only through this server module (see auth.server.ts).
@@ -27,8 +27,8 @@ export function trpcContext(user: { id: string; email: string } | null) {
 }
 
 /** A server-side tRPC caller for the signed-in user (redirects to login otherwise). */
-export async function callerFor(request: Request) {
-  const { user } = await requireSignedIn(request);
+export async function callerFor(args: RequestArgs) {
+  const { user } = await requireSignedIn(args);
   return createCaller(trpcContext({ id: user.id, email: user.email }));
 }
 

@@ -8,8 +8,8 @@ import { entitlementOf } from "~/lib/billing.server";
 
 export const meta: MetaFunction = () => [{ title: "Reports · Acme SaaS" }];
 
-export async function loader({ request }: LoaderFunctionArgs) {
-  const { user } = await requireSignedIn(request);
+export async function loader({ request, context }: LoaderFunctionArgs) {
+  const { user } = await requireSignedIn({ request, context });
   const entitlement = await entitlementOf(user.id);
   return data({ access: entitlement.access, reason: entitlement.reason }, { status: entitlement.access === "none" ? 403 : 200 });
 }

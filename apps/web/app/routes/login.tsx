@@ -10,8 +10,8 @@ export const meta: MetaFunction = () => [{ title: "Log in · Acme SaaS" }];
 
 const DEFAULT_AFTER_LOGIN = "/settings/billing";
 
-export async function loader({ request }: LoaderFunctionArgs) {
-  if (await getSignedIn(request)) {
+export async function loader({ request, context }: LoaderFunctionArgs) {
+  if (await getSignedIn({ request, context })) {
     throw redirect(safeRedirect(new URL(request.url).searchParams.get("redirectTo"), DEFAULT_AFTER_LOGIN));
   }
   return null;

@@ -8,8 +8,8 @@ export async function loader() {
   return redirect("/");
 }
 
-export async function action({ request }: ActionFunctionArgs) {
-  const signedIn = await getSignedIn(request);
+export async function action({ request, context }: ActionFunctionArgs) {
+  const signedIn = await getSignedIn({ request, context });
   if (signedIn) await auth.invalidateSession(signedIn.session.id);
   return redirect("/", { headers: { "Set-Cookie": auth.createBlankSessionCookie().serialize() } });
 }

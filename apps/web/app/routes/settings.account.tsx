@@ -11,8 +11,8 @@ import { fieldErrors } from "~/lib/forms";
 
 export const meta: MetaFunction = () => [{ title: "Account · Acme SaaS" }];
 
-export async function loader({ request }: LoaderFunctionArgs) {
-  const { user } = await requireSignedIn(request);
+export async function loader({ request, context }: LoaderFunctionArgs) {
+  const { user } = await requireSignedIn({ request, context });
   return { email: user.email };
 }
 
@@ -21,8 +21,8 @@ const passwordForm = z.object({ currentPassword: z.string().min(1, { error: "Ent
 
 type Result = { form: "email" | "password"; ok?: string; errors?: Partial<Record<string, string[]>> };
 
-export async function action({ request }: ActionFunctionArgs): Promise<Result> {
-  const { user, session } = await requireSignedIn(request);
+export async function action({ request, context }: ActionFunctionArgs): Promise<Result> {
+  const { user, session } = await requireSignedIn({ request, context });
   const form = Object.fromEntries(await request.formData());
   if (form.intent === "email") {
     const parsed = emailForm.safeParse(form);

@@ -13,8 +13,8 @@ import { useTRPC } from "~/lib/trpc";
 
 export const meta: MetaFunction = () => [{ title: "Billing · Acme SaaS" }];
 
-export async function loader({ request }: LoaderFunctionArgs) {
-  const caller = await callerFor(request);
+export async function loader({ request, context }: LoaderFunctionArgs) {
+  const caller = await callerFor({ request, context });
   const url = new URL(request.url);
   const checkout = url.searchParams.get("checkout");
   const sessionId = url.searchParams.get("session_id");
@@ -35,8 +35,8 @@ export async function loader({ request }: LoaderFunctionArgs) {
 }
 
 /** The same services for browsers without JavaScript (or before hydration). */
-export async function action({ request }: ActionFunctionArgs) {
-  const caller = await callerFor(request);
+export async function action({ request, context }: ActionFunctionArgs) {
+  const caller = await callerFor({ request, context });
   const form = await request.formData();
   const intent = form.get("intent");
   try {

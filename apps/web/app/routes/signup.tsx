@@ -10,8 +10,8 @@ export const meta: MetaFunction = () => [{ title: "Create your account · Acme S
 
 const DEFAULT_AFTER_SIGNUP = "/settings/billing";
 
-export async function loader({ request }: LoaderFunctionArgs) {
-  if (await getSignedIn(request)) throw redirect(DEFAULT_AFTER_SIGNUP);
+export async function loader({ request, context }: LoaderFunctionArgs) {
+  if (await getSignedIn({ request, context })) throw redirect(DEFAULT_AFTER_SIGNUP);
   return null;
 }
 

@@ -1,0 +1,19 @@
+// /api/trpc/<procedure>: the billing router over HTTP. Express serves it ahead of the Remix
+// handler (server/index.ts finds it on the server build's entry module, so it shares this
+// bundle's database pool and clients): a tRPC call needs no route matching, no loaders and
+// no conversion of the request into Remix's, which was a third of its cost
+// (docs/decisions/009-trpc-ahead-of-remix.md).
+import { createExpressMiddleware } from "@trpc/server/adapters/express";
+import { signedInFromCookie } from "./auth.server";
+import { appRouter, trpcContext } from "./billing.server";
+
+export const trpcMiddleware = createExpressMiddleware({
+  router: appRouter,
+  createContext: async ({ req }) => {
+    const signedIn = await signedInFromCookie(req.headers.cookie);
+    return trpcContext(signedIn ? { id: signedIn.user.id, email: signedIn.user.email } : null);
+  },
+  onError({ error, path }) {
+    if (error.code === "INTERNAL_SERVER_ERROR") console.error(`tRPC ${path ?? "?"} failed`, error.cause ?? error);
+  },
+});
