@@ -14,6 +14,9 @@ import { measurePortalOverhead } from "./web/portal-overhead.ts";
 import { measureSettingsPage } from "./web/settings-page.ts";
 import { signUpWithSubscription } from "./web/signed-in-user.ts";
 
+/** The open-loop rate as a share of the closed loop's throughput. */
+const STEADY_SHARE = 0.5;
+
 export type SectionContext = {
   options: BenchOptions;
   stack: Stack;
@@ -34,7 +37,7 @@ export async function runSections({ options, stack, events, customerIds, results
   if (options.sections.has("ingest")) {
     const plan = planDeliveries(events, { total: options.events, duplicateShare: options.duplicateShare, seed: 42 });
     log(`ingest: ${plan.deliveries.length} deliveries (${plan.unique} unique) through the app at ${options.concurrency} in flight`);
-    const app = await ingestThroughApp(target, plan.deliveries, options.concurrency);
+    const app = await ingestThroughApp(target, plan.deliveries, { concurrency: options.concurrency });
     plan.deliveries.forEach((d) => sentToApp.add(d.id));
     const baselineDb = await baseline();
     log(`ingest: the same deliveries through the pg baseline`);
@@ -42,6 +45,15 @@ export async function runSections({ options, stack, events, customerIds, results
     plan.deliveries.forEach((d) => sentToBaseline.add(d.id));
     results.ingest = { deliveries: plan.deliveries.length, unique: plan.unique, duplicates: plan.duplicates, cloned: plan.cloned, app, baseline: base };
     log(`ingest: app ${app.eventsPerSecond.toFixed(1)}/s p99 ${app.latency.p99.toFixed(1)} ms; baseline ${base.eventsPerSecond.toFixed(1)}/s`);
+
+    // Latency below saturation: with a fixed number always in flight, latency is that number
+    // over the throughput, so the closed loop above cannot show it. Half the rate it sustained.
+    const perSecond = Math.max(1, Math.round(app.eventsPerSecond * STEADY_SHARE));
+    const steadyPlan = planDeliveries(events, { total: options.scaleEvents, duplicateShare: options.duplicateShare, seed: 7, idPrefix: "steady", cloneAll: true });
+    log(`ingest: ${steadyPlan.deliveries.length} deliveries at a steady ${perSecond}/s through the app`);
+    results.steady = { share: STEADY_SHARE, app: await ingestThroughApp(target, steadyPlan.deliveries, { perSecond }) };
+    steadyPlan.deliveries.forEach((d) => sentToApp.add(d.id));
+    log(`ingest: steady ${perSecond}/s p99 ${results.steady.app.latency.p99.toFixed(1)} ms`);
   }
 
   const appCpuSeconds = () => stack.cpuGroups.find((group) => group.name === "app")?.read() ?? 0;
@@ -68,7 +80,7 @@ export async function runSections({ options, stack, events, customerIds, results
     for (const level of options.levels) {
       const plan = planDeliveries(events, { total: options.scaleEvents, duplicateShare: options.duplicateShare, seed: level, idPrefix: `c${level}`, cloneAll: true });
       log(`scaling: ${plan.deliveries.length} deliveries at ${level} in flight, app then baseline`);
-      const app = await ingestThroughApp(target, plan.deliveries, level);
+      const app = await ingestThroughApp(target, plan.deliveries, { concurrency: level });
       const base = await ingestBaseline(baselineDb, plan.deliveries, level, truth, stack.cpuGroups);
       plan.deliveries.forEach((d) => (sentToApp.add(d.id), sentToBaseline.add(d.id)));
       results.scaling.push({ level, app, baseline: base });

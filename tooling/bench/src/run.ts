@@ -35,6 +35,7 @@ const results: BenchResults = {
   revision: revision(),
   setup: { customers: options.customers, handledEvents: 0, seconds: 0, buildSeconds: null, stripeLatencyMs: options.stripeLatencyMs },
   ingest: null,
+  steady: null,
   portal: null,
   settings: null,
   scaling: [],

@@ -3,7 +3,10 @@ import type { PhaseUsage } from "../load/phase-monitor.ts";
 import type { Latency } from "../load/stats.ts";
 
 export type IngestResult = {
+  /** In flight: the fixed level of a closed loop, the most there were in an open one. */
   concurrency: number;
+  /** The arrival rate of an open-loop run. */
+  perSecond?: number;
   deliveries: number;
   seconds: number;
   eventsPerSecond: number;

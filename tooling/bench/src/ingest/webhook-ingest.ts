@@ -6,6 +6,7 @@ import { readFileSync } from "node:fs";
 import type Stripe from "stripe";
 import { HttpClient } from "../load/http-client.ts";
 import { startMonitor } from "../load/phase-monitor.ts";
+import { runAtRate } from "../load/run-at-rate.ts";
 import { runPool } from "../load/run-pool.ts";
 import { summarize } from "../load/stats.ts";
 import type { CpuGroup } from "../stack/process-cpu.ts";
@@ -55,28 +56,48 @@ function parseOutcome(body: string): string {
   }
 }
 
-export async function ingestThroughApp(target: AppTarget, deliveries: readonly Delivery[], concurrency: number): Promise<IngestResult> {
-  const client = new HttpClient(target.url, concurrency);
+/** Closed loop (a fixed number in flight) or open loop (a fixed arrival rate). */
+export type Load = { concurrency: number } | { perSecond: number };
+
+/** Sockets for the open loop: enough that the client never holds a due request back. */
+const OPEN_LOOP_SOCKETS = 256;
+
+export async function ingestThroughApp(target: AppTarget, deliveries: readonly Delivery[], load: Load): Promise<IngestResult> {
+  const client = new HttpClient(target.url, "concurrency" in load ? load.concurrency : OPEN_LOOP_SOCKETS);
   try {
     const monitor = await startMonitor(target.databaseUrl, target.cpuGroups);
-    const { results, seconds } = await runPool(deliveries, concurrency, (delivery) => deliver(client, target, delivery));
+    const send = (delivery: Delivery) => deliver(client, target, delivery);
+    let answers: Answer[];
+    let seconds: number;
+    let concurrency: number;
+    if ("concurrency" in load) {
+      ({ results: answers, seconds } = await runPool(deliveries, load.concurrency, send));
+      concurrency = load.concurrency;
+    } else {
+      const run = await runAtRate(deliveries, load.perSecond, send);
+      // Timed from when each delivery was due; a failed one keeps its NaN.
+      answers = run.results.map(({ value, ms }) => ({ outcome: value.outcome, ms: Number.isFinite(value.ms) ? ms : Number.NaN }));
+      seconds = run.seconds;
+      concurrency = run.maxInFlight;
+    }
     const usage = await monitor.stop();
     const ok = new Set(["applied", "duplicate", "ignored"]);
-    let pending = deliveries.filter((_, index) => !ok.has(results[index]?.outcome ?? ""));
+    let pending = deliveries.filter((_, index) => !ok.has(answers[index]?.outcome ?? ""));
     const retried = pending.length;
     for (let attempt = 0; attempt < 3 && pending.length; attempt++) {
       await new Promise((resolve) => setTimeout(resolve, 500 * (attempt + 1)));
-      const again = await runPool(pending, 4, (delivery) => deliver(client, target, delivery));
+      const again = await runPool(pending, 4, send);
       pending = pending.filter((_, index) => !ok.has(again.results[index]?.outcome ?? ""));
     }
     return {
       concurrency,
+      ...("perSecond" in load ? { perSecond: load.perSecond } : {}),
       deliveries: deliveries.length,
       seconds,
       eventsPerSecond: deliveries.length / seconds,
-      latency: summarize(results.map((r) => r.ms).filter(Number.isFinite)),
+      latency: summarize(answers.map((r) => r.ms).filter(Number.isFinite)),
       handler: ((times) => (times.length ? summarize(times) : null))(handlerTimes(target.logFile, new Set(deliveries.map((d) => d.id)))),
-      outcomes: tally(results.map((r) => r.outcome)),
+      outcomes: tally(answers.map((r) => r.outcome)),
       retried,
       usage,
     };

@@ -2,8 +2,12 @@
 // the server, PostgreSQL and the emulator, so it uses the cheapest client Node has
 // (fetch costs several times more CPU per request) to leave the cores to the app.
 import http from "node:http";
+import { brotliDecompressSync, gunzipSync, inflateSync } from "node:zlib";
 
-export type HttpResult = { status: number; body: string; headers: http.IncomingHttpHeaders; ms: number };
+/** `body` decoded; `wireBytes` as sent, before any content-encoding is undone. */
+export type HttpResult = { status: number; body: string; headers: http.IncomingHttpHeaders; ms: number; wireBytes: number };
+
+const DECODE: Record<string, (bytes: Buffer) => Buffer> = { gzip: gunzipSync, br: brotliDecompressSync, deflate: inflateSync };
 
 export class HttpClient {
   readonly agent: http.Agent;
@@ -26,9 +30,17 @@ export class HttpClient {
         (res) => {
           const chunks: Buffer[] = [];
           res.on("data", (chunk: Buffer) => chunks.push(chunk));
-          res.on("end", () =>
-            resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString("utf8"), headers: res.headers, ms: performance.now() - started }),
-          );
+          res.on("end", () => {
+            const ms = performance.now() - started;
+            try {
+              const wire = Buffer.concat(chunks);
+              const decode = DECODE[String(res.headers["content-encoding"] ?? "identity")];
+              const body = (decode ? decode(wire) : wire).toString("utf8");
+              resolve({ status: res.statusCode ?? 0, body, headers: res.headers, ms, wireBytes: wire.length });
+            } catch (error) {
+              reject(error instanceof Error ? error : new Error(String(error)));
+            }
+          });
           res.on("error", reject);
         },
       );

@@ -47,7 +47,7 @@ export async function measureSettingsPage(client: HttpClient, user: SignedInUser
   const encodings = new Set<string>();
   for (const url of scripts) {
     const response = await client.request("GET", new URL(url, client.baseUrl).pathname, { headers: { "accept-encoding": "gzip, deflate, br" } });
-    servedBytes += Number(response.headers["content-length"] ?? Buffer.byteLength(response.body));
+    servedBytes += response.wireBytes;
     encodings.add(String(response.headers["content-encoding"] ?? "identity"));
   }
   const sum = (pick: (c: Chunk) => number) => chunks.reduce((total, chunk) => total + pick(chunk), 0);
