@@ -37,7 +37,8 @@ async function main() {
   loadDotEnv(repoRoot);
   const env = readServerEnv();
   // tsx turns on source-mapped stack traces. In production they cost every Error.stack read
-  // (the Stripe SDK reads one per request) a fresh parse of the map: ~0.5 ms a call here.
+  // (the Stripe SDK reads one per request) a fresh parse of the map: about 1 ms of CPU per
+  // portal session in BENCHMARKS.md. Development keeps them.
   if (env.production) process.setSourceMapsEnabled(false);
   const started = performance.now();
 
@@ -65,8 +66,10 @@ async function main() {
   app.use(requireSameOrigin(env.APP_BASE_URL));
   let build: ServerBuild | (() => Promise<ServerBuild>);
   if (env.production) {
-    // Scripts, styles and pages leave gzipped (Settings → Billing's JavaScript: 334 kB raw,
-    // 109 kB so). Streamed pages still stream: Remix flushes after each chunk.
+    // Scripts, styles and pages leave compressed, brotli or gzip as the browser prefers
+    // (Settings → Billing's JavaScript: 334 kB raw, 111 kB sent). Streamed pages still
+    // stream: Remix flushes after each chunk. No page carries a secret next to text a third
+    // party can inject (no CSRF tokens: the same-origin check), so BREACH has nothing to read.
     app.use(compression());
     app.use("/assets", express.static(path.join(appDir, "build/client/assets"), { immutable: true, maxAge: "1y" }));
     app.use(express.static(path.join(appDir, "build/client"), { maxAge: "1h" }));

@@ -131,6 +131,20 @@ describe("sessions", () => {
     expect(stored.expiresAt.getTime()).toBeGreaterThan(Date.now() + 29 * 24 * 3600 * 1000);
   });
 
+  it("refuses a session a minute past its expiry, and one that is fresh keeps its expiry", async () => {
+    const auth = createAuth(database.db, { appBaseUrl: "http://localhost:3000" });
+    const user = await signUp(database.db, { email: newEmail(), password: "right password", name: null });
+    const expired = await auth.createSession(user.id, {});
+    await database.db.session.update({ where: { id: expired.id }, data: { expiresAt: new Date(Date.now() - 60_000) } });
+    expect(await auth.validateSession(expired.id)).toEqual({ user: null, session: null });
+    expect(await database.db.session.count({ where: { id: expired.id } })).toBe(0);
+
+    const current = await auth.createSession(user.id, {});
+    const validated = await auth.validateSession(current.id);
+    expect(validated.session?.fresh).toBe(false);
+    expect(validated.session?.expiresAt.getTime()).toBe(current.expiresAt.getTime());
+  });
+
   it("sets Secure on the cookie only when the app is served over https", () => {
     const plain = createAuth(database.db, { appBaseUrl: "http://localhost:3000" }).createSessionCookie("abc").serialize();
     const secure = createAuth(database.db, { appBaseUrl: "https://app.example.com" }).createSessionCookie("abc").serialize();
