@@ -68,8 +68,9 @@ async function main() {
   if (env.production) {
     // Scripts, styles and pages leave compressed, brotli or gzip as the browser prefers
     // (Settings → Billing's JavaScript: 334 kB raw, 111 kB sent). Streamed pages still
-    // stream: Remix flushes after each chunk. No page carries a secret next to text a third
-    // party can inject (no CSRF tokens: the same-origin check), so BREACH has nothing to read.
+    // stream: Remix flushes after each chunk. BREACH needs a secret repeated across many
+    // responses: the only one in a page is the CSP nonce, new every time (and CSRF is an
+    // Origin check, not a token).
     app.use(compression());
     app.use("/assets", express.static(path.join(appDir, "build/client/assets"), { immutable: true, maxAge: "1y" }));
     app.use(express.static(path.join(appDir, "build/client"), { maxAge: "1h" }));
