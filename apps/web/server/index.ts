@@ -68,9 +68,10 @@ async function main() {
   if (env.production) {
     // Scripts, styles and pages leave compressed, brotli or gzip as the browser prefers
     // (Settings → Billing's JavaScript: 334 kB raw, 111 kB sent). Streamed pages still
-    // stream: Remix flushes after each chunk. BREACH needs a secret repeated across many
-    // responses: the only one in a page is the CSP nonce, new every time (and CSRF is an
-    // Origin check, not a token).
+    // stream: Remix flushes after each chunk. BREACH needs an attacker's page to make the
+    // victim's browser fetch signed-in responses many times: the session cookie is
+    // SameSite=Lax, so those cross-site requests arrive signed out (and CSRF is an Origin
+    // check, not a token in the page).
     app.use(compression());
     app.use("/assets", express.static(path.join(appDir, "build/client/assets"), { immutable: true, maxAge: "1y" }));
     app.use(express.static(path.join(appDir, "build/client"), { maxAge: "1h" }));
@@ -83,9 +84,12 @@ async function main() {
   }
   // tRPC before Remix, from the same server build (so the same database pool and clients).
   const loadBuild = typeof build === "function" ? build : () => Promise.resolve(build);
+  if (env.production) trpcMiddlewareOf(await loadBuild()); // a build without it fails now, not per call
   app.use("/api/trpc", (req, res, next) => {
+    // One segment, the procedure: tRPC's adapter reads only the last one, so refuse the rest.
+    if (req.path.lastIndexOf("/") > 0) return next();
     loadBuild()
-      .then((loaded) => (loaded.entry.module as unknown as AppEntryModule).trpcMiddleware(req, res, next))
+      .then((loaded) => trpcMiddlewareOf(loaded)(req, res, next))
       .catch(next);
   });
   app.all(
@@ -119,6 +123,13 @@ async function main() {
       ``,
     ].join("\n"),
   );
+}
+
+/** The tRPC handler app/entry.server.tsx exports next to Remix's own entry. */
+function trpcMiddlewareOf(build: ServerBuild): express.RequestHandler {
+  const handler = (build.entry.module as Partial<AppEntryModule>).trpcMiddleware;
+  if (typeof handler !== "function") throw new Error("app/entry.server.tsx must export trpcMiddleware (see app/lib/trpc-handler.server.ts)");
+  return handler;
 }
 
 function once<A extends unknown[]>(fn: (...args: A) => Promise<void>) {

@@ -75,8 +75,9 @@ export async function ingestThroughApp(target: AppTarget, deliveries: readonly D
       concurrency = load.concurrency;
     } else {
       const run = await runAtRate(deliveries, load.perSecond, send);
-      // Timed from when each delivery was due; a failed one keeps its NaN.
-      answers = run.results.map(({ value, ms }) => ({ outcome: value.outcome, ms: Number.isFinite(value.ms) ? ms : Number.NaN }));
+      // Timed from when each delivery was due, a failed one too (until it failed): a stalled
+      // server must not drop out of the percentiles it caused.
+      answers = run.results.map(({ value, ms }) => ({ outcome: value.outcome, ms }));
       seconds = run.seconds;
       concurrency = run.maxInFlight;
     }
