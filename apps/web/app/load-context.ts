@@ -1,4 +1,6 @@
 // What server/index.ts hands every loader and action besides the request.
+import type { SignedIn } from "./lib/auth.server";
+
 declare module "@remix-run/node" {
   interface AppLoadContext {
     /** The client's address as Express sees it (see TRUST_PROXY). */
@@ -6,11 +8,11 @@ declare module "@remix-run/node" {
     /** This response's Content-Security-Policy nonce. */
     cspNonce: string;
     /**
-     * Work shared by the loaders of one request (a page runs root, layout and route loaders,
-     * each with its own copy of the Request, so the Request cannot be the key). New per request.
+     * The session lookup the loaders of one request share, by Cookie header (a page runs
+     * root, layout and route loaders, each with its own copy of the Request, so the Request
+     * cannot be the key). New per request; see getSignedIn in lib/auth.server.ts.
      */
-    memo: Map<string, Promise<unknown>>;
+    sessionLookups: Map<string, Promise<SignedIn | null>>;
   }
 }
 
-export {};

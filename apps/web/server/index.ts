@@ -83,14 +83,23 @@ async function main() {
     build = () => vite.ssrLoadModule("virtual:remix/server-build") as Promise<ServerBuild>;
   }
   // tRPC before Remix, from the same server build (so the same database pool and clients).
-  const loadBuild = typeof build === "function" ? build : () => Promise.resolve(build);
-  if (env.production) trpcMiddlewareOf(await loadBuild()); // a build without it fails now, not per call
+  // Production takes the handler once (a build without it fails here, not per call);
+  // development asks Vite on each call, so edits apply.
+  let trpc: express.RequestHandler;
+  if (typeof build === "function") {
+    const load = build;
+    trpc = (req, res, next) => {
+      load()
+        .then((loaded) => trpcMiddlewareOf(loaded)(req, res, next))
+        .catch(next);
+    };
+  } else {
+    trpc = trpcMiddlewareOf(build);
+  }
   app.use("/api/trpc", (req, res, next) => {
     // One segment, the procedure: tRPC's adapter reads only the last one, so refuse the rest.
     if (req.path.lastIndexOf("/") > 0) return next();
-    loadBuild()
-      .then((loaded) => trpcMiddlewareOf(loaded)(req, res, next))
-      .catch(next);
+    trpc(req, res, next);
   });
   app.all(
     "*",
@@ -100,7 +109,7 @@ async function main() {
       getLoadContext: (req, res) => ({
         clientIp: req.ip ?? req.socket.remoteAddress ?? "unknown",
         cspNonce: String(res.locals.cspNonce),
-        memo: new Map(),
+        sessionLookups: new Map(),
       }),
     }),
   );

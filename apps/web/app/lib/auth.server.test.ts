@@ -20,7 +20,7 @@ vi.mock("@saas/auth", () => ({
 
 const { getSignedIn, requireSignedIn } = await import("./auth.server");
 
-const context = (): AppLoadContext => ({ clientIp: "127.0.0.1", cspNonce: "n", memo: new Map() });
+const context = (): AppLoadContext => ({ clientIp: "127.0.0.1", cspNonce: "n", sessionLookups: new Map() });
 const request = (method: string, cookie?: string) =>
   new Request("http://localhost:3000/settings/billing", { method, headers: cookie ? { Cookie: cookie } : {} });
 
@@ -45,7 +45,7 @@ describe("getSignedIn", () => {
     await getSignedIn({ request: request("POST", "auth_session=good"), context: shared });
     await getSignedIn({ request: request("POST", "auth_session=good"), context: shared });
     expect(validateSession).toHaveBeenCalledTimes(2);
-    expect(shared.memo.size).toBe(0);
+    expect(shared.sessionLookups.size).toBe(0);
   });
 
   it("does not let one cookie's answer stand for another's", async () => {

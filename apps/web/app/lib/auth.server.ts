@@ -37,11 +37,11 @@ export type RequestArgs = { request: Request; context: AppLoadContext };
 export function getSignedIn({ request, context }: RequestArgs): Promise<SignedIn | null> {
   const cookie = request.headers.get("Cookie");
   if (request.method !== "GET" && request.method !== "HEAD") return signedInFromCookie(cookie);
-  const key = `session:${cookie ?? ""}`;
-  let pending = context.memo.get(key) as Promise<SignedIn | null> | undefined;
+  const key = cookie ?? "";
+  let pending = context.sessionLookups.get(key);
   if (!pending) {
     pending = signedInFromCookie(cookie);
-    context.memo.set(key, pending);
+    context.sessionLookups.set(key, pending);
   }
   return pending;
 }
