@@ -1,10 +1,11 @@
 // The one process behind `pnpm dev` and `pnpm start`: resolves the database (embedded
 // PostgreSQL unless DATABASE_URL is set), applies migrations, then serves the Remix app.
+import { realpathSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { createRequestHandler } from "@remix-run/express";
 import type { ServerBuild } from "@remix-run/node";
-import { openAppDatabase, repoRoot } from "@saas/db/dev-database";
+import { openAppDatabase, repoRoot, type AppDatabase } from "@saas/db/dev-database";
 import { EmbeddedPostgresError } from "@saas/db/embedded";
 import { deployMigrations } from "@saas/db/migrate";
 import { EnvError, loadDotEnv } from "@saas/env";
@@ -126,12 +127,19 @@ async function main() {
       `  App         ${env.APP_BASE_URL}  (${env.production ? "production build" : "development"}, ready in ${seconds} s)`,
       `  Health      ${env.APP_BASE_URL}/healthz`,
       `  Stripe      ${stripe.describe}`,
-      `  Database    ${database.embedded ? `embedded PostgreSQL, data in ${path.relative(repoRoot, database.embedded.dataDir)}` : "DATABASE_URL"}`,
+      `  Database    ${describeDatabase(database)}`,
       ``,
       `  Stop with Ctrl-C.`,
       ``,
     ].join("\n"),
   );
+}
+
+function describeDatabase(database: AppDatabase): string {
+  if (!database.embedded) return database.shared ? "the embedded PostgreSQL of a running pnpm dev" : "DATABASE_URL";
+  const { dataDir } = database.embedded;
+  const physical = realpathSync(dataDir);
+  return `embedded PostgreSQL, data in ${path.relative(repoRoot, dataDir)}${physical === dataDir ? "" : ` (→ ${physical})`}`;
 }
 
 /** The tRPC handler app/entry.server.tsx exports next to Remix's own entry. */

