@@ -58,6 +58,8 @@ export default defineConfig({
     gracefulShutdown: { signal: "SIGTERM", timeout: 10_000 },
     env: {
       NODE_ENV: "production",
+      // The production build on a throwaway embedded PostgreSQL (and, by default, the emulator).
+      OFFLINE_DEMO: "true",
       PORT: String(port),
       APP_BASE_URL: baseURL,
       EMBEDDED_POSTGRES_DIR: process.env.E2E_DATA_DIR,

@@ -13,7 +13,7 @@ describe("server environment", () => {
   });
 
   it("derives the base URL from PORT and listens on all interfaces in production", () => {
-    expect(readServerEnv({ PORT: "8080", NODE_ENV: "production" })).toMatchObject({
+    expect(readServerEnv({ PORT: "8080", NODE_ENV: "production", OFFLINE_DEMO: "true" })).toMatchObject({
       HOST: "0.0.0.0",
       APP_BASE_URL: "http://localhost:8080",
     });
@@ -31,5 +31,26 @@ describe("server environment", () => {
   ])("refuses %o with a message naming the variable", (source, message) => {
     expect(() => readServerEnv(source)).toThrow(EnvError);
     expect(() => readServerEnv(source)).toThrow(message);
+  });
+
+  it("refuses production without its real settings, naming each one and how to set it", () => {
+    const run = () => readServerEnv({ NODE_ENV: "production", APP_BASE_URL: "https://app.example.com" });
+    expect(run).toThrow(EnvError);
+    for (const name of ["DATABASE_URL", "STRIPE_SECRET_KEY", "STRIPE_WEBHOOK_SECRET"]) {
+      expect(run).toThrow(new RegExp(`${name}: required in production[\\s\\S]*e\\.g\\. ${name}=`));
+    }
+    expect(run).not.toThrow(/APP_BASE_URL: required/);
+    expect(run).toThrow(/OFFLINE_DEMO=true/);
+  });
+
+  it("accepts production with its settings", () => {
+    const env = readServerEnv({
+      NODE_ENV: "production",
+      APP_BASE_URL: "https://app.example.com",
+      DATABASE_URL: "postgresql://app@db.example.com/app",
+      STRIPE_SECRET_KEY: "sk_live_abc",
+      STRIPE_WEBHOOK_SECRET: "whsec_abc",
+    });
+    expect(env).toMatchObject({ production: true, offlineDemo: false, APP_BASE_URL: "https://app.example.com" });
   });
 });

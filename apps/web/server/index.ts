@@ -5,14 +5,17 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { createRequestHandler } from "@remix-run/express";
 import type { ServerBuild } from "@remix-run/node";
-import { openAppDatabase, repoRoot, type AppDatabase } from "@saas/db/dev-database";
+import { openAppDatabase, readDatabaseEnv, redactUrl, repoRoot, type AppDatabase } from "@saas/db/dev-database";
 import { EmbeddedPostgresError } from "@saas/db/embedded";
 import { deployMigrations } from "@saas/db/migrate";
-import { EnvError, loadDotEnv } from "@saas/env";
+
+import { readStripeEnv } from "@saas/billing";
+import { environment, EnvError } from "@saas/env";
 import compression from "compression";
 import express from "express";
 import { requireSameOrigin } from "./csrf.ts";
 import { readServerEnv } from "./env.ts";
+import { provideAppSettings } from "../app/lib/settings.server.ts";
 import { prepareStripe } from "./local-stripe.ts";
 import { securityHeaders } from "./security.ts";
 
@@ -35,35 +38,40 @@ for (const signal of ["SIGINT", "SIGTERM"] as const) {
 }
 
 async function main() {
-  loadDotEnv(repoRoot);
-  const env = readServerEnv();
+  const source = environment(repoRoot);
+  const env = readServerEnv(source);
+  const stripeEnv = readStripeEnv(source);
+  if (env.offlineDemo && env.production) {
+    console.warn(
+      "\n  OFFLINE_DEMO=true: this production build may run on the embedded PostgreSQL and the Stripe\n" +
+        "  emulator (whose control API is unauthenticated). For demos and tests only: never serve customers from it.\n",
+    );
+  }
   // tsx turns on source-mapped stack traces. In production they cost every Error.stack read
   // (the Stripe SDK reads one per request) a fresh parse of the map: about 1 ms of CPU per
   // portal session in BENCHMARKS.md. Development keeps them.
   if (env.production) process.setSourceMapsEnabled(false);
   const started = performance.now();
 
-  const database = await openAppDatabase({ embeddedDir: env.EMBEDDED_POSTGRES_DIR });
+  const database = await openAppDatabase(readDatabaseEnv(source));
   cleanups.push(() => database.stop());
-
-  // The app reads these at request time; here they get their resolved values.
-  process.env.DATABASE_URL = database.url;
-  process.env.APP_BASE_URL = env.APP_BASE_URL;
   const applied = await deployMigrations(database.url);
   if (applied.length) console.log(`applied migrations: ${applied.join(", ")}`);
 
-  const stripe = await prepareStripe({
+  const stripe = await prepareStripe(stripeEnv, {
     appPort: env.PORT,
     appBaseUrl: env.APP_BASE_URL,
     emulatorPort: env.STRIPE_EMULATOR_PORT,
     emulatorData: env.STRIPE_EMULATOR_DATA,
   });
   cleanups.push(() => stripe.stop());
+  // Before the app is loaded: its modules read these as they load.
+  provideAppSettings({ databaseUrl: database.url, appBaseUrl: env.APP_BASE_URL, stripe: stripe.settings });
 
   const app = express();
   app.disable("x-powered-by");
   app.set("trust proxy", env.TRUST_PROXY);
-  app.use(securityHeaders({ production: env.production, stripeApiBase: process.env.STRIPE_API_BASE }));
+  app.use(securityHeaders({ production: env.production, stripeApiBase: stripe.settings.apiBase }));
   app.use(requireSameOrigin(env.APP_BASE_URL));
   let build: ServerBuild | (() => Promise<ServerBuild>);
   if (env.production) {
@@ -136,7 +144,9 @@ async function main() {
 }
 
 function describeDatabase(database: AppDatabase): string {
-  if (!database.embedded) return database.shared ? "the embedded PostgreSQL of a running pnpm dev" : "DATABASE_URL";
+  if (!database.embedded) {
+    return database.shared ? "the embedded PostgreSQL of a running pnpm dev" : `DATABASE_URL (${redactUrl(database.url)})`;
+  }
   const { dataDir } = database.embedded;
   const physical = realpathSync(dataDir);
   return `embedded PostgreSQL, data in ${path.relative(repoRoot, dataDir)}${physical === dataDir ? "" : ` (→ ${physical})`}`;

@@ -1,6 +1,7 @@
 // A start-up failure a user can fix is one message that names the cause and the fix:
 // never an unhandled 'error' event or a stack trace.
 import { spawn } from "node:child_process";
+import { existsSync } from "node:fs";
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
@@ -43,5 +44,24 @@ describe("server start-up failures", () => {
     expect(output).toContain("EMBEDDED_POSTGRES_DIR");
     expect(output).not.toMatch(/^\s+at /m); // no stack trace
     expect(output).not.toContain("Unhandled 'error' event");
+  }, 40_000);
+
+  it("production without its settings refuses to start, and starts no emulator or embedded database", async () => {
+    const dataDir = path.join(scratch, "production-pg");
+    const { code, output } = await startServer({
+      NODE_ENV: "production",
+      STRIPE_SECRET_KEY: "",
+      STRIPE_WEBHOOK_SECRET: "",
+      APP_BASE_URL: "",
+      EMBEDDED_POSTGRES_DIR: dataDir,
+    });
+    expect(code).toBe(1);
+    for (const name of ["DATABASE_URL", "APP_BASE_URL", "STRIPE_SECRET_KEY", "STRIPE_WEBHOOK_SECRET"]) {
+      expect(output).toContain(`${name}: required in production`);
+    }
+    expect(output).not.toMatch(/^\s+at /m);
+    expect(output).not.toContain("emulator at");
+    expect(existsSync(dataDir)).toBe(false);
+    await expect(fetch("http://127.0.0.1:12999/_emulator/settings")).rejects.toThrow();
   }, 40_000);
 });

@@ -1,5 +1,5 @@
 // The Stripe settings this package reads, validated once.
-import { parseEnv, urlSchema } from "@saas/env";
+import { parseEnv, urlSchema, type Environment } from "@saas/env";
 import { z } from "zod";
 
 const secretKey = z.string().regex(/^(sk|rk)_(test|live)_\w+$/, { error: "must be a Stripe secret key (sk_test_… or sk_live_…)" });
@@ -8,14 +8,29 @@ const webhookSecrets = z
   .transform((value) => value.split(",").map((s) => s.trim()).filter(Boolean))
   .pipe(z.array(z.string().startsWith("whsec_", { error: "each secret must start with whsec_" })).min(1));
 
-export function readBillingEnv(source: Record<string, string | undefined> = process.env) {
-  return parseEnv(
+/** Stripe as the app talks to it: resolved at start (the emulator's values in development). */
+export type StripeSettings = {
+  secretKey: string;
+  /** e.g. http://127.0.0.1:12111; unset means api.stripe.com. */
+  apiBase?: string | undefined;
+  webhookSecrets: string[];
+  portalConfigurationId?: string | undefined;
+  timeoutMs: number;
+};
+
+/** What the environment says of Stripe; a missing key means "the emulator" in development. */
+export type StripeEnv = Omit<StripeSettings, "secretKey" | "webhookSecrets"> & {
+  secretKey?: string | undefined;
+  webhookSecrets?: string[] | undefined;
+};
+
+export function readStripeEnv(source: Environment): StripeEnv {
+  const env = parseEnv(
     {
-      STRIPE_SECRET_KEY: secretKey,
+      STRIPE_SECRET_KEY: secretKey.optional(),
       STRIPE_API_BASE: urlSchema(["http", "https"]).optional(),
       STRIPE_WEBHOOK_SECRET: webhookSecrets.optional(),
       STRIPE_PORTAL_CONFIG_ID: z.string().startsWith("bpc_", { error: "must be a portal configuration id (bpc_…)" }).optional(),
-      APP_BASE_URL: urlSchema(["http", "https"]),
       STRIPE_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(10_000),
     },
     {
@@ -23,11 +38,19 @@ export function readBillingEnv(source: Record<string, string | undefined> = proc
       STRIPE_API_BASE: "STRIPE_API_BASE=http://127.0.0.1:12111 (the emulator; unset for api.stripe.com)",
       STRIPE_WEBHOOK_SECRET: "STRIPE_WEBHOOK_SECRET=whsec_… (several, comma-separated, while rotating)",
       STRIPE_PORTAL_CONFIG_ID: "STRIPE_PORTAL_CONFIG_ID=bpc_… (printed by pnpm stripe:sync)",
-      APP_BASE_URL: "APP_BASE_URL=http://localhost:3000",
       STRIPE_TIMEOUT_MS: "STRIPE_TIMEOUT_MS=10000 (per Stripe request; 2 retries follow a timeout)",
     },
     source,
   );
+  return {
+    secretKey: env.STRIPE_SECRET_KEY,
+    apiBase: env.STRIPE_API_BASE,
+    webhookSecrets: env.STRIPE_WEBHOOK_SECRET,
+    portalConfigurationId: env.STRIPE_PORTAL_CONFIG_ID,
+    timeoutMs: env.STRIPE_TIMEOUT_MS,
+  };
 }
 
-export type BillingEnv = ReturnType<typeof readBillingEnv>;
+export function isLiveKey(secretKey: string): boolean {
+  return /^(sk|rk)_live_/.test(secretKey);
+}

@@ -7,7 +7,7 @@ export { ensureCustomer } from "./customers/ensure-customer.ts";
 export { updateUserEmail } from "./customers/update-customer-email.ts";
 export type { BillingConfig, BillingDeps } from "./deps.ts";
 export { currentSubscription, entitlementFor, getEntitlement, type Access, type Entitlement } from "./entitlements/get-entitlement.ts";
-export { readBillingEnv, type BillingEnv } from "./env.ts";
+export { isLiveKey, readStripeEnv, type StripeEnv, type StripeSettings } from "./env.ts";
 export { BillingNotFound, BillingProfileMissing, callStripe, isStripeError, StripeUnavailable, SubscriptionExists } from "./errors.ts";
 export { createPortalSession, PORTAL_FLOWS, type PortalFlow } from "./portal/create-portal-session.ts";
 export { createStripeClient, type Stripe } from "./stripe-client.ts";

@@ -4,7 +4,10 @@ import { existsSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { DataDirInUse, startEmbeddedPostgres, type EmbeddedDatabase } from "./embedded-postgres.ts";
-import { readDatabaseEnv } from "./env.ts";
+import type { DatabaseSettings } from "./env.ts";
+
+export { readDatabaseEnv, type DatabaseSettings } from "./env.ts";
+export { redactUrl } from "./pg-helpers.ts";
 
 export const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../..");
 export const devDataDir = path.join(repoRoot, ".data", "postgres");
@@ -18,10 +21,8 @@ export type AppDatabase = {
   stop(): Promise<void>;
 };
 
-/** `embeddedDir` moves the embedded data folder (relative paths are from the repository root). */
-export async function openAppDatabase(options: { embeddedDir?: string | undefined } = {}): Promise<AppDatabase> {
-  const { DATABASE_URL } = readDatabaseEnv();
-  if (DATABASE_URL) return { url: DATABASE_URL, embedded: null, shared: false, stop: async () => {} };
+export async function openAppDatabase(options: DatabaseSettings): Promise<AppDatabase> {
+  if (options.databaseUrl) return { url: options.databaseUrl, embedded: null, shared: false, stop: async () => {} };
   const dataDir = options.embeddedDir ? path.resolve(repoRoot, options.embeddedDir) : devDataDir;
   // The owner of a running embedded server leaves its URL beside the data, so command-line
   // tools can work while `pnpm dev` is up.

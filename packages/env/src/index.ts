@@ -1,8 +1,8 @@
 // Validates a package's environment variables once, with messages that name the
 // variable and say how to set it.
-import { existsSync } from "node:fs";
-import path from "node:path";
 import { z } from "zod";
+
+export { environment, type Environment } from "./env.ts";
 
 export class EnvError extends Error {
   override name = "EnvError";
@@ -14,7 +14,7 @@ export type EnvHints<T extends z.ZodRawShape> = Partial<Record<keyof T & string,
 export function parseEnv<T extends z.ZodRawShape>(
   shape: T,
   hints: EnvHints<T>,
-  source: Record<string, string | undefined> = process.env,
+  source: Record<string, string | undefined>,
 ): z.infer<z.ZodObject<T>> {
   // An empty value means "unset", as in most .env tooling.
   const values = Object.fromEntries(Object.keys(shape).map((key) => [key, source[key] === "" ? undefined : source[key]]));
@@ -54,11 +54,10 @@ export function urlSchema(protocols: string[]) {
   );
 }
 
-/**
- * Loads `<dir>/.env` when it exists. Variables already set in the environment win, so
- * the shell and CI can always override the file.
- */
-export function loadDotEnv(dir: string): void {
-  const file = path.join(dir, ".env");
-  if (existsSync(file)) process.loadEnvFile(file);
+/** A public URL, e.g. APP_BASE_URL: http(s), no trailing slash. */
+export const baseUrlSchema = urlSchema(["http", "https"]).transform((value) => value.replace(/\/+$/, ""));
+
+/** APP_BASE_URL when set, else the local address of the app's port. */
+export function appBaseUrl(value: string | undefined, port: number): string {
+  return value ?? `http://localhost:${port}`;
 }

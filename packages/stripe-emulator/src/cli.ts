@@ -1,6 +1,7 @@
 // `pnpm emulator`: runs the Stripe emulator in the foreground, like `stripe-mock` + `stripe listen`.
 import { parseArgs } from "node:util";
 import { z } from "zod";
+import { readEmulatorEnv } from "./env.ts";
 import { startEmulator } from "./server.ts";
 
 const USAGE = `Usage: pnpm emulator [--port 12111] [--host 127.0.0.1] [--forward-to URL] [--webhook-secret whsec_…] [--data FILE]
@@ -33,7 +34,7 @@ async function main(): Promise<void> {
     port: values.port,
     host: values.host,
     forwardTo: values["forward-to"],
-    webhookSecret: values["webhook-secret"] ?? process.env.STRIPE_WEBHOOK_SECRET,
+    webhookSecret: values["webhook-secret"] ?? readEmulatorEnv().webhookSecret,
     dataFile: values.data,
   });
   if (!parsed.success) {

@@ -25,7 +25,7 @@ function workspaces(): Workspace[] {
 
 function run(args: string[]): boolean {
   console.log(`\n$ ${args.join(" ")}`);
-  return spawnSync(args[0] ?? "", args.slice(1), { cwd: root, stdio: "inherit", env: process.env }).status === 0;
+  return spawnSync(args[0] ?? "", args.slice(1), { cwd: root, stdio: "inherit" }).status === 0;
 }
 
 function readJson<T>(file: string): T | null {

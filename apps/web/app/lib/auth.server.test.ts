@@ -10,7 +10,7 @@ const validateSession = vi.fn(async (id: string) =>
 );
 
 vi.mock("./db.server", () => ({ db: {} }));
-vi.mock("./env.server", () => ({ env: { APP_BASE_URL: "http://localhost:3000" } }));
+vi.mock("./settings.server", () => ({ appSettings: () => ({ appBaseUrl: "http://localhost:3000" }) }));
 vi.mock("@saas/auth", () => ({
   createAuth: () => ({
     validateSession,

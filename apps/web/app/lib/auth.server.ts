@@ -19,9 +19,9 @@ export {
 } from "@saas/auth";
 import type { Session, User } from "@saas/auth";
 import { db } from "./db.server";
-import { env } from "./env.server";
+import { appSettings } from "./settings.server";
 
-export const auth = createAuth(db, { appBaseUrl: env.APP_BASE_URL });
+export const auth = createAuth(db, { appBaseUrl: appSettings().appBaseUrl });
 
 export type SignedIn = { user: User; session: Session };
 

@@ -1,25 +1,26 @@
 // Billing for routes: the Stripe client and settings, read once from the environment.
 import { createCaller, createContext } from "@saas/api";
-import { createStripeClient, getEntitlement, readBillingEnv, type BillingDeps } from "@saas/billing";
+import { createStripeClient, getEntitlement, isLiveKey, type BillingDeps } from "@saas/billing";
 import { TRPCError } from "@trpc/server";
 import { requireSignedIn, type RequestArgs } from "./auth.server";
 import { db } from "./db.server";
+import { appSettings } from "./settings.server";
 
 // Routes reach billing only through this server module (see auth.server.ts).
 export { appRouter, type RouterInputs } from "@saas/api";
 export { handleStripeWebhook, MAX_WEBHOOK_BYTES, StripeUnavailable, updateUserEmail } from "@saas/billing";
 
-const env = readBillingEnv();
+const { stripe, appBaseUrl } = appSettings();
 
 export const billing: BillingDeps = {
   db,
-  stripe: createStripeClient({ secretKey: env.STRIPE_SECRET_KEY, apiBase: env.STRIPE_API_BASE, timeoutMs: env.STRIPE_TIMEOUT_MS }),
-  config: { appBaseUrl: env.APP_BASE_URL, portalConfigurationId: env.STRIPE_PORTAL_CONFIG_ID },
+  stripe: createStripeClient({ secretKey: stripe.secretKey, apiBase: stripe.apiBase, timeoutMs: stripe.timeoutMs }),
+  config: { appBaseUrl, portalConfigurationId: stripe.portalConfigurationId },
 };
 
 export const webhookSettings = {
-  secrets: env.STRIPE_WEBHOOK_SECRET ?? [],
-  livemode: /^(sk|rk)_live_/.test(env.STRIPE_SECRET_KEY),
+  secrets: stripe.webhookSecrets,
+  livemode: isLiveKey(stripe.secretKey),
 };
 
 export function trpcContext(user: { id: string; email: string } | null) {

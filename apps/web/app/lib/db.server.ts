@@ -1,7 +1,7 @@
-// The process-wide Prisma client. The server entry has already resolved DATABASE_URL
-// (the embedded PostgreSQL when it was unset), so here it is required.
+// The process-wide Prisma client, on the database the server resolved at start (the
+// embedded PostgreSQL when DATABASE_URL is unset).
 import { createDb, type Db } from "@saas/db/client";
-import { parseEnv, urlSchema } from "@saas/env";
+import { appSettings } from "./settings.server";
 
 export { isUniqueViolation } from "@saas/db";
 
@@ -10,13 +10,9 @@ declare global {
 }
 
 function connect(): Db {
-  const { DATABASE_URL } = parseEnv(
-    { DATABASE_URL: urlSchema(["postgresql", "postgres"]) },
-    { DATABASE_URL: "DATABASE_URL=postgresql://user:password@localhost:5432/app" },
-  );
   // A webhook holds its connection while Stripe answers (BENCHMARKS.md): with the default 10,
   // ten slow Stripe calls stall every other request. PostgreSQL allows 100 by default.
-  return createDb(DATABASE_URL, { max: 30 });
+  return createDb(appSettings().databaseUrl, { max: 30 });
 }
 
 // Kept on globalThis so development's module reloads do not open a new pool each time.

@@ -1,36 +1,34 @@
 // What the billing command-line tools share: .env, a Stripe client (the local emulator
 // when no key is set), and the database (a running `pnpm dev`'s embedded one is borrowed).
 import { createDb } from "@saas/db/client";
-import { openAppDatabase, repoRoot } from "@saas/db/dev-database";
-import { loadDotEnv } from "@saas/env";
+import { openAppDatabase, readDatabaseEnv, repoRoot } from "@saas/db/dev-database";
+import { appBaseUrl, environment } from "@saas/env";
 import type { BillingDeps } from "../deps.ts";
-import { readBillingEnv } from "../env.ts";
+import { isLiveKey, readStripeEnv } from "../env.ts";
+import { readCliEnv } from "./env.ts";
 import { createStripeClient } from "../stripe-client.ts";
 
 /** Where `pnpm dev` and `pnpm emulator` serve the emulator by default. */
 export const LOCAL_EMULATOR = { secretKey: "sk_test_emulator", apiBase: "http://127.0.0.1:12111" };
 
 export function openStripeContext(): Pick<BillingDeps, "stripe" | "config"> & { describeStripe: string } {
-  loadDotEnv(repoRoot);
-  const usingEmulator = !process.env.STRIPE_SECRET_KEY;
-  const env = readBillingEnv({
-    ...process.env,
-    ...(usingEmulator ? { STRIPE_SECRET_KEY: LOCAL_EMULATOR.secretKey, STRIPE_API_BASE: process.env.STRIPE_API_BASE || LOCAL_EMULATOR.apiBase } : {}),
-    APP_BASE_URL: process.env.APP_BASE_URL || `http://localhost:${process.env.PORT || 3000}`,
-  });
-  const live = env.STRIPE_SECRET_KEY.startsWith("sk_live_") || env.STRIPE_SECRET_KEY.startsWith("rk_live_");
+  const source = environment(repoRoot);
+  const stripeEnv = readStripeEnv(source);
+  const cli = readCliEnv(source);
+  const secretKey = stripeEnv.secretKey ?? LOCAL_EMULATOR.secretKey;
+  const apiBase = stripeEnv.secretKey ? stripeEnv.apiBase : (stripeEnv.apiBase ?? LOCAL_EMULATOR.apiBase);
   return {
-    stripe: createStripeClient({ secretKey: env.STRIPE_SECRET_KEY, apiBase: env.STRIPE_API_BASE }),
-    config: { appBaseUrl: env.APP_BASE_URL, portalConfigurationId: env.STRIPE_PORTAL_CONFIG_ID },
-    describeStripe: usingEmulator
-      ? `the emulator at ${env.STRIPE_API_BASE} (no STRIPE_SECRET_KEY set; it runs with pnpm dev or pnpm emulator)`
-      : `Stripe ${live ? "LIVE" : "test"} mode${env.STRIPE_API_BASE ? ` at ${env.STRIPE_API_BASE}` : ""}`,
+    stripe: createStripeClient({ secretKey, apiBase }),
+    config: { appBaseUrl: appBaseUrl(cli.APP_BASE_URL, cli.PORT), portalConfigurationId: stripeEnv.portalConfigurationId },
+    describeStripe: stripeEnv.secretKey
+      ? `Stripe ${isLiveKey(secretKey) ? "LIVE" : "test"} mode${apiBase ? ` at ${apiBase}` : ""}`
+      : `the emulator at ${apiBase} (no STRIPE_SECRET_KEY set; it runs with pnpm dev or pnpm emulator)`,
   };
 }
 
 export async function openCliContext(): Promise<BillingDeps & { describeStripe: string; close(): Promise<void> }> {
   const stripeContext = openStripeContext();
-  const database = await openAppDatabase({ embeddedDir: process.env.EMBEDDED_POSTGRES_DIR });
+  const database = await openAppDatabase(readDatabaseEnv(environment(repoRoot)));
   const db = createDb(database.url, { max: 4 });
   return {
     ...stripeContext,

@@ -2,12 +2,12 @@
 import path from "node:path";
 import { parseArgs } from "node:util";
 import { scratchDataDir, startEmbeddedPostgres } from "../embedded-postgres.ts";
-import { loadDotEnv } from "@saas/env";
-import { openAppDatabase, repoRoot } from "../dev-database.ts";
+import { environment } from "@saas/env";
+import { openAppDatabase, readDatabaseEnv, repoRoot } from "../dev-database.ts";
 import { checkMigrations, createMigration, deployMigrations, migrationStatus, migrationsDir } from "../migrate/index.ts";
 import { redactUrl } from "../pg-helpers.ts";
 
-loadDotEnv(repoRoot);
+const databaseSettings = readDatabaseEnv(environment(repoRoot));
 const { positionals, values } = parseArgs({ allowPositionals: true, options: { name: { type: "string" } } });
 const command = positionals[0];
 const started = performance.now();
@@ -25,7 +25,7 @@ async function withScratchDatabase<T>(run: (url: string) => Promise<T>): Promise
 }
 
 async function withAppDatabase<T>(run: (url: string) => Promise<T>): Promise<T> {
-  const database = await openAppDatabase();
+  const database = await openAppDatabase(databaseSettings);
   try {
     console.log(`database: ${database.embedded ? `embedded PostgreSQL (${database.embedded.dataDir})` : redactUrl(database.url)}`);
     return await run(database.url);

@@ -1,13 +1,12 @@
 // pnpm db:seed: a few users with accounts for clicking around. Safe to run twice.
 import { createDb } from "../client.ts";
-import { loadDotEnv } from "@saas/env";
-import { openAppDatabase, repoRoot } from "../dev-database.ts";
+import { environment } from "@saas/env";
+import { openAppDatabase, readDatabaseEnv, repoRoot } from "../dev-database.ts";
 import { createUser } from "../factories.ts";
 
 const emails = ["alice@example.com", "bob@example.com"];
 
-loadDotEnv(repoRoot);
-const database = await openAppDatabase();
+const database = await openAppDatabase(readDatabaseEnv(environment(repoRoot)));
 const db = createDb(database.url);
 try {
   for (const email of emails) {

@@ -31,9 +31,9 @@ type RunOptions = { binDir: string; runAs: RunAs; onLog: (line: string) => void 
 function spawnAs(binary: string, args: string[], options: RunOptions): ChildProcess {
   return spawn(path.join(options.binDir, binary), args, {
     ...(options.runAs ? { uid: options.runAs.uid, gid: options.runAs.gid } : {}),
-    // The checkout may be unreachable for `runAs`; "/" never is.
+    // The checkout may be unreachable for `runAs`; "/" never is. Messages are in English
+    // whatever the locale (initdb writes lc_messages = C), which the ready check relies on.
     cwd: "/",
-    env: { ...process.env, LC_MESSAGES: "C", LC_ALL: "C" },
     stdio: ["ignore", "pipe", "pipe"],
   });
 }

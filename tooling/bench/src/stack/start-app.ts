@@ -73,6 +73,8 @@ export async function startApp(options: {
     env: {
       ...process.env,
       NODE_ENV: "production",
+      // Production on the embedded database (and a separately started emulator).
+      OFFLINE_DEMO: "true",
       PORT: String(port),
       HOST: "127.0.0.1",
       APP_BASE_URL: url,
