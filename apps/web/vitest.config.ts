@@ -1,8 +1,6 @@
-import { defineConfig } from "vitest/config";
+import { defineSuite } from "@saas/vitest-config";
 
-export default defineConfig({
-  resolve: { alias: { "~": new URL("./app", import.meta.url).pathname } },
-  // Playwright specs live in tests/e2e and run under Playwright, not here.
-  test: { include: ["app/**/*.test.{ts,tsx}", "server/**/*.test.ts"] },
-  esbuild: { jsx: "automatic" },
+export default defineSuite({
+  include: ["app/**/*.test.{ts,tsx}", "server/**/*.test.ts"],
+  vite: { resolve: { alias: { "~": new URL("./app", import.meta.url).pathname } }, esbuild: { jsx: "automatic" } },
 });

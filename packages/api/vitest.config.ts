@@ -1,11 +1,3 @@
-import { defineConfig } from "vitest/config";
+import { defineSuite } from "@saas/vitest-config";
 
-export default defineConfig({
-  test: {
-    include: ["src/**/*.test.ts"],
-    globalSetup: ["@saas/db/testing/global-setup"],
-    testTimeout: 30_000,
-    hookTimeout: 60_000,
-    typecheck: { enabled: true, include: ["src/**/*.test-d.ts"] },
-  },
-});
+export default defineSuite({ database: true, test: { typecheck: { enabled: true, include: ["src/**/*.test-d.ts"] } } });

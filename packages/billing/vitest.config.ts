@@ -1,10 +1,3 @@
-import { defineConfig } from "vitest/config";
+import { defineSuite } from "@saas/vitest-config";
 
-export default defineConfig({
-  test: {
-    include: ["src/**/*.test.ts", "test/**/*.test.ts"],
-    globalSetup: ["@saas/db/testing/global-setup"],
-    testTimeout: 30_000,
-    hookTimeout: 60_000,
-  },
-});
+export default defineSuite({ database: true, include: ["src/**/*.test.ts", "test/**/*.test.ts"] });

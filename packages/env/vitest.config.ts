@@ -1,5 +1,3 @@
-import { defineConfig } from "vitest/config";
+import { defineSuite } from "@saas/vitest-config";
 
-export default defineConfig({
-  test: { include: ["src/**/*.test.ts"] },
-});
+export default defineSuite();

@@ -1,6 +1,3 @@
-import { defineConfig } from "vitest/config";
+import { defineSuite } from "@saas/vitest-config";
 
-export default defineConfig({
-  // tests/e2e holds the Playwright specs; Vitest must never pick them up.
-  test: { include: ["src/**/*.test.ts", "test/**/*.test.ts"], exclude: ["tests/**", "node_modules/**"], testTimeout: 20_000 },
-});
+export default defineSuite({ include: ["src/**/*.test.ts", "test/**/*.test.ts"], test: { testTimeout: 20_000 } });

@@ -3,6 +3,7 @@ import { appRouter, type AppRouter } from "./root.ts";
 import { createCallerFactory } from "./trpc.ts";
 
 export { appRouter, type AppRouter };
+export { checkoutSessionInput, portalSessionInput } from "./routers/billing.ts";
 export { createContext, type Context, type SessionUser } from "./context.ts";
 
 /** Calls procedures in-process, e.g. from a Remix loader. */

@@ -1,5 +1,6 @@
 // Type-level guarantees for clients of the router: checked by `tsc` (pnpm typecheck) and vitest's typecheck.
 import { expectTypeOf, test } from "vitest";
+import type { LookupKey } from "@saas/billing";
 import type { RouterInputs, RouterOutputs } from "./index.ts";
 
 test("portal flows are a closed set", () => {
@@ -9,8 +10,11 @@ test("portal flows are a closed set", () => {
   void input;
 });
 
-test("checkout takes a lookup key and answers with where to go", () => {
-  expectTypeOf<RouterInputs["billing"]["createCheckoutSession"]>().toEqualTypeOf<{ lookupKey: string }>();
+test("checkout takes a lookup key of the catalog and answers with where to go", () => {
+  expectTypeOf<RouterInputs["billing"]["createCheckoutSession"]>().toEqualTypeOf<{ lookupKey: LookupKey }>();
+  // @ts-expect-error: not a lookup key we sell
+  const input: RouterInputs["billing"]["createCheckoutSession"] = { lookupKey: "free_forever" };
+  void input;
   expectTypeOf<RouterOutputs["billing"]["createCheckoutSession"]>().toEqualTypeOf<{ redirectUrl: string }>();
 });
 

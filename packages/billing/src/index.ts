@@ -1,6 +1,6 @@
 export { CATALOG, findCatalogPrice, LOOKUP_KEYS, type CatalogPrice, type CatalogProduct, type Interval, type LookupKey } from "./catalog/catalog.ts";
 export { syncStripe, type SyncChange, type SyncResult } from "./catalog/stripe-sync.ts";
-export { createCheckoutSession, LIVE_STATUSES } from "./checkout/create-checkout-session.ts";
+export { createCheckoutSession } from "./checkout/create-checkout-session.ts";
 export { syncCheckoutSession } from "./checkout/sync-checkout-session.ts";
 export { backfillCustomers, type BackfillSummary } from "./customers/backfill-customers.ts";
 export { ensureCustomer } from "./customers/ensure-customer.ts";
@@ -13,6 +13,7 @@ export { createPortalSession, PORTAL_FLOWS, type PortalFlow } from "./portal/cre
 export { createStripeClient, type Stripe } from "./stripe-client.ts";
 export { syncCustomer } from "./sync/sync-customer.ts";
 export { syncCustomerSubscriptions, type SyncOutcome } from "./sync/sync-customer-subscriptions.ts";
+export { subscriptionRow, type SubscriptionColumns } from "./sync/subscription-row.ts";
 export { listPlans, type Plan } from "./catalog/list-plans.ts";
 export { getBillingStatus, type BillingStatus } from "./status/get-billing-status.ts";
 export { dismissNotification, listNotifications, NOTIFICATION_KINDS, type NotificationView } from "./notifications/notifications.ts";

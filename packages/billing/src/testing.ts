@@ -7,6 +7,8 @@ import { syncStripe } from "./catalog/stripe-sync.ts";
 import type { BillingDeps } from "./deps.ts";
 import { createStripeClient } from "./stripe-client.ts";
 
+export { seededRandom, type Rng } from "./seeded-random.ts";
+
 export type BillingHarness = BillingDeps & {
   database: TestDatabase;
   emulator: RunningEmulator;

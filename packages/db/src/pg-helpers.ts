@@ -8,10 +8,6 @@ export function withDatabase(databaseUrl: string, database: string): string {
   return url.toString();
 }
 
-export function databaseName(databaseUrl: string): string {
-  return decodeURIComponent(new URL(databaseUrl).pathname.slice(1)) || "postgres";
-}
-
 export function quoteIdent(name: string): string {
   return `"${name.replaceAll('"', '""')}"`;
 }

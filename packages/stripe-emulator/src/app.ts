@@ -13,7 +13,7 @@ export interface Settings {
   portalSessionLifetimeSeconds: number;
 }
 
-export const DEFAULT_SETTINGS: Settings = {
+const DEFAULT_SETTINGS: Settings = {
   failedPaymentAction: "cancel",
   retryDays: [3, 5, 7],
   clockAdvanceDelayMs: 20,

@@ -1,6 +1,6 @@
 export { startEmulator, type EmulatorOptions, type RunningEmulator } from "./server.ts";
 export { EmulatorControlClient, EmulatorControlError, type CompleteCheckoutInput, type CompleteCheckoutResult, type EmulatorSettings } from "./control-client.ts";
-export { DEFAULT_SETTINGS, type Settings } from "./app.ts";
+export type { Settings } from "./app.ts";
 export type { ChaosSettings } from "./webhooks/chaos.ts";
 export type { DeliveryRecord } from "./webhooks/dispatcher.ts";
 export type { Fault, FaultInput } from "./http/faults.ts";

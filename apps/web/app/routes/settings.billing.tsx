@@ -8,7 +8,7 @@ import { DunningBanner } from "~/components/billing/dunning-banner";
 import { NotificationList } from "~/components/billing/notification-list";
 import { PlanPicker } from "~/components/billing/plan-picker";
 import { SubscriptionSummary } from "~/components/billing/subscription-summary";
-import { callerFor, userMessage, type RouterInputs } from "~/lib/billing.server";
+import { callerFor, checkoutSessionInput, portalSessionInput, userMessage } from "~/lib/billing.server";
 import { useTRPC } from "~/lib/trpc";
 
 export const meta: MetaFunction = () => [{ title: "Billing · Acme SaaS" }];
@@ -34,22 +34,26 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   };
 }
 
+const INVALID = "That request was not valid.";
+
 /** The same services for browsers without JavaScript (or before hydration). */
 export async function action({ request, context }: ActionFunctionArgs) {
   const caller = await callerFor({ request, context });
   const form = await request.formData();
   const intent = form.get("intent");
   try {
+    // The form is parsed with the procedures' own input schemas: a bad value changes nothing.
     if (intent === "portal") {
       const flow = form.get("flow");
-      // Shapes are checked by the procedure's own input validation (a bad value is BAD_REQUEST).
-      const input = (flow ? { flow: String(flow) } : undefined) as RouterInputs["billing"]["createPortalSession"];
-      const { redirectUrl } = await caller.billing.createPortalSession(input);
+      const input = portalSessionInput.safeParse(flow ? { flow } : undefined);
+      if (!input.success) return { error: INVALID };
+      const { redirectUrl } = await caller.billing.createPortalSession(input.data);
       return redirect(redirectUrl);
     }
     if (intent === "checkout") {
-      const input = { lookupKey: String(form.get("lookupKey")) } as RouterInputs["billing"]["createCheckoutSession"];
-      const { redirectUrl } = await caller.billing.createCheckoutSession(input);
+      const input = checkoutSessionInput.safeParse({ lookupKey: form.get("lookupKey") });
+      if (!input.success) return { error: INVALID };
+      const { redirectUrl } = await caller.billing.createCheckoutSession(input.data);
       return redirect(redirectUrl);
     }
     return { error: "Unknown action" };

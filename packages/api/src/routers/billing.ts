@@ -13,13 +13,17 @@ import type { TRPCRouterRecord } from "@trpc/server";
 import { z } from "zod";
 import { protectedProcedure } from "../trpc.ts";
 
+/** The inputs, also for server-side callers that parse a form into them. */
+export const checkoutSessionInput = z.object({ lookupKey: z.enum(LOOKUP_KEYS) });
+export const portalSessionInput = z.object({ flow: z.enum(PORTAL_FLOWS).optional() }).optional();
+
 export const billingRouter = {
   plans: protectedProcedure.query(({ ctx }) => listPlans(ctx.stripe)),
 
   status: protectedProcedure.query(({ ctx }) => getBillingStatus(ctx.db, ctx.user.id)),
 
   createCheckoutSession: protectedProcedure
-    .input(z.object({ lookupKey: z.enum(LOOKUP_KEYS as [string, ...string[]]) }))
+    .input(checkoutSessionInput)
     .mutation(({ ctx, input }) => createCheckoutSession(ctx, { userId: ctx.user.id, lookupKey: input.lookupKey })),
 
   syncCheckoutSession: protectedProcedure
@@ -27,6 +31,6 @@ export const billingRouter = {
     .mutation(({ ctx, input }) => syncCheckoutSession(ctx, { userId: ctx.user.id, sessionId: input.sessionId })),
 
   createPortalSession: protectedProcedure
-    .input(z.object({ flow: z.enum(PORTAL_FLOWS).optional() }).optional())
+    .input(portalSessionInput)
     .mutation(({ ctx, input }) => createPortalSession(ctx, { userId: ctx.user.id, flow: input?.flow })),
 } satisfies TRPCRouterRecord;

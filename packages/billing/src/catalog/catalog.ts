@@ -57,7 +57,14 @@ export const CATALOG = [
 
 export type LookupKey = (typeof CATALOG)[number]["prices"][number]["lookupKey"];
 
-export const LOOKUP_KEYS = CATALOG.flatMap((product) => product.prices.map((price) => price.lookupKey)) as [LookupKey, ...LookupKey[]];
+/** Every lookup key we sell; never empty, so it can be a zod enum. */
+export const LOOKUP_KEYS = nonEmpty(CATALOG.flatMap((product) => product.prices.map((price): LookupKey => price.lookupKey)));
+
+function nonEmpty<T>(items: readonly T[]): [T, ...T[]] {
+  const [first, ...rest] = items;
+  if (first === undefined) throw new Error("the catalog sells nothing");
+  return [first, ...rest];
+}
 
 export function findCatalogPrice(lookupKey: string): { product: CatalogProduct; price: CatalogPrice } | null {
   for (const product of CATALOG as readonly CatalogProduct[]) {

@@ -5,7 +5,7 @@ import type { BillingDeps } from "../deps.ts";
 import { BillingNotFound, callStripe, SubscriptionExists } from "../errors.ts";
 
 /** Statuses in which the user still has a subscription to manage rather than buy. */
-export const LIVE_STATUSES = ["active", "trialing", "past_due", "unpaid", "incomplete", "paused"];
+const LIVE_STATUSES = ["active", "trialing", "past_due", "unpaid", "incomplete", "paused"];
 
 export async function createCheckoutSession(deps: BillingDeps, input: { userId: string; lookupKey: string }): Promise<{ redirectUrl: string }> {
   const { db, stripe, config } = deps;

@@ -4,11 +4,10 @@
 import type { Tx } from "@saas/db";
 import type Stripe from "stripe";
 import { callStripe } from "../errors.ts";
+import { subscriptionRow } from "./subscription-row.ts";
 
 /** `userId` is the account owner, null for a customer we never mapped. */
 export type SyncOutcome = { customerId: string; known: boolean; changed: number; subscriptions: number; userId: string | null };
-
-const toDate = (seconds: number | null | undefined) => (seconds == null ? null : new Date(seconds * 1000));
 
 /**
  * Runs inside the caller's transaction. A transaction-scoped advisory lock per customer
@@ -35,7 +34,7 @@ export async function syncCustomerSubscriptions(tx: Tx, stripe: Stripe, customer
   const byId = new Map(stored.map((row) => [row.stripeSubscriptionId, row]));
   let changed = 0;
   for (const sub of subscriptions) {
-    const row = toRow(sub);
+    const row = subscriptionRow(sub);
     if (!row) continue;
     const existing = byId.get(sub.id);
     const same = existing && Object.entries(row).every(([key, value]) => sameValue(existing[key as keyof typeof existing], value));
@@ -53,25 +52,4 @@ export async function syncCustomerSubscriptions(tx: Tx, stripe: Stripe, customer
 function sameValue(a: unknown, b: unknown): boolean {
   if (a instanceof Date && b instanceof Date) return a.getTime() === b.getTime();
   return a === b;
-}
-
-/** The columns we keep; periods come from the (first) item: the pinned API has none on the subscription. */
-function toRow(sub: Stripe.Subscription) {
-  const item = sub.items.data[0];
-  if (!item) return null;
-  const price = item.price;
-  return {
-    status: sub.status,
-    stripePriceId: price.id,
-    stripeProductId: typeof price.product === "string" ? price.product : price.product.id,
-    priceLookupKey: price.lookup_key,
-    quantity: item.quantity ?? 1,
-    currentPeriodStart: new Date(item.current_period_start * 1000),
-    currentPeriodEnd: new Date(item.current_period_end * 1000),
-    cancelAtPeriodEnd: sub.cancel_at_period_end,
-    cancelAt: toDate(sub.cancel_at),
-    canceledAt: toDate(sub.canceled_at),
-    endedAt: toDate(sub.ended_at),
-    trialEnd: toDate(sub.trial_end),
-  };
 }

@@ -11,7 +11,8 @@ import { TEST_APP_BASE_URL } from "../../src/testing.ts";
 import { listEvents, logGaps, notAppliedOnce, subscriptionMismatches, summarizeDeliveries } from "./oracles.ts";
 import { startRestartableDatabase, type RestartableDatabase } from "./restartable-database.ts";
 import { startReceiver, until, type Receiver } from "./webhook-receiver.ts";
-import { emptyStats, seededRandom, signUp, step, type Customer } from "./workload.ts";
+import { seededRandom } from "../../src/seeded-random.ts";
+import { emptyStats, signUp, step, type Customer } from "./workload.ts";
 
 const SIZE = process.env.CHAOS_SIZE === "full" ? { customers: 20, failuresDuringOutage: 60 } : { customers: 6, failuresDuringOutage: 15 };
 const SEED = Number(process.env.CHAOS_SEED ?? Math.floor(Math.random() * 2 ** 31));

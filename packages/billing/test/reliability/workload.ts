@@ -7,19 +7,7 @@ import { createUser } from "@saas/db/factories";
 import Stripe from "stripe";
 import { customerIdempotencyKey } from "../../src/customers/ensure-customer.ts";
 
-export type Rng = () => number;
-
-/** mulberry32: a seeded generator, so CHAOS_SEED makes a run's choices repeatable (parallel lanes still interleave freely). */
-export function seededRandom(seed: number): Rng {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
-}
+import { seededRandom, type Rng } from "../../src/seeded-random.ts";
 
 export type Customer = {
   userId: string;

@@ -2,6 +2,7 @@
 // events.list), one or more per customer, plus a share of duplicates, in a fixed
 // pseudo-random order so two runs send the same sequence.
 import { customerIdOf, HANDLED_EVENTS } from "@saas/billing";
+import { seededRandom } from "@saas/billing/testing";
 import type Stripe from "stripe";
 
 export type Delivery = { id: string; customerId: string; type: string; payload: string };
@@ -45,7 +46,7 @@ export function planDeliveries(events: Stripe.Event[], options: { total: number;
     const source = sources[n % sources.length] as Stripe.Event;
     chosen.push(toDelivery(source, `evt_${options.idPrefix ?? "copy"}_${n}_${source.id.slice(4, 14)}`));
   }
-  const random = mulberry32(options.seed);
+  const random = seededRandom(options.seed);
   const duplicates = shuffle([...chosen], random).slice(0, Math.min(chosen.length, options.total - chosen.length));
   return { deliveries: shuffle([...chosen, ...duplicates], random), unique: chosen.length, duplicates: duplicates.length, cloned: chosen.length - real };
 }
@@ -60,16 +61,4 @@ function shuffle<T>(items: T[], random: () => number): T[] {
     [items[i], items[j]] = [items[j] as T, items[i] as T];
   }
   return items;
-}
-
-/** A small seeded PRNG: the same order every run. */
-function mulberry32(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }

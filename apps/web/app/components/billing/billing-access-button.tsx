@@ -1,10 +1,11 @@
 // "Manage subscription" (and the portal's deep links): opens the Stripe Customer Portal.
+import type { RouterInputs } from "@saas/api";
 import { useMutation } from "@tanstack/react-query";
 import type { ReactNode } from "react";
 import { useTRPC } from "~/lib/trpc";
 import { RedirectForm } from "./redirect-form";
 
-export type PortalFlow = "payment_method_update" | "subscription_cancel" | "subscription_update";
+type PortalFlow = Extract<RouterInputs["billing"]["createPortalSession"], object>["flow"];
 
 export function BillingAccessButton({
   flow,
