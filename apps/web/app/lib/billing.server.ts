@@ -1,6 +1,6 @@
 // Billing for routes: the Stripe client and settings, read once from the environment.
 import { createCaller, createContext } from "@saas/api";
-import { createStripeClient, getEntitlement, isLiveKey, type BillingDeps } from "@saas/billing";
+import { createStripeClient, isLiveKey, type BillingDeps } from "@saas/billing";
 import { TRPCError } from "@trpc/server";
 import { requireSignedIn, type RequestArgs } from "./auth.server";
 import { db } from "./db.server";
@@ -31,10 +31,6 @@ export function trpcContext(user: { id: string; email: string } | null) {
 export async function callerFor(args: RequestArgs) {
   const { user } = await requireSignedIn(args);
   return createCaller(trpcContext({ id: user.id, email: user.email }));
-}
-
-export function entitlementOf(userId: string) {
-  return getEntitlement(db, userId);
 }
 
 /** What a user may read of a failed call: tRPC's message, never an internal error's. */

@@ -3,14 +3,13 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { data } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
-import { requireSignedIn } from "~/lib/auth.server";
-import { entitlementOf } from "~/lib/billing.server";
+import { callerFor } from "~/lib/billing.server";
 
 export const meta: MetaFunction = () => [{ title: "Reports · Acme SaaS" }];
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
-  const { user } = await requireSignedIn({ request, context });
-  const entitlement = await entitlementOf(user.id);
+  const caller = await callerFor({ request, context });
+  const entitlement = await caller.billing.entitlement();
   return data({ access: entitlement.access, reason: entitlement.reason }, { status: entitlement.access === "none" ? 403 : 200 });
 }
 

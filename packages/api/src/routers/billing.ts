@@ -4,6 +4,7 @@ import {
   createCheckoutSession,
   createPortalSession,
   getBillingStatus,
+  getEntitlement,
   listPlans,
   LOOKUP_KEYS,
   PORTAL_FLOWS,
@@ -21,6 +22,12 @@ export const billingRouter = {
   plans: protectedProcedure.query(({ ctx }) => listPlans(ctx.stripe)),
 
   status: protectedProcedure.query(({ ctx }) => getBillingStatus(ctx.db, ctx.user.id)),
+
+  /** What the caller's plan lets them use: paid pages check it. */
+  entitlement: protectedProcedure.query(async ({ ctx }) => {
+    const { access, reason } = await getEntitlement(ctx.db, ctx.user.id);
+    return { access, reason };
+  }),
 
   createCheckoutSession: protectedProcedure
     .input(checkoutSessionInput)
