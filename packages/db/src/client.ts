@@ -3,14 +3,12 @@
 import { PrismaPg } from "@prisma/adapter-pg";
 import { PrismaClient } from "./generated/prisma/client.ts";
 
-export type Db = PrismaClient;
-
 export type CreateDbOptions = {
   /** Pool size per process. */
   max?: number;
 };
 
-export function createDb(databaseUrl: string, options: CreateDbOptions = {}): Db {
+export function createDb(databaseUrl: string, options: CreateDbOptions = {}): PrismaClient {
   const adapter = new PrismaPg({ connectionString: databaseUrl, max: options.max ?? 10 });
   return new PrismaClient({ adapter });
 }

@@ -1,7 +1,6 @@
 // Test and seed factories: rows with sensible defaults, every field overridable.
 import { randomBytes } from "node:crypto";
-import type { Db } from "./client.ts";
-import type { Account, Subscription, User } from "./generated/prisma/client.ts";
+import type { Account, PrismaClient, Subscription, User } from "./generated/prisma/client.ts";
 
 const unique = () => randomBytes(5).toString("hex");
 const DAY = 24 * 60 * 60 * 1000;
@@ -13,7 +12,7 @@ export type UserWithAccount = User & { account: Account };
 
 /** A user and its billing account, created together as sign-up does. */
 export async function createUser(
-  db: Db,
+  db: PrismaClient,
   overrides: { email?: string; name?: string | null; passwordHash?: string; stripeCustomerId?: string | null } = {},
 ): Promise<UserWithAccount> {
   const user = await db.user.create({
@@ -30,7 +29,7 @@ export async function createUser(
 }
 
 export async function createSubscription(
-  db: Db,
+  db: PrismaClient,
   account: Pick<Account, "id" | "stripeCustomerId">,
   overrides: Partial<Omit<Subscription, "id" | "accountId">> = {},
 ): Promise<Subscription> {

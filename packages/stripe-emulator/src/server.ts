@@ -12,7 +12,7 @@ import { createHostedPages, type HostedPages } from "./hosted/hosted-pages.ts";
 import { HostedState } from "./hosted/hosted-state.ts";
 import { servePage } from "./hosted/serve-pages.ts";
 import { newWebhookSecret } from "./ids.ts";
-import { Persister } from "./persister.ts";
+import { DataFile } from "./store-file.ts";
 import { idOf } from "./resources/lookup.ts";
 import type { StoredEvent } from "./store.ts";
 import { realNow } from "./time.ts";
@@ -96,10 +96,10 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
   const faults = new FaultInjector();
   const idempotency = new IdempotencyCache();
   const hanging = new Set<ServerResponse>();
-  const persister = options.dataFile === undefined ? undefined : new Persister(app.store, options.dataFile);
-  if (persister !== undefined) {
-    await persister.load();
-    app.onChange = () => persister.schedule();
+  const dataFile = options.dataFile === undefined ? undefined : new DataFile(app.store, options.dataFile);
+  if (dataFile !== undefined) {
+    await dataFile.load();
+    app.onChange = () => dataFile.schedule();
   }
   const hostedState = new HostedState();
   const hostedPages = options.hostedPages ?? createHostedPages(hostedState);
@@ -178,7 +178,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
         server.close(() => resolve());
         server.closeAllConnections();
       });
-      await persister?.flush();
+      await dataFile?.flush();
     },
   };
 }

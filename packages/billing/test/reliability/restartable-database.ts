@@ -2,12 +2,13 @@
 // other files): persistent, so stopping it is an outage and starting it again on the same
 // port and data folder is the recovery.
 import { rm } from "node:fs/promises";
-import { createDb, type Db } from "@saas/db/client";
+import type { PrismaClient } from "@saas/db";
+import { createDb } from "@saas/db/client";
 import { scratchDataDir, startEmbeddedPostgres, type EmbeddedDatabase } from "@saas/db/embedded";
 import { deployMigrations } from "@saas/db/migrate";
 
 export type RestartableDatabase = {
-  db: Db;
+  db: PrismaClient;
   /** Stops the server as an operator or a crash-restart would: fast shutdown, open transactions rolled back. */
   stop(): Promise<void>;
   /** The same port and data folder, so the client's connection string stays valid. */

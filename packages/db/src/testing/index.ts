@@ -2,12 +2,13 @@
 // Add `globalSetup: ["@saas/db/testing/global-setup"]` to a package's vitest config.
 import { randomBytes } from "node:crypto";
 import { inject } from "vitest";
-import { createDb, type Db } from "../client.ts";
+import { createDb } from "../client.ts";
+import type { PrismaClient } from "../generated/prisma/client.ts";
 import { adminQuery, quoteIdent, withDatabase } from "../pg-helpers.ts";
 import { TEMPLATE_DATABASE } from "./constants.ts";
 import "./provided-context.ts";
 
-export type TestDatabase = { url: string; db: Db; drop(): Promise<void> };
+export type TestDatabase = { url: string; db: PrismaClient; drop(): Promise<void> };
 
 /** A database of its own for one test file: migrated, or `empty` (no tables) for migration tests. */
 export async function createTestDatabase(options: { empty?: boolean } = {}): Promise<TestDatabase> {

@@ -4,7 +4,7 @@ import type { App } from "../app.ts";
 import { API_VERSION } from "../events/event-log.ts";
 import { newId } from "../ids.ts";
 import { matchRoute, RawJson, type ApiResponse } from "../router.ts";
-import { API_ROUTES } from "../routes.ts";
+import { API_ROUTES } from "../api-routes.ts";
 import type { StoredEvent } from "../store.ts";
 import { apiError, authenticationError, StripeHttpError } from "./errors.ts";
 import type { FaultInjector } from "./faults.ts";

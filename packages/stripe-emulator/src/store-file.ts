@@ -1,4 +1,5 @@
-// `--data <file>`: the whole store as JSON, written atomically (temp file + rename).
+// `--data <file>`: the whole store as JSON, written atomically (temp file + rename), and
+// saved a moment after each change.
 import { mkdir, readFile, rename, writeFile } from "node:fs/promises";
 import { existsSync } from "node:fs";
 import { dirname } from "node:path";
@@ -61,4 +62,44 @@ export async function saveStoreFile(store: Store, file: string): Promise<void> {
   const temp = `${file}.${process.pid}.${Date.now()}.tmp`;
   await writeFile(temp, serializeStore(store), "utf8");
   await rename(temp, file);
+}
+
+/** Debounced, serialized saves of the store to the data file. */
+export class DataFile {
+  private timer: NodeJS.Timeout | undefined;
+  private writing: Promise<void> = Promise.resolve();
+
+  constructor(
+    private readonly store: Store,
+    private readonly file: string,
+    private readonly debounceMs = 25,
+  ) {}
+
+  load(): Promise<boolean> {
+    return loadStoreFile(this.store, this.file);
+  }
+
+  schedule(): void {
+    if (this.timer !== undefined) return;
+    this.timer = setTimeout(() => {
+      this.timer = undefined;
+      this.enqueueWrite();
+    }, this.debounceMs);
+  }
+
+  private enqueueWrite(): void {
+    // Writes are chained so two renames never race.
+    this.writing = this.writing.then(() => saveStoreFile(this.store, this.file)).catch((error: unknown) => {
+      console.error("[stripe-emulator] could not save data file:", error instanceof Error ? error.message : error);
+    });
+  }
+
+  async flush(): Promise<void> {
+    if (this.timer !== undefined) {
+      clearTimeout(this.timer);
+      this.timer = undefined;
+    }
+    this.enqueueWrite();
+    await this.writing;
+  }
 }
