@@ -13,7 +13,8 @@ async function scalar(url: string, sql: string): Promise<unknown> {
   const client = new pg.Client({ connectionString: url });
   await client.connect();
   try {
-    return (await client.query(sql)).rows[0]?.value;
+    const { rows } = await client.query<{ value: unknown }>(sql);
+    return rows[0]?.value;
   } finally {
     await client.end();
   }

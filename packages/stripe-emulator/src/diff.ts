@@ -13,8 +13,8 @@ function same(a: unknown, b: unknown): boolean {
 
 export function previousAttributes(before: object, after: object): Record<string, unknown> {
   const previous: Record<string, unknown> = {};
-  const old = new Map(Object.entries(before));
-  const next = new Map(Object.entries(after));
+  const old = new Map<string, unknown>(Object.entries(before));
+  const next = new Map<string, unknown>(Object.entries(after));
   for (const key of new Set([...old.keys(), ...next.keys()])) {
     const was = old.get(key);
     const now = next.get(key);

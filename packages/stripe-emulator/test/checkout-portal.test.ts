@@ -1,5 +1,5 @@
 // Checkout Sessions (incl. the emulator's completion operation) and the Billing Portal.
-import Stripe from "stripe";
+import type Stripe from "stripe";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { EmulatorControlError } from "../src/control-client.ts";
 import { createPlan, eventTypes, startHarness, type Harness } from "./helpers.ts";

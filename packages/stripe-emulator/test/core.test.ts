@@ -38,7 +38,7 @@ describe("authentication and errors", () => {
   });
 
   it("answers 400 parameter_missing and 404 for unknown URLs", async () => {
-    await expect(h.stripe.prices.create({ currency: "usd", unit_amount: 5 } as Stripe.PriceCreateParams)).rejects.toMatchObject({ statusCode: 400, code: "parameter_missing", param: "product" });
+    await expect(h.stripe.prices.create({ currency: "usd", unit_amount: 5 })).rejects.toMatchObject({ statusCode: 400, code: "parameter_missing", param: "product" });
     const raw = await fetch(`${h.emulator.url}/v1/nothing_here`, { headers: { Authorization: "Bearer sk_test_x" } });
     expect(raw.status).toBe(404);
   });

@@ -1,5 +1,5 @@
 // subscriptions and invoices through the SDK.
-import Stripe from "stripe";
+import type Stripe from "stripe";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createPlan, eventTypes, startHarness, type Harness } from "./helpers.ts";
 

@@ -1,5 +1,5 @@
 // Test clocks: CRUD, advancing, and the billing life cycle time drives.
-import Stripe from "stripe";
+import type Stripe from "stripe";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { advanceClock, createPlan, eventTypes, startHarness, waitUntil, type Harness } from "./helpers.ts";
 

@@ -57,7 +57,7 @@ const stopOnSignal = (signal: NodeJS.Signals) => {
 process.once("SIGINT", stopOnSignal);
 process.once("SIGTERM", stopOnSignal);
 
-let exitCode = 1;
+let exitCode: number;
 try {
   const setupStarted = performance.now();
   log(`app at ${stack.app.url}, emulator at ${stack.emulator.url}; seeding ${options.customers} customers`);

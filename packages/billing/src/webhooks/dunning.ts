@@ -71,7 +71,7 @@ export async function applyDunning(tx: Tx, stripe: Stripe, event: Stripe.Event, 
       return;
     }
     case "customer.subscription.trial_will_end": {
-      const subscription = event.data.object as Stripe.Subscription;
+      const subscription = event.data.object;
       const ends = subscription.trial_end ? ` on ${day(subscription.trial_end)}` : " soon";
       await notify(tx, userId, {
         kind: NOTIFICATION_KINDS.trialWillEnd,

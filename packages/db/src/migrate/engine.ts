@@ -63,8 +63,8 @@ function createMigrationPool(connectionString: string): pg.Pool {
     (client as { query: unknown }).query = (...args: unknown[]) => {
       const callback = args.at(-1);
       if (typeof callback === "function") {
-        args[args.length - 1] = (error: unknown, result: unknown) =>
-          callback(error, error ? result : remapCharColumns(result));
+        args[args.length - 1] = (error: unknown, result: unknown): unknown =>
+          (callback as (error: unknown, result: unknown) => unknown)(error, error ? result : remapCharColumns(result));
         return query(...args);
       }
       const pending = query(...args);

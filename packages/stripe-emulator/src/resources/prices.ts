@@ -4,7 +4,7 @@ import type { App } from "../app.ts";
 import { refreshSubscriptionPrices } from "../billing/subscription-items.ts";
 import { commitUpdate } from "../events/commit-update.ts";
 import { invalidRequest } from "../http/errors.ts";
-import { applyMetadata, inRange, Params } from "../http/params.ts";
+import { applyMetadata, inRange, type Params } from "../http/params.ts";
 import { newId } from "../ids.ts";
 import { LIST_PARAMS, paginate, searchResult } from "../list.ts";
 import { reply, requireParam, route, type ApiContext, type Route } from "../router.ts";

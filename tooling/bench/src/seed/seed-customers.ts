@@ -32,7 +32,7 @@ export async function seedCustomers(stripe: Stripe, db: pg.Pool, count: number):
     });
     const subscription = await stripe.subscriptions.create({
       customer: customer.id,
-      items: [{ price: prices[index % prices.length] as string }],
+      items: [{ price: prices[index % prices.length] }],
       // One in ten on a trial, so statuses differ.
       ...(index % 10 === 3 ? { trial_period_days: 14 } : {}),
     });

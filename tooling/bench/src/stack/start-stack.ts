@@ -24,7 +24,7 @@ export type Stack = {
 
 export async function startStack(options: { cpuProfileDir?: string | null; stripeLatencyMs?: number }): Promise<Stack> {
   const scratch = scratchDir("saas-bench-");
-  const stops: Array<() => Promise<void>> = [async () => scratch.remove()];
+  const stops: Array<() => Promise<void>> = [() => Promise.resolve(scratch.remove())];
   const stop = async () => {
     for (const step of stops.reverse()) await step().catch((error: unknown) => console.error(error));
     stops.length = 0;
