@@ -11,7 +11,8 @@ const validateSession = vi.fn(async (id: string) =>
 
 vi.mock("./db.server", () => ({ db: {} }));
 vi.mock("./settings.server", () => ({ appSettings: () => ({ appBaseUrl: "http://localhost:3000" }) }));
-vi.mock("@saas/auth", () => ({
+vi.mock("@saas/auth", async (importOriginal) => ({
+  ...(await importOriginal<typeof import("@saas/auth")>()),
   createAuth: () => ({
     validateSession,
     readSessionCookie: (header: string) => /(?:^|;\s*)auth_session=([^;]+)/.exec(header)?.[1] ?? null,

@@ -17,13 +17,16 @@ export {
   signupSchema,
   TooManyAttempts,
 } from "@saas/auth";
-import type { Session, User } from "@saas/auth";
+import { emailSchema, type Session, type User } from "@saas/auth";
 import { db } from "./db.server";
 import { appSettings } from "./settings.server";
 
 export const auth = createAuth(db, { appBaseUrl: appSettings().appBaseUrl });
 
 export type SignedIn = { user: User; session: Session };
+
+/** The longest email the forms accept, and so the most of one they echo back (RFC 5321's 254 if the rule ever drops its own). */
+export const EMAIL_MAX_LENGTH = emailSchema.out.maxLength ?? 254;
 
 /** What loaders and actions are given: the request and the per-request load context. */
 export type RequestArgs = { request: Request; context: AppLoadContext };

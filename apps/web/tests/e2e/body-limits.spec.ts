@@ -1,4 +1,5 @@
-// Oversized request bodies are refused with a short 413 before anything acts on them.
+// Oversized request bodies are refused with a short 413 before anything acts on them, and a
+// form never echoes back more of a field than the field may hold.
 import { withAppDb } from "./support/app-db.ts";
 import { expect, test } from "./support/fixtures.ts";
 import { postChunked } from "./support/raw-http.ts";
@@ -61,4 +62,17 @@ test("the Stripe webhook refuses a chunked body past 1 MiB", async ({ baseURL })
   });
   expect(small.status).toBe(400);
   expect(JSON.parse(small.body)).toMatchObject({ received: false, outcome: "rejected" });
+});
+
+test("a long email within the body limit is echoed back no longer than an email may be", async ({ request, baseURL }) => {
+  const long = `${"b".repeat(40 * KiB)}@example.com`;
+  for (const path of ["/login", "/signup"]) {
+    const response = await request.post(path, { form: { email: long, password: "x" }, headers: { Origin: baseURL ?? "" } });
+    expect(response.status(), path).toBe(200);
+    const page = await response.text();
+    // Asserted as booleans: a failure message should not print the page.
+    expect(page.includes("Email is too long"), path).toBe(true);
+    expect(page.includes("b".repeat(255)), `${path} echoes the whole email`).toBe(false);
+    expect(page.length, path).toBeLessThan(40 * KiB);
+  }
 });
