@@ -15,7 +15,7 @@ vi.mock("@saas/auth", async (importOriginal) => ({
   ...(await importOriginal<typeof import("@saas/auth")>()),
   createAuth: () => ({
     validateSession,
-    readSessionCookie: (header: string) => /(?:^|;\s*)auth_session=([^;]+)/.exec(header)?.[1] ?? null,
+    sessionCookieName: "auth_session",
   }),
 }));
 
@@ -53,6 +53,13 @@ describe("getSignedIn", () => {
     const shared = context();
     expect(await getSignedIn({ request: request("GET", "auth_session=good"), context: shared })).not.toBeNull();
     expect(await getSignedIn({ request: request("GET", "auth_session=stale"), context: shared })).toBeNull();
+  });
+
+  it("finds the session cookie beside a malformed one, and ignores a malformed one alone", async () => {
+    const beside = await getSignedIn({ request: request("GET", "_ga=%E0%A4%A; auth_session=good"), context: context() });
+    expect(beside?.user.email).toBe("a@example.com");
+    expect(await getSignedIn({ request: request("GET", "_ga=%E0%A4%A"), context: context() })).toBeNull();
+    expect(validateSession).toHaveBeenCalledTimes(1);
   });
 
   it("without a cookie there is no session and no lookup; requireSignedIn sends to login and back", async () => {

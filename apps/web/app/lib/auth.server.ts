@@ -19,6 +19,7 @@ export {
 } from "@saas/auth";
 import { emailSchema, type Session, type User } from "@saas/auth";
 import { db } from "./db.server";
+import { readCookie } from "./read-cookie";
 import { appSettings } from "./settings.server";
 
 export const auth = createAuth(db, { appBaseUrl: appSettings().appBaseUrl });
@@ -51,7 +52,9 @@ export function getSignedIn({ request, context }: RequestArgs): Promise<SignedIn
 
 /** The session a Cookie header names, validated (and extended past its half-life), or null. */
 export async function signedInFromCookie(cookieHeader: string | null | undefined): Promise<SignedIn | null> {
-  const sessionId = auth.readSessionCookie(cookieHeader ?? "");
+  // Not auth.readSessionCookie: Lucia decodes every cookie in the header and throws on
+  // any malformed one, someone else's included.
+  const sessionId = readCookie(cookieHeader, auth.sessionCookieName);
   if (!sessionId) return null;
   const { user, session } = await auth.validateSession(sessionId);
   return user && session ? { user, session } : null;
