@@ -17,16 +17,22 @@ let received: string[] = [];
 beforeAll(async () => {
   const app = express();
   app.use(limitBody({ limitFor: () => LIMIT, lingerMs: 300 }));
-  app.all("*", async (req, res) => {
-    let body = "";
-    for await (const chunk of req) body += String(chunk);
-    received.push(body);
-    res.json({ length: body.length });
+  app.all("*", (req, res, next) => {
+    void text(req).then((body) => {
+      received.push(body);
+      res.json({ length: body.length });
+    }, next);
   });
   server = app.listen(0, "127.0.0.1");
   await new Promise((resolve) => server.once("listening", resolve));
   base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 });
+async function text(stream: AsyncIterable<unknown>): Promise<string> {
+  let body = "";
+  for await (const chunk of stream) body += String(chunk);
+  return body;
+}
+
 afterAll(() => new Promise((resolve) => server.close(resolve)));
 beforeEach(() => {
   received = [];

@@ -10,7 +10,7 @@ import type { Request, RequestHandler, Response } from "express";
  * Every body limit, in bytes. Forms and tRPC calls are well under a kilobyte; the Stripe
  * webhook gets the billing package's own limit (its route enforces that one too).
  */
-export const BODY_LIMITS = {
+const BODY_LIMITS = {
   default: 64 * 1024,
   byPath: { "/api/webhooks/stripe": MAX_WEBHOOK_BYTES } as Record<string, number>,
 };
@@ -59,10 +59,10 @@ type Outcome = "complete" | "too large" | "aborted";
  */
 function holdBody(req: IncomingMessage, limit: number): Promise<Outcome> {
   return new Promise((resolve) => {
-    const push = req.push;
+    const push = req.push.bind(req);
     const held: Buffer[] = [];
     // Take what arrived before this ran; reading it also lets a paused socket flow again.
-    for (let chunk: Buffer | null; (chunk = req.read() as Buffer | null) !== null; ) held.push(chunk);
+    for (let chunk: Buffer | null; (chunk = req.read() as Buffer | null) !== null;) held.push(chunk);
     let size = held.reduce((total, chunk) => total + chunk.length, 0);
     const settle = (outcome: Outcome) => {
       req.off("close", onClose);
@@ -75,7 +75,7 @@ function holdBody(req: IncomingMessage, limit: number): Promise<Outcome> {
     const tooLarge = () => {
       held.length = 0;
       // Only the end still gets through, so the request (and a kept-alive connection) finishes.
-      req.push = (chunk: Buffer | null) => (chunk === null ? push.call(req, null) : true);
+      req.push = (chunk: Buffer | null) => (chunk === null ? push(null) : true);
       settle("too large");
       return true;
     };
@@ -84,8 +84,8 @@ function holdBody(req: IncomingMessage, limit: number): Promise<Outcome> {
     req.push = (chunk: Buffer | null) => {
       if (chunk === null) {
         req.push = push;
-        for (const part of held) push.call(req, part);
-        const pushed = push.call(req, null);
+        for (const part of held) push(part);
+        const pushed = push(null);
         settle("complete");
         return pushed;
       }
@@ -100,7 +100,10 @@ function holdBody(req: IncomingMessage, limit: number): Promise<Outcome> {
 
 /** A short answer, then the rest of the body is dropped until it ends or `lingerMs` runs out. */
 function refuseTooLarge(req: Request, res: Response, limit: number, lingerMs: number): void {
-  res.status(413).type("text/plain").send(`Request body too large: the limit here is ${Math.round(limit / 1024)} KiB.\n`);
+  res
+    .status(413)
+    .type("text/plain")
+    .send(`Request body too large: the limit here is ${Math.round(limit / 1024)} KiB.\n`);
   const socket = req.socket;
   const hangUp = setTimeout(() => socket.destroy(), lingerMs);
   const done = () => clearTimeout(hangUp);

@@ -20,7 +20,10 @@ export function ErrorPage({ status }: { status: number }) {
     <main className="narrow stack">
       <h1>Something went wrong</h1>
       <p className="muted">
-        {status >= 500 ? "The error was on our side. Please try again in a moment." : "That request could not be completed."} (Error {status})
+        {status >= 500
+          ? "The error was on our side. Please try again in a moment."
+          : "That request could not be completed."}{" "}
+        (Error {status})
       </p>
       <p>
         <Link to="/">Go to the home page</Link>

@@ -1,6 +1,7 @@
 // The session is looked up once per page load (root, layout and page loaders share it),
 // and afresh for an action, which may have changed the user or ended the session.
 import type { AppLoadContext } from "@remix-run/node";
+import type * as AuthModule from "@saas/auth";
 import { beforeEach, describe, expect, it, vi } from "vitest";
 
 const validateSession = vi.fn(async (id: string) =>
@@ -12,7 +13,7 @@ const validateSession = vi.fn(async (id: string) =>
 vi.mock("./db.server", () => ({ db: {} }));
 vi.mock("./settings.server", () => ({ appSettings: () => ({ appBaseUrl: "http://localhost:3000" }) }));
 vi.mock("@saas/auth", async (importOriginal) => ({
-  ...(await importOriginal<typeof import("@saas/auth")>()),
+  ...(await importOriginal<typeof AuthModule>()),
   createAuth: () => ({
     validateSession,
     sessionCookieName: "auth_session",

@@ -26,7 +26,10 @@ export const auth = createAuth(db, { appBaseUrl: appSettings().appBaseUrl });
 
 export type SignedIn = { user: User; session: Session };
 
-/** The longest email the forms accept, and so the most of one they echo back (RFC 5321's 254 if the rule ever drops its own). */
+/**
+ * The longest email the forms accept, and so the most of one they echo back (RFC 5321's
+ * 254 should the rule ever drop its own).
+ */
 export const EMAIL_MAX_LENGTH = emailSchema.out.maxLength ?? 254;
 
 /** What loaders and actions are given: the request and the per-request load context. */

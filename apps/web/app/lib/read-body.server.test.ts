@@ -9,7 +9,7 @@ function requestOf(chunks: Uint8Array[]): Request {
       controller.close();
     },
   });
-  return new Request("http://localhost/", { method: "POST", body, duplex: "half" } as RequestInit);
+  return new Request("http://localhost/", { method: "POST", body, duplex: "half" });
 }
 
 describe("readBodyWithin", () => {
@@ -20,7 +20,9 @@ describe("readBodyWithin", () => {
   });
 
   it("throws BodyTooLarge one byte past the limit", async () => {
-    const error = await readBodyWithin(requestOf([new Uint8Array(10), new Uint8Array(1)]), 10).catch((thrown: unknown) => thrown);
+    const error = await readBodyWithin(requestOf([new Uint8Array(10), new Uint8Array(1)]), 10).catch(
+      (thrown: unknown) => thrown,
+    );
     expect(error).toBeInstanceOf(BodyTooLarge);
   });
 

@@ -64,10 +64,16 @@ test("the Stripe webhook refuses a chunked body past 1 MiB", async ({ baseURL })
   expect(JSON.parse(small.body)).toMatchObject({ received: false, outcome: "rejected" });
 });
 
-test("a long email within the body limit is echoed back no longer than an email may be", async ({ request, baseURL }) => {
+test("a long email within the body limit is echoed back no longer than an email may be", async ({
+  request,
+  baseURL,
+}) => {
   const long = `${"b".repeat(40 * KiB)}@example.com`;
   for (const path of ["/login", "/signup"]) {
-    const response = await request.post(path, { form: { email: long, password: "x" }, headers: { Origin: baseURL ?? "" } });
+    const response = await request.post(path, {
+      form: { email: long, password: "x" },
+      headers: { Origin: baseURL ?? "" },
+    });
     expect(response.status(), path).toBe(200);
     const page = await response.text();
     // Asserted as booleans: a failure message should not print the page.

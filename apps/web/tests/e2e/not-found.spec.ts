@@ -7,7 +7,8 @@ import { expect, test } from "./support/fixtures.ts";
 function recordViolations(page: Page): string[] {
   const violations: string[] = [];
   page.on("console", (message) => {
-    if (/Refused to|Content Security Policy|securitypolicyviolation/i.test(message.text())) violations.push(message.text());
+    if (/Refused to|Content Security Policy|securitypolicyviolation/i.test(message.text()))
+      violations.push(message.text());
   });
   page.on("pageerror", (error) => violations.push(`page error: ${error.message}`));
   // Injected by the browser driver, so the policy does not apply to this script itself.

@@ -15,7 +15,10 @@ export function postChunked(
 ): Promise<RawResponse> {
   return new Promise((resolve, reject) => {
     let answered = false;
-    const request = http.request(url, { method: "POST", headers: { ...options.headers, "Transfer-Encoding": "chunked" } });
+    const request = http.request(url, {
+      method: "POST",
+      headers: { ...options.headers, "Transfer-Encoding": "chunked" },
+    });
     request.on("response", (response) => {
       answered = true;
       const parts: Buffer[] = [];
