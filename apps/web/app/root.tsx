@@ -1,6 +1,18 @@
-import type { LinksFunction, LoaderFunctionArgs } from "@remix-run/node";
-import { Form, Link, Links, Meta, Outlet, Scripts, ScrollRestoration, useRouteLoaderData } from "@remix-run/react";
+import type { LinksFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import {
+  Form,
+  isRouteErrorResponse,
+  Link,
+  Links,
+  Meta,
+  Outlet,
+  Scripts,
+  ScrollRestoration,
+  useRouteError,
+  useRouteLoaderData,
+} from "@remix-run/react";
 import type { ReactNode } from "react";
+import { ErrorPage, NotFoundPage } from "~/components/error-pages";
 import { Providers } from "~/components/providers";
 import { getSignedIn } from "~/lib/auth.server";
 import { useNonce } from "~/lib/nonce";
@@ -10,6 +22,9 @@ export const links: LinksFunction = () => [
   { rel: "icon", href: "/favicon.svg", type: "image/svg+xml" },
   { rel: "stylesheet", href: appStyles },
 ];
+
+// Pages set their own titles; this one is for the error page below, which replaces them.
+export const meta: MetaFunction = ({ error }) => (error ? [{ title: "Something went wrong · Acme SaaS" }] : []);
 
 export async function loader(args: LoaderFunctionArgs) {
   const signedIn = await getSignedIn(args);
@@ -73,4 +88,15 @@ export default function App() {
       <Outlet />
     </Providers>
   );
+}
+
+/**
+ * Any error a route does not handle, rendered inside Layout (so under the CSP, with the
+ * nonce on every script). Without it Remix's fallback shows the stack and adds an inline
+ * script the policy blocks.
+ */
+export function ErrorBoundary() {
+  const error = useRouteError();
+  const status = isRouteErrorResponse(error) ? error.status : 500;
+  return status === 404 ? <NotFoundPage /> : <ErrorPage status={status} />;
 }

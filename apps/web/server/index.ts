@@ -13,6 +13,7 @@ import { readStripeEnv } from "@saas/billing";
 import { environment, EnvError } from "@saas/env";
 import compression from "compression";
 import express from "express";
+import { limitBody } from "./body-limit.ts";
 import { requireSameOrigin } from "./csrf.ts";
 import { readServerEnv } from "./env.ts";
 import { provideAppSettings } from "../app/lib/settings.server.ts";
@@ -72,6 +73,7 @@ async function main() {
   app.disable("x-powered-by");
   app.set("trust proxy", env.TRUST_PROXY);
   app.use(securityHeaders({ production: env.production, stripeApiBase: stripe.settings.apiBase }));
+  app.use(limitBody());
   app.use(requireSameOrigin(env.APP_BASE_URL));
   let build: ServerBuild | (() => Promise<ServerBuild>);
   if (env.production) {

@@ -1,6 +1,7 @@
 // The session is looked up once per page load (root, layout and page loaders share it),
 // and afresh for an action, which may have changed the user or ended the session.
 import type { AppLoadContext } from "@remix-run/node";
+import type * as AuthModule from "@saas/auth";
 import { beforeEach, describe, expect, it, vi } from "vitest";
 
 const validateSession = vi.fn(async (id: string) =>
@@ -11,10 +12,11 @@ const validateSession = vi.fn(async (id: string) =>
 
 vi.mock("./db.server", () => ({ db: {} }));
 vi.mock("./settings.server", () => ({ appSettings: () => ({ appBaseUrl: "http://localhost:3000" }) }));
-vi.mock("@saas/auth", () => ({
+vi.mock("@saas/auth", async (importOriginal) => ({
+  ...(await importOriginal<typeof AuthModule>()),
   createAuth: () => ({
     validateSession,
-    readSessionCookie: (header: string) => /(?:^|;\s*)auth_session=([^;]+)/.exec(header)?.[1] ?? null,
+    sessionCookieName: "auth_session",
   }),
 }));
 
@@ -52,6 +54,13 @@ describe("getSignedIn", () => {
     const shared = context();
     expect(await getSignedIn({ request: request("GET", "auth_session=good"), context: shared })).not.toBeNull();
     expect(await getSignedIn({ request: request("GET", "auth_session=stale"), context: shared })).toBeNull();
+  });
+
+  it("finds the session cookie beside a malformed one, and ignores a malformed one alone", async () => {
+    const beside = await getSignedIn({ request: request("GET", "_ga=%E0%A4%A; auth_session=good"), context: context() });
+    expect(beside?.user.email).toBe("a@example.com");
+    expect(await getSignedIn({ request: request("GET", "_ga=%E0%A4%A"), context: context() })).toBeNull();
+    expect(validateSession).toHaveBeenCalledTimes(1);
   });
 
   it("without a cookie there is no session and no lookup; requireSignedIn sends to login and back", async () => {

@@ -17,13 +17,20 @@ export {
   signupSchema,
   TooManyAttempts,
 } from "@saas/auth";
-import type { Session, User } from "@saas/auth";
+import { emailSchema, type Session, type User } from "@saas/auth";
 import { db } from "./db.server";
+import { readCookie } from "./read-cookie";
 import { appSettings } from "./settings.server";
 
 export const auth = createAuth(db, { appBaseUrl: appSettings().appBaseUrl });
 
 export type SignedIn = { user: User; session: Session };
+
+/**
+ * The longest email the forms accept, and so the most of one they echo back (RFC 5321's
+ * 254 should the rule ever drop its own).
+ */
+export const EMAIL_MAX_LENGTH = emailSchema.out.maxLength ?? 254;
 
 /** What loaders and actions are given: the request and the per-request load context. */
 export type RequestArgs = { request: Request; context: AppLoadContext };
@@ -48,7 +55,9 @@ export function getSignedIn({ request, context }: RequestArgs): Promise<SignedIn
 
 /** The session a Cookie header names, validated (and extended past its half-life), or null. */
 export async function signedInFromCookie(cookieHeader: string | null | undefined): Promise<SignedIn | null> {
-  const sessionId = auth.readSessionCookie(cookieHeader ?? "");
+  // Not auth.readSessionCookie: Lucia decodes every cookie in the header and throws on
+  // any malformed one, someone else's included.
+  const sessionId = readCookie(cookieHeader, auth.sessionCookieName);
   if (!sessionId) return null;
   const { user, session } = await auth.validateSession(sessionId);
   return user && session ? { user, session } : null;

@@ -11,3 +11,12 @@ export function fieldErrors(error: z.ZodError): FieldErrors {
   }
   return errors;
 }
+
+/**
+ * A submitted field to put back into the form, cut to what the field may hold: whatever
+ * was sent, the page never carries more of it back (twice: in the input and in the
+ * serialized action data).
+ */
+export function echoField(value: FormDataEntryValue | null, maxLength: number): string {
+  return typeof value === "string" ? value.slice(0, maxLength) : "";
+}

@@ -2,9 +2,9 @@ import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remi
 import { redirect } from "@remix-run/node";
 import { Form, Link, useActionData, useNavigation, useSearchParams } from "@remix-run/react";
 import { Field } from "~/components/field";
-import { getSignedIn, InvalidCredentials, logIn, loginSchema, safeRedirect, startSession, TooManyAttempts } from "~/lib/auth.server";
+import { EMAIL_MAX_LENGTH, getSignedIn, InvalidCredentials, logIn, loginSchema, safeRedirect, startSession, TooManyAttempts } from "~/lib/auth.server";
 import { db } from "~/lib/db.server";
-import { fieldErrors } from "~/lib/forms";
+import { echoField, fieldErrors } from "~/lib/forms";
 
 export const meta: MetaFunction = () => [{ title: "Log in · Acme SaaS" }];
 
@@ -19,7 +19,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
 
 export async function action({ request, context }: ActionFunctionArgs) {
   const form = await request.formData();
-  const email = String(form.get("email") ?? "");
+  const email = echoField(form.get("email"), EMAIL_MAX_LENGTH);
   const parsed = loginSchema.safeParse(Object.fromEntries(form));
   if (!parsed.success) return { errors: fieldErrors(parsed.error), email };
   try {

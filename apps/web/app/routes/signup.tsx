@@ -2,9 +2,9 @@ import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remi
 import { redirect } from "@remix-run/node";
 import { Form, Link, useActionData, useNavigation, useSearchParams } from "@remix-run/react";
 import { Field } from "~/components/field";
-import { EmailTaken, getSignedIn, safeRedirect, signUp, signupSchema, startSession } from "~/lib/auth.server";
+import { EMAIL_MAX_LENGTH, EmailTaken, getSignedIn, safeRedirect, signUp, signupSchema, startSession } from "~/lib/auth.server";
 import { db } from "~/lib/db.server";
-import { fieldErrors } from "~/lib/forms";
+import { echoField, fieldErrors } from "~/lib/forms";
 
 export const meta: MetaFunction = () => [{ title: "Create your account · Acme SaaS" }];
 
@@ -18,7 +18,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
 export async function action({ request }: ActionFunctionArgs) {
   const form = await request.formData();
   const parsed = signupSchema.safeParse(Object.fromEntries(form));
-  if (!parsed.success) return { errors: fieldErrors(parsed.error), email: String(form.get("email") ?? "") };
+  if (!parsed.success) return { errors: fieldErrors(parsed.error), email: echoField(form.get("email"), EMAIL_MAX_LENGTH) };
   try {
     const user = await signUp(db, parsed.data);
     return await startSession(user.id, safeRedirect(form.get("redirectTo"), DEFAULT_AFTER_SIGNUP));
