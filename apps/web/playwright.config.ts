@@ -18,9 +18,14 @@ if (testMode && !(process.env.STRIPE_SECRET_KEY?.startsWith("sk_test_") && proce
   );
 }
 
-// Workers load this file again; the first load's choices reach them through the environment.
+// Playwright loads this file in the runner and again in each worker: the runner's choices
+// reach the workers only through the environment it hands them, so here (and only here)
+// the environment is written.
+/* eslint-disable no-restricted-syntax */
 process.env.E2E_PORT ??= String(freePortSync());
-process.env.E2E_DATA_DIR ??= scratchDir();process.env.E2E_EMULATOR_PORT ??= String(freePortSync());
+process.env.E2E_DATA_DIR ??= scratchDir();
+process.env.E2E_EMULATOR_PORT ??= String(freePortSync());
+/* eslint-enable no-restricted-syntax */
 const port = Number(process.env.E2E_PORT);
 const baseURL = `http://localhost:${port}`;
 

@@ -112,18 +112,17 @@ async function main() {
     if (req.path.lastIndexOf("/") > 0) return next();
     trpc(req, res, next);
   });
-  app.all(
-    "*",
-    createRequestHandler({
-      build,
-      mode: env.production ? "production" : "development",
-      getLoadContext: (req, res) => ({
-        clientIp: req.ip ?? req.socket.remoteAddress ?? "unknown",
-        cspNonce: String(res.locals.cspNonce),
-        sessionLookups: new Map(),
-      }),
+  // Remix's handler passes its own failures to next(); nothing is left to await.
+  const remix = createRequestHandler({
+    build,
+    mode: env.production ? "production" : "development",
+    getLoadContext: (req, res) => ({
+      clientIp: req.ip ?? req.socket.remoteAddress ?? "unknown",
+      cspNonce: String(res.locals.cspNonce),
+      sessionLookups: new Map(),
     }),
-  );
+  });
+  app.all("*", (req, res, next) => void remix(req, res, next));
 
   const server = await new Promise<ReturnType<typeof app.listen>>((resolve, reject) => {
     const listening = app.listen(env.PORT, env.HOST, () => resolve(listening)).once("error", reject);

@@ -4,10 +4,12 @@ import type { AppLoadContext } from "@remix-run/node";
 import type * as AuthModule from "@saas/auth";
 import { beforeEach, describe, expect, it, vi } from "vitest";
 
-const validateSession = vi.fn(async (id: string) =>
+const validateSession = vi.fn((id: string) =>
+  Promise.resolve(
   id === "good"
     ? { user: { id: "u1", email: "a@example.com" }, session: { id, userId: "u1", fresh: false } }
     : { user: null, session: null },
+  ),
 );
 
 vi.mock("./db.server", () => ({ db: {} }));

@@ -4,7 +4,7 @@ import type { ActionFunctionArgs } from "@remix-run/node";
 import { redirect } from "@remix-run/node";
 import { auth, getSignedIn } from "~/lib/auth.server";
 
-export async function loader() {
+export function loader() {
   return redirect("/");
 }
 

@@ -43,7 +43,7 @@ test("another user's checkout session and notifications are out of reach, whatev
   const portal = trpcPost("billing.createPortalSession", { customer: "cus_alice", return_url: "https://evil.example" });
   expect((await page2.request.post(portal.url, { data: portal.data, headers: { ...portal.headers, ...origin } })).status()).toBe(412);
 
-  const still = await withAppDb((db) => db.query("SELECT dismissed_at FROM notifications WHERE id = $1", [noteId]));
+  const still = await withAppDb((db) => db.query<{ dismissed_at: Date | null }>("SELECT dismissed_at FROM notifications WHERE id = $1", [noteId]));
   expect(still.rows[0]?.dismissed_at).toBeNull();
   await mallory.close();
 });
@@ -65,7 +65,7 @@ test("Stripe failing or hanging at checkout: the user is told, nothing is half w
   await billing.subscribe("Pro");
   await expect(page.getByRole("alert")).toHaveText("Billing service unavailable");
   expect((await stripe.customers.list({ email: signedUpUser.email })).data).toHaveLength(0);
-  expect((await withAppDb((db) => db.query("SELECT a.stripe_customer_id FROM accounts a JOIN users u ON u.id = a.user_id WHERE u.email = $1", [signedUpUser.email]))).rows[0]?.stripe_customer_id).toBeNull();
+  expect((await withAppDb((db) => db.query<{ stripe_customer_id: string | null }>("SELECT a.stripe_customer_id FROM accounts a JOIN users u ON u.id = a.user_id WHERE u.email = $1", [signedUpUser.email]))).rows[0]?.stripe_customer_id).toBeNull();
 
   // Now the customer exists; the Checkout call hangs past the client timeout, three times (two retries).
   await page.reload();

@@ -1,9 +1,10 @@
 // QA flows 4-5: changing and canceling the plan in the hosted Customer Portal.
+import type { Page } from "@playwright/test";
 import { BillingPage } from "../support/billing-page.ts";
 import { expect, test } from "../support/fixtures.ts";
 import { CARDS, HostedCheckout, HostedPortal } from "../support/stripe-pages.ts";
 
-async function subscribeWithCheckout(page: import("@playwright/test").Page, plan: string) {
+async function subscribeWithCheckout(page: Page, plan: string) {
   const billing = new BillingPage(page);
   await billing.subscribe(plan);
   await billing.checkoutSessionId();
