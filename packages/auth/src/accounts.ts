@@ -3,7 +3,7 @@ import type { PrismaClient, User } from "@saas/db";
 import { isUniqueViolation } from "@saas/db";
 import { EmailTaken, InvalidCredentials } from "./errors.ts";
 import { hashPassword, verifyAgainstDecoy, verifyPassword } from "./password.ts";
-import { beginLoginAttempt } from "./throttle.ts";
+import { beginAttempt } from "./throttle.ts";
 
 export type NewUser = { email: string; password: string; name: string | null };
 
@@ -22,7 +22,7 @@ export async function signUp(db: PrismaClient, input: NewUser): Promise<User> {
 
 /** The user for a correct email and password; InvalidCredentials or TooManyAttempts otherwise. */
 export async function logIn(db: PrismaClient, input: { email: string; password: string; ip: string }): Promise<User> {
-  const attempt = await beginLoginAttempt(db, input.email, input.ip);
+  const attempt = await beginAttempt(db, { email: input.email, ip: input.ip });
   const user = await db.user.findUnique({ where: { email: input.email } });
   const valid = user ? await verifyPassword(user.passwordHash, input.password) : await verifyAgainstDecoy(input.password);
   if (!user || !valid) throw new InvalidCredentials();

@@ -1,4 +1,6 @@
 // Login throttling whose state lives in PostgreSQL, so it holds across app processes.
+// An attempt concerns an email and comes from an address; failures count per email and
+// per address.
 import type { PrismaClient } from "@saas/db";
 import { TooManyAttempts } from "./errors.ts";
 
@@ -8,37 +10,45 @@ export const THROTTLE = {
   maxFailuresPerIp: 20,
 } as const;
 
+// Waiting for the locks of a burst of attempts must end in an answer, not in Prisma's
+// default 2-second wait for a transaction.
+const TRANSACTION_LIMITS = { maxWait: 10_000, timeout: 10_000 } as const;
+
+export type Attempt = {
+  /** It worked: this attempt stops counting, and so do the email's earlier failures. */
+  succeeded(): Promise<void>;
+};
+
 /**
- * Records an attempt before the password is checked (as failed until `succeeded` is
- * called), so parallel guesses cannot all slip under the limit. Attempts for one email
- * are serialized with a transaction-scoped advisory lock.
+ * Records an attempt before the secret is checked (as failed until `succeeded`), so
+ * parallel attempts cannot all slip under a limit. Attempts that share the email or the
+ * address are serialized by transaction-scoped advisory locks on both keys, taken in one
+ * statement in a fixed order (ORDER BY runs before the locking select list), so two
+ * attempts can never hold one lock each and wait for the other's.
  */
-export async function beginLoginAttempt(db: PrismaClient, email: string, ip: string, now = new Date()) {
+export async function beginAttempt(db: PrismaClient, key: { email: string; ip: string }, now = new Date()): Promise<Attempt> {
+  const { email, ip } = key;
   const since = new Date(now.getTime() - THROTTLE.windowMs);
   const attemptId = await db.$transaction(async (tx) => {
-    await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtextextended(${`login:${email}`}, 0))`;
-    const recent = (where: { email: string } | { ip: string }) =>
-      tx.loginAttempt.findMany({
+    await tx.$executeRaw`
+      SELECT pg_advisory_xact_lock(k) FROM (VALUES (hashtextextended(${`throttle:email:${email}`}, 0)), (hashtextextended(${`throttle:ip:${ip}`}, 0))) AS keys(k)
+      ORDER BY k`;
+    // The failure that keeps a key blocked: the limit-th most recent one in the window.
+    const blockingFailure = (where: { email: string } | { ip: string }, limit: number) =>
+      tx.loginAttempt.findFirst({
         where: { ...where, succeeded: false, createdAt: { gt: since } },
-        orderBy: { createdAt: "asc" },
+        orderBy: { createdAt: "desc" },
+        skip: limit - 1,
         select: { createdAt: true },
       });
-    const [byEmail, byIp] = await Promise.all([recent({ email }), recent({ ip })]);
-    const blocking = [
-      byEmail.length >= THROTTLE.maxFailuresPerEmail ? byEmail[byEmail.length - THROTTLE.maxFailuresPerEmail] : undefined,
-      byIp.length >= THROTTLE.maxFailuresPerIp ? byIp[byIp.length - THROTTLE.maxFailuresPerIp] : undefined,
-    ].filter((row) => row !== undefined);
-    if (blocking.length) {
-      // Allowed again once the oldest failure that still counts leaves the window.
-      const freedAt = Math.max(...blocking.map((row) => row.createdAt.getTime() + THROTTLE.windowMs));
-      throw new TooManyAttempts(Math.ceil((freedAt - now.getTime()) / 1000));
-    }
+    const blocking = [await blockingFailure({ email }, THROTTLE.maxFailuresPerEmail), await blockingFailure({ ip }, THROTTLE.maxFailuresPerIp)];
+    const freedAt = Math.max(...blocking.map((row) => (row ? row.createdAt.getTime() + THROTTLE.windowMs : 0)));
+    if (freedAt > now.getTime()) throw new TooManyAttempts(Math.ceil((freedAt - now.getTime()) / 1000));
     const attempt = await tx.loginAttempt.create({ data: { email, ip, createdAt: now }, select: { id: true } });
     return attempt.id;
-  });
+  }, TRANSACTION_LIMITS);
 
   return {
-    /** A correct password: this attempt stops counting, and so do the email's earlier failures. */
     async succeeded() {
       await db.$transaction([
         db.loginAttempt.update({ where: { id: attemptId }, data: { succeeded: true } }),
