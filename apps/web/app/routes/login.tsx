@@ -1,30 +1,32 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { redirect } from "@remix-run/node";
-import { Form, Link, useActionData, useNavigation, useSearchParams } from "@remix-run/react";
+import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { Field } from "~/components/field";
 import { EMAIL_MAX_LENGTH, getSignedIn, InvalidCredentials, logIn, loginSchema, safeRedirect, startSession, TooManyAttempts } from "~/lib/auth.server";
 import { db } from "~/lib/db.server";
-import { echoField, fieldErrors } from "~/lib/forms";
+import { badRequest, echoField, fieldErrors, readForm } from "~/lib/forms";
 
 export const meta: MetaFunction = () => [{ title: "Log in · Acme SaaS" }];
 
 const DEFAULT_AFTER_LOGIN = "/settings/billing";
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
-  if (await getSignedIn({ request, context })) {
-    throw redirect(safeRedirect(new URL(request.url).searchParams.get("redirectTo"), DEFAULT_AFTER_LOGIN));
-  }
-  return null;
+  // A link may carry any redirectTo; the form only ever posts back one that is safe (or none).
+  const redirectTo = safeRedirect(new URL(request.url).searchParams.get("redirectTo"), "") ?? "";
+  if (await getSignedIn({ request, context })) throw redirect(redirectTo || DEFAULT_AFTER_LOGIN);
+  return { redirectTo };
 }
 
 export async function action({ request, context }: ActionFunctionArgs) {
-  const form = await request.formData();
+  const form = await readForm(request);
+  const redirectTo = safeRedirect(form.get("redirectTo"), DEFAULT_AFTER_LOGIN);
+  if (redirectTo === null) throw badRequest("redirectTo must be a path on this site.");
   const email = echoField(form.get("email"), EMAIL_MAX_LENGTH);
   const parsed = loginSchema.safeParse(Object.fromEntries(form));
   if (!parsed.success) return { errors: fieldErrors(parsed.error), email };
   try {
     const user = await logIn(db, { ...parsed.data, ip: context.clientIp });
-    return await startSession(user.id, safeRedirect(form.get("redirectTo"), DEFAULT_AFTER_LOGIN));
+    return await startSession(user.id, redirectTo);
   } catch (error) {
     if (error instanceof InvalidCredentials || error instanceof TooManyAttempts) {
       return { errors: { form: [error.message] }, email: parsed.data.email };
@@ -34,10 +36,9 @@ export async function action({ request, context }: ActionFunctionArgs) {
 }
 
 export default function Login() {
+  const { redirectTo } = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
-  const [params] = useSearchParams();
   const submitting = useNavigation().state === "submitting";
-  const redirectTo = params.get("redirectTo") ?? "";
   return (
     <main className="narrow">
       <h1>Log in</h1>

@@ -7,7 +7,7 @@ import { Field } from "~/components/field";
 import { changePassword, emailSchema, InvalidCredentials, passwordSchema, requireSignedIn } from "~/lib/auth.server";
 import { billing, StripeUnavailable, updateUserEmail } from "~/lib/billing.server";
 import { db, isUniqueViolation } from "~/lib/db.server";
-import { fieldErrors } from "~/lib/forms";
+import { fieldErrors, readForm } from "~/lib/forms";
 
 export const meta: MetaFunction = () => [{ title: "Account · Acme SaaS" }];
 
@@ -23,7 +23,7 @@ type Result = { form: "email" | "password"; ok?: string; errors?: Partial<Record
 
 export async function action({ request, context }: ActionFunctionArgs): Promise<Result> {
   const { user, session } = await requireSignedIn({ request, context });
-  const form = Object.fromEntries(await request.formData());
+  const form = Object.fromEntries(await readForm(request));
   if (form.intent === "email") {
     const parsed = emailForm.safeParse(form);
     if (!parsed.success) return { form: "email", errors: fieldErrors(parsed.error) };

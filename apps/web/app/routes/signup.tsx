@@ -1,10 +1,10 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { redirect } from "@remix-run/node";
-import { Form, Link, useActionData, useNavigation, useSearchParams } from "@remix-run/react";
+import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { Field } from "~/components/field";
 import { EMAIL_MAX_LENGTH, EmailTaken, getSignedIn, safeRedirect, signUp, signupSchema, startSession } from "~/lib/auth.server";
 import { db } from "~/lib/db.server";
-import { echoField, fieldErrors } from "~/lib/forms";
+import { badRequest, echoField, fieldErrors, readForm } from "~/lib/forms";
 
 export const meta: MetaFunction = () => [{ title: "Create your account · Acme SaaS" }];
 
@@ -12,16 +12,19 @@ const DEFAULT_AFTER_SIGNUP = "/settings/billing";
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
   if (await getSignedIn({ request, context })) throw redirect(DEFAULT_AFTER_SIGNUP);
-  return null;
+  // A link may carry any redirectTo; the form only ever posts back one that is safe (or none).
+  return { redirectTo: safeRedirect(new URL(request.url).searchParams.get("redirectTo"), "") ?? "" };
 }
 
 export async function action({ request }: ActionFunctionArgs) {
-  const form = await request.formData();
+  const form = await readForm(request);
+  const redirectTo = safeRedirect(form.get("redirectTo"), DEFAULT_AFTER_SIGNUP);
+  if (redirectTo === null) throw badRequest("redirectTo must be a path on this site.");
   const parsed = signupSchema.safeParse(Object.fromEntries(form));
   if (!parsed.success) return { errors: fieldErrors(parsed.error), email: echoField(form.get("email"), EMAIL_MAX_LENGTH) };
   try {
     const user = await signUp(db, parsed.data);
-    return await startSession(user.id, safeRedirect(form.get("redirectTo"), DEFAULT_AFTER_SIGNUP));
+    return await startSession(user.id, redirectTo);
   } catch (error) {
     if (error instanceof EmailTaken) return { errors: { email: [error.message] }, email: parsed.data.email };
     throw error;
@@ -29,10 +32,9 @@ export async function action({ request }: ActionFunctionArgs) {
 }
 
 export default function Signup() {
+  const { redirectTo } = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
-  const [params] = useSearchParams();
   const submitting = useNavigation().state === "submitting";
-  const redirectTo = params.get("redirectTo") ?? "";
   return (
     <main className="narrow">
       <h1>Create your account</h1>
