@@ -1,6 +1,7 @@
 import { createTestDatabase, type TestDatabase } from "@saas/db/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { changePassword, logIn, signUp } from "./accounts.ts";
+import { changePassword } from "./account-changes.ts";
+import { logIn, signUp } from "./accounts.ts";
 import { EmailTaken, InvalidCredentials, TooManyAttempts } from "./errors.ts";
 import { createAuth } from "./lucia.ts";
 import { THROTTLE } from "./throttle.ts";
@@ -161,9 +162,9 @@ describe("sessions", () => {
     const current = await auth.createSession(user.id, {});
     const other = await auth.createSession(user.id, {});
     await expect(
-      changePassword(database.db, { userId: user.id, currentPassword: "not it", newPassword: "new password" }),
+      changePassword(database.db, { userId: user.id, currentPassword: "not it", newPassword: "new password", ip: "10.0.0.1" }),
     ).rejects.toBeInstanceOf(InvalidCredentials);
-    await changePassword(database.db, { userId: user.id, currentPassword: "old password", newPassword: "new password", keepSessionId: current.id });
+    await changePassword(database.db, { userId: user.id, currentPassword: "old password", newPassword: "new password", keepSessionId: current.id, ip: "10.0.0.1" });
     expect((await auth.validateSession(other.id)).session).toBeNull();
     expect((await auth.validateSession(current.id)).session).not.toBeNull();
     await expect(attempt(email, "old password")).rejects.toBeInstanceOf(InvalidCredentials);

@@ -29,17 +29,3 @@ export async function logIn(db: PrismaClient, input: { email: string; password: 
   await attempt.succeeded();
   return user;
 }
-
-/** Changes the password and signs the user out everywhere else. */
-export async function changePassword(
-  db: PrismaClient,
-  input: { userId: string; currentPassword: string; newPassword: string; keepSessionId?: string },
-): Promise<void> {
-  const user = await db.user.findUniqueOrThrow({ where: { id: input.userId } });
-  if (!(await verifyPassword(user.passwordHash, input.currentPassword))) throw new InvalidCredentials();
-  const passwordHash = await hashPassword(input.newPassword);
-  await db.$transaction([
-    db.user.update({ where: { id: user.id }, data: { passwordHash } }),
-    db.session.deleteMany({ where: { userId: user.id, ...(input.keepSessionId ? { id: { not: input.keepSessionId } } : {}) } }),
-  ]);
-}

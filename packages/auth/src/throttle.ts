@@ -1,6 +1,7 @@
-// Login throttling whose state lives in PostgreSQL, so it holds across app processes.
-// An attempt concerns an email and comes from an address; failures count per email and
-// per address.
+// Throttling of failed attempts, with its state in PostgreSQL so it holds across app
+// processes. An attempt concerns an email and comes from an address: a log-in, or a check
+// of the current password in Settings. They share one count per email and one per
+// address, so a hijacked session gets no more guesses than the log-in form gives.
 import type { PrismaClient } from "@saas/db";
 import { TooManyAttempts } from "./errors.ts";
 
