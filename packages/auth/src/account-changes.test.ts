@@ -16,7 +16,7 @@ afterAll(() => database.drop());
 let counter = 0;
 const newEmail = () => `changes${++counter}-${Date.now()}@example.com`;
 const rejection = (promise: Promise<unknown>) => promise.then(() => null, (error: unknown) => error);
-const register = (email = newEmail()) => signUp(database.db, { email, password: "right password", name: null });
+const register = (email = newEmail()) => signUp(database.db, { email, password: "right password", name: null, ip: "10.0.0.1" });
 const newPassword = (userId: string, currentPassword: string, ip = "10.30.0.1") =>
   changePassword(database.db, { userId, currentPassword, newPassword: "a new password", ip });
 // Stands in for billing's updateUserEmail: the same unique constraint decides.
@@ -74,10 +74,26 @@ describe("changing the email", () => {
     expect((await database.db.user.findUniqueOrThrow({ where: { id: user.id } })).email).toBe(user.email);
   });
 
-  it("onto a taken email: EmailTaken, and nothing changes", async () => {
+  it("onto a taken email: EmailTaken, and after 5 such tries that email is refused outright", async () => {
     const owner = await register();
+    for (let i = 0; i < THROTTLE.maxFailuresPerEmail; i++) {
+      const prober = await register();
+      await expect(moveTo(prober.id, "right password", owner.email, `10.31.2.${i}`)).rejects.toBeInstanceOf(EmailTaken);
+    }
     const prober = await register();
-    await expect(moveTo(prober.id, "right password", owner.email)).rejects.toBeInstanceOf(EmailTaken);
-    expect((await database.db.user.findUniqueOrThrow({ where: { id: prober.id } })).email).toBe(prober.email);
+    await expect(moveTo(prober.id, "right password", owner.email, "10.31.3.1")).rejects.toBeInstanceOf(TooManyAttempts);
+  });
+
+  it("an outage while applying the change does not count against the email", async () => {
+    const user = await register();
+    const target = newEmail();
+    const failing = { updateEmail: () => Promise.reject(new Error("Stripe is down")) };
+    for (let i = 0; i < THROTTLE.maxFailuresPerEmail + 1; i++) {
+      await expect(changeEmail(database.db, { userId: user.id, currentPassword: "right password", newEmail: target, ip: `10.31.4.${i}` }, failing)).rejects.toThrow(
+        "Stripe is down",
+      );
+    }
+    await moveTo(user.id, "right password", target);
+    expect((await database.db.user.findUniqueOrThrow({ where: { id: user.id } })).email).toBe(target);
   });
 });

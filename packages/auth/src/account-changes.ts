@@ -30,7 +30,8 @@ export async function changePassword(db: PrismaClient, input: Reauthentication &
 
 /**
  * Moves the account to another email. `updateEmail` applies it (billing's, so Stripe's copy
- * follows); EmailTaken when another account has that email.
+ * follows). Whether the new email is taken shows in the outcome, so asking counts per that
+ * email and per address, as sign-up does; an outage while applying does not count.
  */
 export async function changeEmail(
   db: PrismaClient,
@@ -38,10 +39,13 @@ export async function changeEmail(
   deps: { updateEmail: (email: string) => Promise<void> },
 ): Promise<void> {
   await reauthenticate(db, input);
+  const attempt = await beginAttempt(db, { email: input.newEmail, ip: input.ip });
   try {
     await deps.updateEmail(input.newEmail);
   } catch (error) {
     if (isUniqueViolation(error)) throw new EmailTaken();
+    await attempt.discard();
     throw error;
   }
+  await attempt.succeeded();
 }

@@ -7,15 +7,23 @@ import { beginAttempt } from "./throttle.ts";
 
 export type NewUser = { email: string; password: string; name: string | null };
 
-/** Creates the user and its billing account in one transaction. */
-export async function signUp(db: PrismaClient, input: NewUser): Promise<User> {
+/**
+ * Creates the user and its billing account in one transaction. Whether an email is taken
+ * shows in the outcome, so asking counts like a failed log-in (per email and per address);
+ * a sign-up that succeeds does not count.
+ */
+export async function signUp(db: PrismaClient, input: NewUser & { ip: string }): Promise<User> {
+  const attempt = await beginAttempt(db, { email: input.email, ip: input.ip });
   const passwordHash = await hashPassword(input.password);
   try {
-    return await db.user.create({
+    const user = await db.user.create({
       data: { email: input.email, name: input.name, passwordHash, account: { create: {} } },
     });
+    await attempt.succeeded();
+    return user;
   } catch (error) {
     if (isUniqueViolation(error)) throw new EmailTaken();
+    await attempt.discard();
     throw error;
   }
 }

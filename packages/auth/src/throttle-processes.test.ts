@@ -16,7 +16,7 @@ const script = path.join(path.dirname(fileURLToPath(import.meta.url)), "testing"
 
 it("counts failures made by another process against the same database", async () => {
   const email = "two-processes@example.com";
-  await signUp(database.db, { email, password: "right password", name: null });
+  await signUp(database.db, { email, password: "right password", name: null, ip: "10.0.0.1" });
   // Another app process (its own Node process and connection pool) fails three times...
   const output = execFileSync(process.execPath, ["--import", "tsx", script, database.url, email, "3"], { encoding: "utf8" });
   expect(JSON.parse(output.trim().split("\n").at(-1) ?? "[]")).toEqual(["InvalidCredentials", "InvalidCredentials", "InvalidCredentials"]);

@@ -1,7 +1,9 @@
 // Throttling of failed attempts, with its state in PostgreSQL so it holds across app
-// processes. An attempt concerns an email and comes from an address: a log-in, or a check
-// of the current password in Settings. They share one count per email and one per
-// address, so a hijacked session gets no more guesses than the log-in form gives.
+// processes. An attempt concerns an email and comes from an address: a log-in, a check of
+// the current password in Settings, or a sign-up or email change onto an address that may
+// be taken (the answer tells whether it is). They share one count per email and one per
+// address, so an attacker gets the same budget whichever form they use, and a blocked
+// answer is the same whatever the email.
 import type { PrismaClient } from "@saas/db";
 import { TooManyAttempts } from "./errors.ts";
 
@@ -18,6 +20,8 @@ const TRANSACTION_LIMITS = { maxWait: 10_000, timeout: 10_000 } as const;
 export type Attempt = {
   /** It worked: this attempt stops counting, and so do the email's earlier failures. */
   succeeded(): Promise<void>;
+  /** It failed for a reason of ours (an outage), not the caller's: it does not count. */
+  discard(): Promise<void>;
 };
 
 /**
@@ -55,6 +59,9 @@ export async function beginAttempt(db: PrismaClient, key: { email: string; ip: s
         db.loginAttempt.update({ where: { id: attemptId }, data: { succeeded: true } }),
         db.loginAttempt.deleteMany({ where: { email, succeeded: false } }),
       ]);
+    },
+    async discard() {
+      await db.loginAttempt.deleteMany({ where: { id: attemptId } });
     },
   };
 }

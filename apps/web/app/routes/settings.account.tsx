@@ -22,6 +22,10 @@ const currentPassword = z.string({ error: "Enter your current password" }).min(1
 const emailForm = z.object({ email: emailSchema, password: currentPassword });
 const passwordForm = z.object({ currentPassword, newPassword: passwordSchema });
 
+// Says no more than that this address cannot be used here, not that an account has it: the
+// user is signed in and gains nothing from knowing, a prober would.
+const EMAIL_UNAVAILABLE = "Your email was not changed: that address can't be used. Check it, or choose another.";
+
 type Result = { form: "email" | "password"; ok?: string; errors?: FieldErrors };
 
 export async function action({ request, context }: ActionFunctionArgs): Promise<Result> {
@@ -37,7 +41,7 @@ export async function action({ request, context }: ActionFunctionArgs): Promise<
     } catch (error) {
       if (error instanceof InvalidCredentials) return { form: "email", errors: { password: ["That is not your current password"] } };
       if (error instanceof TooManyAttempts) return { form: "email", errors: { form: [error.message] } };
-      if (error instanceof EmailTaken) return { form: "email", errors: { email: ["An account with this email already exists"] } };
+      if (error instanceof EmailTaken) return { form: "email", errors: { email: [EMAIL_UNAVAILABLE] } };
       if (error instanceof StripeUnavailable) return { form: "email", errors: { form: ["Billing service unavailable: your email was not changed. Please try again."] } };
       throw error;
     }

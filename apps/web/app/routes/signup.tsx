@@ -2,7 +2,7 @@ import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remi
 import { redirect } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { Field } from "~/components/field";
-import { EMAIL_MAX_LENGTH, EmailTaken, getSignedIn, safeRedirect, signUp, signupSchema, startSession } from "~/lib/auth.server";
+import { EMAIL_MAX_LENGTH, EmailTaken, getSignedIn, safeRedirect, signUp, signupSchema, startSession, TooManyAttempts } from "~/lib/auth.server";
 import { db } from "~/lib/db.server";
 import { badRequest, echoField, fieldErrors, readForm } from "~/lib/forms";
 
@@ -10,23 +10,30 @@ export const meta: MetaFunction = () => [{ title: "Create your account · Acme S
 
 const DEFAULT_AFTER_SIGNUP = "/settings/billing";
 
+// Sign-up cannot hide that an email is taken: without email verification an account is
+// either made (and signed in) or not, and anyone can see which. So the message does not
+// claim an account exists, and it points an owner to log-in; what limits probing is the
+// throttle on these answers (per email and per address, shared with log-in).
+const EMAIL_UNAVAILABLE = "We couldn't create an account with this email. If you already have one, log in instead.";
+
 export async function loader({ request, context }: LoaderFunctionArgs) {
   if (await getSignedIn({ request, context })) throw redirect(DEFAULT_AFTER_SIGNUP);
   // A link may carry any redirectTo; the form only ever posts back one that is safe (or none).
   return { redirectTo: safeRedirect(new URL(request.url).searchParams.get("redirectTo"), "") ?? "" };
 }
 
-export async function action({ request }: ActionFunctionArgs) {
+export async function action({ request, context }: ActionFunctionArgs) {
   const form = await readForm(request);
   const redirectTo = safeRedirect(form.get("redirectTo"), DEFAULT_AFTER_SIGNUP);
   if (redirectTo === null) throw badRequest("redirectTo must be a path on this site.");
   const parsed = signupSchema.safeParse(Object.fromEntries(form));
   if (!parsed.success) return { errors: fieldErrors(parsed.error), email: echoField(form.get("email"), EMAIL_MAX_LENGTH) };
   try {
-    const user = await signUp(db, parsed.data);
+    const user = await signUp(db, { ...parsed.data, ip: context.clientIp });
     return await startSession(user.id, redirectTo);
   } catch (error) {
-    if (error instanceof EmailTaken) return { errors: { email: [error.message] }, email: parsed.data.email };
+    if (error instanceof EmailTaken) return { errors: { email: [EMAIL_UNAVAILABLE] }, email: parsed.data.email };
+    if (error instanceof TooManyAttempts) return { errors: { form: [error.message] }, email: parsed.data.email };
     throw error;
   }
 }
@@ -39,6 +46,11 @@ export default function Signup() {
     <main className="narrow">
       <h1>Create your account</h1>
       <Form method="post" className="card stack" noValidate>
+        {result?.errors.form ? (
+          <p role="alert" className="alert error">
+            {result.errors.form.join(" ")}
+          </p>
+        ) : null}
         <input type="hidden" name="redirectTo" value={redirectTo} />
         <Field name="email" label="Email" type="email" autoComplete="email" required defaultValue={result?.email} errors={result?.errors.email} />
         <Field name="name" label="Name (optional)" autoComplete="name" errors={result?.errors.name} />

@@ -53,12 +53,27 @@ test("changing the password signs out other sessions and retires the old passwor
   await other.close();
 });
 
-test("changing the email needs the current password", async ({ page, signedUpUser }) => {
+test("changing the email needs the current password, and a taken address gets an answer that names no account", async ({ page, browser, signedUpUser }) => {
+  const other = await browser.newPage();
+  const taken = `taken-${Date.now()}@example.com`;
+  await other.goto("/signup");
+  await other.getByLabel("Email").fill(taken);
+  await other.getByLabel("Password").fill(signedUpUser.password);
+  await other.getByRole("button", { name: "Create account" }).click();
+  await expect(other).toHaveURL(/\/settings\/billing$/);
+  await other.close();
+
   await page.goto("/settings/account");
   await page.getByLabel("Email").fill(`moved-${Date.now()}@example.com`);
   await page.getByLabel("Your password").fill("not my password");
   await page.getByRole("button", { name: "Change email" }).click();
   await expect(page.getByText("That is not your current password")).toBeVisible();
+
+  await page.getByLabel("Email").fill(taken);
+  await page.getByLabel("Your password").fill(signedUpUser.password);
+  await page.getByRole("button", { name: "Change email" }).click();
+  await expect(page.getByText("Your email was not changed: that address can't be used. Check it, or choose another.")).toBeVisible();
+  await expect(page.getByText(/already exists/)).toHaveCount(0);
   await page.goto("/settings/account");
   await expect(page.getByLabel("Email")).toHaveValue(signedUpUser.email);
 });

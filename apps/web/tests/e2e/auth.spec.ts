@@ -1,3 +1,4 @@
+import { recordFailedAttempts, userIdOf } from "./support/app-db.ts";
 import { logOut } from "./support/pages.ts";
 import { expect, test } from "./support/fixtures.ts";
 
@@ -23,9 +24,18 @@ test("a second sign-up with the same email is refused", async ({ page, browser, 
   await other.getByLabel("Email").fill(signedUpUser.email);
   await other.getByLabel("Password").fill("another password");
   await other.getByRole("button", { name: "Create account" }).click();
-  await expect(other.getByText("An account with this email already exists")).toBeVisible();
+  await expect(other.getByText("We couldn't create an account with this email. If you already have one, log in instead.")).toBeVisible();
   await other.close();
   await expect(page.getByText(`Signed in as ${signedUpUser.email}`)).toBeVisible();
+});
+
+test("sign-up says so when the email has had too many failed attempts, and makes no account", async ({ page, newUser, signupPage }) => {
+  await recordFailedAttempts(newUser.email, 5);
+  await signupPage.goto();
+  await signupPage.signUp(newUser.email, newUser.password);
+  await expect(page.getByRole("alert")).toHaveText(/Too many failed attempts\. Try again in 15 minutes\./);
+  await expect(page).toHaveURL(/\/signup$/);
+  await expect(userIdOf(newUser.email)).rejects.toThrow(/no user/);
 });
 
 test("log out ends the session; log in starts a new one", async ({ page, signedUpUser, loginPage }) => {
