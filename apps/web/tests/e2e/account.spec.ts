@@ -90,3 +90,17 @@ test("after 5 failed attempts on the user's email, Settings refuses even the rig
   await page.getByRole("button", { name: "Change email" }).click();
   await expect(page.getByRole("alert")).toHaveText(/Too many failed attempts\. Try again in 15 minutes\./);
 });
+
+test("a new password that is easy to guess is refused, and the old one still works", async ({ page, browser, signedUpUser }) => {
+  await page.goto("/settings/account");
+  await page.getByLabel("Current password").fill(signedUpUser.password);
+  await page.getByLabel("New password").fill("12345678");
+  await page.getByRole("button", { name: "Change password" }).click();
+  await expect(page.getByText("This is a heavily used password. Add more words that are less common.")).toBeVisible();
+
+  const other = await browser.newPage();
+  await new LoginPage(other).goto();
+  await new LoginPage(other).logIn(signedUpUser.email, signedUpUser.password);
+  await expect(other).toHaveURL(/\/settings\/billing$/);
+  await other.close();
+});

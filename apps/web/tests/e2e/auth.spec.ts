@@ -18,6 +18,14 @@ test("sign-up form errors appear next to their fields", async ({ page, signupPag
   await expect(page).toHaveURL(/\/signup$/);
 });
 
+test("a common password is refused with advice next to it, and no account is made", async ({ page, newUser, signupPage }) => {
+  await signupPage.goto();
+  await signupPage.signUp(newUser.email, "password");
+  await expect(page.getByLabel("Password")).toHaveAttribute("aria-invalid", "true");
+  await expect(page.getByText("This is a heavily used password. Add more words that are less common.")).toBeVisible();
+  await expect(userIdOf(newUser.email)).rejects.toThrow(/no user/);
+});
+
 test("a second sign-up with the same email is refused", async ({ page, browser, signedUpUser }) => {
   const other = await browser.newPage();
   await other.goto("/signup");
