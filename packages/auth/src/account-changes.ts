@@ -19,12 +19,17 @@ async function reauthenticate(db: PrismaClient, input: Reauthentication): Promis
 }
 
 /** Changes the password and signs the user out everywhere else. */
-export async function changePassword(db: PrismaClient, input: Reauthentication & { newPassword: string; keepSessionId?: string }): Promise<void> {
+export async function changePassword(
+  db: PrismaClient,
+  input: Reauthentication & { newPassword: string; keepSessionId?: string },
+): Promise<void> {
   const user = await reauthenticate(db, input);
   const passwordHash = await hashPassword(input.newPassword);
   await db.$transaction([
     db.user.update({ where: { id: user.id }, data: { passwordHash } }),
-    db.session.deleteMany({ where: { userId: user.id, ...(input.keepSessionId ? { id: { not: input.keepSessionId } } : {}) } }),
+    db.session.deleteMany({
+      where: { userId: user.id, ...(input.keepSessionId ? { id: { not: input.keepSessionId } } : {}) },
+    }),
   ]);
 }
 

@@ -15,7 +15,11 @@ afterAll(() => database.drop());
 let counter = 0;
 const newEmail = () => `user${++counter}-${Date.now()}@example.com`;
 const attempt = (email: string, password: string, ip = "10.0.0.1") => logIn(database.db, { email, password, ip });
-const rejection = (promise: Promise<unknown>) => promise.then(() => null, (error: unknown) => error);
+const rejection = (promise: Promise<unknown>) =>
+  promise.then(
+    () => null,
+    (error: unknown) => error,
+  );
 
 describe("sign-up", () => {
   it("creates the user and its billing account together, with a hashed password", async () => {
@@ -32,7 +36,9 @@ describe("sign-up", () => {
   it("refuses a second account for the same email and leaves the first untouched", async () => {
     const email = newEmail();
     const first = await signUp(database.db, { email, password: "first password", name: null, ip: "10.0.0.1" });
-    await expect(signUp(database.db, { email, password: "second password", name: null, ip: "10.0.0.1" })).rejects.toBeInstanceOf(EmailTaken);
+    await expect(
+      signUp(database.db, { email, password: "second password", name: null, ip: "10.0.0.1" }),
+    ).rejects.toBeInstanceOf(EmailTaken);
     expect(await database.db.user.count({ where: { email } })).toBe(1);
     expect(await database.db.account.count({ where: { userId: first.id } })).toBe(1);
     await expect(attempt(email, "first password")).resolves.toMatchObject({ id: first.id });
@@ -82,7 +88,9 @@ describe("log-in", () => {
   it("counts parallel guesses: 12 at once let no more than 5 reach the password check", async () => {
     const email = newEmail();
     await signUp(database.db, { email, password: "right password", name: null, ip: "10.0.0.1" });
-    const results = await Promise.all(Array.from({ length: 12 }, (_, i) => rejection(attempt(email, `guess ${i}`, `10.3.0.${i}`))));
+    const results = await Promise.all(
+      Array.from({ length: 12 }, (_, i) => rejection(attempt(email, `guess ${i}`, `10.3.0.${i}`))),
+    );
     expect(results.filter((r) => r instanceof InvalidCredentials)).toHaveLength(THROTTLE.maxFailuresPerEmail);
     expect(results.filter((r) => r instanceof TooManyAttempts)).toHaveLength(12 - THROTTLE.maxFailuresPerEmail);
   });
@@ -111,7 +119,12 @@ describe("log-in", () => {
 describe("sessions", () => {
   it("creates, validates and invalidates a session server-side", async () => {
     const auth = createAuth(database.db, { appBaseUrl: "http://localhost:3000" });
-    const user = await signUp(database.db, { email: newEmail(), password: "right password", name: "Grace", ip: "10.0.0.1" });
+    const user = await signUp(database.db, {
+      email: newEmail(),
+      password: "right password",
+      name: "Grace",
+      ip: "10.0.0.1",
+    });
     const session = await auth.createSession(user.id, {});
     const valid = await auth.validateSession(session.id);
     expect(valid.user).toMatchObject({ id: user.id, email: user.email, name: "Grace" });
@@ -122,7 +135,12 @@ describe("sessions", () => {
 
   it("extends a session that is more than half expired", async () => {
     const auth = createAuth(database.db, { appBaseUrl: "http://localhost:3000" });
-    const user = await signUp(database.db, { email: newEmail(), password: "right password", name: null, ip: "10.0.0.1" });
+    const user = await signUp(database.db, {
+      email: newEmail(),
+      password: "right password",
+      name: null,
+      ip: "10.0.0.1",
+    });
     const session = await auth.createSession(user.id, {});
     const soon = new Date(Date.now() + 5 * 24 * 3600 * 1000);
     await database.db.session.update({ where: { id: session.id }, data: { expiresAt: soon } });
@@ -134,7 +152,12 @@ describe("sessions", () => {
 
   it("refuses a session a minute past its expiry, and one that is fresh keeps its expiry", async () => {
     const auth = createAuth(database.db, { appBaseUrl: "http://localhost:3000" });
-    const user = await signUp(database.db, { email: newEmail(), password: "right password", name: null, ip: "10.0.0.1" });
+    const user = await signUp(database.db, {
+      email: newEmail(),
+      password: "right password",
+      name: null,
+      ip: "10.0.0.1",
+    });
     const expired = await auth.createSession(user.id, {});
     await database.db.session.update({ where: { id: expired.id }, data: { expiresAt: new Date(Date.now() - 60_000) } });
     expect(await auth.validateSession(expired.id)).toEqual({ user: null, session: null });
@@ -147,8 +170,12 @@ describe("sessions", () => {
   });
 
   it("sets Secure on the cookie only when the app is served over https", () => {
-    const plain = createAuth(database.db, { appBaseUrl: "http://localhost:3000" }).createSessionCookie("abc").serialize();
-    const secure = createAuth(database.db, { appBaseUrl: "https://app.example.com" }).createSessionCookie("abc").serialize();
+    const plain = createAuth(database.db, { appBaseUrl: "http://localhost:3000" })
+      .createSessionCookie("abc")
+      .serialize();
+    const secure = createAuth(database.db, { appBaseUrl: "https://app.example.com" })
+      .createSessionCookie("abc")
+      .serialize();
     expect(plain).toMatch(/HttpOnly/);
     expect(plain).toMatch(/SameSite=Lax/);
     expect(plain).not.toMatch(/Secure/);
@@ -162,9 +189,20 @@ describe("sessions", () => {
     const current = await auth.createSession(user.id, {});
     const other = await auth.createSession(user.id, {});
     await expect(
-      changePassword(database.db, { userId: user.id, currentPassword: "not it", newPassword: "new password", ip: "10.0.0.1" }),
+      changePassword(database.db, {
+        userId: user.id,
+        currentPassword: "not it",
+        newPassword: "new password",
+        ip: "10.0.0.1",
+      }),
     ).rejects.toBeInstanceOf(InvalidCredentials);
-    await changePassword(database.db, { userId: user.id, currentPassword: "old password", newPassword: "new password", keepSessionId: current.id, ip: "10.0.0.1" });
+    await changePassword(database.db, {
+      userId: user.id,
+      currentPassword: "old password",
+      newPassword: "new password",
+      keepSessionId: current.id,
+      ip: "10.0.0.1",
+    });
     expect((await auth.validateSession(other.id)).session).toBeNull();
     expect((await auth.validateSession(current.id)).session).not.toBeNull();
     await expect(attempt(email, "old password")).rejects.toBeInstanceOf(InvalidCredentials);

@@ -32,7 +32,9 @@ export async function signUp(db: PrismaClient, input: NewUser & { ip: string }):
 export async function logIn(db: PrismaClient, input: { email: string; password: string; ip: string }): Promise<User> {
   const attempt = await beginAttempt(db, { email: input.email, ip: input.ip });
   const user = await db.user.findUnique({ where: { email: input.email } });
-  const valid = user ? await verifyPassword(user.passwordHash, input.password) : await verifyAgainstDecoy(input.password);
+  const valid = user
+    ? await verifyPassword(user.passwordHash, input.password)
+    : await verifyAgainstDecoy(input.password);
   if (!user || !valid) throw new InvalidCredentials();
   await attempt.succeeded();
   return user;

@@ -22,16 +22,23 @@ describe("safeRedirect", () => {
   });
 
   // Only a hand-made request sends these; the route answers 400 before doing anything.
-  it.each([["/\t/evil.example"], ["/\u2028x"], ["/\u2029x"], ["/a b"], ["/café"], ["/\u0000"], ["/\u007f"], ["/x\r\nSet-Cookie: a=b"]])(
-    "%j is refused outright (null)",
-    (input) => {
-      expect(safeRedirect(input)).toBeNull();
-    },
-  );
+  it.each([
+    ["/\t/evil.example"],
+    ["/\u2028x"],
+    ["/\u2029x"],
+    ["/a b"],
+    ["/café"],
+    ["/\u0000"],
+    ["/\u007f"],
+    ["/x\r\nSet-Cookie: a=b"],
+  ])("%j is refused outright (null)", (input) => {
+    expect(safeRedirect(input)).toBeNull();
+  });
 });
 
 describe("isSameOrigin", () => {
-  const post = (headers: Record<string, string>) => new Request("http://localhost:3000/logout", { method: "POST", headers });
+  const post = (headers: Record<string, string>) =>
+    new Request("http://localhost:3000/logout", { method: "POST", headers });
   it("accepts the app's own origin", () => {
     expect(isSameOrigin(post({ Origin: "http://localhost:3000" }), "http://localhost:3000")).toBe(true);
   });

@@ -3,7 +3,8 @@
 import { describe, expect, it } from "vitest";
 import { passwordSchema, signupSchema } from "./validation.ts";
 
-const messagesFor = (password: string) => passwordSchema.safeParse(password).error?.issues.map((issue) => issue.message) ?? [];
+const messagesFor = (password: string) =>
+  passwordSchema.safeParse(password).error?.issues.map((issue) => issue.message) ?? [];
 
 describe("passwordSchema", () => {
   it.each([
@@ -20,9 +21,12 @@ describe("passwordSchema", () => {
     expect(messages[0]).toMatch(/Add more words|Avoid|Use a few words/);
   });
 
-  it.each([["correct horse battery"], ["plum kettle orbit saffron"], ["velvet-otter-lantern-42"]])("accepts %j", (password) => {
-    expect(passwordSchema.safeParse(password).success).toBe(true);
-  });
+  it.each([["correct horse battery"], ["plum kettle orbit saffron"], ["velvet-otter-lantern-42"]])(
+    "accepts %j",
+    (password) => {
+      expect(passwordSchema.safeParse(password).success).toBe(true);
+    },
+  );
 
   it("says only that it is too short when it is", () => {
     expect(messagesFor("abc")).toEqual(["Use at least 8 characters"]);

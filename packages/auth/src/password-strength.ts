@@ -6,7 +6,7 @@ import * as common from "@zxcvbn-ts/language-common";
 import * as english from "@zxcvbn-ts/language-en";
 
 /** zxcvbn's 3: about 10^8 guesses, out of reach online and costly against our argon2id hashes offline. */
-export const MIN_PASSWORD_SCORE = 3;
+const MIN_PASSWORD_SCORE = 3;
 
 // Judging takes time that grows steeply with length (a crafted 256-character password took
 // 10 s of CPU), so only the first 64 characters are judged: enough to tell any weakness a
@@ -33,5 +33,7 @@ export function weakPasswordMessage(password: string): string | null {
   const { score, feedback } = zxcvbn().check(password);
   if (score >= MIN_PASSWORD_SCORE) return null;
   const advice = [feedback.warning, ...feedback.suggestions].filter((line): line is string => Boolean(line));
-  return advice.length ? advice.join(" ") : "This password is easy to guess. Use a few words together that are not a common phrase.";
+  return advice.length
+    ? advice.join(" ")
+    : "This password is easy to guess. Use a few words together that are not a common phrase.";
 }

@@ -14,8 +14,13 @@ afterAll(() => database.drop());
 
 let counter = 0;
 const newEmail = () => `signup${++counter}-${Date.now()}@example.com`;
-const outcome = (promise: Promise<unknown>) => promise.then(() => "created", (error: unknown) => error);
-const register = (email: string, ip: string) => signUp(database.db, { email, password: "right password", name: null, ip });
+const outcome = (promise: Promise<unknown>) =>
+  promise.then(
+    () => "created",
+    (error: unknown) => error,
+  );
+const register = (email: string, ip: string) =>
+  signUp(database.db, { email, password: "right password", name: null, ip });
 
 it("after 5 sign-ups onto one taken email, that email is refused outright", async () => {
   const taken = newEmail();
@@ -28,7 +33,9 @@ it("after 5 sign-ups onto one taken email, that email is refused outright", asyn
 
 it("after 20 taken emails from one address, it gets the same refusal whether the next email is taken or not", async () => {
   const ip = "10.41.0.1";
-  const taken = await Promise.all(Array.from({ length: THROTTLE.maxFailuresPerIp + 1 }, (_, i) => register(newEmail(), `10.41.1.${i}`)));
+  const taken = await Promise.all(
+    Array.from({ length: THROTTLE.maxFailuresPerIp + 1 }, (_, i) => register(newEmail(), `10.41.1.${i}`)),
+  );
   for (const user of taken.slice(0, THROTTLE.maxFailuresPerIp)) {
     await expect(register(user.email, ip)).rejects.toBeInstanceOf(EmailTaken);
   }

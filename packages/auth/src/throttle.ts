@@ -31,7 +31,11 @@ export type Attempt = {
  * statement in a fixed order (ORDER BY runs before the locking select list), so two
  * attempts can never hold one lock each and wait for the other's.
  */
-export async function beginAttempt(db: PrismaClient, key: { email: string; ip: string }, now = new Date()): Promise<Attempt> {
+export async function beginAttempt(
+  db: PrismaClient,
+  key: { email: string; ip: string },
+  now = new Date(),
+): Promise<Attempt> {
   const { email, ip } = key;
   const since = new Date(now.getTime() - THROTTLE.windowMs);
   const attemptId = await db.$transaction(async (tx) => {
@@ -46,7 +50,10 @@ export async function beginAttempt(db: PrismaClient, key: { email: string; ip: s
         skip: limit - 1,
         select: { createdAt: true },
       });
-    const blocking = [await blockingFailure({ email }, THROTTLE.maxFailuresPerEmail), await blockingFailure({ ip }, THROTTLE.maxFailuresPerIp)];
+    const blocking = [
+      await blockingFailure({ email }, THROTTLE.maxFailuresPerEmail),
+      await blockingFailure({ ip }, THROTTLE.maxFailuresPerIp),
+    ];
     const freedAt = Math.max(...blocking.map((row) => (row ? row.createdAt.getTime() + THROTTLE.windowMs : 0)));
     if (freedAt > now.getTime()) throw new TooManyAttempts(Math.ceil((freedAt - now.getTime()) / 1000));
     const attempt = await tx.loginAttempt.create({ data: { email, ip, createdAt: now }, select: { id: true } });

@@ -22,11 +22,19 @@ export const passwordSchema = z
 export const signupSchema = z.object({
   email: emailSchema,
   password: passwordSchema,
-  name: z.string().trim().max(100, { error: "Name is too long" }).optional().transform((v) => v || null),
+  name: z
+    .string()
+    .trim()
+    .max(100, { error: "Name is too long" })
+    .optional()
+    .transform((v) => v || null),
 });
 
 // Log-in does not re-apply the length rules: a wrong password gets the same answer as any other.
 export const loginSchema = z.object({
   email: emailSchema,
-  password: z.string({ error: "Enter your password" }).min(1, { error: "Enter your password" }).max(256, { error: "Invalid email or password" }),
+  password: z
+    .string({ error: "Enter your password" })
+    .min(1, { error: "Enter your password" })
+    .max(256, { error: "Invalid email or password" }),
 });

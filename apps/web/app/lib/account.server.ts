@@ -4,6 +4,11 @@ import { changeEmail as changeEmailIn } from "@saas/auth";
 import { billing, updateUserEmail } from "./billing.server";
 import { db } from "./db.server";
 
-export function changeEmail(input: { userId: string; currentPassword: string; newEmail: string; ip: string }): Promise<void> {
+export function changeEmail(input: {
+  userId: string;
+  currentPassword: string;
+  newEmail: string;
+  ip: string;
+}): Promise<void> {
   return changeEmailIn(db, input, { updateEmail: (email) => updateUserEmail(billing, input.userId, email) });
 }

@@ -8,11 +8,17 @@ const post = (body: string, contentType: string | null) => {
   headers.set("Content-Type", contentType ?? "");
   return new Request("http://localhost:3000/login", { method: "POST", headers, body });
 };
-const thrown = (promise: Promise<unknown>) => promise.then(() => null, (error: unknown) => error);
+const thrown = (promise: Promise<unknown>) =>
+  promise.then(
+    () => null,
+    (error: unknown) => error,
+  );
 
 describe("readForm", () => {
   it("reads an urlencoded form and a multipart one", async () => {
-    const encoded = await readForm(post("email=ada%40example.com&redirectTo=%2Fsettings", "application/x-www-form-urlencoded"));
+    const encoded = await readForm(
+      post("email=ada%40example.com&redirectTo=%2Fsettings", "application/x-www-form-urlencoded"),
+    );
     expect(encoded.get("email")).toBe("ada@example.com");
     expect(encoded.get("redirectTo")).toBe("/settings");
     const multipart = new FormData();
@@ -25,7 +31,10 @@ describe("readForm", () => {
     ["text/plain", "email=ada@example.com&password=x"],
     ["application/json", JSON.stringify({ email: "ada@example.com", password: "x" })],
     ["", "email=ada@example.com"],
-    ["multipart/form-data; boundary=XYZ", '--XYZ\r\nContent-Disposition: form-data; name="email"\r\n\r\nada@example.com'],
+    [
+      "multipart/form-data; boundary=XYZ",
+      '--XYZ\r\nContent-Disposition: form-data; name="email"\r\n\r\nada@example.com',
+    ],
     ["multipart/form-data", "--XYZ\r\n"],
   ])("answers %j with a 400 Response", async (contentType, body) => {
     const error = await thrown(readForm(post(body, contentType)));

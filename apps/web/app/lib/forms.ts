@@ -17,7 +17,8 @@ export function badRequest(message: string): Response {
  */
 export async function readForm(request: Request): Promise<FormData> {
   const mediaType = (request.headers.get("Content-Type") ?? "").split(";")[0]?.trim().toLowerCase() ?? "";
-  if (!FORM_TYPES.has(mediaType)) throw badRequest("Send this form as application/x-www-form-urlencoded or multipart/form-data.");
+  if (!FORM_TYPES.has(mediaType))
+    throw badRequest("Send this form as application/x-www-form-urlencoded or multipart/form-data.");
   try {
     return await request.formData();
   } catch (error) {

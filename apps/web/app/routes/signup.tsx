@@ -2,9 +2,18 @@ import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remi
 import { redirect } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { Field } from "~/components/field";
-import { EMAIL_MAX_LENGTH, EmailTaken, getSignedIn, safeRedirect, signUp, signupSchema, startSession, TooManyAttempts } from "~/lib/auth.server";
+import {
+  EMAIL_MAX_LENGTH,
+  EmailTaken,
+  getSignedIn,
+  safeRedirect,
+  signUp,
+  signupSchema,
+  startSession,
+  TooManyAttempts,
+} from "~/lib/auth.server";
 import { db } from "~/lib/db.server";
-import { badRequest, echoField, fieldErrors, readForm } from "~/lib/forms";
+import { badRequest, echoField, fieldErrors, readForm, type FieldErrors } from "~/lib/forms";
 
 export const meta: MetaFunction = () => [{ title: "Create your account · Acme SaaS" }];
 
@@ -22,20 +31,26 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   return { redirectTo: safeRedirect(new URL(request.url).searchParams.get("redirectTo"), "") ?? "" };
 }
 
-export async function action({ request, context }: ActionFunctionArgs) {
+/** What the page shows after a refused sign-up; a success is a redirect. */
+type SignupResult = { errors: FieldErrors; email: string };
+
+export async function action({ request, context }: ActionFunctionArgs): Promise<SignupResult> {
   const form = await readForm(request);
   const redirectTo = safeRedirect(form.get("redirectTo"), DEFAULT_AFTER_SIGNUP);
   if (redirectTo === null) throw badRequest("redirectTo must be a path on this site.");
   const parsed = signupSchema.safeParse(Object.fromEntries(form));
-  if (!parsed.success) return { errors: fieldErrors(parsed.error), email: echoField(form.get("email"), EMAIL_MAX_LENGTH) };
+  if (!parsed.success)
+    return { errors: fieldErrors(parsed.error), email: echoField(form.get("email"), EMAIL_MAX_LENGTH) };
+  let userId: string;
   try {
-    const user = await signUp(db, { ...parsed.data, ip: context.clientIp });
-    return await startSession(user.id, redirectTo);
+    userId = (await signUp(db, { ...parsed.data, ip: context.clientIp })).id;
   } catch (error) {
     if (error instanceof EmailTaken) return { errors: { email: [EMAIL_UNAVAILABLE] }, email: parsed.data.email };
     if (error instanceof TooManyAttempts) return { errors: { form: [error.message] }, email: parsed.data.email };
     throw error;
   }
+  // Thrown, not returned: a returned Response made the page's useActionData `any`.
+  throw await startSession(userId, redirectTo);
 }
 
 export default function Signup() {
@@ -52,15 +67,32 @@ export default function Signup() {
           </p>
         ) : null}
         <input type="hidden" name="redirectTo" value={redirectTo} />
-        <Field name="email" label="Email" type="email" autoComplete="email" required defaultValue={result?.email} errors={result?.errors.email} />
+        <Field
+          name="email"
+          label="Email"
+          type="email"
+          autoComplete="email"
+          required
+          defaultValue={result?.email}
+          errors={result?.errors.email}
+        />
         <Field name="name" label="Name (optional)" autoComplete="name" errors={result?.errors.name} />
-        <Field name="password" label="Password" type="password" autoComplete="new-password" required minLength={8} errors={result?.errors.password} />
+        <Field
+          name="password"
+          label="Password"
+          type="password"
+          autoComplete="new-password"
+          required
+          minLength={8}
+          errors={result?.errors.password}
+        />
         <button type="submit" className="button primary" disabled={submitting}>
           {submitting ? "Creating account…" : "Create account"}
         </button>
       </Form>
       <p className="muted">
-        Already have an account? <Link to={`/login${redirectTo ? `?${new URLSearchParams({ redirectTo })}` : ""}`}>Log in</Link>
+        Already have an account?{" "}
+        <Link to={`/login${redirectTo ? `?${new URLSearchParams({ redirectTo })}` : ""}`}>Log in</Link>
       </p>
     </main>
   );

@@ -25,7 +25,11 @@ test("changing the email changes the Stripe customer's email too", async ({ page
   expect(newEmail).not.toBe(signedUpUser.email);
 });
 
-test("changing the password signs out other sessions and retires the old password", async ({ page, browser, signedUpUser }) => {
+test("changing the password signs out other sessions and retires the old password", async ({
+  page,
+  browser,
+  signedUpUser,
+}) => {
   const other = await browser.newContext();
   const otherPage = await other.newPage();
   await new LoginPage(otherPage).goto();
@@ -53,7 +57,11 @@ test("changing the password signs out other sessions and retires the old passwor
   await other.close();
 });
 
-test("changing the email needs the current password, and a taken address gets an answer that names no account", async ({ page, browser, signedUpUser }) => {
+test("changing the email needs the current password, and a taken address gets an answer that names no account", async ({
+  page,
+  browser,
+  signedUpUser,
+}) => {
   const other = await browser.newPage();
   const taken = `taken-${Date.now()}@example.com`;
   await other.goto("/signup");
@@ -72,13 +80,18 @@ test("changing the email needs the current password, and a taken address gets an
   await page.getByLabel("Email").fill(taken);
   await page.getByLabel("Your password").fill(signedUpUser.password);
   await page.getByRole("button", { name: "Change email" }).click();
-  await expect(page.getByText("Your email was not changed: that address can't be used. Check it, or choose another.")).toBeVisible();
+  await expect(
+    page.getByText("Your email was not changed: that address can't be used. Check it, or choose another."),
+  ).toBeVisible();
   await expect(page.getByText(/already exists/)).toHaveCount(0);
   await page.goto("/settings/account");
   await expect(page.getByLabel("Email")).toHaveValue(signedUpUser.email);
 });
 
-test("after 5 failed attempts on the user's email, Settings refuses even the right current password", async ({ page, signedUpUser }) => {
+test("after 5 failed attempts on the user's email, Settings refuses even the right current password", async ({
+  page,
+  signedUpUser,
+}) => {
   await recordFailedAttempts(signedUpUser.email, 5);
   await page.goto("/settings/account");
   await page.getByLabel("Current password").fill(signedUpUser.password);
@@ -91,7 +104,11 @@ test("after 5 failed attempts on the user's email, Settings refuses even the rig
   await expect(page.getByRole("alert")).toHaveText(/Too many failed attempts\. Try again in 15 minutes\./);
 });
 
-test("a new password that is easy to guess is refused, and the old one still works", async ({ page, browser, signedUpUser }) => {
+test("a new password that is easy to guess is refused, and the old one still works", async ({
+  page,
+  browser,
+  signedUpUser,
+}) => {
   await page.goto("/settings/account");
   await page.getByLabel("Current password").fill(signedUpUser.password);
   await page.getByLabel("New password").fill("12345678");
