@@ -1,6 +1,7 @@
 import { createTestDatabase, type TestDatabase } from "@saas/db/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { changePassword, logIn, signUp } from "./accounts.ts";
+import { changePassword } from "./account-changes.ts";
+import { logIn, signUp } from "./accounts.ts";
 import { EmailTaken, InvalidCredentials, TooManyAttempts } from "./errors.ts";
 import { createAuth } from "./lucia.ts";
 import { THROTTLE } from "./throttle.ts";
@@ -14,12 +15,16 @@ afterAll(() => database.drop());
 let counter = 0;
 const newEmail = () => `user${++counter}-${Date.now()}@example.com`;
 const attempt = (email: string, password: string, ip = "10.0.0.1") => logIn(database.db, { email, password, ip });
-const rejection = (promise: Promise<unknown>) => promise.then(() => null, (error: unknown) => error);
+const rejection = (promise: Promise<unknown>) =>
+  promise.then(
+    () => null,
+    (error: unknown) => error,
+  );
 
 describe("sign-up", () => {
   it("creates the user and its billing account together, with a hashed password", async () => {
     const email = newEmail();
-    const user = await signUp(database.db, { email, password: "correct horse", name: "Ada" });
+    const user = await signUp(database.db, { email, password: "correct horse", name: "Ada", ip: "10.0.0.1" });
     const stored = await database.db.user.findUniqueOrThrow({ where: { id: user.id }, include: { account: true } });
     expect(stored.email).toBe(email);
     expect(stored.account).not.toBeNull();
@@ -30,8 +35,10 @@ describe("sign-up", () => {
 
   it("refuses a second account for the same email and leaves the first untouched", async () => {
     const email = newEmail();
-    const first = await signUp(database.db, { email, password: "first password", name: null });
-    await expect(signUp(database.db, { email, password: "second password", name: null })).rejects.toBeInstanceOf(EmailTaken);
+    const first = await signUp(database.db, { email, password: "first password", name: null, ip: "10.0.0.1" });
+    await expect(
+      signUp(database.db, { email, password: "second password", name: null, ip: "10.0.0.1" }),
+    ).rejects.toBeInstanceOf(EmailTaken);
     expect(await database.db.user.count({ where: { email } })).toBe(1);
     expect(await database.db.account.count({ where: { userId: first.id } })).toBe(1);
     await expect(attempt(email, "first password")).resolves.toMatchObject({ id: first.id });
@@ -41,13 +48,13 @@ describe("sign-up", () => {
 describe("log-in", () => {
   it("accepts the right password", async () => {
     const email = newEmail();
-    const user = await signUp(database.db, { email, password: "right password", name: null });
+    const user = await signUp(database.db, { email, password: "right password", name: null, ip: "10.0.0.1" });
     await expect(attempt(email, "right password")).resolves.toMatchObject({ id: user.id });
   });
 
   it("gives a wrong password and an unknown email the same answer", async () => {
     const email = newEmail();
-    await signUp(database.db, { email, password: "right password", name: null });
+    await signUp(database.db, { email, password: "right password", name: null, ip: "10.0.0.1" });
     const wrong = await rejection(attempt(email, "wrong password"));
     const unknown = await rejection(attempt(newEmail(), "any password"));
     expect(wrong).toBeInstanceOf(InvalidCredentials);
@@ -58,7 +65,7 @@ describe("log-in", () => {
 
   it("refuses further attempts for an email after 5 failures, even with the right password", async () => {
     const email = newEmail();
-    await signUp(database.db, { email, password: "right password", name: null });
+    await signUp(database.db, { email, password: "right password", name: null, ip: "10.0.0.1" });
     for (let i = 0; i < THROTTLE.maxFailuresPerEmail; i++) {
       await expect(attempt(email, `wrong ${i}`, `10.1.0.${i}`)).rejects.toBeInstanceOf(InvalidCredentials);
     }
@@ -70,7 +77,7 @@ describe("log-in", () => {
 
   it("lets the email in again once its failures leave the 15-minute window", async () => {
     const email = newEmail();
-    const user = await signUp(database.db, { email, password: "right password", name: null });
+    const user = await signUp(database.db, { email, password: "right password", name: null, ip: "10.0.0.1" });
     const old = new Date(Date.now() - THROTTLE.windowMs - 1000);
     await database.db.loginAttempt.createMany({
       data: Array.from({ length: 5 }, () => ({ email, ip: "10.2.0.1", createdAt: old })),
@@ -80,8 +87,10 @@ describe("log-in", () => {
 
   it("counts parallel guesses: 12 at once let no more than 5 reach the password check", async () => {
     const email = newEmail();
-    await signUp(database.db, { email, password: "right password", name: null });
-    const results = await Promise.all(Array.from({ length: 12 }, (_, i) => rejection(attempt(email, `guess ${i}`, `10.3.0.${i}`))));
+    await signUp(database.db, { email, password: "right password", name: null, ip: "10.0.0.1" });
+    const results = await Promise.all(
+      Array.from({ length: 12 }, (_, i) => rejection(attempt(email, `guess ${i}`, `10.3.0.${i}`))),
+    );
     expect(results.filter((r) => r instanceof InvalidCredentials)).toHaveLength(THROTTLE.maxFailuresPerEmail);
     expect(results.filter((r) => r instanceof TooManyAttempts)).toHaveLength(12 - THROTTLE.maxFailuresPerEmail);
   });
@@ -92,14 +101,14 @@ describe("log-in", () => {
       await expect(attempt(newEmail(), "nope", ip)).rejects.toBeInstanceOf(InvalidCredentials);
     }
     const email = newEmail();
-    await signUp(database.db, { email, password: "right password", name: null });
+    await signUp(database.db, { email, password: "right password", name: null, ip: "10.0.0.1" });
     await expect(attempt(email, "right password", ip)).rejects.toBeInstanceOf(TooManyAttempts);
     await expect(attempt(email, "right password", "10.9.9.10")).resolves.toBeTruthy();
   });
 
   it("forgets an email's failures after a successful log-in", async () => {
     const email = newEmail();
-    await signUp(database.db, { email, password: "right password", name: null });
+    await signUp(database.db, { email, password: "right password", name: null, ip: "10.0.0.1" });
     for (let i = 0; i < 4; i++) await rejection(attempt(email, "wrong", `10.4.0.${i}`));
     await attempt(email, "right password", "10.4.1.1");
     for (let i = 0; i < 4; i++) await rejection(attempt(email, "wrong", `10.4.2.${i}`));
@@ -110,7 +119,12 @@ describe("log-in", () => {
 describe("sessions", () => {
   it("creates, validates and invalidates a session server-side", async () => {
     const auth = createAuth(database.db, { appBaseUrl: "http://localhost:3000" });
-    const user = await signUp(database.db, { email: newEmail(), password: "right password", name: "Grace" });
+    const user = await signUp(database.db, {
+      email: newEmail(),
+      password: "right password",
+      name: "Grace",
+      ip: "10.0.0.1",
+    });
     const session = await auth.createSession(user.id, {});
     const valid = await auth.validateSession(session.id);
     expect(valid.user).toMatchObject({ id: user.id, email: user.email, name: "Grace" });
@@ -121,7 +135,12 @@ describe("sessions", () => {
 
   it("extends a session that is more than half expired", async () => {
     const auth = createAuth(database.db, { appBaseUrl: "http://localhost:3000" });
-    const user = await signUp(database.db, { email: newEmail(), password: "right password", name: null });
+    const user = await signUp(database.db, {
+      email: newEmail(),
+      password: "right password",
+      name: null,
+      ip: "10.0.0.1",
+    });
     const session = await auth.createSession(user.id, {});
     const soon = new Date(Date.now() + 5 * 24 * 3600 * 1000);
     await database.db.session.update({ where: { id: session.id }, data: { expiresAt: soon } });
@@ -133,7 +152,12 @@ describe("sessions", () => {
 
   it("refuses a session a minute past its expiry, and one that is fresh keeps its expiry", async () => {
     const auth = createAuth(database.db, { appBaseUrl: "http://localhost:3000" });
-    const user = await signUp(database.db, { email: newEmail(), password: "right password", name: null });
+    const user = await signUp(database.db, {
+      email: newEmail(),
+      password: "right password",
+      name: null,
+      ip: "10.0.0.1",
+    });
     const expired = await auth.createSession(user.id, {});
     await database.db.session.update({ where: { id: expired.id }, data: { expiresAt: new Date(Date.now() - 60_000) } });
     expect(await auth.validateSession(expired.id)).toEqual({ user: null, session: null });
@@ -146,8 +170,12 @@ describe("sessions", () => {
   });
 
   it("sets Secure on the cookie only when the app is served over https", () => {
-    const plain = createAuth(database.db, { appBaseUrl: "http://localhost:3000" }).createSessionCookie("abc").serialize();
-    const secure = createAuth(database.db, { appBaseUrl: "https://app.example.com" }).createSessionCookie("abc").serialize();
+    const plain = createAuth(database.db, { appBaseUrl: "http://localhost:3000" })
+      .createSessionCookie("abc")
+      .serialize();
+    const secure = createAuth(database.db, { appBaseUrl: "https://app.example.com" })
+      .createSessionCookie("abc")
+      .serialize();
     expect(plain).toMatch(/HttpOnly/);
     expect(plain).toMatch(/SameSite=Lax/);
     expect(plain).not.toMatch(/Secure/);
@@ -157,13 +185,24 @@ describe("sessions", () => {
   it("signs the user out of every other session when the password changes", async () => {
     const auth = createAuth(database.db, { appBaseUrl: "http://localhost:3000" });
     const email = newEmail();
-    const user = await signUp(database.db, { email, password: "old password", name: null });
+    const user = await signUp(database.db, { email, password: "old password", name: null, ip: "10.0.0.1" });
     const current = await auth.createSession(user.id, {});
     const other = await auth.createSession(user.id, {});
     await expect(
-      changePassword(database.db, { userId: user.id, currentPassword: "not it", newPassword: "new password" }),
+      changePassword(database.db, {
+        userId: user.id,
+        currentPassword: "not it",
+        newPassword: "new password",
+        ip: "10.0.0.1",
+      }),
     ).rejects.toBeInstanceOf(InvalidCredentials);
-    await changePassword(database.db, { userId: user.id, currentPassword: "old password", newPassword: "new password", keepSessionId: current.id });
+    await changePassword(database.db, {
+      userId: user.id,
+      currentPassword: "old password",
+      newPassword: "new password",
+      keepSessionId: current.id,
+      ip: "10.0.0.1",
+    });
     expect((await auth.validateSession(other.id)).session).toBeNull();
     expect((await auth.validateSession(current.id)).session).not.toBeNull();
     await expect(attempt(email, "old password")).rejects.toBeInstanceOf(InvalidCredentials);

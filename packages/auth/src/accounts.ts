@@ -3,43 +3,39 @@ import type { PrismaClient, User } from "@saas/db";
 import { isUniqueViolation } from "@saas/db";
 import { EmailTaken, InvalidCredentials } from "./errors.ts";
 import { hashPassword, verifyAgainstDecoy, verifyPassword } from "./password.ts";
-import { beginLoginAttempt } from "./throttle.ts";
+import { beginAttempt } from "./throttle.ts";
 
 export type NewUser = { email: string; password: string; name: string | null };
 
-/** Creates the user and its billing account in one transaction. */
-export async function signUp(db: PrismaClient, input: NewUser): Promise<User> {
+/**
+ * Creates the user and its billing account in one transaction. Whether an email is taken
+ * shows in the outcome, so asking counts like a failed log-in (per email and per address);
+ * a sign-up that succeeds does not count.
+ */
+export async function signUp(db: PrismaClient, input: NewUser & { ip: string }): Promise<User> {
+  const attempt = await beginAttempt(db, { email: input.email, ip: input.ip });
   const passwordHash = await hashPassword(input.password);
   try {
-    return await db.user.create({
+    const user = await db.user.create({
       data: { email: input.email, name: input.name, passwordHash, account: { create: {} } },
     });
+    await attempt.succeeded();
+    return user;
   } catch (error) {
     if (isUniqueViolation(error)) throw new EmailTaken();
+    await attempt.discard();
     throw error;
   }
 }
 
 /** The user for a correct email and password; InvalidCredentials or TooManyAttempts otherwise. */
 export async function logIn(db: PrismaClient, input: { email: string; password: string; ip: string }): Promise<User> {
-  const attempt = await beginLoginAttempt(db, input.email, input.ip);
+  const attempt = await beginAttempt(db, { email: input.email, ip: input.ip });
   const user = await db.user.findUnique({ where: { email: input.email } });
-  const valid = user ? await verifyPassword(user.passwordHash, input.password) : await verifyAgainstDecoy(input.password);
+  const valid = user
+    ? await verifyPassword(user.passwordHash, input.password)
+    : await verifyAgainstDecoy(input.password);
   if (!user || !valid) throw new InvalidCredentials();
   await attempt.succeeded();
   return user;
-}
-
-/** Changes the password and signs the user out everywhere else. */
-export async function changePassword(
-  db: PrismaClient,
-  input: { userId: string; currentPassword: string; newPassword: string; keepSessionId?: string },
-): Promise<void> {
-  const user = await db.user.findUniqueOrThrow({ where: { id: input.userId } });
-  if (!(await verifyPassword(user.passwordHash, input.currentPassword))) throw new InvalidCredentials();
-  const passwordHash = await hashPassword(input.newPassword);
-  await db.$transaction([
-    db.user.update({ where: { id: user.id }, data: { passwordHash } }),
-    db.session.deleteMany({ where: { userId: user.id, ...(input.keepSessionId ? { id: { not: input.keepSessionId } } : {}) } }),
-  ]);
 }

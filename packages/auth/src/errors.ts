@@ -1,9 +1,10 @@
 // Typed outcomes of the auth services, mapped to messages by the routes.
 
+/** The email belongs to another account. Routes word it for users so as to say as little as they can. */
 export class EmailTaken extends Error {
   override name = "EmailTaken";
   constructor() {
-    super("An account with this email already exists");
+    super("The email belongs to another account");
   }
 }
 

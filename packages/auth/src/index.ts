@@ -1,4 +1,5 @@
-export { changePassword, logIn, signUp, type NewUser } from "./accounts.ts";
+export { changeEmail, changePassword } from "./account-changes.ts";
+export { logIn, signUp, type NewUser } from "./accounts.ts";
 export { createAuth, type Auth } from "./lucia.ts";
 export { EmailTaken, InvalidCredentials, TooManyAttempts } from "./errors.ts";
 export { isSameOrigin } from "./origin.ts";

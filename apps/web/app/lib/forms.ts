@@ -1,7 +1,32 @@
-// Turns zod's verdict on a form into per-field messages the page can show.
+// Reading posted forms: a body that is not a form is refused with a 400, and zod's
+// verdict on a form becomes per-field messages the page can show.
 import type { z } from "zod";
 
 export type FieldErrors = Partial<Record<string, string[]>>;
+
+const FORM_TYPES = new Set(["application/x-www-form-urlencoded", "multipart/form-data"]);
+
+/** A 400 for a request no page of ours sends; thrown from an action, it ends it there. */
+export function badRequest(message: string): Response {
+  return new Response(message, { status: 400, headers: { "Content-Type": "text/plain; charset=utf-8" } });
+}
+
+/**
+ * The posted form. A body of another type (text/plain, JSON) or one that does not parse
+ * (truncated multipart) throws a 400 Response: the sender's mistake, not a server error.
+ */
+export async function readForm(request: Request): Promise<FormData> {
+  const mediaType = (request.headers.get("Content-Type") ?? "").split(";")[0]?.trim().toLowerCase() ?? "";
+  if (!FORM_TYPES.has(mediaType))
+    throw badRequest("Send this form as application/x-www-form-urlencoded or multipart/form-data.");
+  try {
+    return await request.formData();
+  } catch (error) {
+    // The body parser reports every malformed or cut-off body as a TypeError.
+    if (error instanceof TypeError) throw badRequest("The form could not be read: it is malformed or incomplete.");
+    throw error;
+  }
+}
 
 export function fieldErrors(error: z.ZodError): FieldErrors {
   const errors: FieldErrors = {};

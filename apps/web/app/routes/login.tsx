@@ -1,43 +1,58 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { redirect } from "@remix-run/node";
-import { Form, Link, useActionData, useNavigation, useSearchParams } from "@remix-run/react";
+import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { Field } from "~/components/field";
-import { EMAIL_MAX_LENGTH, getSignedIn, InvalidCredentials, logIn, loginSchema, safeRedirect, startSession, TooManyAttempts } from "~/lib/auth.server";
+import {
+  EMAIL_MAX_LENGTH,
+  getSignedIn,
+  InvalidCredentials,
+  logIn,
+  loginSchema,
+  safeRedirect,
+  startSession,
+  TooManyAttempts,
+} from "~/lib/auth.server";
 import { db } from "~/lib/db.server";
-import { echoField, fieldErrors } from "~/lib/forms";
+import { badRequest, echoField, fieldErrors, readForm, type FieldErrors } from "~/lib/forms";
 
 export const meta: MetaFunction = () => [{ title: "Log in · Acme SaaS" }];
 
 const DEFAULT_AFTER_LOGIN = "/settings/billing";
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
-  if (await getSignedIn({ request, context })) {
-    throw redirect(safeRedirect(new URL(request.url).searchParams.get("redirectTo"), DEFAULT_AFTER_LOGIN));
-  }
-  return null;
+  // A link may carry any redirectTo; the form only ever posts back one that is safe (or none).
+  const redirectTo = safeRedirect(new URL(request.url).searchParams.get("redirectTo"), "") ?? "";
+  if (await getSignedIn({ request, context })) throw redirect(redirectTo || DEFAULT_AFTER_LOGIN);
+  return { redirectTo };
 }
 
-export async function action({ request, context }: ActionFunctionArgs) {
-  const form = await request.formData();
+/** What the page shows after a refused log-in; a success is a redirect. */
+type LoginResult = { errors: FieldErrors; email: string };
+
+export async function action({ request, context }: ActionFunctionArgs): Promise<LoginResult> {
+  const form = await readForm(request);
+  const redirectTo = safeRedirect(form.get("redirectTo"), DEFAULT_AFTER_LOGIN);
+  if (redirectTo === null) throw badRequest("redirectTo must be a path on this site.");
   const email = echoField(form.get("email"), EMAIL_MAX_LENGTH);
   const parsed = loginSchema.safeParse(Object.fromEntries(form));
   if (!parsed.success) return { errors: fieldErrors(parsed.error), email };
+  let userId: string;
   try {
-    const user = await logIn(db, { ...parsed.data, ip: context.clientIp });
-    return await startSession(user.id, safeRedirect(form.get("redirectTo"), DEFAULT_AFTER_LOGIN));
+    userId = (await logIn(db, { ...parsed.data, ip: context.clientIp })).id;
   } catch (error) {
     if (error instanceof InvalidCredentials || error instanceof TooManyAttempts) {
       return { errors: { form: [error.message] }, email: parsed.data.email };
     }
     throw error;
   }
+  // Thrown, not returned: a returned Response made the page's useActionData `any`.
+  throw await startSession(userId, redirectTo);
 }
 
 export default function Login() {
+  const { redirectTo } = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
-  const [params] = useSearchParams();
   const submitting = useNavigation().state === "submitting";
-  const redirectTo = params.get("redirectTo") ?? "";
   return (
     <main className="narrow">
       <h1>Log in</h1>
@@ -48,14 +63,30 @@ export default function Login() {
           </p>
         ) : null}
         <input type="hidden" name="redirectTo" value={redirectTo} />
-        <Field name="email" label="Email" type="email" autoComplete="email" required defaultValue={result?.email} errors={result?.errors.email} />
-        <Field name="password" label="Password" type="password" autoComplete="current-password" required errors={result?.errors.password} />
+        <Field
+          name="email"
+          label="Email"
+          type="email"
+          autoComplete="email"
+          required
+          defaultValue={result?.email}
+          errors={result?.errors.email}
+        />
+        <Field
+          name="password"
+          label="Password"
+          type="password"
+          autoComplete="current-password"
+          required
+          errors={result?.errors.password}
+        />
         <button type="submit" className="button primary" disabled={submitting}>
           {submitting ? "Logging in…" : "Log in"}
         </button>
       </Form>
       <p className="muted">
-        New here? <Link to={`/signup${redirectTo ? `?${new URLSearchParams({ redirectTo })}` : ""}`}>Create an account</Link>
+        New here?{" "}
+        <Link to={`/signup${redirectTo ? `?${new URLSearchParams({ redirectTo })}` : ""}`}>Create an account</Link>
       </p>
     </main>
   );

@@ -1,13 +1,23 @@
 // Settings → Account: change the email (Stripe's copy follows) and the password (which
-// signs the user out everywhere else).
+// signs the user out everywhere else). Both ask for the current password, and checking it
+// is throttled like log-in, so a hijacked session cannot guess it.
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Form, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { z } from "zod";
 import { Field } from "~/components/field";
-import { changePassword, emailSchema, InvalidCredentials, passwordSchema, requireSignedIn } from "~/lib/auth.server";
-import { billing, StripeUnavailable, updateUserEmail } from "~/lib/billing.server";
-import { db, isUniqueViolation } from "~/lib/db.server";
-import { fieldErrors } from "~/lib/forms";
+import { changeEmail } from "~/lib/account.server";
+import {
+  changePassword,
+  EmailTaken,
+  emailSchema,
+  InvalidCredentials,
+  passwordSchema,
+  requireSignedIn,
+  TooManyAttempts,
+} from "~/lib/auth.server";
+import { StripeUnavailable } from "~/lib/billing.server";
+import { db } from "~/lib/db.server";
+import { fieldErrors, readForm, type FieldErrors } from "~/lib/forms";
 
 export const meta: MetaFunction = () => [{ title: "Account · Acme SaaS" }];
 
@@ -16,33 +26,51 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   return { email: user.email };
 }
 
-const emailForm = z.object({ email: emailSchema });
-const passwordForm = z.object({ currentPassword: z.string().min(1, { error: "Enter your current password" }), newPassword: passwordSchema });
+const currentPassword = z
+  .string({ error: "Enter your current password" })
+  .min(1, { error: "Enter your current password" })
+  .max(256, { error: "That is not your current password" });
+const emailForm = z.object({ email: emailSchema, password: currentPassword });
+const passwordForm = z.object({ currentPassword, newPassword: passwordSchema });
 
-type Result = { form: "email" | "password"; ok?: string; errors?: Partial<Record<string, string[]>> };
+// Says no more than that this address cannot be used here, not that an account has it: the
+// user is signed in and gains nothing from knowing, a prober would.
+const EMAIL_UNAVAILABLE = "Your email was not changed: that address can't be used. Check it, or choose another.";
+
+type Result = { form: "email" | "password"; ok?: string; errors?: FieldErrors };
 
 export async function action({ request, context }: ActionFunctionArgs): Promise<Result> {
   const { user, session } = await requireSignedIn({ request, context });
-  const form = Object.fromEntries(await request.formData());
+  const form = Object.fromEntries(await readForm(request));
+  const ip = context.clientIp;
   if (form.intent === "email") {
     const parsed = emailForm.safeParse(form);
     if (!parsed.success) return { form: "email", errors: fieldErrors(parsed.error) };
     try {
-      await updateUserEmail(billing, user.id, parsed.data.email);
+      await changeEmail({ userId: user.id, currentPassword: parsed.data.password, newEmail: parsed.data.email, ip });
       return { form: "email", ok: "Email updated." };
     } catch (error) {
-      if (isUniqueViolation(error)) return { form: "email", errors: { email: ["An account with this email already exists"] } };
-      if (error instanceof StripeUnavailable) return { form: "email", errors: { form: ["Billing service unavailable: your email was not changed. Please try again."] } };
+      if (error instanceof InvalidCredentials)
+        return { form: "email", errors: { password: ["That is not your current password"] } };
+      if (error instanceof TooManyAttempts) return { form: "email", errors: { form: [error.message] } };
+      if (error instanceof EmailTaken) return { form: "email", errors: { email: [EMAIL_UNAVAILABLE] } };
+      if (error instanceof StripeUnavailable)
+        return {
+          form: "email",
+          errors: { form: ["Billing service unavailable: your email was not changed. Please try again."] },
+        };
       throw error;
     }
   }
   const parsed = passwordForm.safeParse(form);
   if (!parsed.success) return { form: "password", errors: fieldErrors(parsed.error) };
   try {
-    await changePassword(db, { userId: user.id, ...parsed.data, keepSessionId: session.id });
+    await changePassword(db, { userId: user.id, ...parsed.data, keepSessionId: session.id, ip });
     return { form: "password", ok: "Password changed. You were signed out on your other devices." };
   } catch (error) {
-    if (error instanceof InvalidCredentials) return { form: "password", errors: { currentPassword: ["That is not your current password"] } };
+    if (error instanceof InvalidCredentials)
+      return { form: "password", errors: { currentPassword: ["That is not your current password"] } };
+    if (error instanceof TooManyAttempts) return { form: "password", errors: { form: [error.message] } };
     throw error;
   }
 }
@@ -59,20 +87,63 @@ export default function Account() {
       </h2>
       <Form method="post" className="card stack" noValidate>
         <h3>Email</h3>
-        {of("email")?.ok ? <p role="status" className="alert success">{of("email")?.ok}</p> : null}
-        {of("email")?.errors?.form ? <p role="alert" className="alert error">{of("email")?.errors?.form?.join(" ")}</p> : null}
+        {of("email")?.ok ? (
+          <p role="status" className="alert success">
+            {of("email")?.ok}
+          </p>
+        ) : null}
+        {of("email")?.errors?.form ? (
+          <p role="alert" className="alert error">
+            {of("email")?.errors?.form?.join(" ")}
+          </p>
+        ) : null}
         <input type="hidden" name="intent" value="email" />
-        <Field name="email" label="Email" type="email" autoComplete="email" defaultValue={email} errors={of("email")?.errors?.email} />
+        <Field
+          name="email"
+          label="Email"
+          type="email"
+          autoComplete="email"
+          defaultValue={email}
+          errors={of("email")?.errors?.email}
+        />
+        <Field
+          name="password"
+          label="Your password"
+          type="password"
+          autoComplete="current-password"
+          errors={of("email")?.errors?.password}
+        />
         <button type="submit" className="button" disabled={busy}>
           Change email
         </button>
       </Form>
       <Form method="post" className="card stack" noValidate>
         <h3>Password</h3>
-        {of("password")?.ok ? <p role="status" className="alert success">{of("password")?.ok}</p> : null}
+        {of("password")?.ok ? (
+          <p role="status" className="alert success">
+            {of("password")?.ok}
+          </p>
+        ) : null}
+        {of("password")?.errors?.form ? (
+          <p role="alert" className="alert error">
+            {of("password")?.errors?.form?.join(" ")}
+          </p>
+        ) : null}
         <input type="hidden" name="intent" value="password" />
-        <Field name="currentPassword" label="Current password" type="password" autoComplete="current-password" errors={of("password")?.errors?.currentPassword} />
-        <Field name="newPassword" label="New password" type="password" autoComplete="new-password" errors={of("password")?.errors?.newPassword} />
+        <Field
+          name="currentPassword"
+          label="Current password"
+          type="password"
+          autoComplete="current-password"
+          errors={of("password")?.errors?.currentPassword}
+        />
+        <Field
+          name="newPassword"
+          label="New password"
+          type="password"
+          autoComplete="new-password"
+          errors={of("password")?.errors?.newPassword}
+        />
         <button type="submit" className="button" disabled={busy}>
           Change password
         </button>

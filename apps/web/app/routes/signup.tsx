@@ -1,52 +1,98 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { redirect } from "@remix-run/node";
-import { Form, Link, useActionData, useNavigation, useSearchParams } from "@remix-run/react";
+import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { Field } from "~/components/field";
-import { EMAIL_MAX_LENGTH, EmailTaken, getSignedIn, safeRedirect, signUp, signupSchema, startSession } from "~/lib/auth.server";
+import {
+  EMAIL_MAX_LENGTH,
+  EmailTaken,
+  getSignedIn,
+  safeRedirect,
+  signUp,
+  signupSchema,
+  startSession,
+  TooManyAttempts,
+} from "~/lib/auth.server";
 import { db } from "~/lib/db.server";
-import { echoField, fieldErrors } from "~/lib/forms";
+import { badRequest, echoField, fieldErrors, readForm, type FieldErrors } from "~/lib/forms";
 
 export const meta: MetaFunction = () => [{ title: "Create your account · Acme SaaS" }];
 
 const DEFAULT_AFTER_SIGNUP = "/settings/billing";
 
+// Sign-up cannot hide that an email is taken: without email verification an account is
+// either made (and signed in) or not, and anyone can see which. So the message does not
+// claim an account exists, and it points an owner to log-in; what limits probing is the
+// throttle on these answers (per email and per address, shared with log-in).
+const EMAIL_UNAVAILABLE = "We couldn't create an account with this email. If you already have one, log in instead.";
+
 export async function loader({ request, context }: LoaderFunctionArgs) {
   if (await getSignedIn({ request, context })) throw redirect(DEFAULT_AFTER_SIGNUP);
-  return null;
+  // A link may carry any redirectTo; the form only ever posts back one that is safe (or none).
+  return { redirectTo: safeRedirect(new URL(request.url).searchParams.get("redirectTo"), "") ?? "" };
 }
 
-export async function action({ request }: ActionFunctionArgs) {
-  const form = await request.formData();
+/** What the page shows after a refused sign-up; a success is a redirect. */
+type SignupResult = { errors: FieldErrors; email: string };
+
+export async function action({ request, context }: ActionFunctionArgs): Promise<SignupResult> {
+  const form = await readForm(request);
+  const redirectTo = safeRedirect(form.get("redirectTo"), DEFAULT_AFTER_SIGNUP);
+  if (redirectTo === null) throw badRequest("redirectTo must be a path on this site.");
   const parsed = signupSchema.safeParse(Object.fromEntries(form));
-  if (!parsed.success) return { errors: fieldErrors(parsed.error), email: echoField(form.get("email"), EMAIL_MAX_LENGTH) };
+  if (!parsed.success)
+    return { errors: fieldErrors(parsed.error), email: echoField(form.get("email"), EMAIL_MAX_LENGTH) };
+  let userId: string;
   try {
-    const user = await signUp(db, parsed.data);
-    return await startSession(user.id, safeRedirect(form.get("redirectTo"), DEFAULT_AFTER_SIGNUP));
+    userId = (await signUp(db, { ...parsed.data, ip: context.clientIp })).id;
   } catch (error) {
-    if (error instanceof EmailTaken) return { errors: { email: [error.message] }, email: parsed.data.email };
+    if (error instanceof EmailTaken) return { errors: { email: [EMAIL_UNAVAILABLE] }, email: parsed.data.email };
+    if (error instanceof TooManyAttempts) return { errors: { form: [error.message] }, email: parsed.data.email };
     throw error;
   }
+  // Thrown, not returned: a returned Response made the page's useActionData `any`.
+  throw await startSession(userId, redirectTo);
 }
 
 export default function Signup() {
+  const { redirectTo } = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
-  const [params] = useSearchParams();
   const submitting = useNavigation().state === "submitting";
-  const redirectTo = params.get("redirectTo") ?? "";
   return (
     <main className="narrow">
       <h1>Create your account</h1>
       <Form method="post" className="card stack" noValidate>
+        {result?.errors.form ? (
+          <p role="alert" className="alert error">
+            {result.errors.form.join(" ")}
+          </p>
+        ) : null}
         <input type="hidden" name="redirectTo" value={redirectTo} />
-        <Field name="email" label="Email" type="email" autoComplete="email" required defaultValue={result?.email} errors={result?.errors.email} />
+        <Field
+          name="email"
+          label="Email"
+          type="email"
+          autoComplete="email"
+          required
+          defaultValue={result?.email}
+          errors={result?.errors.email}
+        />
         <Field name="name" label="Name (optional)" autoComplete="name" errors={result?.errors.name} />
-        <Field name="password" label="Password" type="password" autoComplete="new-password" required minLength={8} errors={result?.errors.password} />
+        <Field
+          name="password"
+          label="Password"
+          type="password"
+          autoComplete="new-password"
+          required
+          minLength={8}
+          errors={result?.errors.password}
+        />
         <button type="submit" className="button primary" disabled={submitting}>
           {submitting ? "Creating account…" : "Create account"}
         </button>
       </Form>
       <p className="muted">
-        Already have an account? <Link to={`/login${redirectTo ? `?${new URLSearchParams({ redirectTo })}` : ""}`}>Log in</Link>
+        Already have an account?{" "}
+        <Link to={`/login${redirectTo ? `?${new URLSearchParams({ redirectTo })}` : ""}`}>Log in</Link>
       </p>
     </main>
   );

@@ -1,3 +1,4 @@
+import { recordFailedAttempts, userIdOf } from "./support/app-db.ts";
 import { logOut } from "./support/pages.ts";
 import { expect, test } from "./support/fixtures.ts";
 
@@ -17,15 +18,42 @@ test("sign-up form errors appear next to their fields", async ({ page, signupPag
   await expect(page).toHaveURL(/\/signup$/);
 });
 
+test("a common password is refused with advice next to it, and no account is made", async ({
+  page,
+  newUser,
+  signupPage,
+}) => {
+  await signupPage.goto();
+  await signupPage.signUp(newUser.email, "password");
+  await expect(page.getByLabel("Password")).toHaveAttribute("aria-invalid", "true");
+  await expect(page.getByText("This is a heavily used password. Add more words that are less common.")).toBeVisible();
+  await expect(userIdOf(newUser.email)).rejects.toThrow(/no user/);
+});
+
 test("a second sign-up with the same email is refused", async ({ page, browser, signedUpUser }) => {
   const other = await browser.newPage();
   await other.goto("/signup");
   await other.getByLabel("Email").fill(signedUpUser.email);
   await other.getByLabel("Password").fill("another password");
   await other.getByRole("button", { name: "Create account" }).click();
-  await expect(other.getByText("An account with this email already exists")).toBeVisible();
+  await expect(
+    other.getByText("We couldn't create an account with this email. If you already have one, log in instead."),
+  ).toBeVisible();
   await other.close();
   await expect(page.getByText(`Signed in as ${signedUpUser.email}`)).toBeVisible();
+});
+
+test("sign-up says so when the email has had too many failed attempts, and makes no account", async ({
+  page,
+  newUser,
+  signupPage,
+}) => {
+  await recordFailedAttempts(newUser.email, 5);
+  await signupPage.goto();
+  await signupPage.signUp(newUser.email, newUser.password);
+  await expect(page.getByRole("alert")).toHaveText(/Too many failed attempts\. Try again in 15 minutes\./);
+  await expect(page).toHaveURL(/\/signup$/);
+  await expect(userIdOf(newUser.email)).rejects.toThrow(/no user/);
 });
 
 test("log out ends the session; log in starts a new one", async ({ page, signedUpUser, loginPage }) => {
@@ -68,7 +96,11 @@ test("after 5 failed attempts the login is refused for a while", async ({ page, 
   await expect(page).toHaveURL(/\/login/);
 });
 
-test("a signed-out visit to settings goes to login and comes back after it", async ({ page, signedUpUser, loginPage }) => {
+test("a signed-out visit to settings goes to login and comes back after it", async ({
+  page,
+  signedUpUser,
+  loginPage,
+}) => {
   await logOut(page);
   await page.goto("/settings/billing?tab=invoices");
   await expect(page).toHaveURL(/\/login\?redirectTo=%2Fsettings%2Fbilling%3Ftab%3Dinvoices$/);
@@ -93,7 +125,10 @@ test("a cross-origin POST is refused with 403 and changes nothing", async ({ pag
     maxRedirects: 0,
   });
   expect(forged.status()).toBe(403);
-  const noOrigin = await request.post("/signup", { form: { email: newUser.email, password: newUser.password }, maxRedirects: 0 });
+  const noOrigin = await request.post("/signup", {
+    form: { email: newUser.email, password: newUser.password },
+    maxRedirects: 0,
+  });
   expect(noOrigin.status()).toBe(403);
 
   // The account was never created: signing up with that email still works.

