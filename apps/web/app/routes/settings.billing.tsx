@@ -9,6 +9,7 @@ import { NotificationList } from "~/components/billing/notification-list";
 import { PlanPicker } from "~/components/billing/plan-picker";
 import { SubscriptionSummary } from "~/components/billing/subscription-summary";
 import { callerFor, checkoutSessionInput, portalSessionInput, userMessage } from "~/lib/billing.server";
+import { readForm } from "~/lib/forms";
 import { useTRPC } from "~/lib/trpc";
 
 export const meta: MetaFunction = () => [{ title: "Billing · Acme SaaS" }];
@@ -39,7 +40,7 @@ const INVALID = "That request was not valid.";
 /** The same services for browsers without JavaScript (or before hydration). */
 export async function action({ request, context }: ActionFunctionArgs) {
   const caller = await callerFor({ request, context });
-  const form = await request.formData();
+  const form = await readForm(request);
   const intent = form.get("intent");
   try {
     // The form is parsed with the procedures' own input schemas: a bad value changes nothing.
