@@ -6,6 +6,7 @@ import {
   StripeUnavailable,
   SubscriptionExists,
 } from "@saas/billing";
+import { DatabaseUnavailable } from "@saas/db/client";
 import { TRPCError } from "@trpc/server";
 
 export function toTRPCError(error: unknown): TRPCError | null {
@@ -13,6 +14,9 @@ export function toTRPCError(error: unknown): TRPCError | null {
   if (error instanceof BillingProfileMissing) return new TRPCError({ code: "PRECONDITION_FAILED", message: error.message, cause: error });
   if (error instanceof SubscriptionExists) return new TRPCError({ code: "CONFLICT", message: error.message, cause: error });
   if (error instanceof BillingNotFound) return new TRPCError({ code: "NOT_FOUND", message: "Not found", cause: error });
+  if (error instanceof DatabaseUnavailable) {
+    return new TRPCError({ code: "SERVICE_UNAVAILABLE", message: "Temporarily unavailable. Please try again in a moment.", cause: error });
+  }
   if (error instanceof StripeUnavailable || isStripeError(error)) {
     return new TRPCError({ code: "SERVICE_UNAVAILABLE", message: "Billing service unavailable", cause: error });
   }
