@@ -1,18 +1,29 @@
 // The /api/trpc endpoint over real HTTP, with the real router: one request cannot fan out
-// into hundreds of procedure calls (each a Stripe call).
+// into hundreds of procedure calls (each a Stripe call), and a database that does not
+// answer is a 503, not a 500.
 import type { AddressInfo } from "node:net";
 import type { Server } from "node:http";
+import { DatabaseUnavailable } from "@saas/db/client";
 import express from "express";
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
 
-const portalSessions = vi.fn(async () => ({ url: "https://billing.example/p/session/bps_1" }));
-const signedInFromCookie = vi.fn(async (_cookie: string | undefined) => ({ user: { id: "u1", email: "a@example.com" } }));
+const portalSessions = vi.fn(() => Promise.resolve({ url: "https://billing.example/p/session/bps_1" }));
+const signedInFromCookie = vi.fn((_cookie: string | undefined) =>
+  Promise.resolve({ user: { id: "u1", email: "a@example.com" } }),
+);
 
 // Just enough database for createPortalSession and the rate limit in front of it.
-const tx = { $executeRaw: async () => 0, loginAttempt: { deleteMany: async () => ({ count: 0 }), findMany: async () => [], create: async () => ({}) } };
+const tx = {
+  $executeRaw: () => Promise.resolve(0),
+  loginAttempt: {
+    deleteMany: () => Promise.resolve({ count: 0 }),
+    findMany: () => Promise.resolve([]),
+    create: () => Promise.resolve({}),
+  },
+};
 const db = {
-  account: { findUnique: async () => ({ stripeCustomerId: "cus_1" }) },
-  $transaction: async (fn: (client: typeof tx) => Promise<unknown>) => fn(tx),
+  account: { findUnique: () => Promise.resolve({ stripeCustomerId: "cus_1" }) },
+  $transaction: (fn: (client: typeof tx) => Promise<unknown>) => fn(tx),
 };
 
 vi.mock("./auth.server", () => ({ signedInFromCookie }));
@@ -22,7 +33,9 @@ vi.mock("./billing.server", async () => {
   return {
     appRouter,
     trpcContext: (user: { id: string; email: string } | null) =>
-      createContext({ db, stripe, config: { appBaseUrl: "http://localhost:3000" }, user } as unknown as Parameters<typeof createContext>[0]),
+      createContext({ db, stripe, config: { appBaseUrl: "http://localhost:3000" }, user } as unknown as Parameters<
+        typeof createContext
+      >[0]),
   };
 });
 
@@ -47,7 +60,11 @@ beforeEach(() => {
 function portalBatch(size: number) {
   const paths = Array.from({ length: size }, () => "billing.createPortalSession").join(",");
   const body = JSON.stringify(Object.fromEntries(Array.from({ length: size }, (_, i) => [i, {}])));
-  return fetch(`${baseUrl}/api/trpc/${paths}?batch=1`, { method: "POST", headers: { "Content-Type": "application/json" }, body });
+  return fetch(`${baseUrl}/api/trpc/${paths}?batch=1`, {
+    method: "POST",
+    headers: { "Content-Type": "application/json" },
+    body,
+  });
 }
 
 describe("POST /api/trpc", () => {
@@ -61,5 +78,15 @@ describe("POST /api/trpc", () => {
     const response = await portalBatch(10);
     expect(response.status).toBe(200);
     expect(portalSessions).toHaveBeenCalledTimes(10);
+  });
+
+  it("answers 503 SERVICE_UNAVAILABLE when the session cannot be read because the database does not answer", async () => {
+    signedInFromCookie.mockRejectedValueOnce(
+      new DatabaseUnavailable(new Error("timeout exceeded when trying to connect")),
+    );
+    const response = await portalBatch(1);
+    expect(response.status).toBe(503);
+    expect(await response.json()).toMatchObject([{ error: { data: { code: "SERVICE_UNAVAILABLE" } } }]);
+    expect(portalSessions).not.toHaveBeenCalled();
   });
 });
