@@ -2,6 +2,7 @@
 // types never opens a connection.
 import { PrismaPg } from "@prisma/adapter-pg";
 import type { SqlDriverAdapter, SqlDriverAdapterFactory, Transaction } from "@prisma/driver-adapter-utils";
+import pg from "pg";
 import { asDatabaseUnavailable } from "./errors.ts";
 import { PrismaClient } from "./generated/prisma/client.ts";
 
@@ -36,15 +37,58 @@ export function createDb(databaseUrl: string, options: CreateDbOptions = {}): Pr
     statement_timeout: statementTimeoutMs,
     query_timeout: options.queryTimeoutMs ?? Math.max(DB_TIMEOUTS.queryTimeoutMs, statementTimeoutMs + 1_000),
   });
-  return new PrismaClient({
+  const db = new PrismaClient({
     adapter: failingAsUnavailable(adapter),
     // Prisma gives up starting a transaction after maxWait (2 s by default) with an error of its
     // own; waiting a little longer than the pool lets the pool's timeout, and its error, come first.
     transactionOptions: { maxWait: connectionTimeoutMs + 1_000 },
   });
+  probes.set(db, databaseProbe(databaseUrl));
+  return db;
 }
 
-/** Rethrows the driver's "did not answer in time" errors as DatabaseUnavailable; Prisma passes them through as they are. */
+const probes = new WeakMap<PrismaClient, () => Promise<boolean>>();
+
+/**
+ * Whether the database answers within `PING_TIMEOUT_MS`, asked on a connection of its own
+ * (a pool of one, opened on first use) rather than the client's pool: a pool busy with real
+ * work is the app being busy, not the database being down. Concurrent pings share one query.
+ */
+export function pingDatabase(db: PrismaClient): Promise<boolean> {
+  const probe = probes.get(db);
+  if (!probe) throw new Error("pingDatabase: this client was not made by createDb");
+  return probe();
+}
+
+export const PING_TIMEOUT_MS = 1_000;
+
+function databaseProbe(databaseUrl: string): () => Promise<boolean> {
+  let pool: pg.Pool | null = null;
+  let inFlight: Promise<boolean> | null = null;
+  const ping = async () => {
+    pool ??= new pg.Pool({
+      connectionString: databaseUrl,
+      max: 1,
+      connectionTimeoutMillis: PING_TIMEOUT_MS,
+      query_timeout: PING_TIMEOUT_MS,
+      statement_timeout: PING_TIMEOUT_MS,
+      // Keeps no process alive and no connection for long: it is asked every few seconds at most.
+      idleTimeoutMillis: 30_000,
+      allowExitOnIdle: true,
+    }).on("error", () => {
+      // An idle probe connection dropped (server restart): the next ping opens another.
+    });
+    try {
+      await pool.query("SELECT 1");
+      return true;
+    } catch {
+      return false;
+    }
+  };
+  return () => (inFlight ??= ping().finally(() => (inFlight = null)));
+}
+
+/** Rethrows the driver's "did not answer in time" errors as DatabaseUnavailable (Prisma passes them on as they are). */
 function failingAsUnavailable(factory: SqlDriverAdapterFactory): SqlDriverAdapterFactory {
   return {
     provider: factory.provider,
@@ -61,7 +105,9 @@ function wrapAdapter(adapter: SqlDriverAdapter): SqlDriverAdapter {
     executeRaw: guard((query) => adapter.executeRaw(query)),
     executeScript: guard((script) => adapter.executeScript(script)),
     startTransaction: guard(async (isolationLevel) => wrapTransaction(await adapter.startTransaction(isolationLevel))),
-    ...(adapter.getConnectionInfo ? { getConnectionInfo: () => adapter.getConnectionInfo?.() ?? { supportsRelationJoins: false } } : {}),
+    ...(adapter.getConnectionInfo
+      ? { getConnectionInfo: () => adapter.getConnectionInfo?.() ?? { supportsRelationJoins: false } }
+      : {}),
     dispose: () => adapter.dispose(),
   };
 }
@@ -75,9 +121,15 @@ function wrapTransaction(tx: Transaction): Transaction {
     executeRaw: guard((query) => tx.executeRaw(query)),
     commit: guard(() => tx.commit()),
     rollback: guard(() => tx.rollback()),
-    ...(tx.createSavepoint ? { createSavepoint: guard((name: string) => tx.createSavepoint?.(name) ?? Promise.resolve()) } : {}),
-    ...(tx.rollbackToSavepoint ? { rollbackToSavepoint: guard((name: string) => tx.rollbackToSavepoint?.(name) ?? Promise.resolve()) } : {}),
-    ...(tx.releaseSavepoint ? { releaseSavepoint: guard((name: string) => tx.releaseSavepoint?.(name) ?? Promise.resolve()) } : {}),
+    ...(tx.createSavepoint
+      ? { createSavepoint: guard((name: string) => tx.createSavepoint?.(name) ?? Promise.resolve()) }
+      : {}),
+    ...(tx.rollbackToSavepoint
+      ? { rollbackToSavepoint: guard((name: string) => tx.rollbackToSavepoint?.(name) ?? Promise.resolve()) }
+      : {}),
+    ...(tx.releaseSavepoint
+      ? { releaseSavepoint: guard((name: string) => tx.releaseSavepoint?.(name) ?? Promise.resolve()) }
+      : {}),
   };
 }
 
