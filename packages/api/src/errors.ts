@@ -6,13 +6,22 @@ import {
   StripeUnavailable,
   SubscriptionExists,
 } from "@saas/billing";
+import { DatabaseUnavailable } from "@saas/db/client";
 import { TRPCError } from "@trpc/server";
+import { RateLimited } from "./rate-limit.ts";
 
 export function toTRPCError(error: unknown): TRPCError | null {
   if (error instanceof TRPCError) return null;
   if (error instanceof BillingProfileMissing) return new TRPCError({ code: "PRECONDITION_FAILED", message: error.message, cause: error });
   if (error instanceof SubscriptionExists) return new TRPCError({ code: "CONFLICT", message: error.message, cause: error });
   if (error instanceof BillingNotFound) return new TRPCError({ code: "NOT_FOUND", message: "Not found", cause: error });
+  if (error instanceof RateLimited) {
+    return new TRPCError({ code: "TOO_MANY_REQUESTS", message: error.message, cause: error });
+  }
+  if (error instanceof DatabaseUnavailable) {
+    const message = "Temporarily unavailable. Please try again in a moment.";
+    return new TRPCError({ code: "SERVICE_UNAVAILABLE", message, cause: error });
+  }
   if (error instanceof StripeUnavailable || isStripeError(error)) {
     return new TRPCError({ code: "SERVICE_UNAVAILABLE", message: "Billing service unavailable", cause: error });
   }

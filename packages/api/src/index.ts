@@ -5,6 +5,7 @@ import { createCallerFactory } from "./trpc.ts";
 export { appRouter, type AppRouter };
 export { checkoutSessionInput, portalSessionInput } from "./routers/billing.ts";
 export { createContext, type Context, type SessionUser } from "./context.ts";
+export { toTRPCError } from "./errors.ts";
 
 /** Calls procedures in-process, e.g. from a Remix loader. */
 export const createCaller = createCallerFactory(appRouter);

@@ -1,4 +1,4 @@
-import { startBillingHarness, type BillingHarness } from "@saas/billing/testing";
+import { startBillingHarness, USER_FACING_ATTEMPTS, type BillingHarness } from "@saas/billing/testing";
 import { createUser } from "@saas/db/factories";
 import { TRPCError } from "@trpc/server";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
@@ -112,9 +112,9 @@ describe("billing router", () => {
   it("answers SERVICE_UNAVAILABLE when Stripe fails or hangs", async () => {
     const { caller } = await signedInCaller();
     await subscribe(caller);
-    await h.control.addFault({ path: "/v1/billing_portal/sessions", method: "POST", count: 1, mode: "error" });
+    await h.control.addFault({ path: "/v1/billing_portal/sessions", method: "POST", count: USER_FACING_ATTEMPTS, mode: "error" });
     expect(await trpcError(caller.billing.createPortalSession())).toMatchObject({ code: "SERVICE_UNAVAILABLE", message: "Billing service unavailable" });
-    await h.control.addFault({ path: "/v1/billing_portal/sessions", method: "POST", count: 1, mode: "hang" });
+    await h.control.addFault({ path: "/v1/billing_portal/sessions", method: "POST", count: USER_FACING_ATTEMPTS, mode: "hang" });
     expect(await trpcError(caller.billing.createPortalSession())).toMatchObject({ code: "SERVICE_UNAVAILABLE" });
     await expect(caller.billing.createPortalSession()).resolves.toHaveProperty("redirectUrl");
   });

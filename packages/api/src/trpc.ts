@@ -3,6 +3,7 @@ import { initTRPC, TRPCError } from "@trpc/server";
 import { z } from "zod";
 import type { Context } from "./context.ts";
 import { toTRPCError } from "./errors.ts";
+import { STRIPE_CALL_LIMIT, takeRateLimit } from "./rate-limit.ts";
 
 const t = initTRPC.context<Context>().create({
   errorFormatter({ shape, error }) {
@@ -30,4 +31,13 @@ export const publicProcedure = t.procedure.use(mapDomainErrors);
 export const protectedProcedure = publicProcedure.use(({ ctx, next }) => {
   if (!ctx.user) throw new TRPCError({ code: "UNAUTHORIZED", message: "Sign in to continue" });
   return next({ ctx: { ...ctx, user: ctx.user } });
+});
+
+/**
+ * For procedures that call Stripe on the user's behalf: at most STRIPE_CALL_LIMIT calls per
+ * user per procedure; the one over it is refused before it reaches Stripe (TOO_MANY_REQUESTS).
+ */
+export const stripeProcedure = protectedProcedure.use(async ({ ctx, path, next }) => {
+  await takeRateLimit(ctx.db, `${path}:${ctx.user.id}`, STRIPE_CALL_LIMIT);
+  return next();
 });

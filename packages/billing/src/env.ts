@@ -38,7 +38,8 @@ export function readStripeEnv(source: Environment): StripeEnv {
       STRIPE_API_BASE: "STRIPE_API_BASE=http://127.0.0.1:12111 (the emulator; unset for api.stripe.com)",
       STRIPE_WEBHOOK_SECRET: "STRIPE_WEBHOOK_SECRET=whsec_… (several, comma-separated, while rotating)",
       STRIPE_PORTAL_CONFIG_ID: "STRIPE_PORTAL_CONFIG_ID=bpc_… (printed by pnpm stripe:sync)",
-      STRIPE_TIMEOUT_MS: "STRIPE_TIMEOUT_MS=10000 (per Stripe request; 2 retries follow a timeout)",
+      STRIPE_TIMEOUT_MS:
+        "STRIPE_TIMEOUT_MS=10000 (per request of background work such as webhooks; 2 retries follow a timeout; calls a user waits on give up within 5 s regardless)",
     },
     source,
   );

@@ -8,7 +8,7 @@ import { getEntitlement } from "./entitlements/get-entitlement.ts";
 import { BillingNotFound, BillingProfileMissing, StripeUnavailable, SubscriptionExists } from "./errors.ts";
 import { createPortalSession } from "./portal/create-portal-session.ts";
 import { syncCustomer } from "./sync/sync-customer.ts";
-import { startBillingHarness, TEST_APP_BASE_URL, type BillingHarness } from "./testing.ts";
+import { startBillingHarness, TEST_APP_BASE_URL, USER_FACING_ATTEMPTS, type BillingHarness } from "./testing.ts";
 
 let h: BillingHarness;
 beforeAll(async () => {
@@ -85,7 +85,7 @@ describe("checkout", () => {
 
   it("reports Stripe being down as StripeUnavailable", async () => {
     const user = await createUser(h.db);
-    await h.control.addFault({ path: "/v1/checkout/sessions", method: "POST", count: 1 });
+    await h.control.addFault({ path: "/v1/checkout/sessions", method: "POST", count: USER_FACING_ATTEMPTS });
     await expect(createCheckoutSession(h, { userId: user.id, lookupKey: "pro_monthly" })).rejects.toBeInstanceOf(StripeUnavailable);
   });
 });
@@ -118,7 +118,7 @@ describe("portal", () => {
 
   it("reports Stripe being down as StripeUnavailable", async () => {
     const { user } = await subscribedUser();
-    await h.control.addFault({ path: "/v1/billing_portal/sessions", method: "POST", count: 1, mode: "hang" });
+    await h.control.addFault({ path: "/v1/billing_portal/sessions", method: "POST", count: USER_FACING_ATTEMPTS, mode: "hang" });
     await expect(createPortalSession(h, { userId: user.id })).rejects.toBeInstanceOf(StripeUnavailable);
   });
 });

@@ -10,7 +10,7 @@ export { currentSubscription, entitlementFor, getEntitlement, type Access, type 
 export { isLiveKey, readStripeEnv, type StripeEnv, type StripeSettings } from "./env.ts";
 export { BillingNotFound, BillingProfileMissing, callStripe, isStripeError, StripeUnavailable, SubscriptionExists } from "./errors.ts";
 export { createPortalSession, PORTAL_FLOWS, type PortalFlow } from "./portal/create-portal-session.ts";
-export { createStripeClient, type Stripe } from "./stripe-client.ts";
+export { createStripeClient, USER_FACING_REQUEST, type Stripe } from "./stripe-client.ts";
 export { syncCustomer } from "./sync/sync-customer.ts";
 export { syncCustomerSubscriptions, type SyncOutcome } from "./sync/sync-customer-subscriptions.ts";
 export { subscriptionRow, type SubscriptionColumns } from "./sync/subscription-row.ts";

@@ -5,7 +5,7 @@ import { EmulatorControlClient, startEmulator, type EmulatorOptions, type Runnin
 import type Stripe from "stripe";
 import { syncStripe } from "./catalog/stripe-sync.ts";
 import type { BillingDeps } from "./deps.ts";
-import { createStripeClient } from "./stripe-client.ts";
+import { createStripeClient, USER_FACING_REQUEST } from "./stripe-client.ts";
 
 export { seededRandom, type Rng } from "./seeded-random.ts";
 
@@ -17,6 +17,9 @@ export type BillingHarness = BillingDeps & {
 };
 
 export const TEST_APP_BASE_URL = "http://localhost:3999";
+
+/** A fault with this count fails every attempt of a call a user waits on (the first and its retry). */
+export const USER_FACING_ATTEMPTS = USER_FACING_REQUEST.maxNetworkRetries + 1;
 
 export async function startBillingHarness(
   options: {

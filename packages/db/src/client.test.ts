@@ -1,6 +1,11 @@
+import { execFileSync } from "node:child_process";
+import { readFileSync } from "node:fs";
+import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createDb, DatabaseUnavailable } from "./client.ts";
+import { scratchDataDir, startEmbeddedPostgres, type EmbeddedDatabase } from "./embedded-postgres.ts";
 import { createSubscription, createUser } from "./factories.ts";
-import { isUniqueViolation } from "./index.ts";
+import { isUniqueViolation, type PrismaClient } from "./index.ts";
 import { createTestDatabase, type TestDatabase } from "./testing/index.ts";
 
 let database: TestDatabase;
@@ -44,4 +49,110 @@ describe("client and factories", () => {
     expect(error).not.toBeNull();
     expect(isUniqueViolation(error)).toBe(false);
   });
+});
+
+/** Holds one pooled connection in an open transaction until released. */
+async function holdConnection(db: PrismaClient): Promise<() => Promise<void>> {
+  let release = () => {};
+  const gate = new Promise<void>((resolve) => (release = resolve));
+  let opened = () => {};
+  const open = new Promise<void>((resolve) => (opened = resolve));
+  const held = db.$transaction(
+    async (tx) => {
+      await tx.$queryRaw`SELECT 1`;
+      opened();
+      await gate;
+    },
+    { maxWait: 20_000, timeout: 60_000 },
+  );
+  await Promise.race([open, held]);
+  return async () => {
+    release();
+    await held;
+  };
+}
+
+/** How a call ended, giving up on it after `ms` so that a hang fails the test instead of timing it out. */
+function outcome(call: Promise<unknown>, ms = 15_000): Promise<string> {
+  const settled = call.then(
+    () => "answered",
+    (error: unknown) =>
+      error instanceof DatabaseUnavailable ? "DatabaseUnavailable" : `other error: ${String(error)}`,
+  );
+  return Promise.race([
+    settled,
+    new Promise<string>((resolve) => setTimeout(() => resolve(`no answer after ${ms} ms`), ms).unref()),
+  ]);
+}
+
+/** Stops (SIGSTOP) or resumes (SIGCONT) a server and every backend process it has forked. */
+function signalServer(server: EmbeddedDatabase, signal: "SIGSTOP" | "SIGCONT"): void {
+  const postmaster = Number(readFileSync(path.join(server.dataDir, "postmaster.pid"), "utf8").split("\n")[0]);
+  const children = execFileSync("pgrep", ["-P", String(postmaster)], { encoding: "utf8" })
+    .split("\n")
+    .filter(Boolean)
+    .map(Number);
+  for (const pid of [postmaster, ...children]) process.kill(pid, signal);
+}
+
+describe("when PostgreSQL does not answer in time", () => {
+  it("fails a query with DatabaseUnavailable while every pooled connection is busy, and serves it once one is free", async () => {
+    const db = createDb(database.url, { max: 1, connectionTimeoutMs: 1_500 });
+    try {
+      const release = await holdConnection(db);
+      const waiting = await outcome(db.$queryRaw`SELECT 1`, 10_000);
+      const inTransaction = await outcome(
+        db.$transaction((tx) => tx.user.count()),
+        10_000,
+      );
+      await release();
+      expect({ waiting, inTransaction }).toEqual({
+        waiting: "DatabaseUnavailable",
+        inTransaction: "DatabaseUnavailable",
+      });
+      expect(await db.$queryRaw`SELECT 1 AS one`).toEqual([{ one: 1 }]);
+    } finally {
+      await db.$disconnect();
+    }
+  });
+
+  it("has the server cancel a statement that runs too long, and keeps the connection usable", async () => {
+    const db = createDb(database.url, { max: 1, statementTimeoutMs: 300 });
+    try {
+      expect(await outcome(db.$queryRaw`SELECT 1 AS one FROM pg_sleep(3)`)).toBe("DatabaseUnavailable");
+      expect(await db.$queryRaw`SELECT 1 AS one`).toEqual([{ one: 1 }]);
+    } finally {
+      await db.$disconnect();
+    }
+  });
+
+  it("fails fast with the default settings while the server is stalled, and recovers by itself when it resumes", async () => {
+    const server = await startEmbeddedPostgres({
+      dataDir: await scratchDataDir("saas-stall-pg-"),
+      persistent: false,
+      unsafeFast: true,
+    });
+    const db = createDb(server.url, { max: 2 });
+    try {
+      await db.$queryRaw`SELECT 1`;
+      signalServer(server, "SIGSTOP");
+      const started = Date.now();
+      // One query on the pooled connection (no answer), one transaction that needs a new connection.
+      const outcomes = await Promise.all([
+        outcome(db.$queryRaw`SELECT 1`),
+        outcome(db.$transaction((tx) => tx.$queryRaw`SELECT 1`)),
+      ]);
+      const elapsed = Date.now() - started;
+      signalServer(server, "SIGCONT");
+      expect(outcomes).toEqual(["DatabaseUnavailable", "DatabaseUnavailable"]);
+      // The promise is "a few seconds": well under the 20 s a stall used to hang a page.
+      expect(elapsed).toBeLessThan(10_000);
+      expect(await db.$queryRaw`SELECT 1 AS one`).toEqual([{ one: 1 }]);
+      expect(await db.$transaction((tx) => tx.$queryRaw`SELECT 2 AS two`)).toEqual([{ two: 2 }]);
+    } finally {
+      signalServer(server, "SIGCONT");
+      await db.$disconnect();
+      await server.stop();
+    }
+  }, 60_000);
 });

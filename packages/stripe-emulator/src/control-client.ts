@@ -3,6 +3,7 @@ import type Stripe from "stripe";
 import type { ChaosSettings } from "./webhooks/chaos.ts";
 import type { DeliveryRecord } from "./webhooks/dispatcher.ts";
 import type { Fault, FaultInput } from "./http/faults.ts";
+import { CONTROL_HEADER } from "./control/control-guard.ts";
 
 export interface EmulatorSettings {
   failedPaymentAction: "cancel" | "unpaid";
@@ -44,7 +45,8 @@ export class EmulatorControlClient {
   private async request<T>(method: string, path: string, body?: unknown): Promise<T> {
     const response = await fetch(`${this.baseUrl.replace(/\/$/, "")}/_emulator${path}`, {
       method,
-      headers: body === undefined ? {} : { "Content-Type": "application/json" },
+      // The header tells the emulator this is not a web page's cross-site request (control-guard.ts).
+      headers: { [CONTROL_HEADER]: "1", ...(body === undefined ? {} : { "Content-Type": "application/json" }) },
       ...(body === undefined ? {} : { body: JSON.stringify(body) }),
     });
     const parsed: unknown = await response.json();

@@ -3,6 +3,7 @@
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import { App, type Settings } from "./app.ts";
 import { runUntil } from "./billing/time-engine.ts";
+import { ownOrigins, refuseControlRequest } from "./control/control-guard.ts";
 import { handleControl } from "./control/control-routes.ts";
 import { handleApi } from "./http/api-handler.ts";
 import { StripeHttpError } from "./http/errors.ts";
@@ -113,12 +114,19 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     app.onChange();
   };
 
+  // Known once the server listens; no request is handled before that.
+  let origins: ReadonlySet<string> = new Set();
   const server = createServer((request, response) => {
     void (async () => {
       const url = new URL(request.url ?? "/", "http://emulator.local");
       const method = request.method ?? "GET";
       const rawBody = await readBody(request);
       if (url.pathname.startsWith("/_emulator/")) {
+        const refusal = refuseControlRequest(method, request.headers, origins);
+        if (refusal !== null) {
+          sendJson(response, 403, { error: { type: "invalid_request_error", message: refusal } });
+          return;
+        }
         try {
           const result = await handleControl({ app, dispatcher, faults, reset }, method, url, rawBody, request.headers["content-type"]);
           if (result.events !== undefined && result.events.length > 0) {
@@ -151,6 +159,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
   const host = options.host ?? "127.0.0.1";
   const url = `http://${host.includes(":") ? `[${host}]` : host}:${address.port}`;
   app.baseUrl = url;
+  origins = ownOrigins(url);
 
   const tickMs = options.realTimeTickMs ?? 1_000;
   const tick = tickMs <= 0 ? undefined : setInterval(() => {

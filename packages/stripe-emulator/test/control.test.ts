@@ -48,9 +48,43 @@ describe("control surface", () => {
   it("reads and writes settings and validates control input", async () => {
     const settings = await h.control.setSettings({ retryDays: [1, 2], webhookRetryScheduleMs: [10] });
     expect(settings).toMatchObject({ retryDays: [1, 2], webhookRetryScheduleMs: [10], failedPaymentAction: "cancel" });
-    const bad = await fetch(`${h.emulator.url}/_emulator/faults`, { method: "POST", body: JSON.stringify({ mode: "explode" }) });
+    const bad = await fetch(`${h.emulator.url}/_emulator/faults`, { method: "POST", headers: { "X-Emulator-Control": "1" }, body: JSON.stringify({ mode: "explode" }) });
     expect(bad.status).toBe(400);
     await h.control.setSettings({ retryDays: [3, 5, 7] });
+  });
+});
+
+describe("control surface, from a browser", () => {
+  const post = (path: string, headers: Record<string, string>, body = "") =>
+    fetch(`${h.emulator.url}/_emulator${path}`, { method: "POST", headers, body });
+
+  it("refuses a cross-origin POST, the kind any web page can send without a preflight", async () => {
+    const customer = await h.stripe.customers.create({ email: "kept@example.com" });
+    const reset = await post("/reset", { Origin: "https://evil.example", "Content-Type": "text/plain" });
+    const fault = await post("/faults", { Origin: "https://evil.example", "Content-Type": "text/plain" }, JSON.stringify({ path: "/v1/*", count: 100 }));
+    expect([reset.status, fault.status]).toEqual([403, 403]);
+    expect(await h.stripe.customers.retrieve(customer.id)).toMatchObject({ email: "kept@example.com" });
+    expect((await h.control.clearFaults()).faults).toEqual([]);
+  });
+
+  it("refuses a state-changing call with neither the control header nor a JSON body, and a cross-origin read", async () => {
+    const customer = await h.stripe.customers.create({ email: "still-here@example.com" });
+    expect((await post("/reset", { "Content-Type": "application/x-www-form-urlencoded" })).status).toBe(403);
+    expect((await fetch(`${h.emulator.url}/_emulator/reset`, { method: "POST" })).status).toBe(403);
+    expect((await fetch(`${h.emulator.url}/_emulator/faults`, { method: "DELETE" })).status).toBe(403);
+    expect((await fetch(`${h.emulator.url}/_emulator/snapshot`, { headers: { Origin: "https://evil.example" } })).status).toBe(403);
+    expect(await h.stripe.customers.retrieve(customer.id)).toMatchObject({ email: "still-here@example.com" });
+  });
+
+  it("answers its own origin (either loopback name), the control header, JSON bodies and plain reads", async () => {
+    const own = h.emulator.url;
+    const alias = own.replace("127.0.0.1", "localhost");
+    expect((await post("/settings", { Origin: own, "X-Emulator-Control": "1" }, "{}")).status).toBe(200);
+    expect((await post("/settings", { Origin: alias, "Content-Type": "application/json" }, "{}")).status).toBe(200);
+    expect((await fetch(`${own}/_emulator/faults`, { method: "DELETE", headers: { "X-Emulator-Control": "1" } })).status).toBe(200);
+    // What a browser sends following one of the dashboard's links.
+    expect((await fetch(`${own}/_emulator/snapshot`, { headers: { "Sec-Fetch-Site": "same-origin" } })).status).toBe(200);
+    expect((await fetch(`${own}/`)).status).toBe(200);
   });
 });
 

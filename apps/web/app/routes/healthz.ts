@@ -1,15 +1,11 @@
-// Liveness and database reachability, for load balancers and the smoke test.
+// Liveness for load balancers and the smoke test: 200 whenever this process can answer,
+// however busy it is. `db` says whether PostgreSQL answers, asked on a connection of its
+// own, so a main pool full of real work (a burst of webhooks) is neither a failed liveness
+// check nor a 2 s wait.
+import { pingDatabase } from "@saas/db/client";
 import { db } from "~/lib/db.server";
 
-const TIMEOUT_MS = 2_000;
-
 export async function loader() {
-  const dbUp = await Promise.race([
-    db.$queryRaw`SELECT 1`.then(() => true, () => false),
-    new Promise<false>((resolve) => setTimeout(() => resolve(false), TIMEOUT_MS)),
-  ]);
-  return Response.json(
-    { ok: dbUp, db: dbUp ? "up" : "down" },
-    { status: dbUp ? 200 : 503, headers: { "Cache-Control": "no-store" } },
-  );
+  const dbUp = await pingDatabase(db);
+  return Response.json({ ok: true, db: dbUp ? "up" : "down" }, { headers: { "Cache-Control": "no-store" } });
 }

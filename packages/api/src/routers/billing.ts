@@ -12,7 +12,7 @@ import {
 } from "@saas/billing";
 import type { TRPCRouterRecord } from "@trpc/server";
 import { z } from "zod";
-import { protectedProcedure } from "../trpc.ts";
+import { protectedProcedure, stripeProcedure } from "../trpc.ts";
 
 /** The inputs, also for server-side callers that parse a form into them. */
 export const checkoutSessionInput = z.object({ lookupKey: z.enum(LOOKUP_KEYS) });
@@ -29,15 +29,16 @@ export const billingRouter = {
     return { access, reason };
   }),
 
-  createCheckoutSession: protectedProcedure
+  // Each of these calls Stripe for the user: rate-limited per user (the plans are cached for everyone).
+  createCheckoutSession: stripeProcedure
     .input(checkoutSessionInput)
     .mutation(({ ctx, input }) => createCheckoutSession(ctx, { userId: ctx.user.id, lookupKey: input.lookupKey })),
 
-  syncCheckoutSession: protectedProcedure
+  syncCheckoutSession: stripeProcedure
     .input(z.object({ sessionId: z.string().regex(/^cs_[A-Za-z0-9_]+$/, { error: "Not a checkout session id" }).max(255) }))
     .mutation(({ ctx, input }) => syncCheckoutSession(ctx, { userId: ctx.user.id, sessionId: input.sessionId })),
 
-  createPortalSession: protectedProcedure
+  createPortalSession: stripeProcedure
     .input(portalSessionInput)
     .mutation(({ ctx, input }) => createPortalSession(ctx, { userId: ctx.user.id, flow: input?.flow })),
 } satisfies TRPCRouterRecord;

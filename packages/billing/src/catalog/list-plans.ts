@@ -2,6 +2,7 @@
 // page renders it on every visit and prices change rarely.
 import type Stripe from "stripe";
 import { callStripe } from "../errors.ts";
+import { USER_FACING_REQUEST } from "../stripe-client.ts";
 import { CATALOG, LOOKUP_KEYS, type CatalogProduct, type Interval, type LookupKey } from "./catalog.ts";
 
 export type Plan = {
@@ -19,7 +20,8 @@ export async function listPlans(stripe: Stripe, now = Date.now()): Promise<Plan[
   if (cache && cache.stripe === stripe && now - cache.at < TTL_MS) return cache.plans;
   const live = new Map<string, Stripe.Price>();
   await callStripe(async () => {
-    for await (const price of stripe.prices.list({ lookup_keys: LOOKUP_KEYS, active: true, limit: 100 })) {
+    const prices = stripe.prices.list({ lookup_keys: LOOKUP_KEYS, active: true, limit: 100 }, USER_FACING_REQUEST);
+    for await (const price of prices) {
       if (price.lookup_key) live.set(price.lookup_key, price);
     }
   });

@@ -3,6 +3,7 @@ import { findCatalogPrice } from "../catalog/catalog.ts";
 import { ensureCustomer } from "../customers/ensure-customer.ts";
 import type { BillingDeps } from "../deps.ts";
 import { BillingNotFound, callStripe, SubscriptionExists } from "../errors.ts";
+import { USER_FACING_REQUEST } from "../stripe-client.ts";
 
 /** Statuses in which the user still has a subscription to manage rather than buy. */
 const LIVE_STATUSES = ["active", "trialing", "past_due", "unpaid", "incomplete", "paused"];
@@ -16,7 +17,9 @@ export async function createCheckoutSession(deps: BillingDeps, input: { userId: 
   if (live) throw new SubscriptionExists();
 
   const customer = await ensureCustomer(deps, input.userId);
-  const price = await callStripe(() => stripe.prices.list({ lookup_keys: [input.lookupKey], active: true, limit: 1 }));
+  const price = await callStripe(() =>
+    stripe.prices.list({ lookup_keys: [input.lookupKey], active: true, limit: 1 }, USER_FACING_REQUEST),
+  );
   const priceId = price.data[0]?.id;
   if (!priceId) throw new BillingNotFound(`the plan ${input.lookupKey} is not in Stripe yet: run pnpm stripe:sync`);
 
@@ -34,7 +37,7 @@ export async function createCheckoutSession(deps: BillingDeps, input: { userId: 
         metadata: { userId: input.userId },
         ...(entry.price.trialDays ? { trial_period_days: entry.price.trialDays } : {}),
       },
-    }),
+    }, USER_FACING_REQUEST),
   );
   if (!session.url) throw new Error(`checkout session ${session.id} has no url`);
   return { redirectUrl: session.url };

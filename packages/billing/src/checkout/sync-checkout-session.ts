@@ -1,6 +1,7 @@
 // On return from Checkout: bring the user's subscription in at once, before the webhook lands.
 import type { BillingDeps } from "../deps.ts";
 import { BillingNotFound, callStripe } from "../errors.ts";
+import { USER_FACING_REQUEST } from "../stripe-client.ts";
 import { syncCustomer } from "../sync/sync-customer.ts";
 
 export async function syncCheckoutSession(
@@ -8,7 +9,8 @@ export async function syncCheckoutSession(
   input: { userId: string; sessionId: string },
 ): Promise<{ status: string | null; complete: boolean }> {
   const account = await deps.db.account.findUnique({ where: { userId: input.userId }, select: { stripeCustomerId: true } });
-  const session = await callStripe(() => deps.stripe.checkout.sessions.retrieve(input.sessionId)).catch((error: unknown) => {
+  const retrieve = () => deps.stripe.checkout.sessions.retrieve(input.sessionId, {}, USER_FACING_REQUEST);
+  const session = await callStripe(retrieve).catch((error: unknown) => {
     if (error instanceof Error && "statusCode" in error && error.statusCode === 404) return null;
     throw error;
   });
@@ -17,6 +19,6 @@ export async function syncCheckoutSession(
   if (!session || !account?.stripeCustomerId || sessionCustomer !== account.stripeCustomerId) {
     throw new BillingNotFound("checkout session not found");
   }
-  await syncCustomer(deps, account.stripeCustomerId);
+  await syncCustomer(deps, account.stripeCustomerId, USER_FACING_REQUEST);
   return { status: session.status, complete: session.status === "complete" };
 }

@@ -18,7 +18,7 @@ export function openStripeContext(): Pick<BillingDeps, "stripe" | "config"> & { 
   const secretKey = stripeEnv.secretKey ?? LOCAL_EMULATOR.secretKey;
   const apiBase = stripeEnv.secretKey ? stripeEnv.apiBase : (stripeEnv.apiBase ?? LOCAL_EMULATOR.apiBase);
   return {
-    stripe: createStripeClient({ secretKey, apiBase }),
+    stripe: createStripeClient({ secretKey, apiBase, timeoutMs: stripeEnv.timeoutMs }),
     config: { appBaseUrl: appBaseUrl(cli.APP_BASE_URL, cli.PORT), portalConfigurationId: stripeEnv.portalConfigurationId },
     describeStripe: stripeEnv.secretKey
       ? `Stripe ${isLiveKey(secretKey) ? "LIVE" : "test"} mode${apiBase ? ` at ${apiBase}` : ""}`

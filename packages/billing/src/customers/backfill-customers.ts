@@ -37,7 +37,8 @@ export async function backfillCustomers(
         }
         continue;
       }
-      const customerId = await ensureCustomer(deps, userId);
+      // Nobody waits on a backfill: the client's own (background) timeouts apply.
+      const customerId = await ensureCustomer(deps, userId, {});
       summary.created++;
       options.onProgress?.({ userId, email, outcome: "created", customerId });
     } catch (error) {

@@ -1,7 +1,7 @@
 import { createUser } from "@saas/db/factories";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { StripeUnavailable } from "../errors.ts";
-import { startBillingHarness, type BillingHarness } from "../testing.ts";
+import { startBillingHarness, USER_FACING_ATTEMPTS, type BillingHarness } from "../testing.ts";
 import { backfillCustomers } from "./backfill-customers.ts";
 import { ensureCustomer } from "./ensure-customer.ts";
 import { updateUserEmail } from "./update-customer-email.ts";
@@ -37,7 +37,7 @@ describe("ensureCustomer", () => {
 
   it("stores nothing and throws StripeUnavailable when Stripe fails, then works on the next try", async () => {
     const user = await createUser(h.db);
-    await h.control.addFault({ path: "/v1/customers", method: "POST", count: 1, mode: "error" });
+    await h.control.addFault({ path: "/v1/customers", method: "POST", count: USER_FACING_ATTEMPTS, mode: "error" });
     await expect(ensureCustomer(h, user.id)).rejects.toBeInstanceOf(StripeUnavailable);
     expect((await h.db.account.findUniqueOrThrow({ where: { userId: user.id } })).stripeCustomerId).toBeNull();
     expect(await customersByEmail(user.email)).toHaveLength(0);
@@ -47,9 +47,9 @@ describe("ensureCustomer", () => {
     expect(await customersByEmail(user.email)).toHaveLength(1);
   });
 
-  it("gives up on a hanging Stripe within the client timeout, storing nothing", async () => {
+  it("gives up on a hanging Stripe within the user-facing budget, storing nothing", async () => {
     const user = await createUser(h.db);
-    await h.control.addFault({ path: "/v1/customers", method: "POST", count: 1, mode: "hang" });
+    await h.control.addFault({ path: "/v1/customers", method: "POST", count: USER_FACING_ATTEMPTS, mode: "hang" });
     const started = Date.now();
     await expect(ensureCustomer(h, user.id)).rejects.toBeInstanceOf(StripeUnavailable);
     expect(Date.now() - started).toBeLessThan(10_000);
@@ -70,7 +70,7 @@ describe("updateUserEmail", () => {
   it("keeps the old email everywhere when Stripe is down", async () => {
     const user = await createUser(h.db);
     const customerId = await ensureCustomer(h, user.id);
-    await h.control.addFault({ path: `/v1/customers/${customerId}`, method: "POST", count: 1 });
+    await h.control.addFault({ path: `/v1/customers/${customerId}`, method: "POST", count: USER_FACING_ATTEMPTS });
     await expect(updateUserEmail(h, user.id, "new@example.com")).rejects.toBeInstanceOf(StripeUnavailable);
     expect((await h.db.user.findUniqueOrThrow({ where: { id: user.id } })).email).toBe(user.email);
   });

@@ -1,6 +1,7 @@
 // Keeps the Stripe customer's email in step with the user's.
 import type { BillingDeps } from "../deps.ts";
 import { callStripe } from "../errors.ts";
+import { USER_FACING_REQUEST } from "../stripe-client.ts";
 
 /**
  * Changes the user's email and, when they have a Stripe customer, the customer's too.
@@ -12,7 +13,7 @@ export async function updateUserEmail({ db, stripe }: Pick<BillingDeps, "db" | "
     async (tx) => {
       const user = await tx.user.update({ where: { id: userId }, data: { email }, select: { account: { select: { stripeCustomerId: true } } } });
       const customerId = user.account?.stripeCustomerId;
-      if (customerId) await callStripe(() => stripe.customers.update(customerId, { email }));
+      if (customerId) await callStripe(() => stripe.customers.update(customerId, { email }, USER_FACING_REQUEST));
     },
     { maxWait: 10_000, timeout: 30_000 },
   );

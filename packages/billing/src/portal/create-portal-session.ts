@@ -3,6 +3,7 @@ import type Stripe from "stripe";
 import type { BillingDeps } from "../deps.ts";
 import { BillingNotFound, BillingProfileMissing, callStripe } from "../errors.ts";
 import { currentSubscription } from "../entitlements/get-entitlement.ts";
+import { USER_FACING_REQUEST } from "../stripe-client.ts";
 
 export const PORTAL_FLOWS = ["payment_method_update", "subscription_cancel", "subscription_update"] as const;
 export type PortalFlow = (typeof PORTAL_FLOWS)[number];
@@ -42,7 +43,7 @@ export async function createPortalSession(deps: BillingDeps, input: { userId: st
       return_url: returnUrl,
       ...(config.portalConfigurationId ? { configuration: config.portalConfigurationId } : {}),
       ...(flowData ? { flow_data: flowData } : {}),
-    }),
+    }, USER_FACING_REQUEST),
   );
   return { redirectUrl: session.url };
 }

@@ -14,7 +14,12 @@ export type SyncOutcome = { customerId: string; known: boolean; changed: number;
  * serializes syncs of one customer across processes; Stripe is read after taking it, so
  * whoever writes last has read last, and an old event can never overwrite newer state.
  */
-export async function syncCustomerSubscriptions(tx: Tx, stripe: Stripe, customerId: string): Promise<SyncOutcome> {
+export async function syncCustomerSubscriptions(
+  tx: Tx,
+  stripe: Stripe,
+  customerId: string,
+  request: Stripe.RequestOptions = {},
+): Promise<SyncOutcome> {
   await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtextextended(${`stripe-customer:${customerId}`}, 0))`;
   const account = await tx.account.findUnique({ where: { stripeCustomerId: customerId }, select: { id: true, userId: true } });
   // A customer we never mapped (another app on the account, or a deleted user): nothing to sync.
@@ -22,7 +27,8 @@ export async function syncCustomerSubscriptions(tx: Tx, stripe: Stripe, customer
 
   const subscriptions = await callStripe(async () => {
     const all: Stripe.Subscription[] = [];
-    for await (const sub of stripe.subscriptions.list({ customer: customerId, status: "all", limit: 100, expand: ["data.items.data.price"] })) {
+    const params = { customer: customerId, status: "all" as const, limit: 100, expand: ["data.items.data.price"] };
+    for await (const sub of stripe.subscriptions.list(params, request)) {
       all.push(sub);
     }
     return all;

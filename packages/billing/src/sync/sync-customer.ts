@@ -1,7 +1,16 @@
 // Syncs one customer in a transaction of its own (checkout return, reconcile).
+import type Stripe from "stripe";
 import type { BillingDeps } from "../deps.ts";
 import { syncCustomerSubscriptions, type SyncOutcome } from "./sync-customer-subscriptions.ts";
 
-export function syncCustomer({ db, stripe }: Pick<BillingDeps, "db" | "stripe">, customerId: string): Promise<SyncOutcome> {
-  return db.$transaction((tx) => syncCustomerSubscriptions(tx, stripe, customerId), { maxWait: 15_000, timeout: 60_000 });
+/** `request` overrides the client's settings, e.g. USER_FACING_REQUEST when a user waits on it. */
+export function syncCustomer(
+  { db, stripe }: Pick<BillingDeps, "db" | "stripe">,
+  customerId: string,
+  request: Stripe.RequestOptions = {},
+): Promise<SyncOutcome> {
+  return db.$transaction((tx) => syncCustomerSubscriptions(tx, stripe, customerId, request), {
+    maxWait: 15_000,
+    timeout: 60_000,
+  });
 }

@@ -3,6 +3,7 @@
 // customer's state is re-read from Stripe rather than taken from the payload.
 import type { PrismaClient, Tx } from "@saas/db";
 import type Stripe from "stripe";
+import { callStripe } from "../errors.ts";
 import { syncCustomerSubscriptions } from "../sync/sync-customer-subscriptions.ts";
 import { applyDunning } from "./dunning.ts";
 import { verifyEvent } from "./verify-event.ts";
@@ -100,29 +101,49 @@ export function customerIdOf(event: Stripe.Event): string | null {
   return object.customer?.id ?? null;
 }
 
+/** "unknown": Stripe has never heard of it, so it cannot have been deleted either; nothing to do. */
+async function customerState(stripe: Stripe, customerId: string): Promise<"live" | "deleted" | "unknown"> {
+  const customer = await callStripe(() => stripe.customers.retrieve(customerId)).catch((error: unknown) => {
+    if (isMissing(error)) return null;
+    throw error;
+  });
+  if (!customer) return "unknown";
+  return customer.deleted === true ? "deleted" : "live";
+}
+
 async function applyEvent(tx: Tx, stripe: Stripe, event: Stripe.Event): Promise<void> {
   const customerId = customerIdOf(event);
   if (!customerId) return;
 
-  if (event.type === "customer.deleted") {
-    const account = await tx.account.findUnique({ where: { stripeCustomerId: customerId }, select: { id: true } });
-    // A customer we never mapped: acknowledged, nothing to change.
-    if (!account) return;
-    // Stripe cancels a deleted customer's subscriptions: keep its record of them where it
-    // still lists them, mark the rest ended, then unmap so the account can start over.
-    await syncCustomerSubscriptions(tx, stripe, customerId).catch((error: unknown) => {
-      if (!isMissing(error)) throw error;
-    });
-    const now = new Date();
-    await tx.subscription.updateMany({
-      where: { stripeCustomerId: customerId, status: { notIn: ["canceled", "incomplete_expired"] } },
-      data: { status: "canceled", canceledAt: now, endedAt: now, syncedAt: now },
-    });
-    await tx.account.update({ where: { id: account.id }, data: { stripeCustomerId: null } });
-    return;
-  }
+  if (event.type === "customer.deleted") return applyCustomerDeleted(tx, stripe, customerId);
   // The sync reads the account once, under the customer's lock; an unmapped customer has no user.
   const synced = await syncCustomerSubscriptions(tx, stripe, customerId);
   if (!synced.userId) return;
   await applyDunning(tx, stripe, event, synced.userId);
+}
+
+/** Unmaps the account only when Stripe itself says the customer is deleted. */
+async function applyCustomerDeleted(tx: Tx, stripe: Stripe, customerId: string): Promise<void> {
+  const account = await tx.account.findUnique({ where: { stripeCustomerId: customerId }, select: { id: true } });
+  // A customer we never mapped: acknowledged, nothing to change.
+  if (!account) return;
+  // The payload only names the customer: whether it is gone is Stripe's to say (it answers
+  // a deleted customer with `deleted: true`). Still there: an ordinary sync, nothing unmapped.
+  const state = await customerState(stripe, customerId);
+  if (state === "unknown") return;
+  if (state === "live") {
+    await syncCustomerSubscriptions(tx, stripe, customerId);
+    return;
+  }
+  // Stripe cancels a deleted customer's subscriptions: keep its record of them where it
+  // still lists them, mark the rest ended, then unmap so the account can start over.
+  await syncCustomerSubscriptions(tx, stripe, customerId).catch((error: unknown) => {
+    if (!isMissing(error)) throw error;
+  });
+  const now = new Date();
+  await tx.subscription.updateMany({
+    where: { stripeCustomerId: customerId, status: { notIn: ["canceled", "incomplete_expired"] } },
+    data: { status: "canceled", canceledAt: now, endedAt: now, syncedAt: now },
+  });
+  await tx.account.update({ where: { id: account.id }, data: { stripeCustomerId: null } });
 }

@@ -158,3 +158,50 @@ describe("idempotency and ordering", () => {
     expect(await rowCounts()).toEqual({ ...before, log: before.log + 1 });
   });
 });
+
+describe("customer.deleted", () => {
+  it("changes nothing when Stripe still has the customer, however well the event is signed", async () => {
+    const { user, customer, subscription } = await subscribedCustomer();
+    const [created] = await eventsFor(subscription.id, "customer.subscription.created");
+    expect((await deliver(JSON.stringify(created))).status).toBe(200);
+    const [customerCreated] = await eventsFor(customer.id, "customer.created");
+    const forged = JSON.stringify({ ...customerCreated, id: `evt_forged_${customer.id}`, type: "customer.deleted" });
+
+    expect(await deliver(forged)).toMatchObject({ status: 200, body: { outcome: "applied" } });
+    expect((await h.db.account.findUniqueOrThrow({ where: { userId: user.id } })).stripeCustomerId).toBe(customer.id);
+    const row = await h.db.subscription.findUniqueOrThrow({ where: { stripeSubscriptionId: subscription.id } });
+    expect(row).toMatchObject({ status: "active", canceledAt: null, endedAt: null });
+  });
+
+  it("ends the subscriptions and unmaps the account when Stripe says the customer is deleted", async () => {
+    const { user, customer, subscription } = await subscribedCustomer();
+    const [created] = await eventsFor(subscription.id, "customer.subscription.created");
+    expect((await deliver(JSON.stringify(created))).status).toBe(200);
+    await h.stripe.customers.del(customer.id);
+    const [deleted] = await eventsFor(customer.id, "customer.deleted");
+
+    expect(await deliver(JSON.stringify(deleted))).toMatchObject({ status: 200, body: { outcome: "applied" } });
+    expect((await h.db.account.findUniqueOrThrow({ where: { userId: user.id } })).stripeCustomerId).toBeNull();
+    expect(await h.db.subscription.findUniqueOrThrow({ where: { stripeSubscriptionId: subscription.id } })).toMatchObject({ status: "canceled" });
+  });
+
+  it("leaves alone an account whose customer Stripe has never heard of", async () => {
+    const user = await createUser(h.db, { stripeCustomerId: "cus_never_existed" });
+    const body = JSON.stringify({ id: "evt_deleted_unknown", object: "event", type: "customer.deleted", created: 1, livemode: false, data: { object: { id: "cus_never_existed", object: "customer" } } });
+    expect(await deliver(body)).toMatchObject({ status: 200, body: { outcome: "applied" } });
+    expect((await h.db.account.findUniqueOrThrow({ where: { userId: user.id } })).stripeCustomerId).toBe("cus_never_existed");
+  });
+
+  it("answers 5xx and changes nothing when Stripe cannot say whether the customer is deleted", async () => {
+    const { user, customer, subscription } = await subscribedCustomer();
+    const [created] = await eventsFor(subscription.id, "customer.subscription.created");
+    expect((await deliver(JSON.stringify(created))).status).toBe(200);
+    await h.stripe.customers.del(customer.id);
+    const [deleted] = await eventsFor(customer.id, "customer.deleted");
+
+    await h.control.addFault({ path: `/v1/customers/${customer.id}`, method: "GET", count: 1 });
+    expect(await deliver(JSON.stringify(deleted))).toMatchObject({ status: 500, body: { outcome: "failed" } });
+    expect((await h.db.account.findUniqueOrThrow({ where: { userId: user.id } })).stripeCustomerId).toBe(customer.id);
+    expect(await h.db.webhookLog.count({ where: { id: deleted?.id ?? "" } })).toBe(0);
+  });
+});

@@ -1,5 +1,6 @@
-// /_emulator/*: the non-Stripe control surface (no auth): reset, snapshot, deliveries, chaos,
-// faults, settings and completing a Checkout Session as its hosted page would.
+// /_emulator/*: the non-Stripe control surface (no API key; same-origin only, see
+// control-guard.ts): reset, snapshot, deliveries, chaos, faults, settings and completing a
+// Checkout Session as its hosted page would.
 import { z } from "zod";
 import type { App, Settings } from "../app.ts";
 import { completeCheckoutSession } from "../billing/checkout-completion.ts";
