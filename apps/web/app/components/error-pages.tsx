@@ -16,6 +16,17 @@ export function NotFoundPage() {
 
 /** Never the error itself: its message and stack are for the server log, not the visitor. */
 export function ErrorPage({ status }: { status: number }) {
+  if (status === 503) {
+    return (
+      <main className="narrow stack">
+        <h1>Temporarily unavailable</h1>
+        <p className="muted">We could not reach our database just now. Please try again in a moment. (Error 503)</p>
+        <p>
+          <Link to="/">Go to the home page</Link>
+        </p>
+      </main>
+    );
+  }
   return (
     <main className="narrow stack">
       <h1>Something went wrong</h1>

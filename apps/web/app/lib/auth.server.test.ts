@@ -2,6 +2,7 @@
 // and afresh for an action, which may have changed the user or ended the session.
 import type { AppLoadContext } from "@remix-run/node";
 import type * as AuthModule from "@saas/auth";
+import { DatabaseUnavailable } from "@saas/db/client";
 import { beforeEach, describe, expect, it, vi } from "vitest";
 
 const validateSession = vi.fn((id: string) =>
@@ -50,6 +51,15 @@ describe("getSignedIn", () => {
     await getSignedIn({ request: request("POST", "auth_session=good"), context: shared });
     expect(validateSession).toHaveBeenCalledTimes(2);
     expect(shared.sessionLookups.size).toBe(0);
+  });
+
+  it("answers 503 (the temporarily-unavailable page) when the database does not answer", async () => {
+    validateSession.mockRejectedValueOnce(new DatabaseUnavailable(new Error("timeout exceeded when trying to connect")));
+    const failure = await getSignedIn({ request: request("GET", "auth_session=good"), context: context() }).catch(
+      (error: unknown) => error,
+    );
+    expect(failure).toBeInstanceOf(Response);
+    expect((failure as Response).status).toBe(503);
   });
 
   it("does not let one cookie's answer stand for another's", async () => {

@@ -1,6 +1,7 @@
 // Sessions for routes: who is signed in, and the guards that require it.
 import { redirect, type AppLoadContext } from "@remix-run/node";
 import { createAuth } from "@saas/auth";
+import { DatabaseUnavailable } from "@saas/db/client";
 
 // Routes reach the auth package only through this server module, so none of it (or its
 // native password hashing) can end up in the browser bundle.
@@ -43,14 +44,25 @@ export type RequestArgs = { request: Request; context: AppLoadContext };
  */
 export function getSignedIn({ request, context }: RequestArgs): Promise<SignedIn | null> {
   const cookie = request.headers.get("Cookie");
-  if (request.method !== "GET" && request.method !== "HEAD") return signedInFromCookie(cookie);
+  if (request.method !== "GET" && request.method !== "HEAD") return signedInForPage(cookie);
   const key = cookie ?? "";
   let pending = context.sessionLookups.get(key);
   if (!pending) {
-    pending = signedInFromCookie(cookie);
+    pending = signedInForPage(cookie);
     context.sessionLookups.set(key, pending);
   }
   return pending;
+}
+
+/**
+ * Every page looks the session up first: a database that does not answer becomes the
+ * "temporarily unavailable" page (503) at once, rather than a hang or a bare 500.
+ */
+function signedInForPage(cookie: string | null): Promise<SignedIn | null> {
+  return signedInFromCookie(cookie).catch((error: unknown) => {
+    if (error instanceof DatabaseUnavailable) throw new Response("Temporarily unavailable", { status: 503 });
+    throw error;
+  });
 }
 
 /** The session a Cookie header names, validated (and extended past its half-life), or null. */
