@@ -11,7 +11,10 @@ import { freePortSync } from "@saas/playwright/ports";
 // E2E_STRIPE=test-mode runs the same specs against real Stripe test mode (internet
 // needed); by default the app starts its own emulator.
 const testMode = process.env.E2E_STRIPE === "test-mode";
-if (testMode && !(process.env.STRIPE_SECRET_KEY?.startsWith("sk_test_") && process.env.STRIPE_WEBHOOK_SECRET && process.env.E2E_PORT)) {
+if (
+  testMode &&
+  !(process.env.STRIPE_SECRET_KEY?.startsWith("sk_test_") && process.env.STRIPE_WEBHOOK_SECRET && process.env.E2E_PORT)
+) {
   throw new Error(
     "E2E_STRIPE=test-mode needs STRIPE_SECRET_KEY=sk_test_…, E2E_PORT (e.g. 3100) and STRIPE_WEBHOOK_SECRET from\n" +
       "  stripe listen --forward-to localhost:$E2E_PORT/api/webhooks/stripe",
@@ -47,7 +50,11 @@ export default defineConfig({
   forbidOnly: !!process.env.CI,
   retries: 0,
   workers: process.env.CI ? 2 : undefined,
-  reporter: [["list"], ["json", { outputFile: ".reports/playwright.json" }], ["html", { outputFolder: "playwright-report", open: "never" }]],
+  reporter: [
+    ["list"],
+    ["json", { outputFile: ".reports/playwright.json" }],
+    ["html", { outputFolder: "playwright-report", open: "never" }],
+  ],
   use: {
     baseURL,
     trace: "retain-on-failure",

@@ -12,7 +12,11 @@ export default defineConfig({
   timeout: 60_000,
   expect: { timeout: 10_000 },
   workers: process.env.CI ? 2 : undefined,
-  reporter: [["list"], ["json", { outputFile: ".reports/playwright.json" }], ["html", { outputFolder: "playwright-report", open: "never" }]],
+  reporter: [
+    ["list"],
+    ["json", { outputFile: ".reports/playwright.json" }],
+    ["html", { outputFolder: "playwright-report", open: "never" }],
+  ],
   use: {
     launchOptions: chromiumLaunchOptions(),
     video: videoMode(),

@@ -15,4 +15,3 @@ declare module "@remix-run/node" {
     sessionLookups: Map<string, Promise<SignedIn | null>>;
   }
 }
-

@@ -54,7 +54,9 @@ const PRODUCTION_REQUIRED: Record<string, string> = {
 function requireProductionSettings(source: Environment): void {
   const missing = Object.keys(PRODUCTION_REQUIRED).filter((name) => !source[name]);
   if (!missing.length) return;
-  const lines = missing.map((name) => `  ${name}: required in production (it is not set).\n    Set it, e.g. ${PRODUCTION_REQUIRED[name]}`);
+  const lines = missing.map(
+    (name) => `  ${name}: required in production (it is not set).\n    Set it, e.g. ${PRODUCTION_REQUIRED[name]}`,
+  );
   throw new EnvError(
     `Production (NODE_ENV=production) is missing its settings:\n${lines.join("\n")}\n` +
       "For a demo of the production build on the embedded database and the Stripe emulator, set OFFLINE_DEMO=true.",

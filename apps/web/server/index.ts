@@ -146,7 +146,9 @@ async function main() {
 
 function describeDatabase(database: AppDatabase): string {
   if (!database.embedded) {
-    return database.shared ? "the embedded PostgreSQL of a running pnpm dev" : `DATABASE_URL (${redactUrl(database.url)})`;
+    return database.shared
+      ? "the embedded PostgreSQL of a running pnpm dev"
+      : `DATABASE_URL (${redactUrl(database.url)})`;
   }
   const { dataDir } = database.embedded;
   const physical = realpathSync(dataDir);
@@ -156,7 +158,8 @@ function describeDatabase(database: AppDatabase): string {
 /** The tRPC handler app/entry.server.tsx exports next to Remix's own entry. */
 function trpcMiddlewareOf(build: ServerBuild): express.RequestHandler {
   const handler = (build.entry.module as Partial<AppEntryModule>).trpcMiddleware;
-  if (typeof handler !== "function") throw new Error("app/entry.server.tsx must export trpcMiddleware (see app/lib/trpc-handler.server.ts)");
+  if (typeof handler !== "function")
+    throw new Error("app/entry.server.tsx must export trpcMiddleware (see app/lib/trpc-handler.server.ts)");
   return handler;
 }
 

@@ -20,11 +20,17 @@ export async function prepareStripe(
   if (env.secretKey) {
     const settings = { ...env, secretKey: env.secretKey, webhookSecrets: env.webhookSecrets ?? [] };
     const local = await syncLocalStripe(settings, options.appBaseUrl);
-    return { settings: local.settings, describe: `${env.apiBase ? `Stripe at ${env.apiBase}` : "Stripe (STRIPE_SECRET_KEY)"}${local.note}`, stop: async () => {} };
+    return {
+      settings: local.settings,
+      describe: `${env.apiBase ? `Stripe at ${env.apiBase}` : "Stripe (STRIPE_SECRET_KEY)"}${local.note}`,
+      stop: async () => {},
+    };
   }
   // Imported only here: production code never loads the emulator.
   const { startEmulator } = await import("@saas/stripe-emulator").catch(() => {
-    throw new Error("STRIPE_SECRET_KEY is not set and the Stripe emulator is not installed. Set STRIPE_SECRET_KEY=sk_test_… (see .env.example).");
+    throw new Error(
+      "STRIPE_SECRET_KEY is not set and the Stripe emulator is not installed. Set STRIPE_SECRET_KEY=sk_test_… (see .env.example).",
+    );
   });
   const webhookSecret = env.webhookSecrets?.[0];
   const emulator = await startEmulator({
@@ -48,7 +54,10 @@ export async function prepareStripe(
 }
 
 /** A local Stripe (the emulator) is brought in line with the catalog on every start. */
-async function syncLocalStripe(settings: StripeSettings, appBaseUrl: string): Promise<{ settings: StripeSettings; note: string }> {
+async function syncLocalStripe(
+  settings: StripeSettings,
+  appBaseUrl: string,
+): Promise<{ settings: StripeSettings; note: string }> {
   if (!settings.apiBase || settings.portalConfigurationId) return { settings, note: "" };
   const stripe = createStripeClient({ secretKey: settings.secretKey, apiBase: settings.apiBase });
   const { portalConfigurationId, changes } = await syncStripe(stripe, { appBaseUrl, apply: true });

@@ -12,8 +12,10 @@ import { RateLimited } from "./rate-limit.ts";
 
 export function toTRPCError(error: unknown): TRPCError | null {
   if (error instanceof TRPCError) return null;
-  if (error instanceof BillingProfileMissing) return new TRPCError({ code: "PRECONDITION_FAILED", message: error.message, cause: error });
-  if (error instanceof SubscriptionExists) return new TRPCError({ code: "CONFLICT", message: error.message, cause: error });
+  if (error instanceof BillingProfileMissing)
+    return new TRPCError({ code: "PRECONDITION_FAILED", message: error.message, cause: error });
+  if (error instanceof SubscriptionExists)
+    return new TRPCError({ code: "CONFLICT", message: error.message, cause: error });
   if (error instanceof BillingNotFound) return new TRPCError({ code: "NOT_FOUND", message: "Not found", cause: error });
   if (error instanceof RateLimited) {
     return new TRPCError({ code: "TOO_MANY_REQUESTS", message: error.message, cause: error });

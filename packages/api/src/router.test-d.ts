@@ -4,7 +4,9 @@ import type { LookupKey } from "@saas/billing";
 import type { RouterInputs, RouterOutputs } from "./index.ts";
 
 test("portal flows are a closed set", () => {
-  expectTypeOf<{ flow: "payment_method_update" }>().toMatchTypeOf<NonNullable<RouterInputs["billing"]["createPortalSession"]>>();
+  expectTypeOf<{ flow: "payment_method_update" }>().toMatchTypeOf<
+    NonNullable<RouterInputs["billing"]["createPortalSession"]>
+  >();
   // @ts-expect-error: not a portal flow
   const input: RouterInputs["billing"]["createPortalSession"] = { flow: "delete_everything" };
   void input;
@@ -19,5 +21,7 @@ test("checkout takes a lookup key of the catalog and answers with where to go", 
 });
 
 test("status dates cross the wire as strings", () => {
-  expectTypeOf<NonNullable<RouterOutputs["billing"]["status"]["subscription"]>["currentPeriodEnd"]>().toEqualTypeOf<string>();
+  expectTypeOf<
+    NonNullable<RouterOutputs["billing"]["status"]["subscription"]>["currentPeriodEnd"]
+  >().toEqualTypeOf<string>();
 });

@@ -11,7 +11,8 @@ beforeAll(async () => {
 afterAll(() => h.close());
 beforeEach(() => h.control.clearFaults());
 
-const callerFor = (user: { id: string; email: string } | null) => createCaller({ db: h.db, stripe: h.stripe, config: h.config, user });
+const callerFor = (user: { id: string; email: string } | null) =>
+  createCaller({ db: h.db, stripe: h.stripe, config: h.config, user });
 
 async function signedInCaller() {
   const user = await createUser(h.db);
@@ -19,7 +20,10 @@ async function signedInCaller() {
 }
 
 async function trpcError(promise: Promise<unknown>): Promise<TRPCError> {
-  const error = await promise.then(() => null, (e: unknown) => e);
+  const error = await promise.then(
+    () => null,
+    (e: unknown) => e,
+  );
   if (!(error instanceof TRPCError)) throw new Error(`expected a TRPCError, got ${String(error)}`);
   return error;
 }
@@ -51,21 +55,39 @@ describe("billing router", () => {
     const { caller } = await signedInCaller();
     const plans = await caller.billing.plans();
     expect(plans.map((p) => p.key)).toEqual(["starter", "pro", "team"]);
-    expect(plans[1]?.prices).toContainEqual({ lookupKey: "pro_monthly", interval: "month", unitAmount: 2900, currency: "usd", trialDays: null });
+    expect(plans[1]?.prices).toContainEqual({
+      lookupKey: "pro_monthly",
+      interval: "month",
+      unitAmount: 2900,
+      currency: "usd",
+      trialDays: null,
+    });
   });
 
   it("walks from no subscription through checkout to an active plan", async () => {
     const { caller } = await signedInCaller();
-    expect(await caller.billing.status()).toMatchObject({ hasBillingProfile: false, subscription: null, entitlement: { access: "none" } });
+    expect(await caller.billing.status()).toMatchObject({
+      hasBillingProfile: false,
+      subscription: null,
+      entitlement: { access: "none" },
+    });
     await subscribe(caller);
     const status = await caller.billing.status();
     expect(status).toMatchObject({
       hasBillingProfile: true,
-      subscription: { planName: "Pro", lookupKey: "pro_monthly", interval: "month", status: "active", cancelAtPeriodEnd: false },
+      subscription: {
+        planName: "Pro",
+        lookupKey: "pro_monthly",
+        interval: "month",
+        status: "active",
+        cancelAtPeriodEnd: false,
+      },
       entitlement: { access: "full" },
       paymentProblem: null,
     });
-    expect(new Date(status.subscription?.currentPeriodEnd ?? 0).getTime()).toBeGreaterThan(Date.now() + 27 * 86_400_000);
+    expect(new Date(status.subscription?.currentPeriodEnd ?? 0).getTime()).toBeGreaterThan(
+      Date.now() + 27 * 86_400_000,
+    );
   });
 
   it("answers CONFLICT to a second checkout", async () => {
@@ -103,7 +125,11 @@ describe("billing router", () => {
   it("opens the portal, with deep links, for a subscribed user", async () => {
     const { caller } = await signedInCaller();
     await subscribe(caller);
-    for (const input of [undefined, { flow: "payment_method_update" as const }, { flow: "subscription_update" as const }]) {
+    for (const input of [
+      undefined,
+      { flow: "payment_method_update" as const },
+      { flow: "subscription_update" as const },
+    ]) {
       const { redirectUrl } = await caller.billing.createPortalSession(input);
       expect(redirectUrl).toContain(h.emulator.url);
     }
@@ -112,9 +138,22 @@ describe("billing router", () => {
   it("answers SERVICE_UNAVAILABLE when Stripe fails or hangs", async () => {
     const { caller } = await signedInCaller();
     await subscribe(caller);
-    await h.control.addFault({ path: "/v1/billing_portal/sessions", method: "POST", count: USER_FACING_ATTEMPTS, mode: "error" });
-    expect(await trpcError(caller.billing.createPortalSession())).toMatchObject({ code: "SERVICE_UNAVAILABLE", message: "Billing service unavailable" });
-    await h.control.addFault({ path: "/v1/billing_portal/sessions", method: "POST", count: USER_FACING_ATTEMPTS, mode: "hang" });
+    await h.control.addFault({
+      path: "/v1/billing_portal/sessions",
+      method: "POST",
+      count: USER_FACING_ATTEMPTS,
+      mode: "error",
+    });
+    expect(await trpcError(caller.billing.createPortalSession())).toMatchObject({
+      code: "SERVICE_UNAVAILABLE",
+      message: "Billing service unavailable",
+    });
+    await h.control.addFault({
+      path: "/v1/billing_portal/sessions",
+      method: "POST",
+      count: USER_FACING_ATTEMPTS,
+      mode: "hang",
+    });
     expect(await trpcError(caller.billing.createPortalSession())).toMatchObject({ code: "SERVICE_UNAVAILABLE" });
     await expect(caller.billing.createPortalSession()).resolves.toHaveProperty("redirectUrl");
   });
@@ -124,7 +163,9 @@ describe("notifications router", () => {
   it("lists and dismisses only the caller's own notifications", async () => {
     const alice = await signedInCaller();
     const bob = await signedInCaller();
-    const note = await h.db.notification.create({ data: { userId: alice.user.id, kind: "payment_failed", title: "Payment failed", body: "…" } });
+    const note = await h.db.notification.create({
+      data: { userId: alice.user.id, kind: "payment_failed", title: "Payment failed", body: "…" },
+    });
 
     expect((await alice.caller.notifications.list()).map((n) => n.id)).toEqual([note.id]);
     expect(await bob.caller.notifications.list()).toEqual([]);

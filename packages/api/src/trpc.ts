@@ -8,7 +8,10 @@ import { STRIPE_CALL_LIMIT, takeRateLimit } from "./rate-limit.ts";
 const t = initTRPC.context<Context>().create({
   errorFormatter({ shape, error }) {
     // Bad input: hand the client zod's per-field messages.
-    const fieldErrors = error.code === "BAD_REQUEST" && error.cause instanceof z.ZodError ? z.flattenError(error.cause).fieldErrors : null;
+    const fieldErrors =
+      error.code === "BAD_REQUEST" && error.cause instanceof z.ZodError
+        ? z.flattenError(error.cause).fieldErrors
+        : null;
     return { ...shape, data: { ...shape.data, fieldErrors } };
   },
 });

@@ -22,7 +22,9 @@ export class PrismaAdapter implements Adapter {
 
   async getSessionAndUser(sessionId: string): Promise<[DatabaseSession | null, DatabaseUser | null]> {
     // Every signed-in request runs this: one joined statement, where `include` costs two.
-    const rows = await this.db.$queryRaw<Array<{ session_id: string; user_id: string; expires_at: Date; email: string; name: string | null }>>`
+    const rows = await this.db.$queryRaw<
+      Array<{ session_id: string; user_id: string; expires_at: Date; email: string; name: string | null }>
+    >`
       SELECT s.id AS session_id, s.user_id, s.expires_at, u.email, u.name
       FROM sessions s JOIN users u ON u.id = s.user_id
       WHERE s.id = ${sessionId}`;

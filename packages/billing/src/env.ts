@@ -2,10 +2,17 @@
 import { parseEnv, urlSchema, type Environment } from "@saas/env";
 import { z } from "zod";
 
-const secretKey = z.string().regex(/^(sk|rk)_(test|live)_\w+$/, { error: "must be a Stripe secret key (sk_test_… or sk_live_…)" });
+const secretKey = z
+  .string()
+  .regex(/^(sk|rk)_(test|live)_\w+$/, { error: "must be a Stripe secret key (sk_test_… or sk_live_…)" });
 const webhookSecrets = z
   .string()
-  .transform((value) => value.split(",").map((s) => s.trim()).filter(Boolean))
+  .transform((value) =>
+    value
+      .split(",")
+      .map((s) => s.trim())
+      .filter(Boolean),
+  )
   .pipe(z.array(z.string().startsWith("whsec_", { error: "each secret must start with whsec_" })).min(1));
 
 /** Stripe as the app talks to it: resolved at start (the emulator's values in development). */
@@ -30,11 +37,15 @@ export function readStripeEnv(source: Environment): StripeEnv {
       STRIPE_SECRET_KEY: secretKey.optional(),
       STRIPE_API_BASE: urlSchema(["http", "https"]).optional(),
       STRIPE_WEBHOOK_SECRET: webhookSecrets.optional(),
-      STRIPE_PORTAL_CONFIG_ID: z.string().startsWith("bpc_", { error: "must be a portal configuration id (bpc_…)" }).optional(),
+      STRIPE_PORTAL_CONFIG_ID: z
+        .string()
+        .startsWith("bpc_", { error: "must be a portal configuration id (bpc_…)" })
+        .optional(),
       STRIPE_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(10_000),
     },
     {
-      STRIPE_SECRET_KEY: "STRIPE_SECRET_KEY=sk_test_… (from the Stripe dashboard; unset in development to use the emulator)",
+      STRIPE_SECRET_KEY:
+        "STRIPE_SECRET_KEY=sk_test_… (from the Stripe dashboard; unset in development to use the emulator)",
       STRIPE_API_BASE: "STRIPE_API_BASE=http://127.0.0.1:12111 (the emulator; unset for api.stripe.com)",
       STRIPE_WEBHOOK_SECRET: "STRIPE_WEBHOOK_SECRET=whsec_… (several, comma-separated, while rotating)",
       STRIPE_PORTAL_CONFIG_ID: "STRIPE_PORTAL_CONFIG_ID=bpc_… (printed by pnpm stripe:sync)",

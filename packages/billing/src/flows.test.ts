@@ -40,7 +40,9 @@ describe("checkout", () => {
     const session = await h.stripe.checkout.sessions.retrieve(sessionIdFrom(redirectUrl), { expand: ["line_items"] });
     const account = await h.db.account.findUniqueOrThrow({ where: { userId: user.id } });
     expect(session.customer).toBe(account.stripeCustomerId);
-    expect(session.success_url).toBe(`${TEST_APP_BASE_URL}/settings/billing?checkout=success&session_id={CHECKOUT_SESSION_ID}`);
+    expect(session.success_url).toBe(
+      `${TEST_APP_BASE_URL}/settings/billing?checkout=success&session_id={CHECKOUT_SESSION_ID}`,
+    );
     expect(session.cancel_url).toBe(`${TEST_APP_BASE_URL}/settings/billing?checkout=canceled`);
     expect(session.client_reference_id).toBe(user.id);
     expect(session.line_items?.data[0]?.price?.lookup_key).toBe("starter_yearly");
@@ -65,12 +67,16 @@ describe("checkout", () => {
 
   it("refuses a second subscription: plan changes go through the portal", async () => {
     const { user } = await subscribedUser();
-    await expect(createCheckoutSession(h, { userId: user.id, lookupKey: "team_monthly" })).rejects.toBeInstanceOf(SubscriptionExists);
+    await expect(createCheckoutSession(h, { userId: user.id, lookupKey: "team_monthly" })).rejects.toBeInstanceOf(
+      SubscriptionExists,
+    );
   });
 
   it("refuses an unknown plan before touching Stripe", async () => {
     const user = await createUser(h.db);
-    await expect(createCheckoutSession(h, { userId: user.id, lookupKey: "platinum_forever" })).rejects.toBeInstanceOf(BillingNotFound);
+    await expect(createCheckoutSession(h, { userId: user.id, lookupKey: "platinum_forever" })).rejects.toBeInstanceOf(
+      BillingNotFound,
+    );
     expect((await h.db.account.findUniqueOrThrow({ where: { userId: user.id } })).stripeCustomerId).toBeNull();
   });
 
@@ -79,14 +85,18 @@ describe("checkout", () => {
     const intruder = await createUser(h.db);
     await ensureCustomer(h, intruder.id);
     await expect(syncCheckoutSession(h, { userId: intruder.id, sessionId })).rejects.toBeInstanceOf(BillingNotFound);
-    await expect(syncCheckoutSession(h, { userId: intruder.id, sessionId: "cs_test_nope" })).rejects.toBeInstanceOf(BillingNotFound);
+    await expect(syncCheckoutSession(h, { userId: intruder.id, sessionId: "cs_test_nope" })).rejects.toBeInstanceOf(
+      BillingNotFound,
+    );
     expect(await h.db.subscription.count({ where: { account: { userId: intruder.id } } })).toBe(0);
   });
 
   it("reports Stripe being down as StripeUnavailable", async () => {
     const user = await createUser(h.db);
     await h.control.addFault({ path: "/v1/checkout/sessions", method: "POST", count: USER_FACING_ATTEMPTS });
-    await expect(createCheckoutSession(h, { userId: user.id, lookupKey: "pro_monthly" })).rejects.toBeInstanceOf(StripeUnavailable);
+    await expect(createCheckoutSession(h, { userId: user.id, lookupKey: "pro_monthly" })).rejects.toBeInstanceOf(
+      StripeUnavailable,
+    );
   });
 });
 
@@ -108,7 +118,10 @@ describe("portal", () => {
     const sub = await h.db.subscription.findFirstOrThrow({ where: { account: { userId: user.id } } });
     const { redirectUrl } = await createPortalSession(h, { userId: user.id, flow: "subscription_cancel" });
     const session = portalSession(redirectUrl);
-    expect(session?.flow).toMatchObject({ type: "subscription_cancel", subscription_cancel: { subscription: sub.stripeSubscriptionId } });
+    expect(session?.flow).toMatchObject({
+      type: "subscription_cancel",
+      subscription_cancel: { subscription: sub.stripeSubscriptionId },
+    });
   });
 
   it("refuses a user with no Stripe customer yet", async () => {
@@ -118,7 +131,12 @@ describe("portal", () => {
 
   it("reports Stripe being down as StripeUnavailable", async () => {
     const { user } = await subscribedUser();
-    await h.control.addFault({ path: "/v1/billing_portal/sessions", method: "POST", count: USER_FACING_ATTEMPTS, mode: "hang" });
+    await h.control.addFault({
+      path: "/v1/billing_portal/sessions",
+      method: "POST",
+      count: USER_FACING_ATTEMPTS,
+      mode: "hang",
+    });
     await expect(createPortalSession(h, { userId: user.id })).rejects.toBeInstanceOf(StripeUnavailable);
   });
 });
@@ -131,12 +149,18 @@ describe("sync from truth and entitlements", () => {
     await h.db.subscription.update({ where: { id: row.id }, data: { status: "canceled", priceLookupKey: "tampered" } });
 
     expect((await syncCustomer(h, account.stripeCustomerId ?? "")).changed).toBe(1);
-    expect(await h.db.subscription.findUniqueOrThrow({ where: { id: row.id } })).toMatchObject({ status: "active", priceLookupKey: "pro_monthly" });
+    expect(await h.db.subscription.findUniqueOrThrow({ where: { id: row.id } })).toMatchObject({
+      status: "active",
+      priceLookupKey: "pro_monthly",
+    });
     expect((await syncCustomer(h, account.stripeCustomerId ?? "")).changed).toBe(0);
 
     await h.stripe.subscriptions.update(row.stripeSubscriptionId, { cancel_at_period_end: true });
     await syncCustomer(h, account.stripeCustomerId ?? "");
-    expect(await h.db.subscription.findUniqueOrThrow({ where: { id: row.id } })).toMatchObject({ cancelAtPeriodEnd: true, status: "active" });
+    expect(await h.db.subscription.findUniqueOrThrow({ where: { id: row.id } })).toMatchObject({
+      cancelAtPeriodEnd: true,
+      status: "active",
+    });
 
     await h.stripe.subscriptions.cancel(row.stripeSubscriptionId);
     await syncCustomer(h, account.stripeCustomerId ?? "");

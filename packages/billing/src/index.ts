@@ -1,4 +1,12 @@
-export { CATALOG, findCatalogPrice, LOOKUP_KEYS, type CatalogPrice, type CatalogProduct, type Interval, type LookupKey } from "./catalog/catalog.ts";
+export {
+  CATALOG,
+  findCatalogPrice,
+  LOOKUP_KEYS,
+  type CatalogPrice,
+  type CatalogProduct,
+  type Interval,
+  type LookupKey,
+} from "./catalog/catalog.ts";
 export { syncStripe, type SyncChange, type SyncResult } from "./catalog/stripe-sync.ts";
 export { createCheckoutSession } from "./checkout/create-checkout-session.ts";
 export { syncCheckoutSession } from "./checkout/sync-checkout-session.ts";
@@ -6,9 +14,22 @@ export { backfillCustomers, type BackfillSummary } from "./customers/backfill-cu
 export { ensureCustomer } from "./customers/ensure-customer.ts";
 export { updateUserEmail } from "./customers/update-customer-email.ts";
 export type { BillingConfig, BillingDeps } from "./deps.ts";
-export { currentSubscription, entitlementFor, getEntitlement, type Access, type Entitlement } from "./entitlements/get-entitlement.ts";
+export {
+  currentSubscription,
+  entitlementFor,
+  getEntitlement,
+  type Access,
+  type Entitlement,
+} from "./entitlements/get-entitlement.ts";
 export { isLiveKey, readStripeEnv, type StripeEnv, type StripeSettings } from "./env.ts";
-export { BillingNotFound, BillingProfileMissing, callStripe, isStripeError, StripeUnavailable, SubscriptionExists } from "./errors.ts";
+export {
+  BillingNotFound,
+  BillingProfileMissing,
+  callStripe,
+  isStripeError,
+  StripeUnavailable,
+  SubscriptionExists,
+} from "./errors.ts";
 export { createPortalSession, PORTAL_FLOWS, type PortalFlow } from "./portal/create-portal-session.ts";
 export { createStripeClient, USER_FACING_REQUEST, type Stripe } from "./stripe-client.ts";
 export { syncCustomer } from "./sync/sync-customer.ts";
@@ -16,7 +37,19 @@ export { syncCustomerSubscriptions, type SyncOutcome } from "./sync/sync-custome
 export { subscriptionRow, type SubscriptionColumns } from "./sync/subscription-row.ts";
 export { listPlans, type Plan } from "./catalog/list-plans.ts";
 export { getBillingStatus, type BillingStatus } from "./status/get-billing-status.ts";
-export { dismissNotification, listNotifications, NOTIFICATION_KINDS, type NotificationView } from "./notifications/notifications.ts";
+export {
+  dismissNotification,
+  listNotifications,
+  NOTIFICATION_KINDS,
+  type NotificationView,
+} from "./notifications/notifications.ts";
 export { reconcile, type ReconcileSummary } from "./sync/reconcile.ts";
-export { customerIdOf, handleStripeWebhook, HANDLED_EVENTS, type WebhookDeps, type WebhookLogLine, type WebhookResponse } from "./webhooks/handle-stripe-webhook.ts";
+export {
+  customerIdOf,
+  handleStripeWebhook,
+  HANDLED_EVENTS,
+  type WebhookDeps,
+  type WebhookLogLine,
+  type WebhookResponse,
+} from "./webhooks/handle-stripe-webhook.ts";
 export { MAX_WEBHOOK_BYTES } from "./webhooks/verify-event.ts";

@@ -1,7 +1,12 @@
 // Test harness for billing: a database of its own, an emulator on a free port, and
 // the project's real Stripe client pointed at it.
 import { createTestDatabase, type TestDatabase } from "@saas/db/testing";
-import { EmulatorControlClient, startEmulator, type EmulatorOptions, type RunningEmulator } from "@saas/stripe-emulator";
+import {
+  EmulatorControlClient,
+  startEmulator,
+  type EmulatorOptions,
+  type RunningEmulator,
+} from "@saas/stripe-emulator";
 import type Stripe from "stripe";
 import { syncStripe } from "./catalog/stripe-sync.ts";
 import type { BillingDeps } from "./deps.ts";

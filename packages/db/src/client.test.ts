@@ -43,9 +43,10 @@ describe("client and factories", () => {
   });
 
   it("does not mistake other errors for duplicates", async () => {
-    const error = await database.db.account
-      .create({ data: { userId: "no-such-user" } })
-      .then(() => null, (e: unknown) => e);
+    const error = await database.db.account.create({ data: { userId: "no-such-user" } }).then(
+      () => null,
+      (e: unknown) => e,
+    );
     expect(error).not.toBeNull();
     expect(isUniqueViolation(error)).toBe(false);
   });

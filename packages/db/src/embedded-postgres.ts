@@ -59,7 +59,10 @@ export async function startEmbeddedPostgres(options: EmbeddedOptions): Promise<E
   };
   try {
     const { nativeDir, version } = options.binaries
-      ? { nativeDir: options.binaries, version: `copy-${createHash("sha256").update(options.binaries).digest("hex").slice(0, 12)}` }
+      ? {
+          nativeDir: options.binaries,
+          version: `copy-${createHash("sha256").update(options.binaries).digest("hex").slice(0, 12)}`,
+        }
       : installedBinaries();
     const run = { binDir: path.join(reachableBinaries(nativeDir, version, runAs, stateDir), "bin"), runAs, onLog };
     const dir = physicalDir();
@@ -88,10 +91,11 @@ export async function startEmbeddedPostgres(options: EmbeddedOptions): Promise<E
       if (!options.persistent) removeDataDir(dataDir, dir);
       releaseLock();
     };
-    if (database !== "postgres") await ensureDatabase(adminUrl, database).catch(async (error: unknown) => {
-      await stop();
-      throw error;
-    });
+    if (database !== "postgres")
+      await ensureDatabase(adminUrl, database).catch(async (error: unknown) => {
+        await stop();
+        throw error;
+      });
     return { url: `postgresql://${USER}:${PASSWORD}@127.0.0.1:${port}/${database}`, adminUrl, port, dataDir, stop };
   } catch (error) {
     releaseLock();
@@ -102,7 +106,16 @@ export async function startEmbeddedPostgres(options: EmbeddedOptions): Promise<E
 function serverFlags(options: EmbeddedOptions): string[] {
   const flags = ["-c", "listen_addresses=127.0.0.1", "-c", "unix_socket_directories="];
   if (options.unsafeFast) {
-    flags.push("-c", "fsync=off", "-c", "synchronous_commit=off", "-c", "full_page_writes=off", "-c", "max_connections=300");
+    flags.push(
+      "-c",
+      "fsync=off",
+      "-c",
+      "synchronous_commit=off",
+      "-c",
+      "full_page_writes=off",
+      "-c",
+      "max_connections=300",
+    );
   }
   return flags;
 }
@@ -154,7 +167,9 @@ export function freePort(): Promise<number> {
     server.on("error", reject);
     server.listen(0, "127.0.0.1", () => {
       const address = server.address();
-      server.close(() => (typeof address === "object" && address ? resolve(address.port) : reject(new Error("no port"))));
+      server.close(() =>
+        typeof address === "object" && address ? resolve(address.port) : reject(new Error("no port")),
+      );
     });
   });
 }

@@ -16,7 +16,8 @@ export function readDatabaseEnv(source: Environment): DatabaseSettings {
       EMBEDDED_POSTGRES_DIR: z.string().min(1).optional(),
     },
     {
-      DATABASE_URL: "DATABASE_URL=postgresql://user:password@localhost:5432/app (or unset it to use the embedded PostgreSQL)",
+      DATABASE_URL:
+        "DATABASE_URL=postgresql://user:password@localhost:5432/app (or unset it to use the embedded PostgreSQL)",
       EMBEDDED_POSTGRES_DIR: "EMBEDDED_POSTGRES_DIR=.data/postgres",
     },
     source,

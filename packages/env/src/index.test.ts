@@ -21,7 +21,9 @@ describe("parseEnv", () => {
     const run = () => parseEnv(shape, hints, { PORT: "eighty", DATABASE_URL: "mysql://x" });
     expect(run).toThrow(EnvError);
     expect(run).toThrow(/PORT: must be a whole number from 1 to 65535 \(got "eighty"\)/);
-    expect(run).toThrow(/DATABASE_URL: must be a URL starting with postgresql:\/\/ or postgres:\/\/ \(got "mysql:\/\/x"\)/);
+    expect(run).toThrow(
+      /DATABASE_URL: must be a URL starting with postgresql:\/\/ or postgres:\/\/ \(got "mysql:\/\/x"\)/,
+    );
     expect(run).toThrow(/e\.g\. PORT=3000/);
   });
 

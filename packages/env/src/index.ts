@@ -17,7 +17,9 @@ export function parseEnv<T extends z.ZodRawShape>(
   source: Record<string, string | undefined>,
 ): z.infer<z.ZodObject<T>> {
   // An empty value means "unset", as in most .env tooling.
-  const values = Object.fromEntries(Object.keys(shape).map((key) => [key, source[key] === "" ? undefined : source[key]]));
+  const values = Object.fromEntries(
+    Object.keys(shape).map((key) => [key, source[key] === "" ? undefined : source[key]]),
+  );
   const result = z.object(shape).safeParse(values);
   if (result.success) return result.data;
   const lines = result.error.issues.map((issue) => {

@@ -13,7 +13,12 @@ function percentile(sorted: number[], p: number): number {
 
 async function retrieveLatency(): Promise<void> {
   const emulator = await startEmulator({ realTimeTickMs: 0 });
-  const stripe = new Stripe("sk_test_bench", { host: "127.0.0.1", port: emulator.port, protocol: "http", maxNetworkRetries: 0 });
+  const stripe = new Stripe("sk_test_bench", {
+    host: "127.0.0.1",
+    port: emulator.port,
+    protocol: "http",
+    maxNetworkRetries: 0,
+  });
   const customer = await stripe.customers.create({ email: "bench@example.com", metadata: { userId: "bench" } });
   for (let index = 0; index < 200; index += 1) await stripe.customers.retrieve(customer.id);
   const samples: number[] = [];
@@ -23,7 +28,9 @@ async function retrieveLatency(): Promise<void> {
     samples.push(performance.now() - started);
   }
   samples.sort((a, b) => a - b);
-  console.log(`customers.retrieve x${RETRIEVES} (sequential, SDK): p50 ${percentile(samples, 50).toFixed(3)} ms, p99 ${percentile(samples, 99).toFixed(3)} ms`);
+  console.log(
+    `customers.retrieve x${RETRIEVES} (sequential, SDK): p50 ${percentile(samples, 50).toFixed(3)} ms, p99 ${percentile(samples, 99).toFixed(3)} ms`,
+  );
   await emulator.stop();
 }
 
@@ -39,14 +46,21 @@ async function webhookThroughput(): Promise<void> {
   await new Promise<void>((resolve) => receiver.listen(0, "127.0.0.1", () => resolve()));
   const address = receiver.address();
   if (address === null || typeof address === "string") throw new Error("receiver has no port");
-  const emulator = await startEmulator({ realTimeTickMs: 0, forwardTo: `http://127.0.0.1:${address.port}/hook`, webhookSecret: "whsec_bench" });
+  const emulator = await startEmulator({
+    realTimeTickMs: 0,
+    forwardTo: `http://127.0.0.1:${address.port}/hook`,
+    webhookSecret: "whsec_bench",
+  });
   const started = performance.now();
   // Distinct objects, so per-object ordering does not serialize the deliveries.
-  for (let index = 0; index < WEBHOOKS; index += 1) emulator.app.events.emit("customer.created", buildCustomer(Math.floor(Date.now() / 1000), null));
+  for (let index = 0; index < WEBHOOKS; index += 1)
+    emulator.app.events.emit("customer.created", buildCustomer(Math.floor(Date.now() / 1000), null));
   await emulator.deliveriesIdle();
   const seconds = (performance.now() - started) / 1000;
   const ok = emulator.dispatcher.log.filter((entry) => entry.ok).length;
-  console.log(`webhook deliveries: ${ok}/${WEBHOOKS} ok (receiver saw ${received}) in ${seconds.toFixed(2)} s → ${Math.round(ok / seconds)} deliveries/s`);
+  console.log(
+    `webhook deliveries: ${ok}/${WEBHOOKS} ok (receiver saw ${received}) in ${seconds.toFixed(2)} s → ${Math.round(ok / seconds)} deliveries/s`,
+  );
   await emulator.stop();
   await new Promise<void>((resolve) => receiver.close(() => resolve()));
 }

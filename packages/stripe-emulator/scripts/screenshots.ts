@@ -20,35 +20,67 @@ const receiver = createServer((request, response) => {
 });
 await new Promise<void>((resolve) => receiver.listen(0, "127.0.0.1", () => resolve()));
 const address = receiver.address();
-const forwardTo = address === null || typeof address === "string" ? undefined : `http://127.0.0.1:${address.port}/webhooks`;
-const emulator = await startEmulator({ port: 0, realTimeTickMs: 0, forwardTo, webhookRetryScheduleMs: [50], settings: { clockAdvanceDelayMs: 5 } });
+const forwardTo =
+  address === null || typeof address === "string" ? undefined : `http://127.0.0.1:${address.port}/webhooks`;
+const emulator = await startEmulator({
+  port: 0,
+  realTimeTickMs: 0,
+  forwardTo,
+  webhookRetryScheduleMs: [50],
+  settings: { clockAdvanceDelayMs: 5 },
+});
 const stripe = new Stripe("sk_test_screens", { host: "127.0.0.1", port: emulator.port, protocol: "http" });
 
 async function plan(name: string, amount: number) {
   const product = await stripe.products.create({ name });
-  const price = await stripe.prices.create({ product: product.id, currency: "usd", unit_amount: amount, recurring: { interval: "month" } });
+  const price = await stripe.prices.create({
+    product: product.id,
+    currency: "usd",
+    unit_amount: amount,
+    recurring: { interval: "month" },
+  });
   return { product, price };
 }
 
 const basic = await plan("Basic", 1_000);
 const pro = await plan("Pro", 2_500);
 const config = await stripe.billingPortal.configurations.create({
-  business_profile: { headline: "Acme partners with Stripe for simplified billing.", privacy_policy_url: "https://app.test/privacy", terms_of_service_url: "https://app.test/terms" },
+  business_profile: {
+    headline: "Acme partners with Stripe for simplified billing.",
+    privacy_policy_url: "https://app.test/privacy",
+    terms_of_service_url: "https://app.test/terms",
+  },
   default_return_url: "https://app.test/settings/billing",
   features: {
     customer_update: { enabled: true, allowed_updates: ["email", "name"] },
     invoice_history: { enabled: true },
     payment_method_update: { enabled: true },
-    subscription_cancel: { enabled: true, mode: "at_period_end", cancellation_reason: { enabled: true, options: ["too_expensive", "missing_features", "unused", "other"] } },
-    subscription_update: { enabled: true, default_allowed_updates: ["price"], proration_behavior: "create_prorations", products: [
-      { product: basic.product.id, prices: [basic.price.id] }, { product: pro.product.id, prices: [pro.price.id] },
-    ] },
+    subscription_cancel: {
+      enabled: true,
+      mode: "at_period_end",
+      cancellation_reason: { enabled: true, options: ["too_expensive", "missing_features", "unused", "other"] },
+    },
+    subscription_update: {
+      enabled: true,
+      default_allowed_updates: ["price"],
+      proration_behavior: "create_prorations",
+      products: [
+        { product: basic.product.id, prices: [basic.price.id] },
+        { product: pro.product.id, prices: [pro.price.id] },
+      ],
+    },
   },
 });
 
 // A customer on a test clock whose renewal failed: past_due, a second card, an invoice history.
 const clock = await stripe.testHelpers.testClocks.create({ frozen_time: JAN_1_2027 });
-const customer = await stripe.customers.create({ email: "jenny@example.com", name: "Jenny Rosen", test_clock: clock.id, payment_method: "pm_card_visa", invoice_settings: { default_payment_method: "pm_card_visa" } });
+const customer = await stripe.customers.create({
+  email: "jenny@example.com",
+  name: "Jenny Rosen",
+  test_clock: clock.id,
+  payment_method: "pm_card_visa",
+  invoice_settings: { default_payment_method: "pm_card_visa" },
+});
 const sub = await stripe.subscriptions.create({ customer: customer.id, items: [{ price: basic.price.id }] });
 const failing = await stripe.paymentMethods.attach("pm_card_chargeCustomerFail", { customer: customer.id });
 await stripe.customers.update(customer.id, { invoice_settings: { default_payment_method: failing.id } });
@@ -58,11 +90,20 @@ await new Promise((resolve) => setTimeout(resolve, 300));
 const invoice = (await stripe.invoices.list({ customer: customer.id, limit: 1 })).data[0];
 
 const portal = (flow?: Stripe.BillingPortal.SessionCreateParams.FlowData) =>
-  stripe.billingPortal.sessions.create({ customer: customer.id, configuration: config.id, return_url: "https://app.test/settings/billing", ...(flow === undefined ? {} : { flow_data: flow }) });
-const checkout = (extra: Partial<Stripe.Checkout.SessionCreateParams>) => stripe.checkout.sessions.create({
-  mode: "subscription", line_items: [{ price: pro.price.id, quantity: 1 }],
-  success_url: "https://app.test/ok?session_id={CHECKOUT_SESSION_ID}", cancel_url: "https://app.test/pricing", ...extra,
-});
+  stripe.billingPortal.sessions.create({
+    customer: customer.id,
+    configuration: config.id,
+    return_url: "https://app.test/settings/billing",
+    ...(flow === undefined ? {} : { flow_data: flow }),
+  });
+const checkout = (extra: Partial<Stripe.Checkout.SessionCreateParams>) =>
+  stripe.checkout.sessions.create({
+    mode: "subscription",
+    line_items: [{ price: pro.price.id, quantity: 1 }],
+    success_url: "https://app.test/ok?session_id={CHECKOUT_SESSION_ID}",
+    cancel_url: "https://app.test/pricing",
+    ...extra,
+  });
 
 type Shot = [name: string, url: string, act?: (page: Page) => Promise<void>];
 const fresh = await checkout({ customer_email: "buyer@example.com" });
@@ -73,27 +114,39 @@ const home = await portal();
 const shots: Shot[] = [
   ["checkout", fresh.url ?? ""],
   ["checkout-trial", trial.url ?? ""],
-  ["checkout-errors", fresh.url ?? "", async (page) => {
-    await page.getByLabel("Card number").fill("4242 4242 42");
-    await page.getByLabel("Expiration").fill("01 / 20");
-    await page.getByRole("button", { name: "Subscribe" }).click();
-  }],
-  ["checkout-declined", fresh.url ?? "", async (page) => {
-    await page.getByLabel("Card number").fill("4000000000000002");
-    await page.getByLabel("Expiration").fill("1234");
-    await page.getByLabel("CVC").fill("123");
-    await page.getByLabel("Cardholder name").fill("Jenny Rosen");
-    await page.getByRole("button", { name: "Subscribe" }).click();
-    await page.getByRole("alert").waitFor();
-  }],
-  ["checkout-3ds", fresh.url ?? "", async (page) => {
-    await page.getByLabel("Card number").fill("4000002500003155");
-    await page.getByLabel("Expiration").fill("1234");
-    await page.getByLabel("CVC").fill("123");
-    await page.getByLabel("Cardholder name").fill("Jenny Rosen");
-    await page.getByRole("button", { name: "Subscribe" }).click();
-    await page.getByRole("heading", { name: "3D Secure 2 Test Page" }).waitFor();
-  }],
+  [
+    "checkout-errors",
+    fresh.url ?? "",
+    async (page) => {
+      await page.getByLabel("Card number").fill("4242 4242 42");
+      await page.getByLabel("Expiration").fill("01 / 20");
+      await page.getByRole("button", { name: "Subscribe" }).click();
+    },
+  ],
+  [
+    "checkout-declined",
+    fresh.url ?? "",
+    async (page) => {
+      await page.getByLabel("Card number").fill("4000000000000002");
+      await page.getByLabel("Expiration").fill("1234");
+      await page.getByLabel("CVC").fill("123");
+      await page.getByLabel("Cardholder name").fill("Jenny Rosen");
+      await page.getByRole("button", { name: "Subscribe" }).click();
+      await page.getByRole("alert").waitFor();
+    },
+  ],
+  [
+    "checkout-3ds",
+    fresh.url ?? "",
+    async (page) => {
+      await page.getByLabel("Card number").fill("4000002500003155");
+      await page.getByLabel("Expiration").fill("1234");
+      await page.getByLabel("CVC").fill("123");
+      await page.getByLabel("Cardholder name").fill("Jenny Rosen");
+      await page.getByRole("button", { name: "Subscribe" }).click();
+      await page.getByRole("heading", { name: "3D Secure 2 Test Page" }).waitFor();
+    },
+  ],
   ["checkout-expired", expired.url ?? ""],
   ["portal-home", home.url],
   ["portal-update", `${home.url}/subscriptions/${sub.id}/update`],
@@ -109,7 +162,9 @@ await mkdir(OUT, { recursive: true });
 const browser = await chromium.launch(chromiumLaunchOptions());
 for (const [viewportName, viewport] of Object.entries(VIEWPORTS)) {
   const context = await browser.newContext({ viewport });
-  await context.route("https://app.test/**", (route) => route.fulfill({ contentType: "text/html", body: "<h1>App</h1>" }));
+  await context.route("https://app.test/**", (route) =>
+    route.fulfill({ contentType: "text/html", body: "<h1>App</h1>" }),
+  );
   for (const [name, url, act] of shots) {
     const page = await context.newPage();
     await page.goto(url);
@@ -118,7 +173,13 @@ for (const [viewportName, viewport] of Object.entries(VIEWPORTS)) {
     await page.close();
   }
   // Pages that need a finished flow or a spent session are made fresh for each viewport.
-  const done = await portal({ type: "payment_method_update", after_completion: { type: "hosted_confirmation", hosted_confirmation: { custom_message: "Thanks! Your new card is saved." } } });
+  const done = await portal({
+    type: "payment_method_update",
+    after_completion: {
+      type: "hosted_confirmation",
+      hosted_confirmation: { custom_message: "Thanks! Your new card is saved." },
+    },
+  });
   const page = await context.newPage();
   await page.goto(done.url);
   await page.getByLabel("Card number").fill("5555555555554444");

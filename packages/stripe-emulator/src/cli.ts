@@ -38,14 +38,18 @@ async function main(): Promise<void> {
     dataFile: values.data,
   });
   if (!parsed.success) {
-    console.error(`Invalid options:\n${parsed.error.issues.map((issue) => `  ${issue.path.join(".")}: ${issue.message}`).join("\n")}\n${USAGE}`);
+    console.error(
+      `Invalid options:\n${parsed.error.issues.map((issue) => `  ${issue.path.join(".")}: ${issue.message}`).join("\n")}\n${USAGE}`,
+    );
     process.exitCode = 2;
     return;
   }
   const emulator = await startEmulator(parsed.data);
   console.log(`Stripe emulator listening on ${emulator.url}`);
   console.log(`  API key:        any sk_test_… key, e.g. ${emulator.apiKey}`);
-  console.log(`  SDK config:     new Stripe(key, { host: "${emulator.host}", port: ${emulator.port}, protocol: "http" })`);
+  console.log(
+    `  SDK config:     new Stripe(key, { host: "${emulator.host}", port: ${emulator.port}, protocol: "http" })`,
+  );
   console.log(`  Webhook secret: ${emulator.webhookSecret}`);
   if (parsed.data.forwardTo !== undefined) console.log(`  Forwarding:     ${parsed.data.forwardTo}`);
   if (parsed.data.dataFile !== undefined) console.log(`  Data file:      ${parsed.data.dataFile}`);

@@ -64,7 +64,9 @@ export class EmulatorControlClient {
   }
 
   async deliveries(filter: { event?: string; endpoint?: string } = {}): Promise<DeliveryRecord[]> {
-    const query = new URLSearchParams(Object.entries(filter).filter((entry): entry is [string, string] => entry[1] !== undefined));
+    const query = new URLSearchParams(
+      Object.entries(filter).filter((entry): entry is [string, string] => entry[1] !== undefined),
+    );
     const suffix = query.size === 0 ? "" : `?${query.toString()}`;
     return (await this.request<{ deliveries: DeliveryRecord[] }>("GET", `/deliveries${suffix}`)).deliveries;
   }

@@ -23,7 +23,10 @@ export function applyExpand(store: Store, value: unknown, paths: readonly string
   for (const path of paths) {
     const segments = path.split(".");
     if (segments.length > MAX_DEPTH + 1) {
-      throw invalidRequest(`You cannot expand more than ${MAX_DEPTH} levels of a property. Property: ${path}`, "expand");
+      throw invalidRequest(
+        `You cannot expand more than ${MAX_DEPTH} levels of a property. Property: ${path}`,
+        "expand",
+      );
     }
     result = expandPath(store, result, segments, path);
   }

@@ -28,7 +28,14 @@ export function parseSearchQuery(query: string): SearchQuery {
     const match = CLAUSE.exec(part.trim());
     if (match === null) throw invalidRequest(`Invalid search query: ${part}`, "query");
     const operator = match[4];
-    if (operator !== ":" && operator !== "~" && operator !== ">" && operator !== "<" && operator !== ">=" && operator !== "<=") {
+    if (
+      operator !== ":" &&
+      operator !== "~" &&
+      operator !== ">" &&
+      operator !== "<" &&
+      operator !== ">=" &&
+      operator !== "<="
+    ) {
       throw invalidRequest(`Invalid search operator in: ${part}`, "query");
     }
     return {
@@ -50,15 +57,20 @@ function clauseMatches(clause: Clause, read: FieldReader): boolean {
   if (clause.operator === ":") {
     result = clause.value === "null" ? actual === null || actual === undefined : String(actual ?? "") === clause.value;
   } else if (clause.operator === "~") {
-    result = String(actual ?? "").toLowerCase().includes(clause.value.toLowerCase());
+    result = String(actual ?? "")
+      .toLowerCase()
+      .includes(clause.value.toLowerCase());
   } else {
     const left = Number(actual);
     const right = Number(clause.value);
     result =
-      clause.operator === ">" ? left > right
-      : clause.operator === "<" ? left < right
-      : clause.operator === ">=" ? left >= right
-      : left <= right;
+      clause.operator === ">"
+        ? left > right
+        : clause.operator === "<"
+          ? left < right
+          : clause.operator === ">="
+            ? left >= right
+            : left <= right;
   }
   return clause.negate ? !result : result;
 }

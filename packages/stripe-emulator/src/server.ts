@@ -78,10 +78,12 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
   const webhookSecret = options.webhookSecret ?? newWebhookSecret();
   const targets = (): DeliveryTarget[] => {
     const list: DeliveryTarget[] = [];
-    if (options.forwardTo !== undefined) list.push({ id: "forward", url: options.forwardTo, secret: webhookSecret, enabledEvents: ["*"] });
+    if (options.forwardTo !== undefined)
+      list.push({ id: "forward", url: options.forwardTo, secret: webhookSecret, enabledEvents: ["*"] });
     for (const endpoint of app.store.webhookEndpoints.values()) {
       const secret = app.store.endpointSecrets.get(endpoint.id);
-      if (endpoint.status === "enabled" && secret !== undefined) list.push({ id: endpoint.id, url: endpoint.url, secret, enabledEvents: endpoint.enabled_events });
+      if (endpoint.status === "enabled" && secret !== undefined)
+        list.push({ id: endpoint.id, url: endpoint.url, secret, enabledEvents: endpoint.enabled_events });
     }
     return list;
   };
@@ -128,7 +130,13 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
           return;
         }
         try {
-          const result = await handleControl({ app, dispatcher, faults, reset }, method, url, rawBody, request.headers["content-type"]);
+          const result = await handleControl(
+            { app, dispatcher, faults, reset },
+            method,
+            url,
+            rawBody,
+            request.headers["content-type"],
+          );
           if (result.events !== undefined && result.events.length > 0) {
             const events = result.events;
             response.on("finish", () => publish(events));
@@ -137,7 +145,10 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
           sendJson(response, result.status, result.body);
         } catch (error) {
           if (error instanceof StripeHttpError) sendJson(response, error.status, { error: error.body });
-          else sendJson(response, 400, { error: { type: "invalid_request_error", message: error instanceof Error ? error.message : String(error) } });
+          else
+            sendJson(response, 400, {
+              error: { type: "invalid_request_error", message: error instanceof Error ? error.message : String(error) },
+            });
         }
         return;
       }
@@ -162,10 +173,13 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
   origins = ownOrigins(url);
 
   const tickMs = options.realTimeTickMs ?? 1_000;
-  const tick = tickMs <= 0 ? undefined : setInterval(() => {
-    const noClock = (customerId: string) => idOf(app.store.customers.get(customerId)?.test_clock) === null;
-    if (runUntil(app, noClock, realNow(), () => {}) > 0) app.onChange();
-  }, tickMs);
+  const tick =
+    tickMs <= 0
+      ? undefined
+      : setInterval(() => {
+          const noClock = (customerId: string) => idOf(app.store.customers.get(customerId)?.test_clock) === null;
+          if (runUntil(app, noClock, realNow(), () => {}) > 0) app.onChange();
+        }, tickMs);
   tick?.unref();
 
   return {

@@ -23,7 +23,8 @@ function reviveDecimals(value: unknown): unknown {
   if (typeof value !== "object" || value === null) return value;
   const record: Record<string, unknown> = {};
   for (const [key, entry] of Object.entries(value)) {
-    record[key] = key.endsWith("_decimal") && typeof entry === "string" ? Stripe.Decimal.from(entry) : reviveDecimals(entry);
+    record[key] =
+      key.endsWith("_decimal") && typeof entry === "string" ? Stripe.Decimal.from(entry) : reviveDecimals(entry);
   }
   return record;
 }
@@ -44,7 +45,8 @@ export function restoreStore(store: Store, text: string): void {
     const saved = collections[name];
     if (!Array.isArray(saved)) continue;
     if (target instanceof Map) {
-      for (const entry of saved) if (Array.isArray(entry) && typeof entry[0] === "string") target.set(entry[0], entry[1]);
+      for (const entry of saved)
+        if (Array.isArray(entry) && typeof entry[0] === "string") target.set(entry[0], entry[1]);
     } else if (target instanceof Set) {
       for (const entry of saved) if (typeof entry === "string") target.add(entry);
     }
@@ -89,9 +91,11 @@ export class DataFile {
 
   private enqueueWrite(): void {
     // Writes are chained so two renames never race.
-    this.writing = this.writing.then(() => saveStoreFile(this.store, this.file)).catch((error: unknown) => {
-      console.error("[stripe-emulator] could not save data file:", error instanceof Error ? error.message : error);
-    });
+    this.writing = this.writing
+      .then(() => saveStoreFile(this.store, this.file))
+      .catch((error: unknown) => {
+        console.error("[stripe-emulator] could not save data file:", error instanceof Error ? error.message : error);
+      });
   }
 
   async flush(): Promise<void> {

@@ -30,9 +30,7 @@ export function addInterval(
   const year = date.getUTCFullYear() + Math.floor(totalMonth / 12);
   const month = ((totalMonth % 12) + 12) % 12;
   const day = Math.min(anchorDay ?? date.getUTCDate(), daysInMonth(year, month));
-  return Math.floor(
-    Date.UTC(year, month, day, date.getUTCHours(), date.getUTCMinutes(), date.getUTCSeconds()) / 1000,
-  );
+  return Math.floor(Date.UTC(year, month, day, date.getUTCHours(), date.getUTCMinutes(), date.getUTCSeconds()) / 1000);
 }
 
 export function anchorDayOf(timestamp: number): number {

@@ -29,7 +29,9 @@ describe("control surface", () => {
 
   it("injects 500 errors that the SDK retries with the same idempotency key", async () => {
     await h.control.addFault({ path: "/v1/customers", method: "POST", count: 1, mode: "error" });
-    await expect(h.stripe.customers.create({ email: "boom@example.com" })).rejects.toBeInstanceOf(Stripe.errors.StripeAPIError);
+    await expect(h.stripe.customers.create({ email: "boom@example.com" })).rejects.toBeInstanceOf(
+      Stripe.errors.StripeAPIError,
+    );
     await h.control.addFault({ path: "/v1/customers*", count: 1 });
     const retrying = sdkFor(h.emulator, "sk_test_emulator", { maxNetworkRetries: 2 });
     const created = await retrying.customers.create({ email: "retried@example.com" });
@@ -48,7 +50,11 @@ describe("control surface", () => {
   it("reads and writes settings and validates control input", async () => {
     const settings = await h.control.setSettings({ retryDays: [1, 2], webhookRetryScheduleMs: [10] });
     expect(settings).toMatchObject({ retryDays: [1, 2], webhookRetryScheduleMs: [10], failedPaymentAction: "cancel" });
-    const bad = await fetch(`${h.emulator.url}/_emulator/faults`, { method: "POST", headers: { "X-Emulator-Control": "1" }, body: JSON.stringify({ mode: "explode" }) });
+    const bad = await fetch(`${h.emulator.url}/_emulator/faults`, {
+      method: "POST",
+      headers: { "X-Emulator-Control": "1" },
+      body: JSON.stringify({ mode: "explode" }),
+    });
     expect(bad.status).toBe(400);
     await h.control.setSettings({ retryDays: [3, 5, 7] });
   });
@@ -61,7 +67,11 @@ describe("control surface, from a browser", () => {
   it("refuses a cross-origin POST, the kind any web page can send without a preflight", async () => {
     const customer = await h.stripe.customers.create({ email: "kept@example.com" });
     const reset = await post("/reset", { Origin: "https://evil.example", "Content-Type": "text/plain" });
-    const fault = await post("/faults", { Origin: "https://evil.example", "Content-Type": "text/plain" }, JSON.stringify({ path: "/v1/*", count: 100 }));
+    const fault = await post(
+      "/faults",
+      { Origin: "https://evil.example", "Content-Type": "text/plain" },
+      JSON.stringify({ path: "/v1/*", count: 100 }),
+    );
     expect([reset.status, fault.status]).toEqual([403, 403]);
     expect(await h.stripe.customers.retrieve(customer.id)).toMatchObject({ email: "kept@example.com" });
     expect((await h.control.clearFaults()).faults).toEqual([]);
@@ -72,7 +82,9 @@ describe("control surface, from a browser", () => {
     expect((await post("/reset", { "Content-Type": "application/x-www-form-urlencoded" })).status).toBe(403);
     expect((await fetch(`${h.emulator.url}/_emulator/reset`, { method: "POST" })).status).toBe(403);
     expect((await fetch(`${h.emulator.url}/_emulator/faults`, { method: "DELETE" })).status).toBe(403);
-    expect((await fetch(`${h.emulator.url}/_emulator/snapshot`, { headers: { Origin: "https://evil.example" } })).status).toBe(403);
+    expect(
+      (await fetch(`${h.emulator.url}/_emulator/snapshot`, { headers: { Origin: "https://evil.example" } })).status,
+    ).toBe(403);
     expect(await h.stripe.customers.retrieve(customer.id)).toMatchObject({ email: "still-here@example.com" });
   });
 
@@ -81,9 +93,13 @@ describe("control surface, from a browser", () => {
     const alias = own.replace("127.0.0.1", "localhost");
     expect((await post("/settings", { Origin: own, "X-Emulator-Control": "1" }, "{}")).status).toBe(200);
     expect((await post("/settings", { Origin: alias, "Content-Type": "application/json" }, "{}")).status).toBe(200);
-    expect((await fetch(`${own}/_emulator/faults`, { method: "DELETE", headers: { "X-Emulator-Control": "1" } })).status).toBe(200);
+    expect(
+      (await fetch(`${own}/_emulator/faults`, { method: "DELETE", headers: { "X-Emulator-Control": "1" } })).status,
+    ).toBe(200);
     // What a browser sends following one of the dashboard's links.
-    expect((await fetch(`${own}/_emulator/snapshot`, { headers: { "Sec-Fetch-Site": "same-origin" } })).status).toBe(200);
+    expect((await fetch(`${own}/_emulator/snapshot`, { headers: { "Sec-Fetch-Site": "same-origin" } })).status).toBe(
+      200,
+    );
     expect((await fetch(`${own}/`)).status).toBe(200);
   });
 });
@@ -94,7 +110,13 @@ describe("persistence", () => {
     try {
       const dataFile = join(dir, "state.json");
       const first = await startEmulator({ dataFile, realTimeTickMs: 0 });
-      const price = await sdkFor(first).prices.create({ product_data: { name: "Kept" }, currency: "usd", unit_amount: 4_200, recurring: { interval: "month" }, lookup_key: "kept" });
+      const price = await sdkFor(first).prices.create({
+        product_data: { name: "Kept" },
+        currency: "usd",
+        unit_amount: 4_200,
+        recurring: { interval: "month" },
+        lookup_key: "kept",
+      });
       await first.stop();
       expect(JSON.parse(await readFile(dataFile, "utf8"))).toMatchObject({ version: 1 });
       const second = await startEmulator({ dataFile, realTimeTickMs: 0 });
@@ -114,10 +136,14 @@ describe("persistence", () => {
 
 describe("cli", () => {
   it("starts on the requested port and prints the URL, key and webhook secret", async () => {
-    const child = spawn(process.execPath, ["--import", "tsx", "src/cli.ts", "--port", "0", "--webhook-secret", "whsec_cli_secret"], {
-      cwd: join(import.meta.dirname, ".."),
-      stdio: ["ignore", "pipe", "pipe"],
-    });
+    const child = spawn(
+      process.execPath,
+      ["--import", "tsx", "src/cli.ts", "--port", "0", "--webhook-secret", "whsec_cli_secret"],
+      {
+        cwd: join(import.meta.dirname, ".."),
+        stdio: ["ignore", "pipe", "pipe"],
+      },
+    );
     try {
       const output = await new Promise<string>((resolve, reject) => {
         let text = "";
@@ -146,9 +172,15 @@ describe("faults scoped by request content", () => {
       const mine = await h.stripe.customers.create({ email: "mine@example.com" });
       const theirs = await h.stripe.customers.create({ email: "theirs@example.com" });
       await h.control.addFault({ path: "/v1/customers/*", method: "POST", match: "scoped@example.com", count: 1 });
-      await expect(h.stripe.customers.update(theirs.id, { email: "other@example.com" })).resolves.toMatchObject({ email: "other@example.com" });
-      await expect(h.stripe.customers.update(mine.id, { email: "scoped@example.com" })).rejects.toMatchObject({ statusCode: 500 });
-      await expect(h.stripe.customers.update(mine.id, { email: "scoped@example.com" })).resolves.toMatchObject({ email: "scoped@example.com" });
+      await expect(h.stripe.customers.update(theirs.id, { email: "other@example.com" })).resolves.toMatchObject({
+        email: "other@example.com",
+      });
+      await expect(h.stripe.customers.update(mine.id, { email: "scoped@example.com" })).rejects.toMatchObject({
+        statusCode: 500,
+      });
+      await expect(h.stripe.customers.update(mine.id, { email: "scoped@example.com" })).resolves.toMatchObject({
+        email: "scoped@example.com",
+      });
     } finally {
       await h.emulator.stop();
     }

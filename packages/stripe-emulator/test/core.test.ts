@@ -29,23 +29,36 @@ describe("authentication and errors", () => {
   });
 
   it("answers 400 parameter_unknown for unknown parameters, even nested", async () => {
-    const error = await h.stripe.customers.create({ emial: "x@example.com" } as Stripe.CustomerCreateParams).catch((caught: unknown) => caught);
+    const error = await h.stripe.customers
+      .create({ emial: "x@example.com" } as Stripe.CustomerCreateParams)
+      .catch((caught: unknown) => caught);
     expect(error).toMatchObject({ statusCode: 400, code: "parameter_unknown", param: "emial" });
     const nested = await h.stripe.prices
-      .create({ currency: "usd", unit_amount: 1, product_data: { name: "x" }, recurring: { interval: "month", bogus: 1 } } as Stripe.PriceCreateParams)
+      .create({
+        currency: "usd",
+        unit_amount: 1,
+        product_data: { name: "x" },
+        recurring: { interval: "month", bogus: 1 },
+      } as Stripe.PriceCreateParams)
       .catch((caught: unknown) => caught);
     expect(nested).toMatchObject({ statusCode: 400, code: "parameter_unknown", param: "recurring[bogus]" });
   });
 
   it("answers 400 parameter_missing and 404 for unknown URLs", async () => {
-    await expect(h.stripe.prices.create({ currency: "usd", unit_amount: 5 })).rejects.toMatchObject({ statusCode: 400, code: "parameter_missing", param: "product" });
+    await expect(h.stripe.prices.create({ currency: "usd", unit_amount: 5 })).rejects.toMatchObject({
+      statusCode: 400,
+      code: "parameter_missing",
+      param: "product",
+    });
     const raw = await fetch(`${h.emulator.url}/v1/nothing_here`, { headers: { Authorization: "Bearer sk_test_x" } });
     expect(raw.status).toBe(404);
   });
 
   it("answers 402 card errors with decline_code", async () => {
     const customer = await h.stripe.customers.create({});
-    const error = await h.stripe.paymentMethods.attach("pm_card_visa_chargeDeclinedInsufficientFunds", { customer: customer.id }).catch((caught: unknown) => caught);
+    const error = await h.stripe.paymentMethods
+      .attach("pm_card_visa_chargeDeclinedInsufficientFunds", { customer: customer.id })
+      .catch((caught: unknown) => caught);
     expect(error).toBeInstanceOf(Stripe.errors.StripeCardError);
     expect(error).toMatchObject({ statusCode: 402, code: "card_declined", decline_code: "insufficient_funds" });
   });
@@ -63,14 +76,21 @@ describe("idempotency", () => {
 
   it("replays errors too", async () => {
     const customer = await h.stripe.customers.create({});
-    const attach = () => h.stripe.paymentMethods.attach("pm_card_visa_chargeDeclined", { customer: customer.id }, { idempotencyKey: "key-decline" });
+    const attach = () =>
+      h.stripe.paymentMethods.attach(
+        "pm_card_visa_chargeDeclined",
+        { customer: customer.id },
+        { idempotencyKey: "key-decline" },
+      );
     await expect(attach()).rejects.toMatchObject({ statusCode: 402 });
     await expect(attach()).rejects.toMatchObject({ statusCode: 402, decline_code: "generic_decline" });
   });
 
   it("rejects the same key with different parameters", async () => {
     await h.stripe.customers.create({ email: "a@example.com" }, { idempotencyKey: "key-2" });
-    const error = await h.stripe.customers.create({ email: "b@example.com" }, { idempotencyKey: "key-2" }).catch((caught: unknown) => caught);
+    const error = await h.stripe.customers
+      .create({ email: "b@example.com" }, { idempotencyKey: "key-2" })
+      .catch((caught: unknown) => caught);
     expect(error).toBeInstanceOf(Stripe.errors.StripeIdempotencyError);
     expect(error).toMatchObject({ statusCode: 400, type: "StripeIdempotencyError" });
   });
@@ -79,7 +99,8 @@ describe("idempotency", () => {
 describe("lists and pagination", () => {
   it("pages newest first with starting_after and ending_before", async () => {
     const ids: string[] = [];
-    for (let index = 0; index < 5; index += 1) ids.push((await h.stripe.customers.create({ email: "page@example.com", name: `n${index}` })).id);
+    for (let index = 0; index < 5; index += 1)
+      ids.push((await h.stripe.customers.create({ email: "page@example.com", name: `n${index}` })).id);
     const newest = [...ids].reverse();
     const first = await h.stripe.customers.list({ email: "page@example.com", limit: 2 });
     expect(first).toMatchObject({ object: "list", has_more: true, url: "/v1/customers" });
@@ -90,7 +111,8 @@ describe("lists and pagination", () => {
     expect(back.data.map((customer) => customer.id)).toEqual(newest.slice(0, 2));
     expect(back.has_more).toBe(false);
     const all: string[] = [];
-    for await (const customer of h.stripe.customers.list({ email: "page@example.com", limit: 2 })) all.push(customer.id);
+    for await (const customer of h.stripe.customers.list({ email: "page@example.com", limit: 2 }))
+      all.push(customer.id);
     expect(all).toEqual(newest);
   });
 
@@ -102,7 +124,11 @@ describe("lists and pagination", () => {
 describe("expand", () => {
   it("expands ids along nested paths and on lists", async () => {
     const { price, product } = await createPlan(h.stripe);
-    const customer = await h.stripe.customers.create({ email: "expand@example.com", payment_method: "pm_card_visa", invoice_settings: { default_payment_method: "pm_card_visa" } });
+    const customer = await h.stripe.customers.create({
+      email: "expand@example.com",
+      payment_method: "pm_card_visa",
+      invoice_settings: { default_payment_method: "pm_card_visa" },
+    });
     expect(typeof customer.invoice_settings.default_payment_method).toBe("string");
     const sub = await h.stripe.subscriptions.create({
       customer: customer.id,
@@ -118,13 +144,17 @@ describe("expand", () => {
     expect((expandedCustomer.invoice_settings.default_payment_method as Stripe.PaymentMethod).card?.last4).toBe("4242");
     const list = await h.stripe.subscriptions.list({ customer: customer.id, expand: ["data.customer"] });
     expect((list.data[0]?.customer as Stripe.Customer).email).toBe("expand@example.com");
-    const viaInvoice = await h.stripe.invoices.retrieve(invoice.id, { expand: ["parent.subscription_details.subscription"] });
+    const viaInvoice = await h.stripe.invoices.retrieve(invoice.id, {
+      expand: ["parent.subscription_details.subscription"],
+    });
     expect((viaInvoice.parent?.subscription_details?.subscription as Stripe.Subscription).id).toBe(sub.id);
   });
 
   it("rejects expanding a field that is not expandable", async () => {
     const customer = await h.stripe.customers.create({});
-    await expect(h.stripe.customers.retrieve(customer.id, { expand: ["nonsense"] })).rejects.toMatchObject({ statusCode: 400 });
+    await expect(h.stripe.customers.retrieve(customer.id, { expand: ["nonsense"] })).rejects.toMatchObject({
+      statusCode: 400,
+    });
   });
 });
 

@@ -13,8 +13,18 @@ afterAll(async () => {
 
 describe("customers", () => {
   it("creates, retrieves, updates, lists by email and deletes", async () => {
-    const created = await h.stripe.customers.create({ email: "c1@example.com", name: "C One", metadata: { userId: "u-1" } });
-    expect(created).toMatchObject({ object: "customer", email: "c1@example.com", name: "C One", metadata: { userId: "u-1" }, livemode: false });
+    const created = await h.stripe.customers.create({
+      email: "c1@example.com",
+      name: "C One",
+      metadata: { userId: "u-1" },
+    });
+    expect(created).toMatchObject({
+      object: "customer",
+      email: "c1@example.com",
+      name: "C One",
+      metadata: { userId: "u-1" },
+      livemode: false,
+    });
     expect(created.id).toMatch(/^cus_/);
     const updated = await h.stripe.customers.update(created.id, { name: "C Uno" });
     expect(updated.name).toBe("C Uno");
@@ -51,10 +61,17 @@ describe("customers", () => {
 
   it("requires the default payment method to be attached", async () => {
     const customer = await h.stripe.customers.create({});
-    const pm = await h.stripe.paymentMethods.create({ type: "card", card: { number: "4242424242424242", exp_month: 12, exp_year: 2040, cvc: "123" } });
-    await expect(h.stripe.customers.update(customer.id, { invoice_settings: { default_payment_method: pm.id } })).rejects.toMatchObject({ statusCode: 400, param: "invoice_settings[default_payment_method]" });
+    const pm = await h.stripe.paymentMethods.create({
+      type: "card",
+      card: { number: "4242424242424242", exp_month: 12, exp_year: 2040, cvc: "123" },
+    });
+    await expect(
+      h.stripe.customers.update(customer.id, { invoice_settings: { default_payment_method: pm.id } }),
+    ).rejects.toMatchObject({ statusCode: 400, param: "invoice_settings[default_payment_method]" });
     await h.stripe.paymentMethods.attach(pm.id, { customer: customer.id });
-    const updated = await h.stripe.customers.update(customer.id, { invoice_settings: { default_payment_method: pm.id } });
+    const updated = await h.stripe.customers.update(customer.id, {
+      invoice_settings: { default_payment_method: pm.id },
+    });
     expect(updated.invoice_settings.default_payment_method).toBe(pm.id);
   });
 });
@@ -62,22 +79,53 @@ describe("customers", () => {
 describe("products and prices", () => {
   it("creates and filters prices by product, active and lookup key", async () => {
     const product = await h.stripe.products.create({ name: "Team", metadata: { tier: "team" } });
-    const monthly = await h.stripe.prices.create({ product: product.id, currency: "usd", unit_amount: 2_000, recurring: { interval: "month" }, lookup_key: "team_monthly" });
-    const yearly = await h.stripe.prices.create({ product: product.id, currency: "usd", unit_amount: 20_000, recurring: { interval: "year" }, lookup_key: "team_yearly" });
-    expect(monthly).toMatchObject({ object: "price", type: "recurring", unit_amount: 2_000, recurring: { interval: "month", interval_count: 1 } });
+    const monthly = await h.stripe.prices.create({
+      product: product.id,
+      currency: "usd",
+      unit_amount: 2_000,
+      recurring: { interval: "month" },
+      lookup_key: "team_monthly",
+    });
+    const yearly = await h.stripe.prices.create({
+      product: product.id,
+      currency: "usd",
+      unit_amount: 20_000,
+      recurring: { interval: "year" },
+      lookup_key: "team_yearly",
+    });
+    expect(monthly).toMatchObject({
+      object: "price",
+      type: "recurring",
+      unit_amount: 2_000,
+      recurring: { interval: "month", interval_count: 1 },
+    });
     expect(monthly.unit_amount_decimal?.toString()).toBe("2000");
     const byKeys = await h.stripe.prices.list({ lookup_keys: ["team_monthly", "team_yearly"] });
     expect(byKeys.data.map((p) => p.id)).toEqual([yearly.id, monthly.id]);
     await h.stripe.prices.update(yearly.id, { active: false });
-    expect((await h.stripe.prices.list({ product: product.id, active: true })).data.map((p) => p.id)).toEqual([monthly.id]);
+    expect((await h.stripe.prices.list({ product: product.id, active: true })).data.map((p) => p.id)).toEqual([
+      monthly.id,
+    ]);
     const renamed = await h.stripe.products.update(product.id, { name: "Team+" });
     expect(renamed.name).toBe("Team+");
     expect((await h.stripe.products.retrieve(product.id)).metadata).toEqual({ tier: "team" });
   });
 
   it("keeps lookup keys unique unless transfer_lookup_key is set", async () => {
-    const first = await h.stripe.prices.create({ product_data: { name: "Solo" }, currency: "usd", unit_amount: 500, recurring: { interval: "month" }, lookup_key: "solo" });
-    const duplicate = { product: first.product as string, currency: "usd", unit_amount: 600, recurring: { interval: "month" as const }, lookup_key: "solo" };
+    const first = await h.stripe.prices.create({
+      product_data: { name: "Solo" },
+      currency: "usd",
+      unit_amount: 500,
+      recurring: { interval: "month" },
+      lookup_key: "solo",
+    });
+    const duplicate = {
+      product: first.product as string,
+      currency: "usd",
+      unit_amount: 600,
+      recurring: { interval: "month" as const },
+      lookup_key: "solo",
+    };
     await expect(h.stripe.prices.create(duplicate)).rejects.toMatchObject({ statusCode: 400, param: "lookup_key" });
     const second = await h.stripe.prices.create({ ...duplicate, transfer_lookup_key: true });
     expect(second.lookup_key).toBe("solo");
@@ -95,7 +143,10 @@ describe("products and prices", () => {
 describe("payment methods", () => {
   it("creates cards from test numbers, attaches, lists and detaches", async () => {
     const customer = await h.stripe.customers.create({});
-    const pm = await h.stripe.paymentMethods.create({ type: "card", card: { number: "4242424242424242", exp_month: 4, exp_year: 2040, cvc: "123" } });
+    const pm = await h.stripe.paymentMethods.create({
+      type: "card",
+      card: { number: "4242424242424242", exp_month: 4, exp_year: 2040, cvc: "123" },
+    });
     expect(pm.card).toMatchObject({ brand: "visa", last4: "4242", exp_month: 4, exp_year: 2040 });
     expect(pm.customer).toBeNull();
     const attached = await h.stripe.paymentMethods.attach(pm.id, { customer: customer.id });
@@ -115,15 +166,29 @@ describe("payment methods", () => {
     expect(visa.id).not.toBe("pm_card_visa");
     expect(visa.card?.last4).toBe("4242");
     expect(failing.card?.last4).toBe("0341");
-    await expect(h.stripe.paymentMethods.attach("pm_card_visa_chargeDeclined", { customer: customer.id })).rejects.toBeInstanceOf(Stripe.errors.StripeCardError);
+    await expect(
+      h.stripe.paymentMethods.attach("pm_card_visa_chargeDeclined", { customer: customer.id }),
+    ).rejects.toBeInstanceOf(Stripe.errors.StripeCardError);
     const auth = await h.stripe.paymentMethods.attach("pm_card_authenticationRequired", { customer: customer.id });
     expect(auth.card?.last4).toBe("3155");
   });
 
   it("declines 4000000000000002 on attach and rejects invalid numbers", async () => {
     const customer = await h.stripe.customers.create({});
-    const pm = await h.stripe.paymentMethods.create({ type: "card", card: { number: "4000000000000002", exp_month: 1, exp_year: 2040 } });
-    await expect(h.stripe.paymentMethods.attach(pm.id, { customer: customer.id })).rejects.toMatchObject({ statusCode: 402, code: "card_declined", decline_code: "generic_decline" });
-    await expect(h.stripe.paymentMethods.create({ type: "card", card: { number: "4242424242424241", exp_month: 1, exp_year: 2040 } })).rejects.toMatchObject({ statusCode: 402, code: "incorrect_number" });
+    const pm = await h.stripe.paymentMethods.create({
+      type: "card",
+      card: { number: "4000000000000002", exp_month: 1, exp_year: 2040 },
+    });
+    await expect(h.stripe.paymentMethods.attach(pm.id, { customer: customer.id })).rejects.toMatchObject({
+      statusCode: 402,
+      code: "card_declined",
+      decline_code: "generic_decline",
+    });
+    await expect(
+      h.stripe.paymentMethods.create({
+        type: "card",
+        card: { number: "4242424242424241", exp_month: 1, exp_year: 2040 },
+      }),
+    ).rejects.toMatchObject({ statusCode: 402, code: "incorrect_number" });
   });
 });

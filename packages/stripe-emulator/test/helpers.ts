@@ -10,7 +10,11 @@ export interface Harness {
   control: EmulatorControlClient;
 }
 
-export function sdkFor(emulator: RunningEmulator, key = "sk_test_emulator", extra: Partial<Stripe.StripeConfig> = {}): Stripe {
+export function sdkFor(
+  emulator: RunningEmulator,
+  key = "sk_test_emulator",
+  extra: Partial<Stripe.StripeConfig> = {},
+): Stripe {
   return new Stripe(key, { host: "127.0.0.1", port: emulator.port, protocol: "http", maxNetworkRetries: 0, ...extra });
 }
 
@@ -47,10 +51,11 @@ export async function startReceiver(): Promise<Receiver> {
       }
       return receiver.received;
     },
-    close: () => new Promise((resolve) => {
-      server.close(() => resolve());
-      server.closeAllConnections();
-    }),
+    close: () =>
+      new Promise((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      }),
   };
   const server = createServer((request, response) => {
     const chunks: Buffer[] = [];
@@ -69,9 +74,18 @@ export async function startReceiver(): Promise<Receiver> {
   return receiver;
 }
 
-export async function createPlan(stripe: Stripe, amount = 1_000, interval: Stripe.PriceCreateParams.Recurring.Interval = "month") {
+export async function createPlan(
+  stripe: Stripe,
+  amount = 1_000,
+  interval: Stripe.PriceCreateParams.Recurring.Interval = "month",
+) {
   const product = await stripe.products.create({ name: "Pro" });
-  const price = await stripe.prices.create({ product: product.id, currency: "usd", unit_amount: amount, recurring: { interval } });
+  const price = await stripe.prices.create({
+    product: product.id,
+    currency: "usd",
+    unit_amount: amount,
+    recurring: { interval },
+  });
   return { product, price };
 }
 
@@ -86,14 +100,27 @@ export async function waitUntil<T>(read: () => Promise<T>, done: (value: T) => b
 }
 
 /** Advances a test clock and waits until it is ready again. */
-export async function advanceClock(stripe: Stripe, clockId: string, frozenTime: number): Promise<Stripe.TestHelpers.TestClock> {
+export async function advanceClock(
+  stripe: Stripe,
+  clockId: string,
+  frozenTime: number,
+): Promise<Stripe.TestHelpers.TestClock> {
   await stripe.testHelpers.testClocks.advance(clockId, { frozen_time: frozenTime });
-  return waitUntil(() => stripe.testHelpers.testClocks.retrieve(clockId), (clock) => clock.status === "ready");
+  return waitUntil(
+    () => stripe.testHelpers.testClocks.retrieve(clockId),
+    (clock) => clock.status === "ready",
+  );
 }
 
 /** Event types for one object (or all), oldest first. */
-export async function eventTypes(stripe: Stripe, filter: (event: Stripe.Event) => boolean = () => true): Promise<string[]> {
+export async function eventTypes(
+  stripe: Stripe,
+  filter: (event: Stripe.Event) => boolean = () => true,
+): Promise<string[]> {
   const events: Stripe.Event[] = [];
   for await (const event of stripe.events.list({ limit: 100 })) events.push(event);
-  return events.reverse().filter(filter).map((event) => event.type);
+  return events
+    .reverse()
+    .filter(filter)
+    .map((event) => event.type);
 }

@@ -24,15 +24,30 @@ const form = (fields: Record<string, string>) => ({
 describe("hosted pages", () => {
   it("escapes what merchants type and never links to non-http URLs", async () => {
     const product = await h.stripe.products.create({ name: `<img src=x onerror="alert(1)">` });
-    const price = await h.stripe.prices.create({ product: product.id, currency: "usd", unit_amount: 500, recurring: { interval: "month" } });
-    const session = await h.stripe.checkout.sessions.create({ mode: "subscription", line_items: [{ price: price.id, quantity: 1 }], success_url: "https://app.test/ok" });
+    const price = await h.stripe.prices.create({
+      product: product.id,
+      currency: "usd",
+      unit_amount: 500,
+      recurring: { interval: "month" },
+    });
+    const session = await h.stripe.checkout.sessions.create({
+      mode: "subscription",
+      line_items: [{ price: price.id, quantity: 1 }],
+      success_url: "https://app.test/ok",
+    });
     const page = await (await fetch(session.url ?? "")).text();
     expect(page).not.toContain("<img");
     expect(page).toContain("&lt;img src=x onerror=&quot;alert(1)&quot;&gt;");
 
-    const config = await h.stripe.billingPortal.configurations.create({ features: { invoice_history: { enabled: true } } });
+    const config = await h.stripe.billingPortal.configurations.create({
+      features: { invoice_history: { enabled: true } },
+    });
     const customer = await h.stripe.customers.create({ email: "x@example.com" });
-    const portal = await h.stripe.billingPortal.sessions.create({ customer: customer.id, configuration: config.id, return_url: "javascript:alert(1)" });
+    const portal = await h.stripe.billingPortal.sessions.create({
+      customer: customer.id,
+      configuration: config.id,
+      return_url: "javascript:alert(1)",
+    });
     const home = await fetch(portal.url);
     expect(home.status).toBe(200);
     expect(await home.text()).not.toContain("javascript:");
@@ -41,22 +56,41 @@ describe("hosted pages", () => {
   it("completes a checkout from the form: 303 to success_url, webhooks after the response", async () => {
     const { price } = await createPlan(h.stripe, 700);
     const session = await h.stripe.checkout.sessions.create({
-      mode: "subscription", line_items: [{ price: price.id, quantity: 1 }], success_url: "https://app.test/ok?id={CHECKOUT_SESSION_ID}", customer_email: "form@example.com",
+      mode: "subscription",
+      line_items: [{ price: price.id, quantity: 1 }],
+      success_url: "https://app.test/ok?id={CHECKOUT_SESSION_ID}",
+      customer_email: "form@example.com",
     });
-    const response = await fetch(session.url ?? "", form({ cardNumber: "4242 4242 4242 4242", cardExpiry: "12 / 34", cardCvc: "123", billingName: "Form Buyer" }));
+    const response = await fetch(
+      session.url ?? "",
+      form({ cardNumber: "4242 4242 4242 4242", cardExpiry: "12 / 34", cardCvc: "123", billingName: "Form Buyer" }),
+    );
     expect(response.status).toBe(303);
     expect(response.headers.get("location")).toBe(`https://app.test/ok?id=${session.id}`);
     const received = await receiver.waitFor(1);
     await h.control.waitForDeliveries();
-    expect(received.some((webhook) => webhook.body.includes('"type":"checkout.session.completed"') && webhook.body.includes(session.id))).toBe(true);
+    expect(
+      received.some(
+        (webhook) => webhook.body.includes('"type":"checkout.session.completed"') && webhook.body.includes(session.id),
+      ),
+    ).toBe(true);
     expect((await fetch(session.url ?? "")).status).toBe(200);
   });
 
   it("serves hosted invoices (and their /pdf) and 404 pages for unknown ids", async () => {
     const { price } = await createPlan(h.stripe);
-    const customer = await h.stripe.customers.create({ payment_method: "pm_card_visa", invoice_settings: { default_payment_method: "pm_card_visa" } });
-    const sub = await h.stripe.subscriptions.create({ customer: customer.id, items: [{ price: price.id }], expand: ["latest_invoice"] });
-    const invoice = await h.stripe.invoices.retrieve(typeof sub.latest_invoice === "string" ? sub.latest_invoice : (sub.latest_invoice?.id ?? ""));
+    const customer = await h.stripe.customers.create({
+      payment_method: "pm_card_visa",
+      invoice_settings: { default_payment_method: "pm_card_visa" },
+    });
+    const sub = await h.stripe.subscriptions.create({
+      customer: customer.id,
+      items: [{ price: price.id }],
+      expand: ["latest_invoice"],
+    });
+    const invoice = await h.stripe.invoices.retrieve(
+      typeof sub.latest_invoice === "string" ? sub.latest_invoice : (sub.latest_invoice?.id ?? ""),
+    );
     for (const url of [invoice.hosted_invoice_url, invoice.invoice_pdf]) {
       const page = await fetch(url ?? "");
       expect(page.status).toBe(200);
@@ -85,7 +119,9 @@ describe("dashboard and objects", () => {
     expect((await h.control.getSettings()).portalSessionLifetimeSeconds).toBe(300);
     await h.control.setSettings({ portalSessionLifetimeSeconds: 0 });
     try {
-      const config = await h.stripe.billingPortal.configurations.create({ features: { invoice_history: { enabled: true } } });
+      const config = await h.stripe.billingPortal.configurations.create({
+        features: { invoice_history: { enabled: true } },
+      });
       const customer = await h.stripe.customers.create({});
       const session = await h.stripe.billingPortal.sessions.create({ customer: customer.id, configuration: config.id });
       const page = await fetch(session.url);
@@ -98,12 +134,22 @@ describe("dashboard and objects", () => {
 
   it("still marks invoices paid out of band (invoices.pay shares its code with the portal's Pay now)", async () => {
     const { price } = await createPlan(h.stripe);
-    const customer = await h.stripe.customers.create({ payment_method: "pm_card_chargeCustomerFail", invoice_settings: { default_payment_method: "pm_card_chargeCustomerFail" } });
+    const customer = await h.stripe.customers.create({
+      payment_method: "pm_card_chargeCustomerFail",
+      invoice_settings: { default_payment_method: "pm_card_chargeCustomerFail" },
+    });
     const sub = await h.stripe.subscriptions.create({ customer: customer.id, items: [{ price: price.id }] });
     const invoiceId = typeof sub.latest_invoice === "string" ? sub.latest_invoice : (sub.latest_invoice?.id ?? "");
     expect((await h.stripe.invoices.retrieve(invoiceId)).status).toBe("open");
-    expect(await h.stripe.invoices.pay(invoiceId, { paid_out_of_band: true })).toMatchObject({ status: "paid", amount_paid: 0, amount_paid_off_stripe: 1_000 });
+    expect(await h.stripe.invoices.pay(invoiceId, { paid_out_of_band: true })).toMatchObject({
+      status: "paid",
+      amount_paid: 0,
+      amount_paid_off_stripe: 1_000,
+    });
     expect((await h.stripe.subscriptions.retrieve(sub.id)).status).toBe("active");
-    await expect(h.stripe.invoices.pay(invoiceId, { paid_out_of_band: true })).rejects.toMatchObject({ statusCode: 400, code: "invoice_already_paid" });
+    await expect(h.stripe.invoices.pay(invoiceId, { paid_out_of_band: true })).rejects.toMatchObject({
+      statusCode: 400,
+      code: "invoice_already_paid",
+    });
   });
 });

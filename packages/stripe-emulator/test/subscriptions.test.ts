@@ -22,38 +22,78 @@ describe("subscriptions", () => {
   it("charges the first invoice and keeps the period on the items", async () => {
     const { price } = await createPlan(h.stripe, 1_500);
     const { customer, pm } = await customerWithCard();
-    const sub = await h.stripe.subscriptions.create({ customer: customer.id, items: [{ price: price.id }], default_payment_method: pm.id, metadata: { userId: "u1" } });
-    expect(sub).toMatchObject({ status: "active", customer: customer.id, metadata: { userId: "u1" }, default_payment_method: pm.id });
+    const sub = await h.stripe.subscriptions.create({
+      customer: customer.id,
+      items: [{ price: price.id }],
+      default_payment_method: pm.id,
+      metadata: { userId: "u1" },
+    });
+    expect(sub).toMatchObject({
+      status: "active",
+      customer: customer.id,
+      metadata: { userId: "u1" },
+      default_payment_method: pm.id,
+    });
     const item = sub.items.data[0];
     expect(item?.price.id).toBe(price.id);
     expect(item?.current_period_end).toBeGreaterThan(item?.current_period_start ?? Infinity);
     expect(sub).not.toHaveProperty("current_period_end");
     const invoice = await h.stripe.invoices.retrieve(sub.latest_invoice as string);
-    expect(invoice).toMatchObject({ status: "paid", amount_paid: 1_500, attempt_count: 1, billing_reason: "subscription_create" });
+    expect(invoice).toMatchObject({
+      status: "paid",
+      amount_paid: 1_500,
+      attempt_count: 1,
+      billing_reason: "subscription_create",
+    });
     expect(invoice.parent?.subscription_details?.subscription).toBe(sub.id);
     expect(invoice.lines.data[0]?.pricing?.price_details?.price).toBe(price.id);
     expect(invoice.hosted_invoice_url).toContain(h.emulator.url);
     expect(invoice.status_transitions.paid_at).not.toBeNull();
-    const types = await eventTypes(h.stripe, (event) => ["customer.subscription", "invoice"].some((prefix) => event.type.startsWith(prefix)) && JSON.stringify(event.data.object).includes(sub.id));
-    expect(types).toEqual(["customer.subscription.created", "invoice.created", "invoice.finalized", "invoice.paid", "invoice.payment_succeeded", "customer.subscription.updated"]);
+    const types = await eventTypes(
+      h.stripe,
+      (event) =>
+        ["customer.subscription", "invoice"].some((prefix) => event.type.startsWith(prefix)) &&
+        JSON.stringify(event.data.object).includes(sub.id),
+    );
+    expect(types).toEqual([
+      "customer.subscription.created",
+      "invoice.created",
+      "invoice.finalized",
+      "invoice.paid",
+      "invoice.payment_succeeded",
+      "customer.subscription.updated",
+    ]);
   });
 
   it("leaves the subscription incomplete when the card fails, or errors with error_if_incomplete", async () => {
     const { price } = await createPlan(h.stripe);
     const { customer } = await customerWithCard("pm_card_chargeCustomerFail");
-    const sub = await h.stripe.subscriptions.create({ customer: customer.id, items: [{ price: price.id }], expand: ["latest_invoice"] });
+    const sub = await h.stripe.subscriptions.create({
+      customer: customer.id,
+      items: [{ price: price.id }],
+      expand: ["latest_invoice"],
+    });
     expect(sub.status).toBe("incomplete");
-    expect((sub.latest_invoice as Stripe.Invoice)).toMatchObject({ status: "open", attempt_count: 1 });
+    expect(sub.latest_invoice as Stripe.Invoice).toMatchObject({ status: "open", attempt_count: 1 });
     const before = (await h.stripe.subscriptions.list({ customer: customer.id, status: "all" })).data.length;
-    await expect(h.stripe.subscriptions.create({ customer: customer.id, items: [{ price: price.id }], payment_behavior: "error_if_incomplete" }))
-      .rejects.toMatchObject({ statusCode: 402, code: "card_declined" });
+    await expect(
+      h.stripe.subscriptions.create({
+        customer: customer.id,
+        items: [{ price: price.id }],
+        payment_behavior: "error_if_incomplete",
+      }),
+    ).rejects.toMatchObject({ statusCode: 402, code: "card_declined" });
     expect((await h.stripe.subscriptions.list({ customer: customer.id, status: "all" })).data.length).toBe(before);
   });
 
   it("starts trials without charging", async () => {
     const { price } = await createPlan(h.stripe);
     const customer = await h.stripe.customers.create({});
-    const sub = await h.stripe.subscriptions.create({ customer: customer.id, items: [{ price: price.id }], trial_period_days: 14 });
+    const sub = await h.stripe.subscriptions.create({
+      customer: customer.id,
+      items: [{ price: price.id }],
+      trial_period_days: 14,
+    });
     expect(sub.status).toBe("trialing");
     expect((sub.trial_end ?? 0) - (sub.trial_start ?? 0)).toBe(14 * 86_400);
     expect(sub.items.data[0]?.current_period_end).toBe(sub.trial_end);
@@ -67,14 +107,21 @@ describe("subscriptions", () => {
     const { customer } = await customerWithCard();
     const sub = await h.stripe.subscriptions.create({ customer: customer.id, items: [{ price: basic.id }] });
     const itemId = sub.items.data[0]?.id ?? "";
-    const swapped = await h.stripe.subscriptions.update(sub.id, { items: [{ id: itemId, price: premium.id }], proration_behavior: "always_invoice", expand: ["latest_invoice"] });
+    const swapped = await h.stripe.subscriptions.update(sub.id, {
+      items: [{ id: itemId, price: premium.id }],
+      proration_behavior: "always_invoice",
+      expand: ["latest_invoice"],
+    });
     expect(swapped.items.data[0]).toMatchObject({ id: itemId, price: { id: premium.id } });
     const invoice = swapped.latest_invoice as Stripe.Invoice;
     expect(invoice.billing_reason).toBe("subscription_update");
     expect(invoice.status).toBe("paid");
     expect(invoice.lines.data.map((line) => line.parent?.subscription_item_details?.proration)).toEqual([true, true]);
     expect(invoice.total).toBeGreaterThan(0);
-    const quiet = await h.stripe.subscriptions.update(sub.id, { items: [{ id: itemId, price: basic.id }], proration_behavior: "none" });
+    const quiet = await h.stripe.subscriptions.update(sub.id, {
+      items: [{ id: itemId, price: basic.id }],
+      proration_behavior: "none",
+    });
     expect(quiet.latest_invoice).toBe(invoice.id);
     const ending = await h.stripe.subscriptions.update(sub.id, { cancel_at_period_end: true });
     expect(ending.cancel_at_period_end).toBe(true);
@@ -88,22 +135,43 @@ describe("subscriptions", () => {
   it("cancels, and lists by status", async () => {
     const { price } = await createPlan(h.stripe);
     const { customer, pm } = await customerWithCard();
-    const sub = await h.stripe.subscriptions.create({ customer: customer.id, items: [{ price: price.id }], default_payment_method: pm.id });
-    const canceled = await h.stripe.subscriptions.cancel(sub.id, { cancellation_details: { comment: "too pricey", feedback: "too_expensive" } });
-    expect(canceled).toMatchObject({ status: "canceled", cancellation_details: { reason: "cancellation_requested", feedback: "too_expensive" } });
+    const sub = await h.stripe.subscriptions.create({
+      customer: customer.id,
+      items: [{ price: price.id }],
+      default_payment_method: pm.id,
+    });
+    const canceled = await h.stripe.subscriptions.cancel(sub.id, {
+      cancellation_details: { comment: "too pricey", feedback: "too_expensive" },
+    });
+    expect(canceled).toMatchObject({
+      status: "canceled",
+      cancellation_details: { reason: "cancellation_requested", feedback: "too_expensive" },
+    });
     expect(canceled.ended_at).not.toBeNull();
     expect((await h.stripe.subscriptions.list({ customer: customer.id })).data).toHaveLength(0);
-    expect((await h.stripe.subscriptions.list({ customer: customer.id, status: "all" })).data.map((s) => s.id)).toEqual([sub.id]);
+    expect((await h.stripe.subscriptions.list({ customer: customer.id, status: "all" })).data.map((s) => s.id)).toEqual(
+      [sub.id],
+    );
     expect((await h.stripe.subscriptions.list({ customer: customer.id, status: "canceled" })).data).toHaveLength(1);
-    await expect(h.stripe.subscriptions.update(sub.id, { cancel_at_period_end: true })).rejects.toMatchObject({ statusCode: 400 });
+    await expect(h.stripe.subscriptions.update(sub.id, { cancel_at_period_end: true })).rejects.toMatchObject({
+      statusCode: 400,
+    });
   });
 
   it("rejects one-time prices and missing payment methods", async () => {
-    const oneTime = await h.stripe.prices.create({ product_data: { name: "Setup" }, currency: "usd", unit_amount: 100 });
+    const oneTime = await h.stripe.prices.create({
+      product_data: { name: "Setup" },
+      currency: "usd",
+      unit_amount: 100,
+    });
     const { price } = await createPlan(h.stripe);
     const customer = await h.stripe.customers.create({});
-    await expect(h.stripe.subscriptions.create({ customer: customer.id, items: [{ price: oneTime.id }] })).rejects.toMatchObject({ statusCode: 400, param: "items[0][price]" });
-    await expect(h.stripe.subscriptions.create({ customer: customer.id, items: [{ price: price.id }] })).rejects.toMatchObject({ statusCode: 400 });
+    await expect(
+      h.stripe.subscriptions.create({ customer: customer.id, items: [{ price: oneTime.id }] }),
+    ).rejects.toMatchObject({ statusCode: 400, param: "items[0][price]" });
+    await expect(
+      h.stripe.subscriptions.create({ customer: customer.id, items: [{ price: price.id }] }),
+    ).rejects.toMatchObject({ statusCode: 400 });
   });
 });
 
@@ -116,7 +184,10 @@ describe("invoices", () => {
     expect(open.data.map((invoice) => invoice.id)).toEqual([sub.latest_invoice]);
     expect((await h.stripe.invoices.list({ subscription: sub.id })).data).toHaveLength(1);
     const invoiceId = sub.latest_invoice as string;
-    await expect(h.stripe.invoices.pay(invoiceId)).rejects.toMatchObject({ statusCode: 402, decline_code: "generic_decline" });
+    await expect(h.stripe.invoices.pay(invoiceId)).rejects.toMatchObject({
+      statusCode: 402,
+      decline_code: "generic_decline",
+    });
     expect((await h.stripe.invoices.retrieve(invoiceId)).attempt_count).toBe(2);
     const good = await h.stripe.paymentMethods.attach("pm_card_visa", { customer: customer.id });
     const paid = await h.stripe.invoices.pay(invoiceId, { payment_method: good.id });

@@ -26,7 +26,12 @@ describe("events API", () => {
     await h.stripe.products.create({ name: "Evt" });
     const created = await h.stripe.events.list({ type: "customer.created" });
     const event = created.data[0];
-    expect(event).toMatchObject({ object: "event", type: "customer.created", api_version: "2026-10-28.endive", livemode: false });
+    expect(event).toMatchObject({
+      object: "event",
+      type: "customer.created",
+      api_version: "2026-10-28.endive",
+      livemode: false,
+    });
     expect(event?.id).toMatch(/^evt_/);
     expect(event?.request?.id).toMatch(/^req_/);
     if (event?.type === "customer.created") expect(event.data.object.id).toBe(customer.id);
@@ -55,7 +60,9 @@ describe("webhook delivery", () => {
     const received = await receiver.waitFor(3);
     const events = received.map((webhook) => verify(webhook.body, webhook.headers["stripe-signature"]));
     expect(events.map((event) => event.type)).toEqual(["customer.created", "customer.updated", "customer.deleted"]);
-    expect(() => verify(received[0]?.body ?? "", received[0]?.headers["stripe-signature"], "whsec_wrong")).toThrow(Stripe.errors.StripeSignatureVerificationError);
+    expect(() => verify(received[0]?.body ?? "", received[0]?.headers["stripe-signature"], "whsec_wrong")).toThrow(
+      Stripe.errors.StripeSignatureVerificationError,
+    );
     expect(() => verify(`${received[0]?.body ?? ""} `, received[0]?.headers["stripe-signature"])).toThrow();
     expect(await h.control.waitForDeliveries()).toBe(true);
     const log = await h.control.deliveries();
@@ -72,7 +79,10 @@ describe("webhook delivery", () => {
     await receiver.waitFor(2);
     await h.emulator.deliveriesIdle();
     const log = await h.control.deliveries();
-    expect(log.map((entry) => [entry.attempt, entry.status, entry.ok])).toEqual([[1, 500, false], [2, 200, true]]);
+    expect(log.map((entry) => [entry.attempt, entry.status, entry.ok])).toEqual([
+      [1, 500, false],
+      [2, 200, true],
+    ]);
     receiver.respond = () => 503;
     await h.control.reset();
     await h.stripe.products.create({ name: "Always failing" });
@@ -83,9 +93,17 @@ describe("webhook delivery", () => {
   it("delivers to API-created endpoints filtered by enabled_events, with their own secret", async () => {
     const endpointReceiver = await startReceiver();
     try {
-      const endpoint = await h.stripe.webhookEndpoints.create({ url: endpointReceiver.url, enabled_events: ["customer.created"], api_version: "2026-10-28.endive" });
+      const endpoint = await h.stripe.webhookEndpoints.create({
+        url: endpointReceiver.url,
+        enabled_events: ["customer.created"],
+        api_version: "2026-10-28.endive",
+      });
       expect(endpoint.secret).toMatch(/^whsec_/);
-      expect(endpoint).toMatchObject({ status: "enabled", api_version: "2026-10-28.endive", enabled_events: ["customer.created"] });
+      expect(endpoint).toMatchObject({
+        status: "enabled",
+        api_version: "2026-10-28.endive",
+        enabled_events: ["customer.created"],
+      });
       expect((await h.stripe.webhookEndpoints.retrieve(endpoint.id)).secret).toBeUndefined();
       await h.stripe.products.create({ name: "Not for the endpoint" });
       const customer = await h.stripe.customers.create({});
@@ -99,7 +117,9 @@ describe("webhook delivery", () => {
       expect(updated.status).toBe("disabled");
       expect((await h.stripe.webhookEndpoints.list()).data.map((e) => e.id)).toEqual([endpoint.id]);
       expect(await h.stripe.webhookEndpoints.del(endpoint.id)).toMatchObject({ deleted: true });
-      await expect(h.stripe.webhookEndpoints.create({ url: "not a url", enabled_events: ["*"] })).rejects.toMatchObject({ statusCode: 400 });
+      await expect(h.stripe.webhookEndpoints.create({ url: "not a url", enabled_events: ["*"] })).rejects.toMatchObject(
+        { statusCode: 400 },
+      );
     } finally {
       await endpointReceiver.close();
     }
@@ -111,7 +131,9 @@ describe("webhook delivery", () => {
     const responded = Date.now();
     const [webhook] = await receiver.waitFor(1);
     expect(webhook?.at).toBeGreaterThanOrEqual(before);
-    expect(verify(webhook?.body ?? "", webhook?.headers["stripe-signature"]).data.object).toMatchObject({ id: customer.id });
+    expect(verify(webhook?.body ?? "", webhook?.headers["stripe-signature"]).data.object).toMatchObject({
+      id: customer.id,
+    });
     expect(responded).toBeLessThanOrEqual(webhook?.at ?? 0);
   });
 

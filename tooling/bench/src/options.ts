@@ -53,13 +53,16 @@ export function parseOptions(argv: string[]): BenchOptions {
   }
   const int = (name: string, value: string, max: number) => {
     const n = Number(value);
-    if (!Number.isInteger(n) || n < 1 || n > max) throw new Error(`--${name} must be a whole number from 1 to ${max} (got ${value})\n${USAGE}`);
+    if (!Number.isInteger(n) || n < 1 || n > max)
+      throw new Error(`--${name} must be a whole number from 1 to ${max} (got ${value})\n${USAGE}`);
     return n;
   };
   const duplicateShare = Number(values.duplicates);
-  if (!(duplicateShare >= 0 && duplicateShare < 0.5)) throw new Error(`--duplicates must be from 0 to 0.5 (got ${values.duplicates})`);
+  if (!(duplicateShare >= 0 && duplicateShare < 0.5))
+    throw new Error(`--duplicates must be from 0 to 0.5 (got ${values.duplicates})`);
   const sections = new Set((values.only ?? SECTIONS.join(",")).split(",").map((s) => s.trim()));
-  for (const section of sections) if (!SECTIONS.includes(section as Section)) throw new Error(`--only: unknown section ${section}\n${USAGE}`);
+  for (const section of sections)
+    if (!SECTIONS.includes(section as Section)) throw new Error(`--only: unknown section ${section}\n${USAGE}`);
   return {
     // Bounded, so no option turns the bench into an unbounded load test.
     events: int("events", values.events, 100_000),

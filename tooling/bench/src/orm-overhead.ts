@@ -22,7 +22,9 @@ async function measure(name: string, query: (i: number) => Promise<unknown>): Pr
     const cpu = cpuMs();
     const started = performance.now();
     for (let i = 0; i < PER_ROUND; i++) await query(i);
-    rounds.push(`${((cpuMs() - cpu) / PER_ROUND).toFixed(3)} ms CPU, ${((performance.now() - started) / PER_ROUND).toFixed(3)} ms wall`);
+    rounds.push(
+      `${((cpuMs() - cpu) / PER_ROUND).toFixed(3)} ms CPU, ${((performance.now() - started) / PER_ROUND).toFixed(3)} ms wall`,
+    );
   }
   console.log(`${name.padEnd(46)} ${rounds.join("  |  ")}`);
 }
@@ -34,12 +36,25 @@ const db = createDb(server.url);
 try {
   await deployMigrations(server.url);
   await raw.connect();
-  await raw.query(`INSERT INTO users (id, email, password_hash, updated_at) SELECT 'u' || i, 'u' || i || '@example.com', 'x', now() FROM generate_series(0, 49) AS i`);
-  await raw.query(`INSERT INTO accounts (id, user_id, stripe_customer_id, updated_at) SELECT 'a' || i, 'u' || i, 'cus_' || i, now() FROM generate_series(0, 49) AS i`);
-  console.log(`per query, sequential, ${ROUNDS} rounds of ${PER_ROUND} (the same SELECT of one account by stripe_customer_id):`);
-  await measure("Prisma: account.findUnique", (i) => db.account.findUnique({ where: { stripeCustomerId: `cus_${i % 50}` }, select: { id: true } }));
-  await measure("Prisma: $queryRaw", (i) => db.$queryRaw`SELECT id FROM accounts WHERE stripe_customer_id = ${`cus_${i % 50}`}`);
-  await measure("node-postgres: client.query", (i) => raw.query(`SELECT id FROM accounts WHERE stripe_customer_id = $1`, [`cus_${i % 50}`]));
+  await raw.query(
+    `INSERT INTO users (id, email, password_hash, updated_at) SELECT 'u' || i, 'u' || i || '@example.com', 'x', now() FROM generate_series(0, 49) AS i`,
+  );
+  await raw.query(
+    `INSERT INTO accounts (id, user_id, stripe_customer_id, updated_at) SELECT 'a' || i, 'u' || i, 'cus_' || i, now() FROM generate_series(0, 49) AS i`,
+  );
+  console.log(
+    `per query, sequential, ${ROUNDS} rounds of ${PER_ROUND} (the same SELECT of one account by stripe_customer_id):`,
+  );
+  await measure("Prisma: account.findUnique", (i) =>
+    db.account.findUnique({ where: { stripeCustomerId: `cus_${i % 50}` }, select: { id: true } }),
+  );
+  await measure(
+    "Prisma: $queryRaw",
+    (i) => db.$queryRaw`SELECT id FROM accounts WHERE stripe_customer_id = ${`cus_${i % 50}`}`,
+  );
+  await measure("node-postgres: client.query", (i) =>
+    raw.query(`SELECT id FROM accounts WHERE stripe_customer_id = $1`, [`cus_${i % 50}`]),
+  );
 } finally {
   await db.$disconnect();
   await raw.end().catch(() => {});

@@ -26,8 +26,22 @@ export type SectionContext = {
   log: (line: string) => void;
 };
 
-export async function runSections({ options, stack, events, customerIds, results, log }: SectionContext): Promise<void> {
-  const target: AppTarget = { url: stack.app.url, databaseUrl: stack.app.databaseUrl, webhookSecret: stack.webhookSecret, stripe: stack.stripe, cpuGroups: stack.cpuGroups, logFile: stack.app.logFile };
+export async function runSections({
+  options,
+  stack,
+  events,
+  customerIds,
+  results,
+  log,
+}: SectionContext): Promise<void> {
+  const target: AppTarget = {
+    url: stack.app.url,
+    databaseUrl: stack.app.databaseUrl,
+    webhookSecret: stack.webhookSecret,
+    stripe: stack.stripe,
+    cpuGroups: stack.cpuGroups,
+    logFile: stack.app.logFile,
+  };
   const sentToApp = new Set<string>();
   const sentToBaseline = new Set<string>();
   let truth = await fetchTruth(stack.stripe, customerIds);
@@ -36,20 +50,37 @@ export async function runSections({ options, stack, events, customerIds, results
 
   if (options.sections.has("ingest")) {
     const plan = planDeliveries(events, { total: options.events, duplicateShare: options.duplicateShare, seed: 42 });
-    log(`ingest: ${plan.deliveries.length} deliveries (${plan.unique} unique) through the app at ${options.concurrency} in flight`);
+    log(
+      `ingest: ${plan.deliveries.length} deliveries (${plan.unique} unique) through the app at ${options.concurrency} in flight`,
+    );
     const app = await ingestThroughApp(target, plan.deliveries, { concurrency: options.concurrency });
     plan.deliveries.forEach((d) => sentToApp.add(d.id));
     const baselineDb = await baseline();
     log(`ingest: the same deliveries through the pg baseline`);
     const base = await ingestBaseline(baselineDb, plan.deliveries, options.concurrency, truth, stack.cpuGroups);
     plan.deliveries.forEach((d) => sentToBaseline.add(d.id));
-    results.ingest = { deliveries: plan.deliveries.length, unique: plan.unique, duplicates: plan.duplicates, cloned: plan.cloned, app, baseline: base };
-    log(`ingest: app ${app.eventsPerSecond.toFixed(1)}/s p99 ${app.latency.p99.toFixed(1)} ms; baseline ${base.eventsPerSecond.toFixed(1)}/s`);
+    results.ingest = {
+      deliveries: plan.deliveries.length,
+      unique: plan.unique,
+      duplicates: plan.duplicates,
+      cloned: plan.cloned,
+      app,
+      baseline: base,
+    };
+    log(
+      `ingest: app ${app.eventsPerSecond.toFixed(1)}/s p99 ${app.latency.p99.toFixed(1)} ms; baseline ${base.eventsPerSecond.toFixed(1)}/s`,
+    );
 
     // Latency below saturation: with a fixed number always in flight, latency is that number
     // over the throughput, so the closed loop above cannot show it. Half the rate it sustained.
     const perSecond = Math.max(1, Math.round(app.eventsPerSecond * STEADY_SHARE));
-    const steadyPlan = planDeliveries(events, { total: options.scaleEvents, duplicateShare: options.duplicateShare, seed: 7, idPrefix: "steady", cloneAll: true });
+    const steadyPlan = planDeliveries(events, {
+      total: options.scaleEvents,
+      duplicateShare: options.duplicateShare,
+      seed: 7,
+      idPrefix: "steady",
+      cloneAll: true,
+    });
     log(`ingest: ${steadyPlan.deliveries.length} deliveries at a steady ${perSecond}/s through the app`);
     results.steady = { share: STEADY_SHARE, app: await ingestThroughApp(target, steadyPlan.deliveries, { perSecond }) };
     steadyPlan.deliveries.forEach((d) => sentToApp.add(d.id));
@@ -64,7 +95,14 @@ export async function runSections({ options, stack, events, customerIds, results
       const user = await signUpWithSubscription(web, stack.emulator.url);
       if (options.sections.has("portal")) {
         log(`portal: ${options.samples} calls through the app and as many straight to the emulator`);
-        results.portal = await measurePortalOverhead({ client: web, user, stripe: stack.stripeAsApp, databaseUrl: stack.app.databaseUrl, samples: options.samples, appCpuSeconds });
+        results.portal = await measurePortalOverhead({
+          client: web,
+          user,
+          stripe: stack.stripeAsApp,
+          databaseUrl: stack.app.databaseUrl,
+          samples: options.samples,
+          appCpuSeconds,
+        });
       }
       if (options.sections.has("settings")) {
         log(`settings: ${options.samples} renders of /settings/billing`);
@@ -78,7 +116,13 @@ export async function runSections({ options, stack, events, customerIds, results
   if (options.sections.has("scaling")) {
     const baselineDb = await baseline();
     for (const level of options.levels) {
-      const plan = planDeliveries(events, { total: options.scaleEvents, duplicateShare: options.duplicateShare, seed: level, idPrefix: `c${level}`, cloneAll: true });
+      const plan = planDeliveries(events, {
+        total: options.scaleEvents,
+        duplicateShare: options.duplicateShare,
+        seed: level,
+        idPrefix: `c${level}`,
+        cloneAll: true,
+      });
       log(`scaling: ${plan.deliveries.length} deliveries at ${level} in flight, app then baseline`);
       const app = await ingestThroughApp(target, plan.deliveries, { concurrency: level });
       const base = await ingestBaseline(baselineDb, plan.deliveries, level, truth, stack.cpuGroups);
@@ -90,6 +134,8 @@ export async function runSections({ options, stack, events, customerIds, results
 
   log("verifying the end state");
   truth = await fetchTruth(stack.stripe, customerIds);
-  if (sentToApp.size) results.verification.push(await verifyIngest("app database", stack.app.databaseUrl, sentToApp, truth));
-  if (baselineUrl && sentToBaseline.size) results.verification.push(await verifyIngest("baseline database", baselineUrl, sentToBaseline, truth));
+  if (sentToApp.size)
+    results.verification.push(await verifyIngest("app database", stack.app.databaseUrl, sentToApp, truth));
+  if (baselineUrl && sentToBaseline.size)
+    results.verification.push(await verifyIngest("baseline database", baselineUrl, sentToBaseline, truth));
 }

@@ -21,7 +21,8 @@ import { makeHistory, seedCustomers } from "./seed/seed-customers.ts";
 
 const options = parseOptions(process.argv.slice(2));
 const started = performance.now();
-const log = (line: string) => console.error(`[bench ${((performance.now() - started) / 1000).toFixed(0).padStart(4)} s] ${line}`);
+const log = (line: string) =>
+  console.error(`[bench ${((performance.now() - started) / 1000).toFixed(0).padStart(4)} s] ${line}`);
 const results: BenchResults = {
   startedAt: new Date().toISOString().slice(0, 16).replace("T", " ") + " UTC",
   command: `pnpm bench ${process.argv.slice(2).join(" ")}`.trim(),
@@ -33,7 +34,13 @@ const results: BenchResults = {
     loadAverage: os.loadavg(),
   },
   revision: revision(),
-  setup: { customers: options.customers, handledEvents: 0, seconds: 0, buildSeconds: null, stripeLatencyMs: options.stripeLatencyMs },
+  setup: {
+    customers: options.customers,
+    handledEvents: 0,
+    seconds: 0,
+    buildSeconds: null,
+    stripeLatencyMs: options.stripeLatencyMs,
+  },
   ingest: null,
   steady: null,
   portal: null,
@@ -104,7 +111,10 @@ process.exit(exitCode === 2 ? 1 : exitCode);
 function revision(): BenchResults["revision"] {
   try {
     const git = (...args: string[]) => execFileSync("git", ["-C", repoRoot, ...args], { encoding: "utf8" }).trim();
-    return { commit: git("rev-parse", "--short", "HEAD"), changedFiles: git("status", "--porcelain").split("\n").filter(Boolean).length };
+    return {
+      commit: git("rev-parse", "--short", "HEAD"),
+      changedFiles: git("status", "--porcelain").split("\n").filter(Boolean).length,
+    };
   } catch {
     return { commit: "unknown", changedFiles: 0 };
   }

@@ -14,7 +14,10 @@ const probe = path.join(root, "packages/db/src/exit-code-probe.tmp.test.ts");
 /** The exit code of the package's test script run on the probe alone (asynchronously: the worker keeps reporting). */
 function runProbe(assertion: string): Promise<number | null> {
   writeFileSync(probe, `import { expect, it } from "vitest";\nit("probe", () => { ${assertion} });\n`);
-  const child = spawn("pnpm", ["--filter", "@saas/db", "test", "--", path.basename(probe)], { cwd: root, stdio: "ignore" });
+  const child = spawn("pnpm", ["--filter", "@saas/db", "test", "--", path.basename(probe)], {
+    cwd: root,
+    stdio: "ignore",
+  });
   return new Promise((resolve, reject) => {
     child.once("error", reject);
     child.once("close", (code) => resolve(code));

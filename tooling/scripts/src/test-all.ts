@@ -32,8 +32,17 @@ function readJson<T>(file: string): T | null {
   return existsSync(file) ? (JSON.parse(readFileSync(file, "utf8")) as T) : null;
 }
 
-type VitestReport = { numPassedTests: number; numFailedTests: number; numPendingTests: number; numTodoTests: number; success: boolean };
-type PlaywrightReport = { stats: { expected: number; unexpected: number; flaky: number; skipped: number }; errors?: unknown[] };
+type VitestReport = {
+  numPassedTests: number;
+  numFailedTests: number;
+  numPendingTests: number;
+  numTodoTests: number;
+  success: boolean;
+};
+type PlaywrightReport = {
+  stats: { expected: number; unexpected: number; flaky: number; skipped: number };
+  errors?: unknown[];
+};
 
 const VITEST_REPORT = ".reports/vitest.json";
 const PLAYWRIGHT_REPORT = ".reports/playwright.json";
@@ -68,7 +77,18 @@ function main(): number {
   const typecheckOk = run(["pnpm", "exec", "turbo", "run", "typecheck", "--output-logs=errors-only"]);
   rows.push(["typecheck", { passed: typecheckOk ? 1 : 0, failed: typecheckOk ? 0 : 1, skipped: 0 }]);
 
-  run(["pnpm", "exec", "turbo", "run", "test", "--continue", "--", "--reporter=default", "--reporter=json", `--outputFile.json=${VITEST_REPORT}`]);
+  run([
+    "pnpm",
+    "exec",
+    "turbo",
+    "run",
+    "test",
+    "--continue",
+    "--",
+    "--reporter=default",
+    "--reporter=json",
+    `--outputFile.json=${VITEST_REPORT}`,
+  ]);
   for (const ws of withTests) rows.push([`${ws.name} (vitest)`, tallyVitest(ws)]);
 
   // Browser suites one at a time: each starts its own servers and Chromium on two cores.
@@ -76,12 +96,18 @@ function main(): number {
   for (const ws of withE2e) rows.push([`${ws.name} (playwright)`, tallyPlaywright(ws)]);
 
   const total = rows.reduce<Tally>(
-    (sum, [, t]) => ({ passed: sum.passed + t.passed, failed: sum.failed + t.failed, skipped: sum.skipped + t.skipped }),
+    (sum, [, t]) => ({
+      passed: sum.passed + t.passed,
+      failed: sum.failed + t.failed,
+      skipped: sum.skipped + t.skipped,
+    }),
     { passed: 0, failed: 0, skipped: 0 },
   );
   console.log("\nSummary");
   for (const [name, t] of rows) {
-    console.log(`  ${t.failed ? "FAIL" : "ok  "}  ${name.padEnd(40)} ${t.passed} passed, ${t.failed} failed${t.skipped ? `, ${t.skipped} skipped` : ""}`);
+    console.log(
+      `  ${t.failed ? "FAIL" : "ok  "}  ${name.padEnd(40)} ${t.passed} passed, ${t.failed} failed${t.skipped ? `, ${t.skipped} skipped` : ""}`,
+    );
   }
   console.log(`\n${total.passed} passed, ${total.failed} failed${total.skipped ? `, ${total.skipped} skipped` : ""}`);
   return total.failed ? 1 : 0;

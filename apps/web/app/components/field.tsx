@@ -14,7 +14,13 @@ export function Field({ name, label, errors, ...input }: FieldProps) {
   return (
     <div className="field">
       <label htmlFor={id}>{label}</label>
-      <input id={id} name={name} aria-invalid={invalid || undefined} aria-describedby={invalid ? errorId : undefined} {...input} />
+      <input
+        id={id}
+        name={name}
+        aria-invalid={invalid || undefined}
+        aria-describedby={invalid ? errorId : undefined}
+        {...input}
+      />
       {invalid ? (
         <p id={errorId} className="field-error">
           {errors?.join(" ")}

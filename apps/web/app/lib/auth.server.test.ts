@@ -7,9 +7,9 @@ import { beforeEach, describe, expect, it, vi } from "vitest";
 
 const validateSession = vi.fn((id: string) =>
   Promise.resolve(
-  id === "good"
-    ? { user: { id: "u1", email: "a@example.com" }, session: { id, userId: "u1", fresh: false } }
-    : { user: null, session: null },
+    id === "good"
+      ? { user: { id: "u1", email: "a@example.com" }, session: { id, userId: "u1", fresh: false } }
+      : { user: null, session: null },
   ),
 );
 
@@ -34,7 +34,9 @@ describe("getSignedIn", () => {
 
   it("validates the session once for all the loaders of one request", async () => {
     const shared = context();
-    const results = await Promise.all([1, 2, 3].map(() => getSignedIn({ request: request("GET", "auth_session=good"), context: shared })));
+    const results = await Promise.all(
+      [1, 2, 3].map(() => getSignedIn({ request: request("GET", "auth_session=good"), context: shared })),
+    );
     expect(results.map((r) => r?.user.email)).toEqual(["a@example.com", "a@example.com", "a@example.com"]);
     expect(validateSession).toHaveBeenCalledTimes(1);
   });
@@ -54,7 +56,9 @@ describe("getSignedIn", () => {
   });
 
   it("answers 503 (the temporarily-unavailable page) when the database does not answer", async () => {
-    validateSession.mockRejectedValueOnce(new DatabaseUnavailable(new Error("timeout exceeded when trying to connect")));
+    validateSession.mockRejectedValueOnce(
+      new DatabaseUnavailable(new Error("timeout exceeded when trying to connect")),
+    );
     const failure = await getSignedIn({ request: request("GET", "auth_session=good"), context: context() }).catch(
       (error: unknown) => error,
     );
@@ -69,7 +73,10 @@ describe("getSignedIn", () => {
   });
 
   it("finds the session cookie beside a malformed one, and ignores a malformed one alone", async () => {
-    const beside = await getSignedIn({ request: request("GET", "_ga=%E0%A4%A; auth_session=good"), context: context() });
+    const beside = await getSignedIn({
+      request: request("GET", "_ga=%E0%A4%A; auth_session=good"),
+      context: context(),
+    });
     expect(beside?.user.email).toBe("a@example.com");
     expect(await getSignedIn({ request: request("GET", "_ga=%E0%A4%A"), context: context() })).toBeNull();
     expect(validateSession).toHaveBeenCalledTimes(1);
@@ -78,7 +85,9 @@ describe("getSignedIn", () => {
   it("without a cookie there is no session and no lookup; requireSignedIn sends to login and back", async () => {
     expect(await getSignedIn({ request: request("GET"), context: context() })).toBeNull();
     expect(validateSession).not.toHaveBeenCalled();
-    const thrown = await requireSignedIn({ request: request("GET"), context: context() }).catch((error: unknown) => error);
+    const thrown = await requireSignedIn({ request: request("GET"), context: context() }).catch(
+      (error: unknown) => error,
+    );
     expect(thrown).toBeInstanceOf(Response);
     expect((thrown as Response).headers.get("Location")).toBe("/login?redirectTo=%2Fsettings%2Fbilling");
   });

@@ -23,7 +23,9 @@ export function provideAppSettings(settings: AppSettings): void {
 export function appSettings(): AppSettings {
   const settings = (globalThis as WithSettings)[SLOT];
   if (!settings) {
-    throw new Error("The app's settings were not provided: start it with `pnpm dev` or `pnpm start` (server/index.ts resolves them).");
+    throw new Error(
+      "The app's settings were not provided: start it with `pnpm dev` or `pnpm start` (server/index.ts resolves them).",
+    );
   }
   return settings;
 }

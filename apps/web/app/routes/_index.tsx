@@ -9,7 +9,9 @@ export default function Index() {
   return (
     <main>
       <h1>Acme SaaS</h1>
-      <p className="muted">Pick a plan, pay with Stripe Checkout, and manage your subscription from Settings → Billing.</p>
+      <p className="muted">
+        Pick a plan, pay with Stripe Checkout, and manage your subscription from Settings → Billing.
+      </p>
     </main>
   );
 }

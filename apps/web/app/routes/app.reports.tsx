@@ -10,7 +10,10 @@ export const meta: MetaFunction = () => [{ title: "Reports · Acme SaaS" }];
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const caller = await callerFor({ request, context });
   const entitlement = await caller.billing.entitlement();
-  return data({ access: entitlement.access, reason: entitlement.reason }, { status: entitlement.access === "none" ? 403 : 200 });
+  return data(
+    { access: entitlement.access, reason: entitlement.reason },
+    { status: entitlement.access === "none" ? 403 : 200 },
+  );
 }
 
 export default function Reports() {
@@ -31,7 +34,8 @@ export default function Reports() {
         <>
           {access === "grace" ? (
             <p role="alert" className="alert warning">
-              Your last payment failed. Update your payment method in <Link to="/settings/billing">Billing</Link> to keep access.
+              Your last payment failed. Update your payment method in <Link to="/settings/billing">Billing</Link> to
+              keep access.
             </p>
           ) : null}
           <div className="card">

@@ -41,7 +41,13 @@ test("Stripe down: Manage subscription says so and can be tried again", async ({
   await expect(billing.manageButton()).toBeEnabled();
 
   // Only this customer's portal calls fail: other tests share the emulator.
-  await emulator.addFault({ path: "/v1/billing_portal/sessions", method: "POST", count: 3, mode: "error", match: customerOf(session) });
+  await emulator.addFault({
+    path: "/v1/billing_portal/sessions",
+    method: "POST",
+    count: 3,
+    mode: "error",
+    match: customerOf(session),
+  });
   await billing.manageButton().click();
   await expect(page.getByRole("alert")).toHaveText("Billing service unavailable");
   await expect(billing.manageButton()).toBeEnabled();

@@ -5,9 +5,18 @@ import { CARDS, HostedCheckout } from "./support/stripe-pages.ts";
 import { emulator, NEEDS_EMULATOR, onEmulator, stripe } from "./support/stripe.ts";
 import { userIdOf, withAppDb } from "./support/app-db.ts";
 
-const trpcPost = (path: string, input: unknown) => ({ url: `/api/trpc/${path}`, data: JSON.stringify(input), headers: { "Content-Type": "application/json" } });
+const trpcPost = (path: string, input: unknown) => ({
+  url: `/api/trpc/${path}`,
+  data: JSON.stringify(input),
+  headers: { "Content-Type": "application/json" },
+});
 
-test("another user's checkout session and notifications are out of reach, whatever ids are sent", async ({ page, browser, signedUpUser, baseURL }) => {
+test("another user's checkout session and notifications are out of reach, whatever ids are sent", async ({
+  page,
+  browser,
+  signedUpUser,
+  baseURL,
+}) => {
   // Alice subscribes and has a notification.
   const billing = new BillingPage(page);
   await billing.subscribe("Starter");
@@ -36,14 +45,22 @@ test("another user's checkout session and notifications are out of reach, whatev
   const stolen = await page2.request.post(sync.url, { data: sync.data, headers: { ...sync.headers, ...origin } });
   expect(stolen.status()).toBe(404);
   const dismiss = trpcPost("notifications.dismiss", { id: noteId });
-  expect((await page2.request.post(dismiss.url, { data: dismiss.data, headers: { ...dismiss.headers, ...origin } })).status()).toBe(404);
+  expect(
+    (
+      await page2.request.post(dismiss.url, { data: dismiss.data, headers: { ...dismiss.headers, ...origin } })
+    ).status(),
+  ).toBe(404);
   const list = await page2.request.get("/api/trpc/notifications.list");
   expect(JSON.stringify(await list.json())).not.toContain("Alice only");
   // Extra fields are ignored: the portal is always for the caller's own customer and returns to our URL.
   const portal = trpcPost("billing.createPortalSession", { customer: "cus_alice", return_url: "https://evil.example" });
-  expect((await page2.request.post(portal.url, { data: portal.data, headers: { ...portal.headers, ...origin } })).status()).toBe(412);
+  expect(
+    (await page2.request.post(portal.url, { data: portal.data, headers: { ...portal.headers, ...origin } })).status(),
+  ).toBe(412);
 
-  const still = await withAppDb((db) => db.query<{ dismissed_at: Date | null }>("SELECT dismissed_at FROM notifications WHERE id = $1", [noteId]));
+  const still = await withAppDb((db) =>
+    db.query<{ dismissed_at: Date | null }>("SELECT dismissed_at FROM notifications WHERE id = $1", [noteId]),
+  );
   expect(still.rows[0]?.dismissed_at).toBeNull();
   await mallory.close();
 });
@@ -51,26 +68,53 @@ test("another user's checkout session and notifications are out of reach, whatev
 test("a tRPC mutation from another origin is refused with 403", async ({ page, signedUpUser }) => {
   void signedUpUser;
   const call = trpcPost("billing.createCheckoutSession", { lookupKey: "pro_monthly" });
-  const forged = await page.request.post(call.url, { data: call.data, headers: { ...call.headers, Origin: "https://evil.example" } });
+  const forged = await page.request.post(call.url, {
+    data: call.data,
+    headers: { ...call.headers, Origin: "https://evil.example" },
+  });
   expect(forged.status()).toBe(403);
   const customers = await stripe.customers.list({ email: signedUpUser.email });
   expect(customers.data).toHaveLength(0);
 });
 
-test("Stripe failing or hanging at checkout: the user is told, nothing is half written, the next try works", async ({ page, signedUpUser }) => {
+test("Stripe failing or hanging at checkout: the user is told, nothing is half written, the next try works", async ({
+  page,
+  signedUpUser,
+}) => {
   test.skip(!onEmulator, NEEDS_EMULATOR);
   const billing = new BillingPage(page);
   // Three: the Stripe client retries a 500 twice.
-  await emulator.addFault({ path: "/v1/customers", method: "POST", count: 3, mode: "error", match: signedUpUser.email });
+  await emulator.addFault({
+    path: "/v1/customers",
+    method: "POST",
+    count: 3,
+    mode: "error",
+    match: signedUpUser.email,
+  });
   await billing.subscribe("Pro");
   await expect(page.getByRole("alert")).toHaveText("Billing service unavailable");
   expect((await stripe.customers.list({ email: signedUpUser.email })).data).toHaveLength(0);
-  expect((await withAppDb((db) => db.query<{ stripe_customer_id: string | null }>("SELECT a.stripe_customer_id FROM accounts a JOIN users u ON u.id = a.user_id WHERE u.email = $1", [signedUpUser.email]))).rows[0]?.stripe_customer_id).toBeNull();
+  expect(
+    (
+      await withAppDb((db) =>
+        db.query<{ stripe_customer_id: string | null }>(
+          "SELECT a.stripe_customer_id FROM accounts a JOIN users u ON u.id = a.user_id WHERE u.email = $1",
+          [signedUpUser.email],
+        ),
+      )
+    ).rows[0]?.stripe_customer_id,
+  ).toBeNull();
 
   // Now the customer exists; the Checkout call hangs past the client timeout, three times (two retries).
   await page.reload();
   // Matched on the user id the app sends as client_reference_id.
-  await emulator.addFault({ path: "/v1/checkout/sessions", method: "POST", count: 3, mode: "hang", match: await userIdOf(signedUpUser.email) });
+  await emulator.addFault({
+    path: "/v1/checkout/sessions",
+    method: "POST",
+    count: 3,
+    mode: "hang",
+    match: await userIdOf(signedUpUser.email),
+  });
   await billing.subscribe("Pro");
   await expect(page.getByRole("button", { name: "Redirecting…" })).toBeDisabled();
   await expect(page.getByRole("alert")).toHaveText("Billing service unavailable", { timeout: 20_000 });

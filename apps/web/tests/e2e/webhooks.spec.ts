@@ -22,16 +22,32 @@ test("a change made in Stripe reaches the page through signed webhooks alone", a
 });
 
 test("the route refuses what is not a signed Stripe event, and only accepts POST", async ({ request }) => {
-  const body = JSON.stringify({ id: "evt_forged", object: "event", type: "customer.subscription.deleted", livemode: false, created: 1, data: { object: { object: "subscription", customer: "cus_x" } } });
-  const forged = await request.post("/api/webhooks/stripe", { data: body, headers: { "Content-Type": "application/json", "Stripe-Signature": "t=1,v1=deadbeef" } });
+  const body = JSON.stringify({
+    id: "evt_forged",
+    object: "event",
+    type: "customer.subscription.deleted",
+    livemode: false,
+    created: 1,
+    data: { object: { object: "subscription", customer: "cus_x" } },
+  });
+  const forged = await request.post("/api/webhooks/stripe", {
+    data: body,
+    headers: { "Content-Type": "application/json", "Stripe-Signature": "t=1,v1=deadbeef" },
+  });
   expect(forged.status()).toBe(400);
   expect(await forged.json()).toMatchObject({ received: false, outcome: "rejected" });
 
-  const unsigned = await request.post("/api/webhooks/stripe", { data: body, headers: { "Content-Type": "application/json" } });
+  const unsigned = await request.post("/api/webhooks/stripe", {
+    data: body,
+    headers: { "Content-Type": "application/json" },
+  });
   expect(unsigned.status()).toBe(400);
   expect(await unsigned.json()).toMatchObject({ reason: "missing Stripe-Signature header" });
 
-  const big = await request.post("/api/webhooks/stripe", { data: "x".repeat(1024 * 1024 + 1), headers: { "Stripe-Signature": "t=1,v1=00" } });
+  const big = await request.post("/api/webhooks/stripe", {
+    data: "x".repeat(1024 * 1024 + 1),
+    headers: { "Stripe-Signature": "t=1,v1=00" },
+  });
   expect(big.status()).toBe(413);
 
   expect((await request.get("/api/webhooks/stripe")).status()).toBe(405);

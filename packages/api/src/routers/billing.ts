@@ -35,7 +35,14 @@ export const billingRouter = {
     .mutation(({ ctx, input }) => createCheckoutSession(ctx, { userId: ctx.user.id, lookupKey: input.lookupKey })),
 
   syncCheckoutSession: stripeProcedure
-    .input(z.object({ sessionId: z.string().regex(/^cs_[A-Za-z0-9_]+$/, { error: "Not a checkout session id" }).max(255) }))
+    .input(
+      z.object({
+        sessionId: z
+          .string()
+          .regex(/^cs_[A-Za-z0-9_]+$/, { error: "Not a checkout session id" })
+          .max(255),
+      }),
+    )
     .mutation(({ ctx, input }) => syncCheckoutSession(ctx, { userId: ctx.user.id, sessionId: input.sessionId })),
 
   createPortalSession: stripeProcedure

@@ -58,7 +58,9 @@ export const CATALOG = [
 export type LookupKey = (typeof CATALOG)[number]["prices"][number]["lookupKey"];
 
 /** Every lookup key we sell; never empty, so it can be a zod enum. */
-export const LOOKUP_KEYS = nonEmpty(CATALOG.flatMap((product) => product.prices.map((price): LookupKey => price.lookupKey)));
+export const LOOKUP_KEYS = nonEmpty(
+  CATALOG.flatMap((product) => product.prices.map((price): LookupKey => price.lookupKey)),
+);
 
 function nonEmpty<T>(items: readonly T[]): [T, ...T[]] {
   const [first, ...rest] = items;

@@ -10,7 +10,13 @@ export type Plan = {
   name: string;
   description: string;
   features: readonly string[];
-  prices: Array<{ lookupKey: LookupKey; interval: Interval; unitAmount: number; currency: string; trialDays: number | null }>;
+  prices: Array<{
+    lookupKey: LookupKey;
+    interval: Interval;
+    unitAmount: number;
+    currency: string;
+    trialDays: number | null;
+  }>;
 };
 
 const TTL_MS = 60_000;

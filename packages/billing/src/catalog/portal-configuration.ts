@@ -71,14 +71,19 @@ export function comparablePortalConfiguration(config: {
   return {
     headline: config.business_profile?.headline ?? null,
     default_return_url: config.default_return_url ?? null,
-    customer_update: { enabled: f.customer_update?.enabled ?? false, allowed_updates: list(f.customer_update?.allowed_updates) },
+    customer_update: {
+      enabled: f.customer_update?.enabled ?? false,
+      allowed_updates: list(f.customer_update?.allowed_updates),
+    },
     invoice_history: f.invoice_history?.enabled ?? false,
     payment_method_update: f.payment_method_update?.enabled ?? false,
     subscription_cancel: {
       enabled: f.subscription_cancel?.enabled ?? false,
       mode: f.subscription_cancel?.mode ?? null,
       proration_behavior: f.subscription_cancel?.proration_behavior ?? null,
-      reasons: f.subscription_cancel?.cancellation_reason?.enabled ? list(f.subscription_cancel.cancellation_reason.options) : [],
+      reasons: f.subscription_cancel?.cancellation_reason?.enabled
+        ? list(f.subscription_cancel.cancellation_reason.options)
+        : [],
     },
     subscription_update: {
       enabled: f.subscription_update?.enabled ?? false,

@@ -28,14 +28,21 @@ describe("stripe:sync", () => {
     for (const product of CATALOG) {
       for (const price of product.prices) {
         const [live] = (await h.stripe.prices.list({ lookup_keys: [price.lookupKey], expand: ["data.product"] })).data;
-        expect(live).toMatchObject({ unit_amount: price.unitAmount, currency: price.currency, recurring: { interval: price.interval }, active: true });
+        expect(live).toMatchObject({
+          unit_amount: price.unitAmount,
+          currency: price.currency,
+          recurring: { interval: price.interval },
+          active: true,
+        });
         expect(live?.product).toMatchObject({ name: product.name, metadata: { catalog_key: product.key } });
       }
     }
     const config = await h.stripe.billingPortal.configurations.retrieve(first.portalConfigurationId ?? "");
     expect(config.default_return_url).toBe(`${TEST_APP_BASE_URL}/settings/billing`);
     expect(config.features.subscription_cancel).toMatchObject({ enabled: true, mode: "at_period_end" });
-    expect(config.features.subscription_update.products?.map((p) => p.prices.length)).toEqual(CATALOG.map((p) => p.prices.length));
+    expect(config.features.subscription_update.products?.map((p) => p.prices.length)).toEqual(
+      CATALOG.map((p) => p.prices.length),
+    );
     expect(config.metadata).toMatchObject({ managed_by: "saas-billing", version: "1" });
 
     const second = await sync(true);
@@ -50,7 +57,9 @@ describe("stripe:sync", () => {
     // The same catalog with Pro monthly repriced, as an edit to catalog.ts would make it.
     const edited = CATALOG.map((product) => ({
       ...product,
-      prices: product.prices.map((price) => (price.lookupKey === "pro_monthly" ? { ...price, unitAmount: 3_500 } : price)),
+      prices: product.prices.map((price) =>
+        price.lookupKey === "pro_monthly" ? { ...price, unitAmount: 3_500 } : price,
+      ),
     }));
     const check = await sync(false, edited);
     expect(check.changes).toContainEqual({
@@ -66,7 +75,10 @@ describe("stripe:sync", () => {
     expect(newId).not.toBe(before.priceIds.pro_monthly);
     const [live] = (await h.stripe.prices.list({ lookup_keys: ["pro_monthly"] })).data;
     expect(live).toMatchObject({ id: newId, unit_amount: 3_500 });
-    expect(await h.stripe.prices.retrieve(before.priceIds.pro_monthly ?? "")).toMatchObject({ active: false, lookup_key: null });
+    expect(await h.stripe.prices.retrieve(before.priceIds.pro_monthly ?? "")).toMatchObject({
+      active: false,
+      lookup_key: null,
+    });
     const config = await h.stripe.billingPortal.configurations.retrieve(applied.portalConfigurationId ?? "");
     expect(config.features.subscription_update.products?.flatMap((p) => p.prices)).toContain(newId);
     expect((await sync(false, edited)).changes).toEqual([]);
@@ -74,10 +86,21 @@ describe("stripe:sync", () => {
 
   it("puts back a portal setting changed by hand in Stripe", async () => {
     const { portalConfigurationId } = await sync(true);
-    await h.stripe.billingPortal.configurations.update(portalConfigurationId ?? "", { features: { invoice_history: { enabled: false } } });
+    await h.stripe.billingPortal.configurations.update(portalConfigurationId ?? "", {
+      features: { invoice_history: { enabled: false } },
+    });
     const check = await sync(false);
-    expect(check.changes).toEqual([{ action: "update", target: `portal configuration (${portalConfigurationId})`, details: ["invoice_history: false → true"] }]);
+    expect(check.changes).toEqual([
+      {
+        action: "update",
+        target: `portal configuration (${portalConfigurationId})`,
+        details: ["invoice_history: false → true"],
+      },
+    ]);
     await sync(true);
-    expect((await h.stripe.billingPortal.configurations.retrieve(portalConfigurationId ?? "")).features.invoice_history.enabled).toBe(true);
+    expect(
+      (await h.stripe.billingPortal.configurations.retrieve(portalConfigurationId ?? "")).features.invoice_history
+        .enabled,
+    ).toBe(true);
   });
 });

@@ -3,7 +3,11 @@
 import { isDeepStrictEqual } from "node:util";
 import type Stripe from "stripe";
 import { CATALOG, type CatalogPrice, type CatalogProduct } from "./catalog.ts";
-import { comparablePortalConfiguration, desiredPortalConfiguration, PORTAL_CONFIG_MARKER } from "./portal-configuration.ts";
+import {
+  comparablePortalConfiguration,
+  desiredPortalConfiguration,
+  PORTAL_CONFIG_MARKER,
+} from "./portal-configuration.ts";
 
 export type SyncChange = { action: "create" | "update" | "replace"; target: string; details: string[] };
 export type SyncResult = {
@@ -52,11 +56,15 @@ async function syncProducts(
     const fields = { name: wanted.name, description: wanted.description, active: true };
     if (!current) {
       changes.push({ action: "create", target: `product ${wanted.key}`, details: [`name: ${wanted.name}`] });
-      if (apply) ids[wanted.key] = (await stripe.products.create({ ...fields, metadata: { catalog_key: wanted.key } })).id;
+      if (apply)
+        ids[wanted.key] = (await stripe.products.create({ ...fields, metadata: { catalog_key: wanted.key } })).id;
       continue;
     }
     ids[wanted.key] = current.id;
-    const details = differences({ name: current.name, description: current.description, active: current.active }, fields);
+    const details = differences(
+      { name: current.name, description: current.description, active: current.active },
+      fields,
+    );
     if (details.length) {
       changes.push({ action: "update", target: `product ${wanted.key} (${current.id})`, details });
       if (apply) await stripe.products.update(current.id, fields);
@@ -66,7 +74,13 @@ async function syncProducts(
 }
 
 function priceShape(price: CatalogPrice, productId: string | undefined) {
-  return { product: productId ?? PENDING, unit_amount: price.unitAmount, currency: price.currency, interval: price.interval, active: true };
+  return {
+    product: productId ?? PENDING,
+    unit_amount: price.unitAmount,
+    currency: price.currency,
+    interval: price.interval,
+    active: true,
+  };
 }
 
 async function syncPrices(
@@ -82,7 +96,9 @@ async function syncPrices(
     if (price.lookup_key) existing.set(price.lookup_key, price);
   }
   const ids: Record<string, string> = {};
-  const entries: Array<[CatalogProduct, CatalogPrice]> = catalog.flatMap((product) => product.prices.map((price) => [product, price] as [CatalogProduct, CatalogPrice]));
+  const entries: Array<[CatalogProduct, CatalogPrice]> = catalog.flatMap((product) =>
+    product.prices.map((price) => [product, price] as [CatalogProduct, CatalogPrice]),
+  );
   for (const [product, wanted] of entries) {
     const productId = productIds[product.key];
     const desired = priceShape(wanted, productId);
@@ -98,7 +114,11 @@ async function syncPrices(
         transfer_lookup_key: true,
       });
     if (!current) {
-      changes.push({ action: "create", target: `price ${wanted.lookupKey}`, details: [`${wanted.unitAmount} ${wanted.currency} per ${wanted.interval}`] });
+      changes.push({
+        action: "create",
+        target: `price ${wanted.lookupKey}`,
+        details: [`${wanted.unitAmount} ${wanted.currency} per ${wanted.interval}`],
+      });
       if (apply) ids[wanted.lookupKey] = (await create()).id;
       continue;
     }
@@ -126,7 +146,12 @@ async function syncPrices(
 
 async function syncPortalConfiguration(
   stripe: Stripe,
-  input: { appBaseUrl: string; apply: boolean; products: Array<{ product: string; prices: string[] }>; changes: SyncChange[] },
+  input: {
+    appBaseUrl: string;
+    apply: boolean;
+    products: Array<{ product: string; prices: string[] }>;
+    changes: SyncChange[];
+  },
 ): Promise<string | null> {
   let current: Stripe.BillingPortal.Configuration | undefined;
   for await (const config of stripe.billingPortal.configurations.list({ active: true, limit: 100 })) {
@@ -137,7 +162,11 @@ async function syncPortalConfiguration(
   }
   const desired = desiredPortalConfiguration({ appBaseUrl: input.appBaseUrl, products: input.products });
   if (!current) {
-    input.changes.push({ action: "create", target: "portal configuration", details: [`version ${desired.metadata?.version ?? "?"}`] });
+    input.changes.push({
+      action: "create",
+      target: "portal configuration",
+      details: [`version ${desired.metadata?.version ?? "?"}`],
+    });
     return input.apply ? (await stripe.billingPortal.configurations.create(desired)).id : null;
   }
   const details = differences(comparablePortalConfiguration(current), comparablePortalConfiguration(desired));
@@ -151,7 +180,8 @@ async function syncPortalConfiguration(
 /** "path: before → after" for every leaf that differs. */
 export function differences(actual: unknown, desired: unknown, path = ""): string[] {
   if (isDeepStrictEqual(actual, desired)) return [];
-  const isObject = (v: unknown): v is Record<string, unknown> => typeof v === "object" && v !== null && !Array.isArray(v);
+  const isObject = (v: unknown): v is Record<string, unknown> =>
+    typeof v === "object" && v !== null && !Array.isArray(v);
   if (isObject(actual) && isObject(desired)) {
     const keys = [...new Set([...Object.keys(actual), ...Object.keys(desired)])];
     return keys.flatMap((key) => differences(actual[key], desired[key], path ? `${path}.${key}` : key));

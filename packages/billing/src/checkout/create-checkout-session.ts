@@ -8,12 +8,17 @@ import { USER_FACING_REQUEST } from "../stripe-client.ts";
 /** Statuses in which the user still has a subscription to manage rather than buy. */
 const LIVE_STATUSES = ["active", "trialing", "past_due", "unpaid", "incomplete", "paused"];
 
-export async function createCheckoutSession(deps: BillingDeps, input: { userId: string; lookupKey: string }): Promise<{ redirectUrl: string }> {
+export async function createCheckoutSession(
+  deps: BillingDeps,
+  input: { userId: string; lookupKey: string },
+): Promise<{ redirectUrl: string }> {
   const { db, stripe, config } = deps;
   const entry = findCatalogPrice(input.lookupKey);
   if (!entry) throw new BillingNotFound(`no plan with lookup key ${input.lookupKey}`);
 
-  const live = await db.subscription.count({ where: { account: { userId: input.userId }, status: { in: LIVE_STATUSES } } });
+  const live = await db.subscription.count({
+    where: { account: { userId: input.userId }, status: { in: LIVE_STATUSES } },
+  });
   if (live) throw new SubscriptionExists();
 
   const customer = await ensureCustomer(deps, input.userId);
@@ -25,19 +30,22 @@ export async function createCheckoutSession(deps: BillingDeps, input: { userId: 
 
   const billingUrl = `${config.appBaseUrl}/settings/billing`;
   const session = await callStripe(() =>
-    stripe.checkout.sessions.create({
-      mode: "subscription",
-      customer,
-      line_items: [{ price: priceId, quantity: 1 }],
-      success_url: `${billingUrl}?checkout=success&session_id={CHECKOUT_SESSION_ID}`,
-      cancel_url: `${billingUrl}?checkout=canceled`,
-      client_reference_id: input.userId,
-      metadata: { userId: input.userId },
-      subscription_data: {
+    stripe.checkout.sessions.create(
+      {
+        mode: "subscription",
+        customer,
+        line_items: [{ price: priceId, quantity: 1 }],
+        success_url: `${billingUrl}?checkout=success&session_id={CHECKOUT_SESSION_ID}`,
+        cancel_url: `${billingUrl}?checkout=canceled`,
+        client_reference_id: input.userId,
         metadata: { userId: input.userId },
-        ...(entry.price.trialDays ? { trial_period_days: entry.price.trialDays } : {}),
+        subscription_data: {
+          metadata: { userId: input.userId },
+          ...(entry.price.trialDays ? { trial_period_days: entry.price.trialDays } : {}),
+        },
       },
-    }, USER_FACING_REQUEST),
+      USER_FACING_REQUEST,
+    ),
   );
   if (!session.url) throw new Error(`checkout session ${session.id} has no url`);
   return { redirectUrl: session.url };

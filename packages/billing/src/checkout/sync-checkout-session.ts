@@ -8,7 +8,10 @@ export async function syncCheckoutSession(
   deps: Pick<BillingDeps, "db" | "stripe">,
   input: { userId: string; sessionId: string },
 ): Promise<{ status: string | null; complete: boolean }> {
-  const account = await deps.db.account.findUnique({ where: { userId: input.userId }, select: { stripeCustomerId: true } });
+  const account = await deps.db.account.findUnique({
+    where: { userId: input.userId },
+    select: { stripeCustomerId: true },
+  });
   const retrieve = () => deps.stripe.checkout.sessions.retrieve(input.sessionId, {}, USER_FACING_REQUEST);
   const session = await callStripe(retrieve).catch((error: unknown) => {
     if (error instanceof Error && "statusCode" in error && error.statusCode === 404) return null;

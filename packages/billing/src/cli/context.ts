@@ -19,7 +19,10 @@ export function openStripeContext(): Pick<BillingDeps, "stripe" | "config"> & { 
   const apiBase = stripeEnv.secretKey ? stripeEnv.apiBase : (stripeEnv.apiBase ?? LOCAL_EMULATOR.apiBase);
   return {
     stripe: createStripeClient({ secretKey, apiBase, timeoutMs: stripeEnv.timeoutMs }),
-    config: { appBaseUrl: appBaseUrl(cli.APP_BASE_URL, cli.PORT), portalConfigurationId: stripeEnv.portalConfigurationId },
+    config: {
+      appBaseUrl: appBaseUrl(cli.APP_BASE_URL, cli.PORT),
+      portalConfigurationId: stripeEnv.portalConfigurationId,
+    },
     describeStripe: stripeEnv.secretKey
       ? `Stripe ${isLiveKey(secretKey) ? "LIVE" : "test"} mode${apiBase ? ` at ${apiBase}` : ""}`
       : `the emulator at ${apiBase} (no STRIPE_SECRET_KEY set; it runs with pnpm dev or pnpm emulator)`,

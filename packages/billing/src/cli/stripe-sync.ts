@@ -7,7 +7,9 @@ import { openStripeContext, runCli } from "./context.ts";
 runCli(async () => {
   const { values } = parseArgs({ options: { check: { type: "boolean", default: false } } });
   const { stripe, config, describeStripe } = openStripeContext();
-  console.log(`${values.check ? "Checking" : "Syncing"} the catalog and portal configuration against ${describeStripe}`);
+  console.log(
+    `${values.check ? "Checking" : "Syncing"} the catalog and portal configuration against ${describeStripe}`,
+  );
 
   const result = await syncStripe(stripe, { appBaseUrl: config.appBaseUrl, apply: !values.check });
   for (const change of result.changes) {

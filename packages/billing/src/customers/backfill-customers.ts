@@ -5,7 +5,13 @@ import type { BillingDeps } from "../deps.ts";
 import { ensureCustomer } from "./ensure-customer.ts";
 
 export type BackfillSummary = { examined: number; linked: number; created: number; failed: number };
-export type BackfillProgress = (event: { userId: string; email: string; outcome: "linked" | "created" | "would-link" | "would-create" | "failed"; customerId?: string; error?: string }) => void;
+export type BackfillProgress = (event: {
+  userId: string;
+  email: string;
+  outcome: "linked" | "created" | "would-link" | "would-create" | "failed";
+  customerId?: string;
+  error?: string;
+}) => void;
 
 export async function backfillCustomers(
   deps: Pick<BillingDeps, "db" | "stripe">,
@@ -26,11 +32,19 @@ export async function backfillCustomers(
       // List by email, then match the metadata: search is eventually consistent and could miss a fresh customer.
       const existing = await findCustomerForUser(stripe, email, userId);
       if (options.dryRun) {
-        options.onProgress?.({ userId, email, outcome: existing ? "would-link" : "would-create", ...(existing ? { customerId: existing.id } : {}) });
+        options.onProgress?.({
+          userId,
+          email,
+          outcome: existing ? "would-link" : "would-create",
+          ...(existing ? { customerId: existing.id } : {}),
+        });
         continue;
       }
       if (existing) {
-        const linked = await db.account.updateMany({ where: { id: account.id, stripeCustomerId: null }, data: { stripeCustomerId: existing.id } });
+        const linked = await db.account.updateMany({
+          where: { id: account.id, stripeCustomerId: null },
+          data: { stripeCustomerId: existing.id },
+        });
         if (linked.count) {
           summary.linked++;
           options.onProgress?.({ userId, email, outcome: "linked", customerId: existing.id });
@@ -43,7 +57,12 @@ export async function backfillCustomers(
       options.onProgress?.({ userId, email, outcome: "created", customerId });
     } catch (error) {
       summary.failed++;
-      options.onProgress?.({ userId, email, outcome: "failed", error: error instanceof Error ? error.message : String(error) });
+      options.onProgress?.({
+        userId,
+        email,
+        outcome: "failed",
+        error: error instanceof Error ? error.message : String(error),
+      });
     }
   }
   return summary;

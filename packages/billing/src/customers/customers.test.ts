@@ -23,7 +23,12 @@ describe("ensureCustomer", () => {
     expect(new Set(ids).size).toBe(1);
     const customers = await customersByEmail(user.email);
     expect(customers).toHaveLength(1);
-    expect(customers[0]).toMatchObject({ id: ids[0], email: user.email, name: "Concurrent Ada", metadata: { userId: user.id } });
+    expect(customers[0]).toMatchObject({
+      id: ids[0],
+      email: user.email,
+      name: "Concurrent Ada",
+      metadata: { userId: user.id },
+    });
     const account = await h.db.account.findUniqueOrThrow({ where: { userId: user.id } });
     expect(account.stripeCustomerId).toBe(ids[0]);
   });
@@ -80,10 +85,14 @@ describe("backfillCustomers", () => {
   it("links an existing customer, creates a missing one, and changes nothing the second time", async () => {
     // Leave only this test's accounts unmapped.
     const stale = await h.db.account.findMany({ where: { stripeCustomerId: null } });
-    for (const account of stale) await h.db.account.update({ where: { id: account.id }, data: { stripeCustomerId: `cus_other_${account.id}` } });
+    for (const account of stale)
+      await h.db.account.update({ where: { id: account.id }, data: { stripeCustomerId: `cus_other_${account.id}` } });
 
     const withCustomer = await createUser(h.db);
-    const existing = await h.stripe.customers.create({ email: withCustomer.email, metadata: { userId: withCustomer.id } });
+    const existing = await h.stripe.customers.create({
+      email: withCustomer.email,
+      metadata: { userId: withCustomer.id },
+    });
     // Same email, another user's customer: must not be linked.
     await h.stripe.customers.create({ email: withCustomer.email, metadata: { userId: "someone-else" } });
     const without = await createUser(h.db);
@@ -94,7 +103,9 @@ describe("backfillCustomers", () => {
 
     const first = await backfillCustomers(h);
     expect(first).toEqual({ examined: 2, linked: 1, created: 1, failed: 0 });
-    expect((await h.db.account.findUniqueOrThrow({ where: { userId: withCustomer.id } })).stripeCustomerId).toBe(existing.id);
+    expect((await h.db.account.findUniqueOrThrow({ where: { userId: withCustomer.id } })).stripeCustomerId).toBe(
+      existing.id,
+    );
     const created = (await h.db.account.findUniqueOrThrow({ where: { userId: without.id } })).stripeCustomerId;
     expect(created).toMatch(/^cus_/);
     expect((await customersByEmail(without.email)).map((c) => c.id)).toEqual([created]);

@@ -25,13 +25,17 @@ const ACCESS_BY_STATUS: Record<string, Access> = {
 // Which subscription speaks for the account when there are several (e.g. an ended one and a new one).
 const PRIORITY = ["active", "trialing", "past_due", "unpaid", "incomplete", "paused", "canceled", "incomplete_expired"];
 
-export function currentSubscription<T extends Pick<Subscription, "status" | "currentPeriodEnd">>(subscriptions: T[]): T | null {
+export function currentSubscription<T extends Pick<Subscription, "status" | "currentPeriodEnd">>(
+  subscriptions: T[],
+): T | null {
   const rank = (s: T) => {
     const index = PRIORITY.indexOf(s.status);
     return index === -1 ? PRIORITY.length : index;
   };
   return (
-    [...subscriptions].sort((a, b) => rank(a) - rank(b) || b.currentPeriodEnd.getTime() - a.currentPeriodEnd.getTime())[0] ?? null
+    [...subscriptions].sort(
+      (a, b) => rank(a) - rank(b) || b.currentPeriodEnd.getTime() - a.currentPeriodEnd.getTime(),
+    )[0] ?? null
   );
 }
 
@@ -39,7 +43,11 @@ export function entitlementFor(subscription: Subscription | null): Entitlement {
   if (!subscription) return { access: "none", reason: "No subscription", subscription: null };
   const access = ACCESS_BY_STATUS[subscription.status] ?? "none";
   const reason =
-    access === "full" ? "Subscription active" : access === "grace" ? "Payment failed: update your payment method to keep access" : `Subscription ${subscription.status.replace("_", " ")}`;
+    access === "full"
+      ? "Subscription active"
+      : access === "grace"
+        ? "Payment failed: update your payment method to keep access"
+        : `Subscription ${subscription.status.replace("_", " ")}`;
   return { access, reason, subscription };
 }
 

@@ -38,6 +38,9 @@ export async function listNotifications(db: PrismaClient, userId: string): Promi
 
 /** Dismisses one of the user's own notifications; another user's id is "not found". */
 export async function dismissNotification(db: PrismaClient, userId: string, id: string): Promise<void> {
-  const { count } = await db.notification.updateMany({ where: { id, userId, dismissedAt: null }, data: { dismissedAt: new Date() } });
+  const { count } = await db.notification.updateMany({
+    where: { id, userId, dismissedAt: null },
+    data: { dismissedAt: new Date() },
+  });
   if (!count) throw new BillingNotFound("notification not found");
 }

@@ -12,7 +12,10 @@ export type PortalFlow = (typeof PORTAL_FLOWS)[number];
  * The customer comes from the user's account, never from the request; the return URL
  * comes from configuration, never from the client.
  */
-export async function createPortalSession(deps: BillingDeps, input: { userId: string; flow?: PortalFlow | undefined }): Promise<{ redirectUrl: string }> {
+export async function createPortalSession(
+  deps: BillingDeps,
+  input: { userId: string; flow?: PortalFlow | undefined },
+): Promise<{ redirectUrl: string }> {
   const { db, stripe, config } = deps;
   // The subscriptions are a second query: read them only for the flows that name one.
   const needsSubscription = input.flow === "subscription_cancel" || input.flow === "subscription_update";
@@ -26,24 +29,38 @@ export async function createPortalSession(deps: BillingDeps, input: { userId: st
 
   let flowData: Stripe.BillingPortal.SessionCreateParams.FlowData | undefined;
   if (input.flow === "payment_method_update") {
-    flowData = { type: "payment_method_update", after_completion: { type: "redirect", redirect: { return_url: returnUrl } } };
+    flowData = {
+      type: "payment_method_update",
+      after_completion: { type: "redirect", redirect: { return_url: returnUrl } },
+    };
   } else if (input.flow) {
     const subscription = currentSubscription(account.subscriptions ?? []);
     if (!subscription || subscription.status === "canceled") throw new BillingNotFound("no subscription to change");
     const after = { type: "redirect" as const, redirect: { return_url: `${returnUrl}?portal=updated` } };
     flowData =
       input.flow === "subscription_cancel"
-        ? { type: "subscription_cancel", subscription_cancel: { subscription: subscription.stripeSubscriptionId }, after_completion: after }
-        : { type: "subscription_update", subscription_update: { subscription: subscription.stripeSubscriptionId }, after_completion: after };
+        ? {
+            type: "subscription_cancel",
+            subscription_cancel: { subscription: subscription.stripeSubscriptionId },
+            after_completion: after,
+          }
+        : {
+            type: "subscription_update",
+            subscription_update: { subscription: subscription.stripeSubscriptionId },
+            after_completion: after,
+          };
   }
 
   const session = await callStripe(() =>
-    stripe.billingPortal.sessions.create({
-      customer,
-      return_url: returnUrl,
-      ...(config.portalConfigurationId ? { configuration: config.portalConfigurationId } : {}),
-      ...(flowData ? { flow_data: flowData } : {}),
-    }, USER_FACING_REQUEST),
+    stripe.billingPortal.sessions.create(
+      {
+        customer,
+        return_url: returnUrl,
+        ...(config.portalConfigurationId ? { configuration: config.portalConfigurationId } : {}),
+        ...(flowData ? { flow_data: flowData } : {}),
+      },
+      USER_FACING_REQUEST,
+    ),
   );
   return { redirectUrl: session.url };
 }

@@ -53,7 +53,10 @@ export async function getBillingStatus(db: PrismaClient, userId: string): Promis
     paymentProblem: problem
       ? { message: problem.body, since: problem.createdAt.toISOString() }
       : pastDue
-        ? { message: "Your last payment failed. Update your payment method to keep your subscription.", since: subscription.syncedAt.toISOString() }
+        ? {
+            message: "Your last payment failed. Update your payment method to keep your subscription.",
+            since: subscription.syncedAt.toISOString(),
+          }
         : null,
   };
 }

@@ -25,7 +25,11 @@ export async function reconcile(
       options.onProgress?.({ customerId: stripeCustomerId, changed: outcome.changed });
     } catch (error) {
       summary.failed++;
-      options.onProgress?.({ customerId: stripeCustomerId, changed: 0, error: error instanceof Error ? error.message : String(error) });
+      options.onProgress?.({
+        customerId: stripeCustomerId,
+        changed: 0,
+        error: error instanceof Error ? error.message : String(error),
+      });
     }
   }
   return summary;

@@ -7,7 +7,13 @@ import { callStripe } from "../errors.ts";
 import { subscriptionRow } from "./subscription-row.ts";
 
 /** `userId` is the account owner, null for a customer we never mapped. */
-export type SyncOutcome = { customerId: string; known: boolean; changed: number; subscriptions: number; userId: string | null };
+export type SyncOutcome = {
+  customerId: string;
+  known: boolean;
+  changed: number;
+  subscriptions: number;
+  userId: string | null;
+};
 
 /**
  * Runs inside the caller's transaction. A transaction-scoped advisory lock per customer
@@ -21,7 +27,10 @@ export async function syncCustomerSubscriptions(
   request: Stripe.RequestOptions = {},
 ): Promise<SyncOutcome> {
   await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtextextended(${`stripe-customer:${customerId}`}, 0))`;
-  const account = await tx.account.findUnique({ where: { stripeCustomerId: customerId }, select: { id: true, userId: true } });
+  const account = await tx.account.findUnique({
+    where: { stripeCustomerId: customerId },
+    select: { id: true, userId: true },
+  });
   // A customer we never mapped (another app on the account, or a deleted user): nothing to sync.
   if (!account) return { customerId, known: false, changed: 0, subscriptions: 0, userId: null };
 
@@ -36,19 +45,28 @@ export async function syncCustomerSubscriptions(
 
   const now = new Date();
   // One read for all of the customer's rows rather than one per subscription.
-  const stored = await tx.subscription.findMany({ where: { stripeSubscriptionId: { in: subscriptions.map((sub) => sub.id) } } });
+  const stored = await tx.subscription.findMany({
+    where: { stripeSubscriptionId: { in: subscriptions.map((sub) => sub.id) } },
+  });
   const byId = new Map(stored.map((row) => [row.stripeSubscriptionId, row]));
   let changed = 0;
   for (const sub of subscriptions) {
     const row = subscriptionRow(sub);
     if (!row) continue;
     const existing = byId.get(sub.id);
-    const same = existing && Object.entries(row).every(([key, value]) => sameValue(existing[key as keyof typeof existing], value));
+    const same =
+      existing && Object.entries(row).every(([key, value]) => sameValue(existing[key as keyof typeof existing], value));
     if (same && existing.accountId === account.id) continue;
     changed++;
     await tx.subscription.upsert({
       where: { stripeSubscriptionId: sub.id },
-      create: { ...row, stripeSubscriptionId: sub.id, accountId: account.id, stripeCustomerId: customerId, syncedAt: now },
+      create: {
+        ...row,
+        stripeSubscriptionId: sub.id,
+        accountId: account.id,
+        stripeCustomerId: customerId,
+        syncedAt: now,
+      },
       update: { ...row, accountId: account.id, stripeCustomerId: customerId, syncedAt: now },
     });
   }

@@ -52,10 +52,17 @@ describe("dunning", () => {
       invoice_settings: { default_payment_method: "pm_card_visa" },
     });
     await h.db.account.update({ where: { userId: user.id }, data: { stripeCustomerId: customer.id } });
-    const price = await h.stripe.prices.create({ currency: "usd", unit_amount: 2_900, recurring: { interval: "month" }, product_data: { name: "Pro" } });
+    const price = await h.stripe.prices.create({
+      currency: "usd",
+      unit_amount: 2_900,
+      recurring: { interval: "month" },
+      product_data: { name: "Pro" },
+    });
     const subscription = await h.stripe.subscriptions.create({ customer: customer.id, items: [{ price: price.id }] });
     await settle();
-    expect(await h.db.subscription.findUniqueOrThrow({ where: { stripeSubscriptionId: subscription.id } })).toMatchObject({ status: "active" });
+    expect(
+      await h.db.subscription.findUniqueOrThrow({ where: { stripeSubscriptionId: subscription.id } }),
+    ).toMatchObject({ status: "active" });
 
     const failing = await h.stripe.paymentMethods.attach("pm_card_chargeCustomerFail", { customer: customer.id });
     await h.stripe.customers.update(customer.id, { invoice_settings: { default_payment_method: failing.id } });
@@ -65,7 +72,9 @@ describe("dunning", () => {
     const row = await h.db.subscription.findUniqueOrThrow({ where: { stripeSubscriptionId: subscription.id } });
     expect(row.status).toBe("past_due");
     expect((await getEntitlement(h.db, user.id)).access).toBe("grace");
-    const failures = await h.db.notification.findMany({ where: { userId: user.id, kind: NOTIFICATION_KINDS.paymentFailed } });
+    const failures = await h.db.notification.findMany({
+      where: { userId: user.id, kind: NOTIFICATION_KINDS.paymentFailed },
+    });
     expect(failures).toHaveLength(1);
     expect(failures[0]).toMatchObject({ title: "Payment failed", resolvedAt: null });
     expect(failures[0]?.body).toMatch(/We couldn't charge \$29\.00 for your subscription\. We'll try again on /);
@@ -77,7 +86,9 @@ describe("dunning", () => {
     await h.stripe.invoices.pay(open?.id ?? "");
     await settle();
 
-    expect((await h.db.subscription.findUniqueOrThrow({ where: { stripeSubscriptionId: subscription.id } })).status).toBe("active");
+    expect(
+      (await h.db.subscription.findUniqueOrThrow({ where: { stripeSubscriptionId: subscription.id } })).status,
+    ).toBe("active");
     expect((await getEntitlement(h.db, user.id)).access).toBe("full");
     const after = await h.db.notification.findMany({ where: { userId: user.id }, orderBy: { createdAt: "asc" } });
     expect(after.map((n) => [n.kind, n.resolvedAt !== null])).toEqual([
@@ -94,7 +105,10 @@ describe("dunning", () => {
     await h.db.subscription.update({ where: { id: row.id }, data: { status: "canceled", cancelAtPeriodEnd: true } });
     const summary = await reconcile(h);
     expect(summary).toMatchObject({ changed: 1, failed: 0 });
-    expect(await h.db.subscription.findUniqueOrThrow({ where: { id: row.id } })).toMatchObject({ status: "active", cancelAtPeriodEnd: false });
+    expect(await h.db.subscription.findUniqueOrThrow({ where: { id: row.id } })).toMatchObject({
+      status: "active",
+      cancelAtPeriodEnd: false,
+    });
     expect(await reconcile(h)).toMatchObject({ changed: 0 });
   });
 });

@@ -7,7 +7,13 @@ import { NOTIFICATION_KINDS } from "../notifications/notifications.ts";
 
 const money = (amount: number, currency: string) =>
   new Intl.NumberFormat("en-US", { style: "currency", currency: currency.toUpperCase() }).format(amount / 100);
-const day = (seconds: number) => new Date(seconds * 1000).toLocaleDateString("en-US", { month: "long", day: "numeric", year: "numeric", timeZone: "UTC" });
+const day = (seconds: number) =>
+  new Date(seconds * 1000).toLocaleDateString("en-US", {
+    month: "long",
+    day: "numeric",
+    year: "numeric",
+    timeZone: "UTC",
+  });
 
 type Alert = { kind: string; title: string; body: string; actionUrl: string | null; dedupeKey: string };
 

@@ -26,7 +26,13 @@ export const HANDLED_EVENTS = new Set<string>([
 
 export type WebhookOutcome = "applied" | "duplicate" | "ignored" | "rejected" | "failed";
 export type WebhookResponse = { status: number; body: { received: boolean; outcome: WebhookOutcome; reason?: string } };
-export type WebhookLogLine = { event: string | null; type: string | null; outcome: WebhookOutcome; reason?: string; ms: number };
+export type WebhookLogLine = {
+  event: string | null;
+  type: string | null;
+  outcome: WebhookOutcome;
+  reason?: string;
+  ms: number;
+};
 
 export type WebhookDeps = {
   db: PrismaClient;
@@ -38,10 +44,24 @@ export type WebhookDeps = {
   log?: (line: WebhookLogLine) => void;
 };
 
-export async function handleStripeWebhook(deps: WebhookDeps, input: { rawBody: string; signature: string | null }): Promise<WebhookResponse> {
+export async function handleStripeWebhook(
+  deps: WebhookDeps,
+  input: { rawBody: string; signature: string | null },
+): Promise<WebhookResponse> {
   const started = performance.now();
-  const finish = (status: number, outcome: WebhookOutcome, event: Stripe.Event | null, reason?: string): WebhookResponse => {
-    deps.log?.({ event: event?.id ?? null, type: event?.type ?? null, outcome, ...(reason ? { reason } : {}), ms: Math.round(performance.now() - started) });
+  const finish = (
+    status: number,
+    outcome: WebhookOutcome,
+    event: Stripe.Event | null,
+    reason?: string,
+  ): WebhookResponse => {
+    deps.log?.({
+      event: event?.id ?? null,
+      type: event?.type ?? null,
+      outcome,
+      ...(reason ? { reason } : {}),
+      ms: Math.round(performance.now() - started),
+    });
     return { status, body: { received: status < 300, outcome, ...(reason ? { reason } : {}) } };
   };
 
@@ -84,11 +104,23 @@ export async function handleStripeWebhook(deps: WebhookDeps, input: { rawBody: s
 /** One line saying why; Prisma's messages start with a blank line and end with the cause. */
 function reasonOf(error: unknown): string {
   if (!(error instanceof Error)) return String(error);
-  return error.message.split("\n").map((line) => line.trim()).filter(Boolean).at(-1) ?? error.name;
+  return (
+    error.message
+      .split("\n")
+      .map((line) => line.trim())
+      .filter(Boolean)
+      .at(-1) ?? error.name
+  );
 }
 
 function logRow(event: Stripe.Event, outcome: WebhookOutcome) {
-  return { id: event.id, type: event.type, outcome, stripeCreatedAt: new Date(event.created * 1000), processedAt: new Date() };
+  return {
+    id: event.id,
+    type: event.type,
+    outcome,
+    stripeCreatedAt: new Date(event.created * 1000),
+    processedAt: new Date(),
+  };
 }
 
 const isMissing = (error: unknown) => error instanceof Error && "statusCode" in error && error.statusCode === 404;

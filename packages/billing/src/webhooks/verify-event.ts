@@ -26,15 +26,24 @@ export function verifyEvent(
     } catch (error) {
       // A body that verifies but is not JSON surfaces as a SyntaxError.
       if (error instanceof SyntaxError) return { ok: false, reason: "body is not valid JSON" };
-      if (error instanceof Error && /timestamp outside the tolerance/i.test(error.message)) reason = "timestamp outside the tolerance zone";
+      if (error instanceof Error && /timestamp outside the tolerance/i.test(error.message))
+        reason = "timestamp outside the tolerance zone";
     }
   }
   if (!event) return { ok: false, reason };
-  if (typeof event !== "object" || typeof event.id !== "string" || typeof event.type !== "string" || !event.data?.object) {
+  if (
+    typeof event !== "object" ||
+    typeof event.id !== "string" ||
+    typeof event.type !== "string" ||
+    !event.data?.object
+  ) {
     return { ok: false, reason: "body is not a Stripe event" };
   }
   if (event.livemode !== input.livemode) {
-    return { ok: false, reason: `${event.livemode ? "live" : "test"}-mode event sent to a ${input.livemode ? "live" : "test"}-mode deployment` };
+    return {
+      ok: false,
+      reason: `${event.livemode ? "live" : "test"}-mode event sent to a ${input.livemode ? "live" : "test"}-mode deployment`,
+    };
   }
   return { ok: true, event };
 }

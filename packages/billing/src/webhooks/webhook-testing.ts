@@ -14,7 +14,10 @@ export async function startWebhookEndpoint(deps: WebhookDeps): Promise<WebhookEn
     req.on("data", (chunk: Buffer) => chunks.push(chunk));
     req.on("end", () => {
       const signature = req.headers["stripe-signature"];
-      void handleStripeWebhook(deps, { rawBody: Buffer.concat(chunks).toString("utf8"), signature: typeof signature === "string" ? signature : null }).then(
+      void handleStripeWebhook(deps, {
+        rawBody: Buffer.concat(chunks).toString("utf8"),
+        signature: typeof signature === "string" ? signature : null,
+      }).then(
         (response) => {
           responses.push(response);
           res.writeHead(response.status, { "Content-Type": "application/json" }).end(JSON.stringify(response.body));
@@ -33,6 +36,11 @@ export async function startWebhookEndpoint(deps: WebhookDeps): Promise<WebhookEn
 }
 
 /** Signs a payload as Stripe would, optionally at another time. */
-export function sign(stripe: Stripe, payload: string, secret: string, timestamp = Math.floor(Date.now() / 1000)): string {
+export function sign(
+  stripe: Stripe,
+  payload: string,
+  secret: string,
+  timestamp = Math.floor(Date.now() / 1000),
+): string {
   return stripe.webhooks.generateTestHeaderString({ payload, secret, timestamp });
 }

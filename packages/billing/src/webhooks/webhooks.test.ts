@@ -15,15 +15,29 @@ beforeAll(async () => {
 afterAll(() => h.close());
 beforeEach(() => h.control.clearFaults());
 
-const deliver = (body: string, signature: string | null = sign(h.stripe, body, SECRET)) => handleStripeWebhook(deps, { rawBody: body, signature });
+const deliver = (body: string, signature: string | null = sign(h.stripe, body, SECRET)) =>
+  handleStripeWebhook(deps, { rawBody: body, signature });
 
 /** A mapped user with a subscription made through the API fast path, and the events that produced it. */
 async function subscribedCustomer(card = "pm_card_visa") {
   const user = await createUser(h.db);
-  const customer = await h.stripe.customers.create({ email: user.email, metadata: { userId: user.id }, payment_method: card, invoice_settings: { default_payment_method: card } });
+  const customer = await h.stripe.customers.create({
+    email: user.email,
+    metadata: { userId: user.id },
+    payment_method: card,
+    invoice_settings: { default_payment_method: card },
+  });
   await h.db.account.update({ where: { userId: user.id }, data: { stripeCustomerId: customer.id } });
   const prices = await h.stripe.prices.list({ lookup_keys: ["wh_monthly"] });
-  const price = prices.data[0] ?? (await h.stripe.prices.create({ currency: "usd", unit_amount: 1_500, recurring: { interval: "month" }, lookup_key: "wh_monthly", product_data: { name: "Webhook plan" } }));
+  const price =
+    prices.data[0] ??
+    (await h.stripe.prices.create({
+      currency: "usd",
+      unit_amount: 1_500,
+      recurring: { interval: "month" },
+      lookup_key: "wh_monthly",
+      product_data: { name: "Webhook plan" },
+    }));
   const subscription = await h.stripe.subscriptions.create({ customer: customer.id, items: [{ price: price.id }] });
   return { user, customer, subscription };
 }
@@ -34,7 +48,11 @@ async function eventsFor(objectId: string, type?: string): Promise<Stripe.Event[
 }
 
 async function rowCounts() {
-  const [log, subscriptions, notifications] = await Promise.all([h.db.webhookLog.count(), h.db.subscription.count(), h.db.notification.count()]);
+  const [log, subscriptions, notifications] = await Promise.all([
+    h.db.webhookLog.count(),
+    h.db.subscription.count(),
+    h.db.notification.count(),
+  ]);
   return { log, subscriptions, notifications };
 }
 
@@ -44,17 +62,32 @@ describe("rejections: 400, nothing written", () => {
     ["empty signature header", () => ({ body: '{"id":"evt_1"}', signature: "" })],
     ["header without v1", () => ({ body: '{"id":"evt_1"}', signature: `t=${Math.floor(Date.now() / 1000)}` })],
     ["wrong secret", () => ({ body: '{"id":"evt_1"}', signature: sign(h.stripe, '{"id":"evt_1"}', "whsec_attacker") })],
-    ["signature over another body", () => ({ body: '{"id":"evt_2"}', signature: sign(h.stripe, '{"id":"evt_1"}', SECRET) })],
-    ["timestamp older than 5 minutes", () => {
-      const body = '{"id":"evt_1"}';
-      return { body, signature: sign(h.stripe, body, SECRET, Math.floor(Date.now() / 1000) - 301) };
-    }],
-    ["valid signature over invalid JSON", () => ({ body: "{not json", signature: sign(h.stripe, "{not json", SECRET) })],
-    ["JSON that is not an event", () => ({ body: '{"hello":"world"}', signature: sign(h.stripe, '{"hello":"world"}', SECRET) })],
-    ["body over 1 MiB", () => {
-      const body = JSON.stringify({ id: "evt_big", type: "invoice.paid", padding: "x".repeat(1024 * 1024) });
-      return { body, signature: sign(h.stripe, body, SECRET) };
-    }],
+    [
+      "signature over another body",
+      () => ({ body: '{"id":"evt_2"}', signature: sign(h.stripe, '{"id":"evt_1"}', SECRET) }),
+    ],
+    [
+      "timestamp older than 5 minutes",
+      () => {
+        const body = '{"id":"evt_1"}';
+        return { body, signature: sign(h.stripe, body, SECRET, Math.floor(Date.now() / 1000) - 301) };
+      },
+    ],
+    [
+      "valid signature over invalid JSON",
+      () => ({ body: "{not json", signature: sign(h.stripe, "{not json", SECRET) }),
+    ],
+    [
+      "JSON that is not an event",
+      () => ({ body: '{"hello":"world"}', signature: sign(h.stripe, '{"hello":"world"}', SECRET) }),
+    ],
+    [
+      "body over 1 MiB",
+      () => {
+        const body = JSON.stringify({ id: "evt_big", type: "invoice.paid", padding: "x".repeat(1024 * 1024) });
+        return { body, signature: sign(h.stripe, body, SECRET) };
+      },
+    ],
   ])("%s", async (_name, make) => {
     const before = await rowCounts();
     const { body, signature } = make();
@@ -69,7 +102,10 @@ describe("rejections: 400, nothing written", () => {
     const [event] = await eventsFor(customer.id, "customer.created");
     const body = JSON.stringify({ ...event, livemode: true });
     const before = await rowCounts();
-    expect(await deliver(body)).toMatchObject({ status: 400, body: { reason: "live-mode event sent to a test-mode deployment" } });
+    expect(await deliver(body)).toMatchObject({
+      status: 400,
+      body: { reason: "live-mode event sent to a test-mode deployment" },
+    });
     expect(await rowCounts()).toEqual(before);
   });
 
@@ -78,17 +114,28 @@ describe("rejections: 400, nothing written", () => {
     const [event] = await eventsFor(customer.id, "customer.updated");
     const body = JSON.stringify(event ?? (await eventsFor(customer.id))[0]);
     const rotating = { ...deps, secrets: ["whsec_old", SECRET] };
-    expect((await handleStripeWebhook(rotating, { rawBody: body, signature: sign(h.stripe, body, SECRET) })).status).toBe(200);
+    expect(
+      (await handleStripeWebhook(rotating, { rawBody: body, signature: sign(h.stripe, body, SECRET) })).status,
+    ).toBe(200);
   });
 });
 
 describe("idempotency and ordering", () => {
   it("acknowledges an unknown event type and changes nothing but the log", async () => {
-    const body = JSON.stringify({ id: "evt_unknown_type", object: "event", type: "charge.dispute.funds_withdrawn", created: 1, livemode: false, data: { object: { id: "du_1", object: "dispute", customer: "cus_x" } } });
+    const body = JSON.stringify({
+      id: "evt_unknown_type",
+      object: "event",
+      type: "charge.dispute.funds_withdrawn",
+      created: 1,
+      livemode: false,
+      data: { object: { id: "du_1", object: "dispute", customer: "cus_x" } },
+    });
     const before = await rowCounts();
     expect(await deliver(body)).toMatchObject({ status: 200, body: { outcome: "ignored" } });
     expect(await rowCounts()).toEqual({ ...before, log: before.log + 1 });
-    expect(await h.db.webhookLog.findUniqueOrThrow({ where: { id: "evt_unknown_type" } })).toMatchObject({ outcome: "ignored" });
+    expect(await h.db.webhookLog.findUniqueOrThrow({ where: { id: "evt_unknown_type" } })).toMatchObject({
+      outcome: "ignored",
+    });
   });
 
   it("applies one of 50 concurrent deliveries of the same event and answers all 2xx", async () => {
@@ -106,7 +153,10 @@ describe("idempotency and ordering", () => {
   it("converges to Stripe's state whatever the order: updated before created, old after new, same second", async () => {
     const { subscription } = await subscribedCustomer();
     await h.stripe.subscriptions.update(subscription.id, { cancel_at_period_end: true });
-    await h.stripe.subscriptions.update(subscription.id, { cancel_at_period_end: false, metadata: { note: "renewed" } });
+    await h.stripe.subscriptions.update(subscription.id, {
+      cancel_at_period_end: false,
+      metadata: { note: "renewed" },
+    });
     await h.stripe.subscriptions.update(subscription.id, { cancel_at_period_end: true });
     const events = await eventsFor(subscription.id);
     expect(events[0]?.type).toBe("customer.subscription.created");
@@ -127,7 +177,9 @@ describe("idempotency and ordering", () => {
     await h.db.$executeRawUnsafe(`
       CREATE OR REPLACE FUNCTION fail_subscription_writes() RETURNS trigger AS $$
       BEGIN RAISE EXCEPTION 'injected database failure'; END $$ LANGUAGE plpgsql`);
-    await h.db.$executeRawUnsafe(`CREATE TRIGGER fail_writes BEFORE INSERT OR UPDATE ON subscriptions FOR EACH ROW EXECUTE FUNCTION fail_subscription_writes()`);
+    await h.db.$executeRawUnsafe(
+      `CREATE TRIGGER fail_writes BEFORE INSERT OR UPDATE ON subscriptions FOR EACH ROW EXECUTE FUNCTION fail_subscription_writes()`,
+    );
     try {
       const failed = await deliver(body);
       expect(failed).toMatchObject({ status: 500, body: { outcome: "failed" } });
@@ -182,14 +234,25 @@ describe("customer.deleted", () => {
 
     expect(await deliver(JSON.stringify(deleted))).toMatchObject({ status: 200, body: { outcome: "applied" } });
     expect((await h.db.account.findUniqueOrThrow({ where: { userId: user.id } })).stripeCustomerId).toBeNull();
-    expect(await h.db.subscription.findUniqueOrThrow({ where: { stripeSubscriptionId: subscription.id } })).toMatchObject({ status: "canceled" });
+    expect(
+      await h.db.subscription.findUniqueOrThrow({ where: { stripeSubscriptionId: subscription.id } }),
+    ).toMatchObject({ status: "canceled" });
   });
 
   it("leaves alone an account whose customer Stripe has never heard of", async () => {
     const user = await createUser(h.db, { stripeCustomerId: "cus_never_existed" });
-    const body = JSON.stringify({ id: "evt_deleted_unknown", object: "event", type: "customer.deleted", created: 1, livemode: false, data: { object: { id: "cus_never_existed", object: "customer" } } });
+    const body = JSON.stringify({
+      id: "evt_deleted_unknown",
+      object: "event",
+      type: "customer.deleted",
+      created: 1,
+      livemode: false,
+      data: { object: { id: "cus_never_existed", object: "customer" } },
+    });
     expect(await deliver(body)).toMatchObject({ status: 200, body: { outcome: "applied" } });
-    expect((await h.db.account.findUniqueOrThrow({ where: { userId: user.id } })).stripeCustomerId).toBe("cus_never_existed");
+    expect((await h.db.account.findUniqueOrThrow({ where: { userId: user.id } })).stripeCustomerId).toBe(
+      "cus_never_existed",
+    );
   });
 
   it("answers 5xx and changes nothing when Stripe cannot say whether the customer is deleted", async () => {

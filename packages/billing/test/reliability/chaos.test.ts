@@ -9,15 +9,29 @@ import { syncStripe } from "../../src/catalog/stripe-sync.ts";
 import { createStripeClient } from "../../src/stripe-client.ts";
 import { startBillingHarness, TEST_APP_BASE_URL, type BillingHarness } from "../../src/testing.ts";
 import { injectDatabaseFailures, injectedFailureCounts, removeDatabaseFailures } from "./database-chaos.ts";
-import { duplicateNotifications, listEvents, logGaps, notAppliedOnce, subscriptionMismatches, summarizeDeliveries } from "./oracles.ts";
+import {
+  duplicateNotifications,
+  listEvents,
+  logGaps,
+  notAppliedOnce,
+  subscriptionMismatches,
+  summarizeDeliveries,
+} from "./oracles.ts";
 import { startReceiver, type Receiver } from "./webhook-receiver.ts";
 import { driveActivity } from "./workload.ts";
 
 // Sign-up and first subscription emit 9 events a customer: the reduced size keeps fewer
 // customers than 15 so that every scenario (dunning included) still runs.
-const BASE = process.env.CHAOS_SIZE === "full" ? { events: 1_000, customers: 100, lanes: 6 } : { events: 200, customers: 10, lanes: 4 };
+const BASE =
+  process.env.CHAOS_SIZE === "full"
+    ? { events: 1_000, customers: 100, lanes: 6 }
+    : { events: 200, customers: 10, lanes: 4 };
 // At full size sign-ups take 900 of the 1,000 events: CHAOS_EVENTS=3000 buys a richer mix.
-const SIZE = { ...BASE, events: Number(process.env.CHAOS_EVENTS ?? BASE.events), customers: Number(process.env.CHAOS_CUSTOMERS ?? BASE.customers) };
+const SIZE = {
+  ...BASE,
+  events: Number(process.env.CHAOS_EVENTS ?? BASE.events),
+  customers: Number(process.env.CHAOS_CUSTOMERS ?? BASE.customers),
+};
 const SEED = Number(process.env.CHAOS_SEED ?? Math.floor(Math.random() * 2 ** 31));
 const CHAOS = { duplicateProbability: 0.2, reorderWindowMs: 300, maxDelayMs: 100 };
 const DB_FAILURE_PROBABILITY = 0.05;
@@ -33,7 +47,12 @@ const eventsBefore = new Set<string>();
 
 beforeAll(async () => {
   h = await startBillingHarness();
-  stripe = createStripeClient({ secretKey: "sk_test_workload", apiBase: h.emulator.url, timeoutMs: 30_000, maxNetworkRetries: 3 });
+  stripe = createStripeClient({
+    secretKey: "sk_test_workload",
+    apiBase: h.emulator.url,
+    timeoutMs: 30_000,
+    maxNetworkRetries: 3,
+  });
   prices = Object.values((await syncStripe(stripe, { appBaseUrl: TEST_APP_BASE_URL, apply: true })).priceIds);
   // The handler gets the production client settings (10 s timeout, 2 retries), not the harness's fail-fast ones.
   const handlerStripe = createStripeClient({ secretKey: "sk_test_handler", apiBase: h.emulator.url });
@@ -68,8 +87,23 @@ describe(`chaos run (${SIZE.events} events over ${SIZE.customers} customers, see
       const summary = summarizeDeliveries(records, events);
       const { lines } = receiver;
       const failedAtDatabase = new Set(lines.filter((line) => line.outcome === "failed").map((line) => line.event));
-      const notifications = Object.fromEntries((await h.db.notification.groupBy({ by: ["kind"], _count: true })).map((g) => [g.kind, g._count]));
-      console.info(JSON.stringify({ seed: SEED, emitted: events.length, ...summary, injectedDbFailures: injected.failures, dbRolls: injected.rolls, failedEvents: failedAtDatabase.size, activityMs, settleMs, stats, notifications }));
+      const notifications = Object.fromEntries(
+        (await h.db.notification.groupBy({ by: ["kind"], _count: true })).map((g) => [g.kind, g._count]),
+      );
+      console.info(
+        JSON.stringify({
+          seed: SEED,
+          emitted: events.length,
+          ...summary,
+          injectedDbFailures: injected.failures,
+          dbRolls: injected.rolls,
+          failedEvents: failedAtDatabase.size,
+          activityMs,
+          settleMs,
+          stats,
+          notifications,
+        }),
+      );
 
       // Soft: a broken run reports every property it violates, not only the first.
       // The emulator keeps 10,000 records: more would hide deliveries from these checks.
@@ -82,9 +116,19 @@ describe(`chaos run (${SIZE.events} events over ${SIZE.customers} customers, see
       expect.soft(await h.db.webhookLog.count()).toBe(summary.events);
       // Failed deliveries were retried and then applied: never answered "duplicate" without their changes.
       expect.soft(notAppliedOnce(lines)).toEqual([]);
-      expect.soft([...failedAtDatabase].filter((id) => !lines.some((l) => l.event === id && l.outcome === "applied"))).toEqual([]);
+      expect
+        .soft([...failedAtDatabase].filter((id) => !lines.some((l) => l.event === id && l.outcome === "applied")))
+        .toEqual([]);
       // Our rows equal Stripe's for every subscription of every customer.
-      expect.soft(await subscriptionMismatches(h.db, stripe, customers.map((c) => c.customerId))).toEqual([]);
+      expect
+        .soft(
+          await subscriptionMismatches(
+            h.db,
+            stripe,
+            customers.map((c) => c.customerId),
+          ),
+        )
+        .toEqual([]);
       expect.soft(await duplicateNotifications(h.db)).toEqual([]);
 
       // The run was hostile enough to mean something.

@@ -35,7 +35,9 @@ export async function injectDatabaseFailures(db: PrismaClient, probability: numb
       RETURN NULL;
     END $$ LANGUAGE plpgsql`);
   for (const table of ["subscriptions", "notifications"]) {
-    await db.$executeRawUnsafe(`CREATE TRIGGER chaos_fail AFTER INSERT OR UPDATE ON ${table} FOR EACH ROW EXECUTE FUNCTION chaos_maybe_fail()`);
+    await db.$executeRawUnsafe(
+      `CREATE TRIGGER chaos_fail AFTER INSERT OR UPDATE ON ${table} FOR EACH ROW EXECUTE FUNCTION chaos_maybe_fail()`,
+    );
   }
   await db.$executeRawUnsafe(`
     CREATE CONSTRAINT TRIGGER chaos_fail_at_commit AFTER INSERT ON webhook_log
@@ -44,14 +46,17 @@ export async function injectDatabaseFailures(db: PrismaClient, probability: numb
 
 /** Drops the triggers, so the assertions' own reads and any later test run on a healthy database. */
 export async function removeDatabaseFailures(db: PrismaClient): Promise<void> {
-  for (const table of ["subscriptions", "notifications"]) await db.$executeRawUnsafe(`DROP TRIGGER IF EXISTS chaos_fail ON ${table}`);
+  for (const table of ["subscriptions", "notifications"])
+    await db.$executeRawUnsafe(`DROP TRIGGER IF EXISTS chaos_fail ON ${table}`);
   await db.$executeRawUnsafe(`DROP TRIGGER IF EXISTS chaos_fail_at_commit ON webhook_log`);
 }
 
 /** How many transactions rolled the dice so far, and how many of them the triggers failed. */
 export async function injectedFailureCounts(db: PrismaClient): Promise<{ rolls: number; failures: number }> {
   const count = async (sequence: string) => {
-    const [row] = await db.$queryRawUnsafe<Array<{ count: bigint }>>(`SELECT CASE WHEN is_called THEN last_value ELSE 0 END AS count FROM ${sequence}`);
+    const [row] = await db.$queryRawUnsafe<Array<{ count: bigint }>>(
+      `SELECT CASE WHEN is_called THEN last_value ELSE 0 END AS count FROM ${sequence}`,
+    );
     return Number(row?.count ?? 0);
   };
   return { rolls: await count("chaos_rolls"), failures: await count("chaos_injected_failures") };

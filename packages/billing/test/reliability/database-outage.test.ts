@@ -14,7 +14,10 @@ import { startReceiver, until, type Receiver } from "./webhook-receiver.ts";
 import { seededRandom } from "../../src/seeded-random.ts";
 import { emptyStats, signUp, step, type Customer } from "./workload.ts";
 
-const SIZE = process.env.CHAOS_SIZE === "full" ? { customers: 20, failuresDuringOutage: 60 } : { customers: 6, failuresDuringOutage: 15 };
+const SIZE =
+  process.env.CHAOS_SIZE === "full"
+    ? { customers: 20, failuresDuringOutage: 60 }
+    : { customers: 6, failuresDuringOutage: 15 };
 const SEED = Number(process.env.CHAOS_SEED ?? Math.floor(Math.random() * 2 ** 31));
 /** About 20 s of retries in all: longer than the outage, short enough for a test. */
 const RETRY_SCHEDULE_MS = [200, 400, 800, 1_500, 2_500, 3_000, 4_000, 4_000, 4_000];
@@ -32,10 +35,19 @@ let prices: string[];
 beforeAll(async () => {
   [pg, emulator] = await Promise.all([
     startRestartableDatabase(),
-    startEmulator({ realTimeTickMs: 0, settings: { clockAdvanceDelayMs: 5 }, webhookRetryScheduleMs: RETRY_SCHEDULE_MS }),
+    startEmulator({
+      realTimeTickMs: 0,
+      settings: { clockAdvanceDelayMs: 5 },
+      webhookRetryScheduleMs: RETRY_SCHEDULE_MS,
+    }),
   ]);
   control = new EmulatorControlClient(emulator.url);
-  stripe = createStripeClient({ secretKey: "sk_test_workload", apiBase: emulator.url, timeoutMs: 30_000, maxNetworkRetries: 3 });
+  stripe = createStripeClient({
+    secretKey: "sk_test_workload",
+    apiBase: emulator.url,
+    timeoutMs: 30_000,
+    maxNetworkRetries: 3,
+  });
   prices = Object.values((await syncStripe(stripe, { appBaseUrl: TEST_APP_BASE_URL, apply: true })).priceIds);
   const handlerStripe = createStripeClient({ secretKey: "sk_test_handler", apiBase: emulator.url });
   receiver = await startReceiver({ db: pg.db, handlerStripe, admin: stripe, enabledEvents: SUBSCRIBED });
@@ -54,7 +66,10 @@ describe(`database outage (${SIZE.customers} customers, seed ${SEED})`, () => {
     for (let i = 0; i < SIZE.customers; i++) {
       const customer = await signUp(pg.db, stripe, seededRandom(SEED + i));
       customers.push(customer);
-      await stripe.subscriptions.create({ customer: customer.customerId, items: [{ price: prices[i % prices.length] ?? "" }] });
+      await stripe.subscriptions.create({
+        customer: customer.customerId,
+        items: [{ price: prices[i % prices.length] ?? "" }],
+      });
     }
     expect(await control.waitForDeliveries(60_000)).toBe(true);
 
@@ -69,7 +84,10 @@ describe(`database outage (${SIZE.customers} customers, seed ${SEED})`, () => {
     await pg.stop();
     const downAt = Date.now();
     // Long enough for retries to fail too, not only first attempts.
-    await until(() => Date.now() - downAt > 1_500 && lines.filter((l) => l.at > downAt).length >= SIZE.failuresDuringOutage, "deliveries during the outage");
+    await until(
+      () => Date.now() - downAt > 1_500 && lines.filter((l) => l.at > downAt).length >= SIZE.failuresDuringOutage,
+      "deliveries during the outage",
+    );
     const upAt = Date.now();
     await pg.start();
     await until(() => lines.some((l) => l.at > upAt && l.outcome === "applied"), "deliveries after the restart");
@@ -81,7 +99,16 @@ describe(`database outage (${SIZE.customers} customers, seed ${SEED})`, () => {
     const summary = summarizeDeliveries(records, await listEvents(stripe));
     const outage = lines.filter((l) => l.at > downAt && l.at < upAt);
     const failedInOutage = new Set(outage.map((l) => l.event));
-    console.info(JSON.stringify({ seed: SEED, outageMs: upAt - downAt, answeredDuringOutage: outage.length, eventsFailedInOutage: failedInOutage.size, ...summary, stats }));
+    console.info(
+      JSON.stringify({
+        seed: SEED,
+        outageMs: upAt - downAt,
+        answeredDuringOutage: outage.length,
+        eventsFailedInOutage: failedInOutage.size,
+        ...summary,
+        stats,
+      }),
+    );
 
     // Soft: a broken run reports every property it violates, not only the first.
     // While the database was down, nothing was acknowledged: every answer was a 5xx "failed".
@@ -92,13 +119,22 @@ describe(`database outage (${SIZE.customers} customers, seed ${SEED})`, () => {
     expect.soft([...failedInOutage].filter((id) => id && !saw5xx.has(id))).toEqual([]);
     // Each of those events was taken in later by a retry after the restart: applied, or
     // logged as ignored for types the handler does not act on.
-    const appliedAfter = (id: string | null) => lines.some((l) => l.event === id && (l.outcome === "applied" || l.outcome === "ignored") && l.at > upAt);
+    const appliedAfter = (id: string | null) =>
+      lines.some((l) => l.event === id && (l.outcome === "applied" || l.outcome === "ignored") && l.at > upAt);
     expect.soft([...failedInOutage].filter((id) => !appliedAfter(id))).toEqual([]);
     expect.soft(notAppliedOnce(lines)).toEqual([]);
     // Every event the endpoint was sent was acknowledged in the end and logged exactly once.
     expect.soft(summary.neverAcknowledged).toEqual([]);
     expect.soft(await logGaps(pg.db, records)).toEqual({ missing: [], unexpected: [] });
     expect.soft(await pg.db.webhookLog.count()).toBe(summary.events);
-    expect.soft(await subscriptionMismatches(pg.db, stripe, customers.map((c) => c.customerId))).toEqual([]);
+    expect
+      .soft(
+        await subscriptionMismatches(
+          pg.db,
+          stripe,
+          customers.map((c) => c.customerId),
+        ),
+      )
+      .toEqual([]);
   }, 300_000);
 });

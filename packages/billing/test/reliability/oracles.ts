@@ -21,7 +21,11 @@ type Comparable = {
 export type Mismatch = { subscription: string; stripe: Comparable | null; row: Comparable | null };
 
 /** Every subscription of these customers where our row and Stripe differ (missing rows and rows Stripe lacks included). */
-export async function subscriptionMismatches(db: PrismaClient, stripe: Stripe, customerIds: readonly string[]): Promise<Mismatch[]> {
+export async function subscriptionMismatches(
+  db: PrismaClient,
+  stripe: Stripe,
+  customerIds: readonly string[],
+): Promise<Mismatch[]> {
   const truth = new Map<string, Comparable>();
   for (const customer of customerIds) {
     for await (const sub of stripe.subscriptions.list({ customer, status: "all", limit: 100 })) {
@@ -78,7 +82,10 @@ export type DeliverySummary = {
   neverAcknowledged: string[];
 };
 
-export function summarizeDeliveries(records: readonly DeliveryRecord[], events: ReadonlyArray<{ id: string; objectId: string }>): DeliverySummary {
+export function summarizeDeliveries(
+  records: readonly DeliveryRecord[],
+  events: ReadonlyArray<{ id: string; objectId: string }>,
+): DeliverySummary {
   const order = new Map(events.map((event, index) => [event.id, { index, objectId: event.objectId }]));
   const newestSeen = new Map<string, number>();
   let reordered = 0;
@@ -104,7 +111,10 @@ export function summarizeDeliveries(records: readonly DeliveryRecord[], events: 
 }
 
 /** Ids the endpoint was sent that webhook_log lacks, and logged ids it was never sent (rows are unique by primary key). */
-export async function logGaps(db: PrismaClient, records: readonly DeliveryRecord[]): Promise<{ missing: string[]; unexpected: string[] }> {
+export async function logGaps(
+  db: PrismaClient,
+  records: readonly DeliveryRecord[],
+): Promise<{ missing: string[]; unexpected: string[] }> {
   const sent = new Set(records.map((r) => r.eventId));
   const logged = new Set((await db.webhookLog.findMany({ select: { id: true } })).map((row) => row.id));
   return { missing: [...sent].filter((id) => !logged.has(id)), unexpected: [...logged].filter((id) => !sent.has(id)) };
@@ -127,7 +137,9 @@ export function notAppliedOnce(lines: readonly WebhookLogLine[]): Array<{ event:
 }
 
 /** (user, dedupe key) pairs with more than one notification. */
-export function duplicateNotifications(db: PrismaClient): Promise<Array<{ user_id: string; dedupe_key: string | null; count: bigint }>> {
+export function duplicateNotifications(
+  db: PrismaClient,
+): Promise<Array<{ user_id: string; dedupe_key: string | null; count: bigint }>> {
   return db.$queryRaw`
     SELECT user_id, dedupe_key, count(*) AS count FROM notifications
     GROUP BY user_id, dedupe_key HAVING count(*) > 1`;

@@ -12,7 +12,12 @@ export type Receiver = { endpoint: WebhookEndpoint; endpointId: string; lines: T
  * `handlerStripe` is what the handler re-fetches the truth with; `admin` registers the
  * endpoint, whose signing secret is only known once Stripe answers.
  */
-export async function startReceiver(options: { db: PrismaClient; handlerStripe: Stripe; admin: Stripe; enabledEvents: Stripe.WebhookEndpointCreateParams.EnabledEvent[] }): Promise<Receiver> {
+export async function startReceiver(options: {
+  db: PrismaClient;
+  handlerStripe: Stripe;
+  admin: Stripe;
+  enabledEvents: Stripe.WebhookEndpointCreateParams.EnabledEvent[];
+}): Promise<Receiver> {
   const lines: TimedLine[] = [];
   const secrets: string[] = [];
   const endpoint = await startWebhookEndpoint({
@@ -22,14 +27,17 @@ export async function startReceiver(options: { db: PrismaClient; handlerStripe: 
     livemode: false,
     log: (line) => lines.push({ ...line, at: Date.now() }),
   });
-  const registered = await options.admin.webhookEndpoints.create({ url: endpoint.url, enabled_events: options.enabledEvents });
+  const registered = await options.admin.webhookEndpoints.create({
+    url: endpoint.url,
+    enabled_events: options.enabledEvents,
+  });
   secrets.push(registered.secret ?? "");
   return { endpoint, endpointId: registered.id, lines };
 }
 
 /** Polls until `condition` holds; the message says what never happened. */
 export async function until(condition: () => boolean, what: string, timeoutMs = 60_000): Promise<void> {
-  for (const started = Date.now(); !condition(); ) {
+  for (const started = Date.now(); !condition();) {
     if (Date.now() - started > timeoutMs) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
     await new Promise((resolve) => setTimeout(resolve, 20));
   }

@@ -20,25 +20,48 @@ export type Customer = {
   restUntil: number;
   rng: Rng;
 };
-export type Scenario = "swapPlan" | "cancelAtPeriodEndOnOff" | "failedRenewal" | "payAgain" | "renew" | "cancelNow" | "resubscribe";
+export type Scenario =
+  "swapPlan" | "cancelAtPeriodEndOnOff" | "failedRenewal" | "payAgain" | "renew" | "cancelNow" | "resubscribe";
 export type ScenarioStats = Record<Scenario | "signUp" | "refusedByStripe", number>;
 
 const DAY = 86_400;
 const JAN_1_2027 = Date.UTC(2027, 0, 1) / 1000;
 const LIVE = new Set(["active", "trialing", "past_due", "unpaid", "incomplete"]);
 /** How often each scenario comes up relative to the others. */
-const WEIGHT: Record<Scenario, number> = { swapPlan: 2, cancelAtPeriodEndOnOff: 2, failedRenewal: 3, payAgain: 3, renew: 2, cancelNow: 1, resubscribe: 2 };
+const WEIGHT: Record<Scenario, number> = {
+  swapPlan: 2,
+  cancelAtPeriodEndOnOff: 2,
+  failedRenewal: 3,
+  payAgain: 3,
+  renew: 2,
+  cancelNow: 1,
+  resubscribe: 2,
+};
 
 /** Sign-up as the app does it (user + account), then the account mapped to a customer on its own clock. */
 export async function signUp(db: PrismaClient, stripe: Stripe, rng: Rng): Promise<Customer> {
   const user = await createUser(db);
   const clock = await stripe.testHelpers.testClocks.create({ frozen_time: JAN_1_2027 });
   const customer = await stripe.customers.create(
-    { email: user.email, test_clock: clock.id, metadata: { userId: user.id }, payment_method: "pm_card_visa", invoice_settings: { default_payment_method: "pm_card_visa" } },
+    {
+      email: user.email,
+      test_clock: clock.id,
+      metadata: { userId: user.id },
+      payment_method: "pm_card_visa",
+      invoice_settings: { default_payment_method: "pm_card_visa" },
+    },
     { idempotencyKey: customerIdempotencyKey(user.id) },
   );
   await db.account.update({ where: { userId: user.id }, data: { stripeCustomerId: customer.id } });
-  return { userId: user.id, customerId: customer.id, clockId: clock.id, now: JAN_1_2027, cardFails: false, restUntil: 0, rng };
+  return {
+    userId: user.id,
+    customerId: customer.id,
+    clockId: clock.id,
+    now: JAN_1_2027,
+    cardFails: false,
+    restUntil: 0,
+    rng,
+  };
 }
 
 const pick = <T>(rng: Rng, items: readonly T[]): T => {
@@ -59,7 +82,11 @@ function chooseScenario(customer: Customer, live: Stripe.Subscription | undefine
   return applicable.reduce((best, scenario) => (score(scenario) < score(best) ? scenario : best));
 }
 
-async function setCard(stripe: Stripe, customer: Customer, card: "pm_card_visa" | "pm_card_chargeCustomerFail"): Promise<void> {
+async function setCard(
+  stripe: Stripe,
+  customer: Customer,
+  card: "pm_card_visa" | "pm_card_chargeCustomerFail",
+): Promise<void> {
   const method = await stripe.paymentMethods.attach(card, { customer: customer.customerId });
   await stripe.customers.update(customer.customerId, { invoice_settings: { default_payment_method: method.id } });
   customer.cardFails = card === "pm_card_chargeCustomerFail";
@@ -77,22 +104,34 @@ async function payAgain(stripe: Stripe, customer: Customer): Promise<void> {
 async function advanceClock(stripe: Stripe, customer: Customer): Promise<void> {
   customer.now += 32 * DAY;
   await stripe.testHelpers.testClocks.advance(customer.clockId, { frozen_time: customer.now });
-  for (const started = Date.now(); Date.now() - started < 60_000; ) {
+  for (const started = Date.now(); Date.now() - started < 60_000;) {
     if ((await stripe.testHelpers.testClocks.retrieve(customer.clockId)).status === "ready") return;
     await new Promise((resolve) => setTimeout(resolve, 10));
   }
   throw new Error(`test clock ${customer.clockId} did not finish advancing`);
 }
 
-async function run(stripe: Stripe, customer: Customer, scenario: Scenario, live: Stripe.Subscription | undefined, prices: readonly string[]): Promise<void> {
+async function run(
+  stripe: Stripe,
+  customer: Customer,
+  scenario: Scenario,
+  live: Stripe.Subscription | undefined,
+  prices: readonly string[],
+): Promise<void> {
   const item = live?.items.data[0];
   switch (scenario) {
     case "resubscribe":
-      await stripe.subscriptions.create({ customer: customer.customerId, items: [{ price: pick(customer.rng, prices) }] });
+      await stripe.subscriptions.create({
+        customer: customer.customerId,
+        items: [{ price: pick(customer.rng, prices) }],
+      });
       return;
     case "swapPlan": {
       if (!live || !item) return;
-      const price = pick(customer.rng, prices.filter((id) => id !== item.price.id));
+      const price = pick(
+        customer.rng,
+        prices.filter((id) => id !== item.price.id),
+      );
       const proration = pick(customer.rng, ["none", "create_prorations", "always_invoice"] as const);
       await stripe.subscriptions.update(live.id, { items: [{ id: item.id, price }], proration_behavior: proration });
       return;
@@ -101,7 +140,8 @@ async function run(stripe: Stripe, customer: Customer, scenario: Scenario, live:
       if (!live) return;
       await stripe.subscriptions.update(live.id, { cancel_at_period_end: !live.cancel_at_period_end });
       // Half the time the user changes their mind; otherwise the next renewal ends it.
-      if (customer.rng() < 0.5) await stripe.subscriptions.update(live.id, { cancel_at_period_end: live.cancel_at_period_end });
+      if (customer.rng() < 0.5)
+        await stripe.subscriptions.update(live.id, { cancel_at_period_end: live.cancel_at_period_end });
       return;
     case "failedRenewal":
       await setCard(stripe, customer, "pm_card_chargeCustomerFail");
@@ -124,7 +164,12 @@ async function run(stripe: Stripe, customer: Customer, scenario: Scenario, live:
 }
 
 /** One scenario for one customer, chosen from Stripe's current view of them. Card and request errors are answers, not failures. */
-export async function step(stripe: Stripe, customer: Customer, prices: readonly string[], stats: ScenarioStats): Promise<void> {
+export async function step(
+  stripe: Stripe,
+  customer: Customer,
+  prices: readonly string[],
+  stats: ScenarioStats,
+): Promise<void> {
   const subscriptions = await stripe.subscriptions.list({ customer: customer.customerId, status: "all" });
   const live = subscriptions.data.find((sub) => LIVE.has(sub.status));
   const scenario = chooseScenario(customer, live, stats);
@@ -132,13 +177,24 @@ export async function step(stripe: Stripe, customer: Customer, prices: readonly 
   try {
     await run(stripe, customer, scenario, live, prices);
   } catch (error) {
-    if (!(error instanceof Stripe.errors.StripeCardError || error instanceof Stripe.errors.StripeInvalidRequestError)) throw error;
+    if (!(error instanceof Stripe.errors.StripeCardError || error instanceof Stripe.errors.StripeInvalidRequestError))
+      throw error;
     stats.refusedByStripe++;
   }
 }
 
 export function emptyStats(): ScenarioStats {
-  return { signUp: 0, swapPlan: 0, cancelAtPeriodEndOnOff: 0, failedRenewal: 0, payAgain: 0, renew: 0, cancelNow: 0, resubscribe: 0, refusedByStripe: 0 };
+  return {
+    signUp: 0,
+    swapPlan: 0,
+    cancelAtPeriodEndOnOff: 0,
+    failedRenewal: 0,
+    payAgain: 0,
+    renew: 0,
+    cancelNow: 0,
+    resubscribe: 0,
+    refusedByStripe: 0,
+  };
 }
 
 /**
@@ -150,7 +206,14 @@ export function emptyStats(): ScenarioStats {
 export async function driveActivity(
   db: PrismaClient,
   stripe: Stripe,
-  options: { customers: number; events: number; lanes: number; seed: number; prices: readonly string[]; emitted: () => number },
+  options: {
+    customers: number;
+    events: number;
+    lanes: number;
+    seed: number;
+    prices: readonly string[];
+    emitted: () => number;
+  },
 ): Promise<{ customers: Customer[]; stats: ScenarioStats }> {
   const stats = emptyStats();
   const customers: Customer[] = [];

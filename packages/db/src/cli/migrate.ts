@@ -4,7 +4,13 @@ import { parseArgs } from "node:util";
 import { scratchDataDir, startEmbeddedPostgres } from "../embedded-postgres.ts";
 import { environment } from "@saas/env";
 import { openAppDatabase, readDatabaseEnv, repoRoot } from "../dev-database.ts";
-import { checkMigrations, createMigration, deployMigrations, migrationStatus, migrationsDir } from "../migrate/index.ts";
+import {
+  checkMigrations,
+  createMigration,
+  deployMigrations,
+  migrationStatus,
+  migrationsDir,
+} from "../migrate/index.ts";
 import { redactUrl } from "../pg-helpers.ts";
 
 const databaseSettings = readDatabaseEnv(environment(repoRoot));
@@ -27,7 +33,9 @@ async function withScratchDatabase<T>(run: (url: string) => Promise<T>): Promise
 async function withAppDatabase<T>(run: (url: string) => Promise<T>): Promise<T> {
   const database = await openAppDatabase(databaseSettings);
   try {
-    console.log(`database: ${database.embedded ? `embedded PostgreSQL (${database.embedded.dataDir})` : redactUrl(database.url)}`);
+    console.log(
+      `database: ${database.embedded ? `embedded PostgreSQL (${database.embedded.dataDir})` : redactUrl(database.url)}`,
+    );
     return await run(database.url);
   } finally {
     await database.stop();
@@ -38,7 +46,9 @@ async function main(): Promise<number> {
   switch (command) {
     case "deploy": {
       const applied = await withAppDatabase(deployMigrations);
-      console.log(applied.length ? `applied ${applied.length} migration(s): ${applied.join(", ")}` : "no pending migrations");
+      console.log(
+        applied.length ? `applied ${applied.length} migration(s): ${applied.join(", ")}` : "no pending migrations",
+      );
       console.log(`done in ${elapsed()}`);
       return 0;
     }
@@ -61,7 +71,11 @@ async function main(): Promise<number> {
       }
       const name = values.name;
       const created = await withScratchDatabase((url) => createMigration(url, name));
-      console.log(created ? `created ${path.relative(process.cwd(), created.folder)}/migration.sql` : "schema.prisma has no change to migrate");
+      console.log(
+        created
+          ? `created ${path.relative(process.cwd(), created.folder)}/migration.sql`
+          : "schema.prisma has no change to migrate",
+      );
       console.log(`done in ${elapsed()}`);
       return 0;
     }

@@ -47,7 +47,9 @@ async function stopOrphanedServer(dataDir: string): Promise<void> {
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
   if (isAlive(pid)) {
-    throw new EmbeddedPostgresError(`an orphaned PostgreSQL (pid ${pid}) still holds ${dataDir}; stop it with: kill ${pid}`);
+    throw new EmbeddedPostgresError(
+      `an orphaned PostgreSQL (pid ${pid}) still holds ${dataDir}; stop it with: kill ${pid}`,
+    );
   }
 }
 

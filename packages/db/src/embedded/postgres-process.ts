@@ -19,7 +19,9 @@ export function installedBinaries(): { nativeDir: string; version: string } {
   try {
     entry = fromLibrary.resolve(name);
   } catch {
-    throw new EmbeddedPostgresError(`no PostgreSQL binaries for ${os.platform()}-${os.arch()} (${name} is not installed); set DATABASE_URL.`);
+    throw new EmbeddedPostgresError(
+      `no PostgreSQL binaries for ${os.platform()}-${os.arch()} (${name} is not installed); set DATABASE_URL.`,
+    );
   }
   const packageDir = path.resolve(path.dirname(entry), "..");
   const { version } = JSON.parse(readFileSync(path.join(packageDir, "package.json"), "utf8")) as { version: string };
@@ -48,11 +50,20 @@ function pipeLines(child: ChildProcess, onLine: (line: string) => void): void {
 }
 
 export function initdb(dataDir: string, passwordFile: string, flags: string[], options: RunOptions): Promise<void> {
-  const args = [`--pgdata=${dataDir}`, "--auth=scram-sha-256", "--username=postgres", `--pwfile=${passwordFile}`, "--lc-messages=C", ...flags];
+  const args = [
+    `--pgdata=${dataDir}`,
+    "--auth=scram-sha-256",
+    "--username=postgres",
+    `--pwfile=${passwordFile}`,
+    "--lc-messages=C",
+    ...flags,
+  ];
   return new Promise((resolve, reject) => {
     const child = spawnAs("initdb", args, options);
     pipeLines(child, options.onLog);
-    child.once("error", (error) => reject(new EmbeddedPostgresError(`initdb could not be run (${describeFailure(error)})`)));
+    child.once("error", (error) =>
+      reject(new EmbeddedPostgresError(`initdb could not be run (${describeFailure(error)})`)),
+    );
     child.once("close", (code, signal) => {
       if (code === 0) resolve();
       else reject(new EmbeddedPostgresError(`initdb failed (exit ${code ?? signal})`));
@@ -66,7 +77,12 @@ const READY = "database system is ready to accept connections";
 const START_TIMEOUT_MS = 60_000;
 
 /** Starts the server and resolves once it accepts connections. */
-export function startPostgres(dataDir: string, port: number, flags: string[], options: RunOptions): Promise<PostgresServer> {
+export function startPostgres(
+  dataDir: string,
+  port: number,
+  flags: string[],
+  options: RunOptions,
+): Promise<PostgresServer> {
   const child = spawnAs("postgres", ["-D", dataDir, "-p", String(port), ...flags], options);
   let exited = false;
   const exitedPromise = new Promise<void>((resolve) => child.once("close", () => resolve()));
@@ -102,7 +118,9 @@ export function startPostgres(dataDir: string, port: number, flags: string[], op
       clearTimeout(timer);
       resolve(server);
     });
-    child.once("error", (error) => fail(new EmbeddedPostgresError(`postgres could not be run (${describeFailure(error)})`)));
+    child.once("error", (error) =>
+      fail(new EmbeddedPostgresError(`postgres could not be run (${describeFailure(error)})`)),
+    );
     child.once("close", (code, signal) => fail(new EmbeddedPostgresError(`postgres exited (exit ${code ?? signal})`)));
   });
 }

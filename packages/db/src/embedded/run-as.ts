@@ -44,7 +44,10 @@ export function resolveRunAs(): RunAs {
     }
     ids ??= lookupUser(SYSTEM_USER);
   }
-  if (!ids) throw new EmbeddedPostgresError(`the user "${SYSTEM_USER}" exists but its uid could not be read (id -u ${SYSTEM_USER})`);
+  if (!ids)
+    throw new EmbeddedPostgresError(
+      `the user "${SYSTEM_USER}" exists but its uid could not be read (id -u ${SYSTEM_USER})`,
+    );
   return { ...ids, name: SYSTEM_USER };
 }
 

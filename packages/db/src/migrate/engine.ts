@@ -89,7 +89,10 @@ export type EngineHandle = {
  * migrations when diffing) are created beside it and dropped on close: PrismaPg's own
  * `connectToShadowDb` would point at the main database when given a pool.
  */
-export async function openSchemaEngine(databaseUrl: string, schema: { path: string; content: string }): Promise<EngineHandle> {
+export async function openSchemaEngine(
+  databaseUrl: string,
+  schema: { path: string; content: string },
+): Promise<EngineHandle> {
   await loadWasm();
   const pools: pg.Pool[] = [];
   const shadowPrefix = `prisma_shadow_${process.pid}_${Date.now().toString(36)}`;
@@ -116,11 +119,7 @@ export async function openSchemaEngine(databaseUrl: string, schema: { path: stri
   });
 
   const { SchemaEngine } = bg;
-  const engine = await SchemaEngine.new(
-    { datamodels: [[schema.path, schema.content]] },
-    () => {},
-    factory,
-  );
+  const engine = await SchemaEngine.new({ datamodels: [[schema.path, schema.content]] }, () => {}, factory);
 
   return {
     engine,
@@ -134,4 +133,3 @@ export async function openSchemaEngine(databaseUrl: string, schema: { path: stri
     },
   };
 }
-

@@ -53,9 +53,10 @@ export type MigrationStatus = {
 export async function migrationStatus(databaseUrl: string, paths: MigrationPaths = {}): Promise<MigrationStatus> {
   return withEngine(databaseUrl, paths, async ({ engine }, migrationsList) => {
     const result = await engine.diagnoseMigrationHistory({ migrationsList, optInToShadowDatabase: false, filters });
-    const pending = result.history?.diagnostic === "databaseIsBehind" || result.history?.diagnostic === "historiesDiverge"
-      ? result.history.unappliedMigrationNames
-      : [];
+    const pending =
+      result.history?.diagnostic === "databaseIsBehind" || result.history?.diagnostic === "historiesDiverge"
+        ? result.history.unappliedMigrationNames
+        : [];
     const all = migrationsList.migrationDirectories.map((d) => d.path);
     return {
       applied: all.filter((name) => !pending.includes(name)),
@@ -81,7 +82,8 @@ export async function createMigration(
   name: string,
   paths: MigrationPaths = {},
 ): Promise<{ name: string; folder: string } | null> {
-  if (!/^[a-z0-9_]+$/i.test(name)) throw new MigrationError(`migration name "${name}" may only contain letters, digits and _`);
+  if (!/^[a-z0-9_]+$/i.test(name))
+    throw new MigrationError(`migration name "${name}" may only contain letters, digits and _`);
   const script = await diffMigrationsToSchema(databaseUrl, paths);
   if (!script) return null;
   const folderName = `${migrationTimestamp(new Date())}_${name}`;

@@ -5,7 +5,14 @@ import path from "node:path";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestDatabase, type TestDatabase } from "../testing/index.ts";
-import { checkMigrations, createMigration, deployMigrations, migrationStatus, migrationsDir, schemaPath } from "./index.ts";
+import {
+  checkMigrations,
+  createMigration,
+  deployMigrations,
+  migrationStatus,
+  migrationsDir,
+  schemaPath,
+} from "./index.ts";
 
 let database: TestDatabase;
 beforeAll(async () => {
@@ -26,7 +33,9 @@ async function query<T extends pg.QueryResultRow>(sql: string): Promise<T[]> {
 describe("deploy", () => {
   it("reports every migration as pending on an empty database", async () => {
     const status = await migrationStatus(database.url);
-    const folders = (await readdir(migrationsDir, { withFileTypes: true })).filter((e) => e.isDirectory()).map((e) => e.name);
+    const folders = (await readdir(migrationsDir, { withFileTypes: true }))
+      .filter((e) => e.isDirectory())
+      .map((e) => e.name);
     expect(status.pending).toEqual(folders.sort());
   });
 
@@ -38,10 +47,24 @@ describe("deploy", () => {
       "SELECT table_name FROM information_schema.tables WHERE table_schema = 'public' ORDER BY table_name",
     );
     expect(tables.map((t) => t.table_name)).toEqual(
-      expect.arrayContaining(["_prisma_migrations", "accounts", "subscriptions", "webhook_log", "users", "sessions", "notifications"]),
+      expect.arrayContaining([
+        "_prisma_migrations",
+        "accounts",
+        "subscriptions",
+        "webhook_log",
+        "users",
+        "sessions",
+        "notifications",
+      ]),
     );
 
-    const rows = await query<{ migration_name: string; checksum: string; finished_at: Date | null; applied_steps_count: number; rolled_back_at: Date | null }>(
+    const rows = await query<{
+      migration_name: string;
+      checksum: string;
+      finished_at: Date | null;
+      applied_steps_count: number;
+      rolled_back_at: Date | null;
+    }>(
       "SELECT migration_name, checksum, finished_at, applied_steps_count, rolled_back_at FROM _prisma_migrations ORDER BY migration_name",
     );
     expect(rows.map((r) => r.migration_name)).toEqual(applied);

@@ -23,7 +23,10 @@ export async function readSchema(file = schemaPath): Promise<{ path: string; con
 /** The migrations as the engine expects them: directories sorted by name. */
 export async function readMigrationList(dir = migrationsDir): Promise<MigrationList> {
   const entries = existsSync(dir) ? await readdir(dir, { withFileTypes: true }) : [];
-  const names = entries.filter((e) => e.isDirectory()).map((e) => e.name).sort();
+  const names = entries
+    .filter((e) => e.isDirectory())
+    .map((e) => e.name)
+    .sort();
   const migrationDirectories = await Promise.all(
     names.map(async (name) => {
       const file = path.join(dir, name, "migration.sql");

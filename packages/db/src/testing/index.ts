@@ -27,4 +27,3 @@ export async function createTestDatabase(options: { empty?: boolean } = {}): Pro
     },
   };
 }
-

@@ -4,9 +4,7 @@ import { createHash } from "node:crypto";
 import type { CardDecline } from "../http/errors.ts";
 
 export type ChargeOutcome =
-  | { kind: "succeeded" }
-  | { kind: "declined"; decline: CardDecline }
-  | { kind: "requires_action" };
+  { kind: "succeeded" } | { kind: "declined"; decline: CardDecline } | { kind: "requires_action" };
 
 interface CardBehaviour {
   /** Declined when attached to a customer (Stripe validates the card then). */

@@ -50,9 +50,16 @@ function checkCard(session: Stripe.Checkout.Session, number: string, input: Comp
   return false;
 }
 
-export function completeCheckoutSession(app: App, session: Stripe.Checkout.Session, input: CompletionInput): Stripe.Checkout.Session {
+export function completeCheckoutSession(
+  app: App,
+  session: Stripe.Checkout.Session,
+  input: CompletionInput,
+): Stripe.Checkout.Session {
   if (session.status !== "open") {
-    throw invalidRequest(`This Checkout Session is ${session.status ?? "not open"} and can no longer be completed.`, "session");
+    throw invalidRequest(
+      `This Checkout Session is ${session.status ?? "not open"} and can no longer be completed.`,
+      "session",
+    );
   }
   const now = nowFor(app.store, idOf(session.customer));
   if (session.expires_at <= now) throw invalidRequest("This Checkout Session has expired.", "session");
@@ -66,11 +73,12 @@ export function completeCheckoutSession(app: App, session: Stripe.Checkout.Sessi
   const authenticated = checkCard(session, number, input);
 
   const email = session.customer_email ?? input.email ?? `customer-${randomToken(6).toLowerCase()}@example.com`;
-  const needsCustomer = session.mode !== "payment" || session.customer_creation === "always" || session.customer !== null;
+  const needsCustomer =
+    session.mode !== "payment" || session.customer_creation === "always" || session.customer !== null;
   const customer = !needsCustomer
     ? null
-    : (session.customer === null ? undefined : app.store.customers.get(idOf(session.customer) ?? ""))
-      ?? createCustomerRecord(app, { email, name: input.name ?? null });
+    : ((session.customer === null ? undefined : app.store.customers.get(idOf(session.customer) ?? "")) ??
+      createCustomerRecord(app, { email, name: input.name ?? null }));
   if (customer !== null && session.mode !== "payment") attachPaymentMethod(app, pm.id, customer.id);
 
   let subscription: Stripe.Subscription | null = null;

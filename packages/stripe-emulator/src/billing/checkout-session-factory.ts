@@ -73,9 +73,19 @@ export function buildCheckoutSession(draft: SessionDraft): Stripe.Checkout.Sessi
     customer: draft.customer,
     customer_account: null,
     customer_creation: draft.customerCreation,
-    customer_details: draft.customerEmail === null
-      ? null
-      : { address: null, business_name: null, email: draft.customerEmail, individual_name: null, name: null, phone: null, tax_exempt: "none", tax_ids: [] },
+    customer_details:
+      draft.customerEmail === null
+        ? null
+        : {
+            address: null,
+            business_name: null,
+            email: draft.customerEmail,
+            individual_name: null,
+            name: null,
+            phone: null,
+            tax_exempt: "none",
+            tax_ids: [],
+          },
     customer_email: draft.customerEmail,
     discounts: [],
     expires_at: draft.expiresAt,

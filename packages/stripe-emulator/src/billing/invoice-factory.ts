@@ -120,7 +120,12 @@ export function createSubscriptionInvoice(app: App, input: InvoiceInput): Stripe
     issuer: { type: "self" },
     last_finalization_error: null,
     latest_revision: null,
-    lines: { object: "list", data: input.lines.map((line) => buildLine(line, id, sub.id)), has_more: false, url: `/v1/invoices/${id}/lines` },
+    lines: {
+      object: "list",
+      data: input.lines.map((line) => buildLine(line, id, sub.id)),
+      has_more: false,
+      url: `/v1/invoices/${id}/lines`,
+    },
     livemode: false,
     metadata: {},
     next_payment_attempt: null,

@@ -77,9 +77,10 @@ export function attemptPayment(
   const now = nowFor(app.store, idOf(open.customer));
   if (open.amount_due === 0) return { kind: "paid", invoice: markPaid(app, open, now) };
   const pmId = options.paymentMethodId ?? paymentMethodFor(app, open);
-  const outcome = pmId === null
-    ? { kind: "declined" as const, decline: NO_PAYMENT_METHOD }
-    : chargeOutcome(app.store.cardNumbers.get(pmId), options.onSession);
+  const outcome =
+    pmId === null
+      ? { kind: "declined" as const, decline: NO_PAYMENT_METHOD }
+      : chargeOutcome(app.store.cardNumbers.get(pmId), options.onSession);
   const attempted: Stripe.Invoice = { ...open, attempted: true, attempt_count: open.attempt_count + 1 };
   if (outcome.kind === "succeeded") return { kind: "paid", invoice: markPaid(app, attempted, now) };
   if (outcome.kind === "requires_action") {

@@ -35,7 +35,13 @@ function dateLabel(timestamp: number): string {
   return new Date(timestamp * 1000).toUTCString().slice(5, 16);
 }
 
-export function swapItems(app: App, sub: Stripe.Subscription, changes: ItemChange[], behavior: ProrationBehavior, now: number): SwapResult {
+export function swapItems(
+  app: App,
+  sub: Stripe.Subscription,
+  changes: ItemChange[],
+  behavior: ProrationBehavior,
+  now: number,
+): SwapResult {
   let items = [...sub.items.data];
   const lines: LineInput[] = [];
   let resetCycle: SwapResult["resetCycle"] = null;
@@ -51,13 +57,17 @@ export function swapItems(app: App, sub: Stripe.Subscription, changes: ItemChang
     const quantity = change.quantity ?? existing?.quantity ?? 1;
     const start = existing?.current_period_start ?? items[0]?.current_period_start ?? now;
     const end = existing?.current_period_end ?? items[0]?.current_period_end ?? now;
-    const next: Stripe.SubscriptionItem = existing === undefined
-      ? buildItem({ price, quantity, metadata: change.metadata ?? {} }, sub.id, now, start, end)
-      : { ...existing, price, plan: planFromPrice(price), quantity, metadata: change.metadata ?? existing.metadata };
+    const next: Stripe.SubscriptionItem =
+      existing === undefined
+        ? buildItem({ price, quantity, metadata: change.metadata ?? {} }, sub.id, now, start, end)
+        : { ...existing, price, plan: planFromPrice(price), quantity, metadata: change.metadata ?? existing.metadata };
     items = existing === undefined ? [...items, next] : items.map((item) => (item.id === next.id ? next : item));
     const oldRecurring = existing?.price.recurring;
     const newRecurring = price.recurring;
-    const intervalChanged = oldRecurring !== undefined && oldRecurring !== null && newRecurring !== null &&
+    const intervalChanged =
+      oldRecurring !== undefined &&
+      oldRecurring !== null &&
+      newRecurring !== null &&
       (oldRecurring.interval !== newRecurring.interval || oldRecurring.interval_count !== newRecurring.interval_count);
     const fraction = end > start ? Math.max(0, end - now) / (end - start) : 0;
     if (existing !== undefined && prorate && fraction > 0) {

@@ -38,7 +38,8 @@ export function recurringPrice(app: App, priceId: string, param: string): Stripe
       param,
     );
   }
-  if (!price.active) throw invalidRequest(`The price specified is inactive. This field only accepts active prices.`, param);
+  if (!price.active)
+    throw invalidRequest(`The price specified is inactive. This field only accepts active prices.`, param);
   return price;
 }
 
@@ -73,7 +74,10 @@ export function buildItem(
   };
 }
 
-export function itemsList(subscriptionId: string, items: Stripe.SubscriptionItem[]): Stripe.ApiList<Stripe.SubscriptionItem> {
+export function itemsList(
+  subscriptionId: string,
+  items: Stripe.SubscriptionItem[],
+): Stripe.ApiList<Stripe.SubscriptionItem> {
   return { object: "list", data: items, has_more: false, url: `/v1/subscription_items?subscription=${subscriptionId}` };
 }
 

@@ -6,11 +6,18 @@ import { cardError, invalidRequest } from "../http/errors.ts";
 import { idOf } from "../resources/lookup.ts";
 import { addInterval, anchorDayOf, clockIdOf, nowFor } from "../time.ts";
 import { chargeOutcome } from "./cards.ts";
-import { attemptPayment, createSubscriptionInvoice, finalizeInvoice, type LineInput, type PaymentResult } from "./invoicing.ts";
+import {
+  attemptPayment,
+  createSubscriptionInvoice,
+  finalizeInvoice,
+  type LineInput,
+  type PaymentResult,
+} from "./invoicing.ts";
 import { buildSubscription, preallocatedInvoiceId } from "./subscription-factory.ts";
 import { periodEnd, primaryPrice, withPeriod, type ItemInput } from "./subscription-items.ts";
 
-export type PaymentBehavior = "allow_incomplete" | "default_incomplete" | "error_if_incomplete" | "pending_if_incomplete";
+export type PaymentBehavior =
+  "allow_incomplete" | "default_incomplete" | "error_if_incomplete" | "pending_if_incomplete";
 
 export interface CreateSubscriptionInput {
   customerId: string;
@@ -36,9 +43,13 @@ export function describeLine(app: App, price: Stripe.Price, quantity: number): s
 function cycleLines(app: App, sub: Stripe.Subscription, start: number, end: number, trial: boolean): LineInput[] {
   return sub.items.data.map((item) => {
     const quantity = item.quantity ?? 1;
-    const product = app.store.products.get(typeof item.price.product === "string" ? item.price.product : item.price.product.id);
+    const product = app.store.products.get(
+      typeof item.price.product === "string" ? item.price.product : item.price.product.id,
+    );
     return {
-      description: trial ? `Trial period for ${product?.name ?? item.price.id}` : describeLine(app, item.price, quantity),
+      description: trial
+        ? `Trial period for ${product?.name ?? item.price.id}`
+        : describeLine(app, item.price, quantity),
       amount: trial ? 0 : (item.price.unit_amount ?? 0) * quantity,
       quantity,
       price: item.price,
@@ -50,7 +61,11 @@ function cycleLines(app: App, sub: Stripe.Subscription, start: number, end: numb
   });
 }
 
-export function updateSubscription(app: App, before: Stripe.Subscription, after: Stripe.Subscription): Stripe.Subscription {
+export function updateSubscription(
+  app: App,
+  before: Stripe.Subscription,
+  after: Stripe.Subscription,
+): Stripe.Subscription {
   return commitUpdate(app, "customer.subscription.updated", app.store.subscriptions, before, after);
 }
 
@@ -67,7 +82,10 @@ export function settleAfterPayment(app: App, subId: string, result: PaymentResul
   return sub;
 }
 
-export function createSubscription(app: App, input: CreateSubscriptionInput): { subscription: Stripe.Subscription; result: PaymentResult | null } {
+export function createSubscription(
+  app: App,
+  input: CreateSubscriptionInput,
+): { subscription: Stripe.Subscription; result: PaymentResult | null } {
   const now = nowFor(app.store, input.customerId);
   const first = input.items[0];
   if (first === undefined) throw invalidRequest("Missing required param: items.", "items", "parameter_missing");
@@ -76,7 +94,9 @@ export function createSubscription(app: App, input: CreateSubscriptionInput): { 
   const amount = input.items.reduce((sum, item) => sum + (item.price.unit_amount ?? 0) * item.quantity, 0);
   const charges = input.trialEnd === null && amount > 0 && input.paymentBehavior !== "default_incomplete";
   if (charges && pmId === null) {
-    throw invalidRequest("This customer has no attached payment source or default payment method. Please consider adding a default payment method.");
+    throw invalidRequest(
+      "This customer has no attached payment source or default payment method. Please consider adding a default payment method.",
+    );
   }
   if (charges && input.paymentBehavior === "error_if_incomplete") {
     const outcome = chargeOutcome(app.store.cardNumbers.get(pmId ?? ""), input.onSession ?? true);
@@ -134,7 +154,8 @@ export function cancelSubscriptionNow(
   app.store.subscriptions.set(canceled.id, canceled);
   app.store.pendingProrations.delete(canceled.id);
   for (const invoice of app.store.invoices.values()) {
-    if (idOf(invoice.parent?.subscription_details?.subscription) !== sub.id || invoice.next_payment_attempt === null) continue;
+    if (idOf(invoice.parent?.subscription_details?.subscription) !== sub.id || invoice.next_payment_attempt === null)
+      continue;
     app.store.invoices.set(invoice.id, { ...invoice, next_payment_attempt: null });
     app.store.dunning.delete(invoice.id);
   }
@@ -146,7 +167,12 @@ export function cancelSubscriptionNow(
 export function renewSubscription(app: App, sub: Stripe.Subscription): Stripe.Subscription {
   const start = periodEnd(sub);
   const recurring = primaryPrice(sub).recurring;
-  const end = addInterval(start, recurring?.interval ?? "month", recurring?.interval_count ?? 1, anchorDayOf(sub.billing_cycle_anchor));
+  const end = addInterval(
+    start,
+    recurring?.interval ?? "month",
+    recurring?.interval_count ?? 1,
+    anchorDayOf(sub.billing_cycle_anchor),
+  );
   const previousStart = Math.min(...sub.items.data.map((item) => item.current_period_start));
   const invoiceId = preallocatedInvoiceId();
   const renewed = updateSubscription(app, sub, {
@@ -159,16 +185,18 @@ export function renewSubscription(app: App, sub: Stripe.Subscription): Stripe.Su
   const prorationLines: LineInput[] = prorations.flatMap((proration) => {
     const price = app.store.prices.get(proration.priceId);
     if (price === undefined) return [];
-    return [{
-      description: proration.description,
-      amount: proration.amount,
-      quantity: 1,
-      price,
-      subscriptionItemId: proration.subscriptionItemId,
-      periodStart: proration.periodStart,
-      periodEnd: proration.periodEnd,
-      proration: true,
-    }];
+    return [
+      {
+        description: proration.description,
+        amount: proration.amount,
+        quantity: 1,
+        price,
+        subscriptionItemId: proration.subscriptionItemId,
+        periodStart: proration.periodStart,
+        periodEnd: proration.periodEnd,
+        proration: true,
+      },
+    ];
   });
   const draft = createSubscriptionInvoice(app, {
     id: invoiceId,

@@ -5,7 +5,12 @@ import type { App } from "../app.ts";
 import { idOf } from "../resources/lookup.ts";
 import { DAY } from "../time.ts";
 import { attemptPayment } from "./invoicing.ts";
-import { cancelSubscriptionNow, renewSubscription, settleAfterPayment, updateSubscription } from "./subscription-lifecycle.ts";
+import {
+  cancelSubscriptionNow,
+  renewSubscription,
+  settleAfterPayment,
+  updateSubscription,
+} from "./subscription-lifecycle.ts";
 import { periodEnd } from "./subscription-items.ts";
 
 type Due =
@@ -23,7 +28,12 @@ function candidates(app: App, inScope: (customerId: string) => boolean): Due[] {
   for (const sub of app.store.subscriptions.values()) {
     if (!inScope(idOf(sub.customer) ?? "")) continue;
     const end = periodEnd(sub);
-    if (sub.status === "trialing" && sub.trial_end !== null && sub.trial_start !== null && !app.store.trialWillEndSent.has(sub.id)) {
+    if (
+      sub.status === "trialing" &&
+      sub.trial_end !== null &&
+      sub.trial_start !== null &&
+      !app.store.trialWillEndSent.has(sub.id)
+    ) {
       const reminder = sub.trial_end - 3 * DAY;
       if (reminder > sub.trial_start) due.push({ at: reminder, rank: 0, kind: "trial_will_end", sub });
     }

@@ -26,14 +26,16 @@ export interface ControlResult {
   events?: StoredEvent[];
 }
 
-const settingsSchema = z.object({
-  failedPaymentAction: z.enum(["cancel", "unpaid"]),
-  retryDays: z.array(z.number().positive()),
-  clockAdvanceDelayMs: z.number().int().min(0),
-  portalSessionLifetimeSeconds: z.number().int().min(0),
-  webhookRetryScheduleMs: z.array(z.number().int().min(0)),
-  webhookTimeoutMs: z.number().int().positive(),
-}).partial();
+const settingsSchema = z
+  .object({
+    failedPaymentAction: z.enum(["cancel", "unpaid"]),
+    retryDays: z.array(z.number().positive()),
+    clockAdvanceDelayMs: z.number().int().min(0),
+    portalSessionLifetimeSeconds: z.number().int().min(0),
+    webhookRetryScheduleMs: z.array(z.number().int().min(0)),
+    webhookTimeoutMs: z.number().int().positive(),
+  })
+  .partial();
 
 const completeSchema = z.object({
   card_number: z.string().default("4242424242424242"),
@@ -81,16 +83,27 @@ function objectById(deps: ControlDeps, id: string): ControlResult {
   const event = deps.app.store.events.get(id);
   const found: unknown = event === undefined ? deps.app.store.findById(id) : JSON.parse(event.json);
   if (found === undefined) {
-    throw new StripeHttpError(404, { type: "invalid_request_error", code: "resource_missing", message: `No such object: '${id}'` }, false);
+    throw new StripeHttpError(
+      404,
+      { type: "invalid_request_error", code: "resource_missing", message: `No such object: '${id}'` },
+      false,
+    );
   }
   return { status: 200, body: found };
 }
 
-export async function handleControl(deps: ControlDeps, method: string, url: URL, rawBody: string, contentType: string | undefined): Promise<ControlResult> {
+export async function handleControl(
+  deps: ControlDeps,
+  method: string,
+  url: URL,
+  rawBody: string,
+  contentType: string | undefined,
+): Promise<ControlResult> {
   const path = url.pathname.replace(/^\/_emulator/, "");
   const body = method === "GET" || method === "DELETE" ? {} : readBody(rawBody, contentType);
   const complete = /^\/checkout\/sessions\/([^/]+)\/complete$/.exec(path);
-  if (complete !== null && method === "POST") return completeCheckout(deps, decodeURIComponent(complete[1] ?? ""), body);
+  if (complete !== null && method === "POST")
+    return completeCheckout(deps, decodeURIComponent(complete[1] ?? ""), body);
   const object = /^\/objects\/([^/]+)$/.exec(path);
   if (object !== null && method === "GET") return objectById(deps, decodeURIComponent(object[1] ?? ""));
   const route = `${method} ${path}`;
@@ -115,7 +128,10 @@ export async function handleControl(deps: ControlDeps, method: string, url: URL,
       return { status: 200, body: { cleared: true } };
     case "POST /deliveries/wait": {
       const timeoutMs = z.object({ timeoutMs: z.number().int().positive().default(10_000) }).parse(body).timeoutMs;
-      const idle = await Promise.race([deps.dispatcher.idle().then(() => true), new Promise<boolean>((resolve) => setTimeout(() => resolve(false), timeoutMs).unref())]);
+      const idle = await Promise.race([
+        deps.dispatcher.idle().then(() => true),
+        new Promise<boolean>((resolve) => setTimeout(() => resolve(false), timeoutMs).unref()),
+      ]);
       return { status: idle ? 200 : 408, body: { idle } };
     }
     case "GET /chaos":
@@ -140,6 +156,10 @@ export async function handleControl(deps: ControlDeps, method: string, url: URL,
       return { status: 200, body: settingsView(deps) };
     }
     default:
-      throw new StripeHttpError(404, { type: "invalid_request_error", message: `Unknown emulator control route: ${route}` }, false);
+      throw new StripeHttpError(
+        404,
+        { type: "invalid_request_error", message: `Unknown emulator control route: ${route}` },
+        false,
+      );
   }
 }

@@ -63,15 +63,13 @@ export class EventLog {
       object: "event",
       api_version: API_VERSION,
       created,
-      data:
-        previousAttributes === undefined
-          ? { object }
-          : { object, previous_attributes: previousAttributes },
+      data: previousAttributes === undefined ? { object } : { object, previous_attributes: previousAttributes },
       livemode: false,
       pending_webhooks: this.countTargets(type),
-      request: this.currentRequest === null
-        ? { id: null, idempotency_key: null }
-        : { id: this.currentRequest.id, idempotency_key: this.currentRequest.idempotencyKey },
+      request:
+        this.currentRequest === null
+          ? { id: null, idempotency_key: null }
+          : { id: this.currentRequest.id, idempotency_key: this.currentRequest.idempotencyKey },
       type,
     };
     const stored: StoredEvent = { id, type, created, objectId: object.id, json: JSON.stringify(event) };

@@ -37,7 +37,8 @@ export function validateEmail(email: string): string | undefined {
 }
 
 function validateNumber(digits: string): string | undefined {
-  if (digits === "" || !/^\d+$/.test(digits)) return digits === "" ? "Your card number is incomplete." : "Your card number is invalid.";
+  if (digits === "" || !/^\d+$/.test(digits))
+    return digits === "" ? "Your card number is incomplete." : "Your card number is invalid.";
   const length = /^3[47]/.test(digits) ? 15 : 16;
   if (digits.length < length) return "Your card number is incomplete.";
   return luhnValid(digits) ? undefined : "Your card number is invalid.";
@@ -64,7 +65,8 @@ export function validateCard(values: FormValues, today = new Date()): { card: Pa
   const expiry = parseExpiry(values.cardExpiry ?? "", today);
   if (typeof expiry === "string") errors.cardExpiry = expiry;
   const cvc = values.cardCvc ?? "";
-  if (!/^\d+$/.test(cvc) || cvc.length < (/^3[47]/.test(digits) ? 4 : 3)) errors.cardCvc = "Your card's security code is incomplete.";
+  if (!/^\d+$/.test(cvc) || cvc.length < (/^3[47]/.test(digits) ? 4 : 3))
+    errors.cardCvc = "Your card's security code is incomplete.";
   const name = values.billingName ?? "";
   if (name === "") errors.billingName = "Required";
   if (Object.keys(errors).length > 0 || typeof expiry === "string") return { card: null, errors };
@@ -79,7 +81,8 @@ const DECLINE_WORDING: Record<string, string> = {
   insufficient_funds: "Your card has insufficient funds.",
   expired_card: "Your card has expired.",
   incorrect_number: "Your card number is incorrect.",
-  payment_intent_authentication_failure: "We are unable to authenticate your payment method. Please choose a different payment method and try again.",
+  payment_intent_authentication_failure:
+    "We are unable to authenticate your payment method. Please choose a different payment method and try again.",
   invoice_no_payment_method: "Add a payment method to pay this invoice.",
   invoice_payment_intent_requires_action: "This payment needs you to authenticate it with your bank.",
   card_in_use: "Make another card the default before removing this one.",
@@ -117,30 +120,45 @@ interface FieldSpec {
 export function field(spec: FieldSpec, values: FormValues, errors: FieldErrors, attrs: Html = html``): Html {
   const error = errors[spec.id];
   return html`<div class="field">
-  <label for="${spec.id}">${spec.label}</label>
-  <input type="${spec.id === "email" ? "email" : "text"}" id="${spec.id}" name="${spec.id}" value="${values[spec.id] ?? ""}"
-    autocomplete="${spec.autocomplete}" placeholder="${spec.placeholder}" ${spec.numeric ? html`inputmode="numeric"` : ""}
-    aria-invalid="${error === undefined ? "false" : "true"}" aria-describedby="${spec.id}-error" ${attrs}>
-  <div class="field-error" id="${spec.id}-error" aria-live="polite">${error ?? ""}</div>
-</div>`;
+    <label for="${spec.id}">${spec.label}</label>
+    <input
+      type="${spec.id === "email" ? "email" : "text"}"
+      id="${spec.id}"
+      name="${spec.id}"
+      value="${values[spec.id] ?? ""}"
+      autocomplete="${spec.autocomplete}"
+      placeholder="${spec.placeholder}"
+      ${spec.numeric ? html`inputmode="numeric"` : ""}
+      aria-invalid="${error === undefined ? "false" : "true"}"
+      aria-describedby="${spec.id}-error"
+      ${attrs}
+    />
+    <div class="field-error" id="${spec.id}-error" aria-live="polite">${error ?? ""}</div>
+  </div>`;
 }
 
 export function emailField(values: FormValues, errors: FieldErrors, locked: boolean): Html {
-  const spec: FieldSpec = { id: "email", label: "Email", autocomplete: "email", placeholder: "email@example.com", numeric: false };
+  const spec: FieldSpec = {
+    id: "email",
+    label: "Email",
+    autocomplete: "email",
+    placeholder: "email@example.com",
+    numeric: false,
+  };
   return field(spec, values, errors, locked ? html`readonly` : html``);
 }
 
 /** Card number, expiry, CVC and cardholder name. */
 export function cardFields(values: FormValues, errors: FieldErrors): Html {
   return html`<fieldset>
-  <legend>Card information</legend>
-  ${field({ id: "cardNumber", label: "Card number", autocomplete: "cc-number", placeholder: "1234 1234 1234 1234", numeric: true }, values, errors, html`maxlength="23"`)}
-  <div class="row">
-    ${field({ id: "cardExpiry", label: "Expiration", autocomplete: "cc-exp", placeholder: "MM / YY", numeric: true }, values, errors, html`maxlength="9"`)}
-    ${field({ id: "cardCvc", label: "CVC", autocomplete: "cc-csc", placeholder: "CVC", numeric: true }, values, errors, html`maxlength="4"`)}
-  </div>
-  ${field({ id: "billingName", label: "Cardholder name", autocomplete: "cc-name", placeholder: "Full name on card", numeric: false }, values, errors)}
-</fieldset>`;
+    <legend>Card information</legend>
+    ${field({ id: "cardNumber", label: "Card number", autocomplete: "cc-number", placeholder: "1234 1234 1234 1234", numeric: true }, values, errors, html`maxlength="23"`)}
+    <div class="row">
+      ${field({ id: "cardExpiry", label: "Expiration", autocomplete: "cc-exp", placeholder: "MM / YY", numeric: true }, values, errors, html`maxlength="9"`)}
+      ${field({ id: "cardCvc", label: "CVC", autocomplete: "cc-csc", placeholder: "CVC", numeric: true }, values, errors, html`maxlength="4"`)}
+    </div>
+    ${field({ id: "billingName", label: "Cardholder name", autocomplete: "cc-name", placeholder: "Full name on card", numeric: false }, values, errors)}
+  </fieldset>`;
 }
 
 /** The form-level error (declines, authentication failures), announced to screen readers. */

@@ -6,7 +6,16 @@ import { completeCheckoutSession } from "../billing/checkout-completion.ts";
 import { StripeHttpError } from "../http/errors.ts";
 import { idOf } from "../resources/lookup.ts";
 import { nowFor } from "../time.ts";
-import { cardErrorMessage, formValue, isCardError, readValues, validateCard, validateEmail, type FormValues, type ParsedCard } from "./card-form.ts";
+import {
+  cardErrorMessage,
+  formValue,
+  isCardError,
+  readValues,
+  validateCard,
+  validateEmail,
+  type FormValues,
+  type ParsedCard,
+} from "./card-form.ts";
 import { challengePage } from "./challenge-view.ts";
 import { checkoutPage, lockedEmail } from "./checkout-view.ts";
 import { money } from "./format.ts";
@@ -22,18 +31,32 @@ function withSessionId(url: string | null | undefined, id: string): string | nul
 function closedPage(app: App, session: Stripe.Checkout.Session): HostedPageResponse | undefined {
   if (session.status === "complete") {
     const next = withSessionId(session.success_url ?? session.return_url, session.id);
-    return messagePage(200, "This checkout is already complete", "The payment went through and nothing else is needed here.",
-      next === null ? undefined : { href: next, label: "Continue" });
+    return messagePage(
+      200,
+      "This checkout is already complete",
+      "The payment went through and nothing else is needed here.",
+      next === null ? undefined : { href: next, label: "Continue" },
+    );
   }
   if (session.status === "expired" || session.expires_at <= nowFor(app.store, idOf(session.customer))) {
     const back = safeUrl(session.cancel_url);
-    return messagePage(410, "This checkout session has expired", "The link is no longer valid. Go back to the site and start the checkout again.",
-      back === null ? undefined : { href: back, label: "Back" });
+    return messagePage(
+      410,
+      "This checkout session has expired",
+      "The link is no longer valid. Go back to the site and start the checkout again.",
+      back === null ? undefined : { href: back, label: "Back" },
+    );
   }
   return undefined;
 }
 
-function complete(app: App, session: Stripe.Checkout.Session, card: ParsedCard, email: string | null, authentication: "succeed" | "fail" | "none"): HostedPageResponse {
+function complete(
+  app: App,
+  session: Stripe.Checkout.Session,
+  card: ParsedCard,
+  email: string | null,
+  authentication: "succeed" | "fail" | "none",
+): HostedPageResponse {
   const completed = completeCheckoutSession(app, session, {
     cardNumber: card.number,
     expMonth: card.expMonth,
@@ -42,24 +65,40 @@ function complete(app: App, session: Stripe.Checkout.Session, card: ParsedCard, 
     authentication,
     ...(email === null ? {} : { email }),
   });
-  return redirect(withSessionId(completed.success_url ?? completed.return_url, completed.id) ?? `/c/pay/${completed.id}`);
+  return redirect(
+    withSessionId(completed.success_url ?? completed.return_url, completed.id) ?? `/c/pay/${completed.id}`,
+  );
 }
 
 /** Declines re-render the form with Checkout's wording; 3-D Secure cards go to the challenge. */
-function failure(app: App, state: HostedState, session: Stripe.Checkout.Session, error: unknown, values: FormValues, card: ParsedCard, email: string | null): HostedPageResponse {
+function failure(
+  app: App,
+  state: HostedState,
+  session: Stripe.Checkout.Session,
+  error: unknown,
+  values: FormValues,
+  card: ParsedCard,
+  email: string | null,
+): HostedPageResponse {
   if (isCardError(error) && error.body.code === "authentication_required") {
     const token = state.addChallenge({ kind: "checkout", sessionId: session.id, card, email });
     return redirect(`/c/pay/${session.id}/authenticate?challenge=${token}`);
   }
   const current = app.store.checkoutSessions.get(session.id) ?? session;
-  if (isCardError(error)) return checkoutPage(app, current, { values, errors: {}, error: cardErrorMessage(error) }, 402);
+  if (isCardError(error))
+    return checkoutPage(app, current, { values, errors: {}, error: cardErrorMessage(error) }, 402);
   if (error instanceof StripeHttpError) {
     return closedPage(app, current) ?? messagePage(400, "Checkout could not be completed", error.body.message);
   }
   throw error;
 }
 
-function submit(app: App, state: HostedState, session: Stripe.Checkout.Session, request: HostedPageRequest): HostedPageResponse {
+function submit(
+  app: App,
+  state: HostedState,
+  session: Stripe.Checkout.Session,
+  request: HostedPageRequest,
+): HostedPageResponse {
   const values = readValues(request.form);
   const locked = lockedEmail(app, session);
   const { card, errors } = validateCard(values);
@@ -74,7 +113,12 @@ function submit(app: App, state: HostedState, session: Stripe.Checkout.Session, 
   }
 }
 
-function authenticate(app: App, state: HostedState, session: Stripe.Checkout.Session, request: HostedPageRequest): HostedPageResponse {
+function authenticate(
+  app: App,
+  state: HostedState,
+  session: Stripe.Checkout.Session,
+  request: HostedPageRequest,
+): HostedPageResponse {
   const token = request.query.get("challenge");
   const pending = request.method === "POST" ? state.takeChallenge(token) : state.challenge(token);
   if (pending?.kind !== "checkout" || pending.sessionId !== session.id) return redirect(`/c/pay/${session.id}`);
@@ -89,7 +133,15 @@ function authenticate(app: App, state: HostedState, session: Stripe.Checkout.Ses
   try {
     return complete(app, session, pending.card, pending.email, outcome);
   } catch (error) {
-    return failure(app, state, session, error, { email: pending.email ?? "", billingName: pending.card.name }, pending.card, pending.email);
+    return failure(
+      app,
+      state,
+      session,
+      error,
+      { email: pending.email ?? "", billingName: pending.card.name },
+      pending.card,
+      pending.email,
+    );
   }
 }
 
@@ -101,6 +153,7 @@ export function checkoutPages(request: HostedPageRequest, state: HostedState): H
   if (closed !== undefined) return closed;
   if (path === "" && method === "GET") return checkoutPage(app, session, { values: {}, errors: {} });
   if (path === "" && method === "POST") return submit(app, state, session, request);
-  if (path === "/authenticate" && (method === "GET" || method === "POST")) return authenticate(app, state, session, request);
+  if (path === "/authenticate" && (method === "GET" || method === "POST"))
+    return authenticate(app, state, session, request);
   return notFoundPage("Page");
 }

@@ -3,7 +3,24 @@ import type Stripe from "stripe";
 import type { App } from "../app.ts";
 import { idOf } from "../resources/lookup.ts";
 
-const ZERO_DECIMAL = new Set(["bif", "clp", "djf", "gnf", "jpy", "kmf", "krw", "mga", "pyg", "rwf", "ugx", "vnd", "vuv", "xaf", "xof", "xpf"]);
+const ZERO_DECIMAL = new Set([
+  "bif",
+  "clp",
+  "djf",
+  "gnf",
+  "jpy",
+  "kmf",
+  "krw",
+  "mga",
+  "pyg",
+  "rwf",
+  "ugx",
+  "vnd",
+  "vuv",
+  "xaf",
+  "xof",
+  "xpf",
+]);
 
 /** Minor units → "$12.00". */
 export function money(amount: number, currency: string): string {
@@ -32,7 +49,12 @@ export function productName(app: App, price: Stripe.Price): string {
 
 /** "December 27, 2026" — dates are shown in UTC so pages and tests agree on every machine. */
 export function longDate(timestamp: number): string {
-  return new Date(timestamp * 1000).toLocaleDateString("en-US", { month: "long", day: "numeric", year: "numeric", timeZone: "UTC" });
+  return new Date(timestamp * 1000).toLocaleDateString("en-US", {
+    month: "long",
+    day: "numeric",
+    year: "numeric",
+    timeZone: "UTC",
+  });
 }
 
 /** "2026-12-27 14:03:09 UTC", for the dashboard. */
@@ -64,11 +86,17 @@ export function statusLabel(status: string | null): string {
 export function statusTone(status: string | null): "good" | "warn" | "bad" | "neutral" {
   if (status === "active" || status === "paid" || status === "trialing") return "good";
   if (status === "past_due" || status === "open" || status === "incomplete" || status === "unpaid") return "warn";
-  if (status === "canceled" || status === "void" || status === "uncollectible" || status === "incomplete_expired") return "bad";
+  if (status === "canceled" || status === "void" || status === "uncollectible" || status === "incomplete_expired")
+    return "bad";
   return "neutral";
 }
 
-const BRANDS: Record<string, string> = { visa: "Visa", mastercard: "Mastercard", amex: "American Express", discover: "Discover" };
+const BRANDS: Record<string, string> = {
+  visa: "Visa",
+  mastercard: "Mastercard",
+  amex: "American Express",
+  discover: "Discover",
+};
 
 /** "Visa •••• 4242". */
 export function cardLabel(pm: Stripe.PaymentMethod): string {

@@ -14,22 +14,35 @@ export interface DocumentOptions {
 
 export function renderDocument(options: DocumentOptions): string {
   return html`<!doctype html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<meta name="robots" content="noindex">
-<title>${options.title}</title>
-<style>${trusted(STYLESHEET)}</style>
-</head>
-<body class="${options.bodyClass ?? ""}">
-${options.body}
-${options.script === undefined ? "" : html`<script>${trusted(options.script)}</script>`}
-</body>
-</html>`.text;
+    <html lang="en">
+      <head>
+        <meta charset="utf-8" />
+        <meta name="viewport" content="width=device-width, initial-scale=1" />
+        <meta name="robots" content="noindex" />
+        <title>${options.title}</title>
+        <style>
+          ${trusted(STYLESHEET)}
+        </style>
+      </head>
+      <body class="${options.bodyClass ?? ""}">
+        ${options.body}
+        ${
+          options.script === undefined
+            ? ""
+            : html`<script>
+                ${trusted(options.script)};
+              </script>`
+        }
+      </body>
+    </html>`.text;
 }
 
-export function pageResponse(status: number, title: string, body: Html, extra: Omit<DocumentOptions, "title" | "body"> = {}): HostedPageResponse {
+export function pageResponse(
+  status: number,
+  title: string,
+  body: Html,
+  extra: Omit<DocumentOptions, "title" | "body"> = {},
+): HostedPageResponse {
   return { status, html: renderDocument({ title, body, ...extra }) };
 }
 
@@ -39,15 +52,28 @@ export function redirect(location: string): HostedPageResponse {
 }
 
 /** A centred message page: missing sessions, expired links, completed checkouts. */
-export function messagePage(status: number, title: string, message: string, link?: { href: string; label: string }): HostedPageResponse {
-  return pageResponse(status, title, html`<main class="center">
-  <span class="pill">Test mode</span>
-  <h1 style="margin-top:16px">${title}</h1>
-  <p class="muted">${message}</p>
-  ${link === undefined ? "" : html`<p><a class="btn" href="${link.href}">${link.label}</a></p>`}
-</main>`);
+export function messagePage(
+  status: number,
+  title: string,
+  message: string,
+  link?: { href: string; label: string },
+): HostedPageResponse {
+  return pageResponse(
+    status,
+    title,
+    html`<main class="center">
+      <span class="pill">Test mode</span>
+      <h1 style="margin-top:16px">${title}</h1>
+      <p class="muted">${message}</p>
+      ${link === undefined ? "" : html`<p><a class="btn" href="${link.href}">${link.label}</a></p>`}
+    </main>`,
+  );
 }
 
 export function notFoundPage(what: string): HostedPageResponse {
-  return messagePage(404, `${what} not found`, `There is no ${what.toLowerCase()} at this address in the emulator. Check the link, or whether the emulator was reset.`);
+  return messagePage(
+    404,
+    `${what} not found`,
+    `There is no ${what.toLowerCase()} at this address in the emulator. Check the link, or whether the emulator was reset.`,
+  );
 }

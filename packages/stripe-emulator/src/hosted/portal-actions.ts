@@ -18,12 +18,19 @@ type Feedback = Stripe.Subscription.CancellationDetails.Feedback;
 
 /** The same handler as POST /v1/subscriptions/:id, with the params the portal would send. */
 function updateSubscription(ctx: PortalContext, sub: Stripe.Subscription, raw: ParsedQs): Stripe.Subscription {
-  return updateSubscriptionFromParams({ app: ctx.app, params: { id: sub.id }, input: new Params(raw), method: "POST", path: `/v1/subscriptions/${sub.id}` });
+  return updateSubscriptionFromParams({
+    app: ctx.app,
+    params: { id: sub.id },
+    input: new Params(raw),
+    method: "POST",
+    path: `/v1/subscriptions/${sub.id}`,
+  });
 }
 
 function onlyItem(sub: Stripe.Subscription): Stripe.SubscriptionItem {
   const item = sub.items.data[0];
-  if (item === undefined || sub.items.data.length !== 1) throw invalidRequest("The portal only updates subscriptions with a single item.");
+  if (item === undefined || sub.items.data.length !== 1)
+    throw invalidRequest("The portal only updates subscriptions with a single item.");
   return item;
 }
 
@@ -34,7 +41,12 @@ function prorationBehavior(ctx: PortalContext): ProrationBehavior {
   return configured === "none" ? "none" : "create_prorations";
 }
 
-export function changePlan(ctx: PortalContext, sub: Stripe.Subscription, price: Stripe.Price, quantity: number | null): Stripe.Subscription {
+export function changePlan(
+  ctx: PortalContext,
+  sub: Stripe.Subscription,
+  price: Stripe.Price,
+  quantity: number | null,
+): Stripe.Subscription {
   const item = onlyItem(sub);
   return updateSubscription(ctx, sub, {
     items: [{ id: item.id, price: price.id, ...(quantity === null ? {} : { quantity: String(quantity) }) }],
@@ -43,7 +55,12 @@ export function changePlan(ctx: PortalContext, sub: Stripe.Subscription, price: 
 }
 
 /** What the change costs: prorations (or the new cycle) and whether they are charged right away. */
-export function previewPlanChange(ctx: PortalContext, sub: Stripe.Subscription, price: Stripe.Price, quantity: number | null): { amount: number; immediate: boolean } {
+export function previewPlanChange(
+  ctx: PortalContext,
+  sub: Stripe.Subscription,
+  price: Stripe.Price,
+  quantity: number | null,
+): { amount: number; immediate: boolean } {
   const behavior = prorationBehavior(ctx);
   const change = { id: onlyItem(sub).id, price, quantity, deleted: false, metadata: null };
   const swap = swapItems(ctx.app, sub, [change], behavior, ctx.now);
@@ -51,11 +68,18 @@ export function previewPlanChange(ctx: PortalContext, sub: Stripe.Subscription, 
   return { amount, immediate: swap.resetCycle !== null || behavior === "always_invoice" };
 }
 
-export function cancelPlan(ctx: PortalContext, sub: Stripe.Subscription, feedback: Feedback | null): Stripe.Subscription {
+export function cancelPlan(
+  ctx: PortalContext,
+  sub: Stripe.Subscription,
+  feedback: Feedback | null,
+): Stripe.Subscription {
   if (ctx.config.features.subscription_cancel.mode === "immediately") {
     return cancelSubscriptionNow(ctx.app, sub, "cancellation_requested", { feedback });
   }
-  return updateSubscription(ctx, sub, { cancel_at_period_end: "true", ...(feedback === null ? {} : { cancellation_details: { feedback } }) });
+  return updateSubscription(ctx, sub, {
+    cancel_at_period_end: "true",
+    ...(feedback === null ? {} : { cancellation_details: { feedback } }),
+  });
 }
 
 export function renewPlan(ctx: PortalContext, sub: Stripe.Subscription): Stripe.Subscription {
@@ -90,7 +114,10 @@ export function cardInUse(ctx: PortalContext, pmId: string): boolean {
   const subs = liveSubscriptions(ctx);
   if (subs.length === 0) return false;
   const customer = ctx.app.store.customers.get(ctx.customer.id) ?? ctx.customer;
-  return idOf(customer.invoice_settings.default_payment_method) === pmId || subs.some((sub) => idOf(sub.default_payment_method) === pmId);
+  return (
+    idOf(customer.invoice_settings.default_payment_method) === pmId ||
+    subs.some((sub) => idOf(sub.default_payment_method) === pmId)
+  );
 }
 
 export function removeCard(ctx: PortalContext, pm: Stripe.PaymentMethod): void {
@@ -99,8 +126,16 @@ export function removeCard(ctx: PortalContext, pm: Stripe.PaymentMethod): void {
 }
 
 /** "Pay now": the card the portal shows as default, the customer present (so 3-D Secure may ask). */
-export function payNow(ctx: PortalContext, invoice: Stripe.Invoice, paymentMethodId: string | null, authenticated: boolean): Stripe.Invoice {
-  return payInvoice(ctx.app, invoice, { onSession: !authenticated, ...(paymentMethodId === null ? {} : { paymentMethodId }) });
+export function payNow(
+  ctx: PortalContext,
+  invoice: Stripe.Invoice,
+  paymentMethodId: string | null,
+  authenticated: boolean,
+): Stripe.Invoice {
+  return payInvoice(ctx.app, invoice, {
+    onSession: !authenticated,
+    ...(paymentMethodId === null ? {} : { paymentMethodId }),
+  });
 }
 
 export function updateCustomer(ctx: PortalContext, changes: { name?: string; email?: string }): Stripe.Customer {

@@ -38,19 +38,29 @@ function readReason(ctx: PortalContext, value: string | null): Feedback | null {
 }
 
 function reasonPage(ctx: PortalContext, sub: Stripe.Subscription): HostedPageResponse {
-  const options = reasonOptions(ctx).map((option) => html`<label class="option">
-    <input type="radio" name="reason" value="${option}"> ${REASONS[option] ?? option}
-  </label>`);
-  return portalPage(ctx, "Why are you canceling?", html`<h1>Why are you canceling?</h1>
-  <p class="muted">Your answer helps us improve. It's optional.</p>
-  <form method="get" action="${ctx.base}/subscriptions/${sub.id}/cancel/confirm">
-    <fieldset><legend class="sr-only">Cancellation reason</legend>${options}</fieldset>
-    <div class="actions">
-      <button class="btn" type="submit">Continue</button>
-      <a class="btn btn-secondary" href="${ctx.base}/subscriptions/${sub.id}/cancel/confirm">Skip</a>
-      <a class="btn btn-secondary" href="${backHref(ctx)}">Go back</a>
-    </div>
-  </form>`);
+  const options = reasonOptions(ctx).map(
+    (option) =>
+      html`<label class="option">
+        <input type="radio" name="reason" value="${option}" /> ${REASONS[option] ?? option}
+      </label>`,
+  );
+  return portalPage(
+    ctx,
+    "Why are you canceling?",
+    html`<h1>Why are you canceling?</h1>
+      <p class="muted">Your answer helps us improve. It's optional.</p>
+      <form method="get" action="${ctx.base}/subscriptions/${sub.id}/cancel/confirm">
+        <fieldset>
+          <legend class="sr-only">Cancellation reason</legend>
+          ${options}
+        </fieldset>
+        <div class="actions">
+          <button class="btn" type="submit">Continue</button>
+          <a class="btn btn-secondary" href="${ctx.base}/subscriptions/${sub.id}/cancel/confirm">Skip</a>
+          <a class="btn btn-secondary" href="${backHref(ctx)}">Go back</a>
+        </div>
+      </form>`,
+  );
 }
 
 function confirmCancelPage(ctx: PortalContext, sub: Stripe.Subscription): HostedPageResponse {
@@ -60,17 +70,28 @@ function confirmCancelPage(ctx: PortalContext, sub: Stripe.Subscription): Hosted
   const consequence = immediately
     ? "Your plan will be canceled immediately and you will lose access right away."
     : `Your plan will be canceled, but is still available until the end of your billing period on ${longDate(periodEnd(sub))}.`;
-  return portalPage(ctx, "Cancel your plan", html`<h1>Cancel your plan</h1>
-  ${item === undefined ? "" : html`<div class="card"><h3>${productName(ctx.app, item.price)}</h3><p style="margin:0">${priceLabel(item.price)}</p></div>`}
-  <p>${consequence}</p>
-  ${reason === null ? "" : html`<p class="muted small">Reason: ${REASONS[reason] ?? reason}</p>`}
-  <form method="post" action="${ctx.base}/subscriptions/${sub.id}/cancel">
-    <input type="hidden" name="reason" value="${reason ?? ""}">
-    <div class="actions">
-      <button class="btn btn-danger" type="submit">Cancel plan</button>
-      <a class="btn btn-secondary" href="${backHref(ctx)}">Go back</a>
-    </div>
-  </form>`);
+  return portalPage(
+    ctx,
+    "Cancel your plan",
+    html`<h1>Cancel your plan</h1>
+      ${
+        item === undefined
+          ? ""
+          : html`<div class="card">
+              <h3>${productName(ctx.app, item.price)}</h3>
+              <p style="margin:0">${priceLabel(item.price)}</p>
+            </div>`
+      }
+      <p>${consequence}</p>
+      ${reason === null ? "" : html`<p class="muted small">Reason: ${REASONS[reason] ?? reason}</p>`}
+      <form method="post" action="${ctx.base}/subscriptions/${sub.id}/cancel">
+        <input type="hidden" name="reason" value="${reason ?? ""}" />
+        <div class="actions">
+          <button class="btn btn-danger" type="submit">Cancel plan</button>
+          <a class="btn btn-secondary" href="${backHref(ctx)}">Go back</a>
+        </div>
+      </form>`,
+  );
 }
 
 /** GET /subscriptions/:id/cancel[/confirm]. */
@@ -84,7 +105,11 @@ export function cancelPages(ctx: PortalContext, sub: Stripe.Subscription, step: 
 export function confirmCancel(ctx: PortalContext, sub: Stripe.Subscription): HostedPageResponse {
   if (sub.cancel_at !== null) return redirect(ctx.base);
   const canceled = cancelPlan(ctx, sub, readReason(ctx, formValue(ctx.request.form, "reason") || null));
-  return finish(ctx, { type: "subscription_cancel", subscription: sub.id }, canceled.status === "canceled" ? "plan_canceled" : "cancel_scheduled");
+  return finish(
+    ctx,
+    { type: "subscription_cancel", subscription: sub.id },
+    canceled.status === "canceled" ? "plan_canceled" : "cancel_scheduled",
+  );
 }
 
 /** POST /subscriptions/:id/renew: undoes cancel_at_period_end (and any cancel_at). */

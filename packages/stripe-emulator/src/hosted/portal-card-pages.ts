@@ -2,7 +2,20 @@
 // the 3-D Secure challenge), make one the default, remove one, and "Pay now" for open invoices.
 import type Stripe from "stripe";
 import { requiresAuthentication } from "../billing/cards.ts";
-import { cardErrorCode, cardErrorMessage, cardFields, declineWording, formError, formValue, isCardError, readValues, validateCard, type FieldErrors, type FormValues, type ParsedCard } from "./card-form.ts";
+import {
+  cardErrorCode,
+  cardErrorMessage,
+  cardFields,
+  declineWording,
+  formError,
+  formValue,
+  isCardError,
+  readValues,
+  validateCard,
+  type FieldErrors,
+  type FormValues,
+  type ParsedCard,
+} from "./card-form.ts";
 import { CARD_FORM_SCRIPT } from "./card-script.ts";
 import { challengePage } from "./challenge-view.ts";
 import { money } from "./format.ts";
@@ -16,14 +29,25 @@ import { backHref, portalPage } from "./portal-view.ts";
 
 const AUTHENTICATION_FAILED = "payment_intent_authentication_failure";
 
-export function addCardPage(ctx: PortalContext, form: { values: FormValues; errors: FieldErrors; error?: string } = { values: {}, errors: {} }, status = 200): HostedPageResponse {
-  return portalPage(ctx, "Add payment method", html`<h1>Add payment method</h1>
-  ${isPaymentMethodFlow(ctx) || defaultCardId(ctx) === null ? html`<p class="muted">This card will become your default payment method.</p>` : ""}
-  <form method="post" action="${ctx.base}/payment-methods/new" data-card-form novalidate>
-    ${cardFields(form.values, form.errors)}
-    ${formError(form.error)}
-    <div class="actions"><button class="btn" type="submit">Add card</button><a class="btn btn-secondary" href="${backHref(ctx)}">Go back</a></div>
-  </form>`, { status, script: CARD_FORM_SCRIPT });
+export function addCardPage(
+  ctx: PortalContext,
+  form: { values: FormValues; errors: FieldErrors; error?: string } = { values: {}, errors: {} },
+  status = 200,
+): HostedPageResponse {
+  return portalPage(
+    ctx,
+    "Add payment method",
+    html`<h1>Add payment method</h1>
+      ${isPaymentMethodFlow(ctx) || defaultCardId(ctx) === null ? html`<p class="muted">This card will become your default payment method.</p>` : ""}
+      <form method="post" action="${ctx.base}/payment-methods/new" data-card-form novalidate>
+        ${cardFields(form.values, form.errors)} ${formError(form.error)}
+        <div class="actions">
+          <button class="btn" type="submit">Add card</button
+          ><a class="btn btn-secondary" href="${backHref(ctx)}">Go back</a>
+        </div>
+      </form>`,
+    { status, script: CARD_FORM_SCRIPT },
+  );
 }
 
 /** Attaches the card; a deep-linked card update (or a first card) also becomes the default. */
@@ -62,14 +86,24 @@ export function remove(ctx: PortalContext, pm: Stripe.PaymentMethod): HostedPage
   return redirect(`${ctx.base}?notice=card_removed`);
 }
 
-function charge(ctx: PortalContext, invoice: Stripe.Invoice, pmId: string | null, authenticated: boolean): HostedPageResponse {
+function charge(
+  ctx: PortalContext,
+  invoice: Stripe.Invoice,
+  pmId: string | null,
+  authenticated: boolean,
+): HostedPageResponse {
   try {
     payNow(ctx, invoice, pmId, authenticated);
     return redirect(`${ctx.base}?notice=invoice_paid`);
   } catch (error) {
     if (!isCardError(error)) throw error;
     if (error.body.code === "invoice_payment_intent_requires_action" && pmId !== null) {
-      const token = ctx.state.addChallenge({ kind: "portal_invoice", portalSessionId: ctx.session.id, invoiceId: invoice.id, paymentMethodId: pmId });
+      const token = ctx.state.addChallenge({
+        kind: "portal_invoice",
+        portalSessionId: ctx.session.id,
+        invoiceId: invoice.id,
+        paymentMethodId: pmId,
+      });
       return redirect(`${ctx.base}/authenticate?challenge=${token}`);
     }
     return redirect(`${ctx.base}?error=${encodeURIComponent(cardErrorCode(error))}`);
@@ -86,20 +120,31 @@ export function pay(ctx: PortalContext, invoice: Stripe.Invoice): HostedPageResp
 export function portalChallenge(ctx: PortalContext): HostedPageResponse {
   const token = ctx.request.query.get("challenge");
   const pending = ctx.request.method === "POST" ? ctx.state.takeChallenge(token) : ctx.state.challenge(token);
-  if (pending === undefined || pending.kind === "checkout" || pending.portalSessionId !== ctx.session.id) return redirect(ctx.base);
+  if (pending === undefined || pending.kind === "checkout" || pending.portalSessionId !== ctx.session.id)
+    return redirect(ctx.base);
   const invoice = pending.kind === "portal_invoice" ? ctx.app.store.invoices.get(pending.invoiceId) : undefined;
   if (ctx.request.method === "GET") {
-    const last4 = pending.kind === "portal_card" ? pending.card.number.slice(-4) : (ctx.app.store.paymentMethods.get(pending.paymentMethodId)?.card?.last4 ?? "");
+    const last4 =
+      pending.kind === "portal_card"
+        ? pending.card.number.slice(-4)
+        : (ctx.app.store.paymentMethods.get(pending.paymentMethodId)?.card?.last4 ?? "");
     return challengePage({
       action: `${ctx.base}/authenticate?challenge=${token ?? ""}`,
-      purpose: invoice === undefined ? "saving this card" : `a payment of ${money(invoice.amount_remaining, invoice.currency)}`,
+      purpose:
+        invoice === undefined
+          ? "saving this card"
+          : `a payment of ${money(invoice.amount_remaining, invoice.currency)}`,
       cardLast4: last4,
     });
   }
   const completed = formValue(ctx.request.form, "outcome") === "complete";
   if (pending.kind === "portal_card") {
     if (completed) return saveCard(ctx, pending.card);
-    return addCardPage(ctx, { values: { billingName: pending.card.name }, errors: {}, error: declineWording(AUTHENTICATION_FAILED) }, 402);
+    return addCardPage(
+      ctx,
+      { values: { billingName: pending.card.name }, errors: {}, error: declineWording(AUTHENTICATION_FAILED) },
+      402,
+    );
   }
   if (invoice === undefined || invoice.status !== "open") return redirect(ctx.base);
   if (!completed) return redirect(`${ctx.base}?error=${AUTHENTICATION_FAILED}`);

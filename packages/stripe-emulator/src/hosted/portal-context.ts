@@ -44,13 +44,26 @@ export function loadPortal(request: HostedPageRequest, state: HostedState): Port
   if (session === undefined) return notFoundPage("Portal session");
   if (isExpired(app, state, session)) {
     const back = safeUrl(session.return_url);
-    return messagePage(410, "This portal session has expired", "Portal links are short-lived. Go back to the site and open the billing portal again.",
-      back === null ? undefined : { href: back, label: "Return" });
+    return messagePage(
+      410,
+      "This portal session has expired",
+      "Portal links are short-lived. Go back to the site and open the billing portal again.",
+      back === null ? undefined : { href: back, label: "Return" },
+    );
   }
   const config = app.store.portalConfigurations.get(idOf(session.configuration) ?? "");
   const customer = app.store.customers.get(session.customer);
   if (config === undefined || customer === undefined) return notFoundPage("Customer");
-  return { app, state, request, session, config, customer, base: `/p/session/${session.id}`, now: nowFor(app.store, customer.id) };
+  return {
+    app,
+    state,
+    request,
+    session,
+    config,
+    customer,
+    base: `/p/session/${session.id}`,
+    now: nowFor(app.store, customer.id),
+  };
 }
 
 const ENDED = new Set<string>(["canceled", "incomplete_expired"]);
@@ -64,12 +77,15 @@ export function liveSubscriptions(ctx: PortalContext): Stripe.Subscription[] {
 
 export function ownedSubscription(ctx: PortalContext, id: string): Stripe.Subscription {
   const sub = ctx.app.store.subscriptions.get(id);
-  if (sub === undefined || idOf(sub.customer) !== ctx.customer.id || ENDED.has(sub.status)) throw new PortalNotFound(id);
+  if (sub === undefined || idOf(sub.customer) !== ctx.customer.id || ENDED.has(sub.status))
+    throw new PortalNotFound(id);
   return sub;
 }
 
 export function customerCards(ctx: PortalContext): Stripe.PaymentMethod[] {
-  return Array.from(ctx.app.store.paymentMethods.values()).filter((pm) => idOf(pm.customer) === ctx.customer.id).reverse();
+  return Array.from(ctx.app.store.paymentMethods.values())
+    .filter((pm) => idOf(pm.customer) === ctx.customer.id)
+    .reverse();
 }
 
 export function ownedPaymentMethod(ctx: PortalContext, id: string): Stripe.PaymentMethod {
@@ -99,6 +115,9 @@ export function defaultCardId(ctx: PortalContext): string | null {
 /** Invoices the customer still owes: what "Pay now" is offered for. */
 export function unpaidInvoices(ctx: PortalContext): Stripe.Invoice[] {
   return Array.from(ctx.app.store.invoices.values())
-    .filter((invoice) => idOf(invoice.customer) === ctx.customer.id && invoice.status === "open" && invoice.amount_remaining > 0)
+    .filter(
+      (invoice) =>
+        idOf(invoice.customer) === ctx.customer.id && invoice.status === "open" && invoice.amount_remaining > 0,
+    )
     .reverse();
 }

@@ -15,19 +15,44 @@ function editable(ctx: PortalContext): { name: boolean; email: boolean } {
   return fields;
 }
 
-function customerForm(ctx: PortalContext, values: FormValues & { name?: string }, errors: FieldErrors & { name?: string }, status = 200): HostedPageResponse {
+function customerForm(
+  ctx: PortalContext,
+  values: FormValues & { name?: string },
+  errors: FieldErrors & { name?: string },
+  status = 200,
+): HostedPageResponse {
   const fields = editable(ctx);
   const nameError = errors.name;
-  return portalPage(ctx, "Update information", html`<h1>Update information</h1>
-  <form method="post" action="${ctx.base}/customer" novalidate>
-    ${fields.name ? html`<div class="field">
-      <label for="name">Name</label>
-      <input type="text" id="name" name="name" value="${values.name ?? ""}" autocomplete="name" aria-invalid="${nameError === undefined ? "false" : "true"}" aria-describedby="name-error">
-      <div class="field-error" id="name-error" aria-live="polite">${nameError ?? ""}</div>
-    </div>` : ""}
-    ${fields.email ? field({ id: "email", label: "Email", autocomplete: "email", placeholder: "email@example.com", numeric: false }, values, errors) : ""}
-    <div class="actions"><button class="btn" type="submit">Save</button><a class="btn btn-secondary" href="${backHref(ctx)}">Go back</a></div>
-  </form>`, { status });
+  return portalPage(
+    ctx,
+    "Update information",
+    html`<h1>Update information</h1>
+      <form method="post" action="${ctx.base}/customer" novalidate>
+        ${
+          fields.name
+            ? html`<div class="field">
+                <label for="name">Name</label>
+                <input
+                  type="text"
+                  id="name"
+                  name="name"
+                  value="${values.name ?? ""}"
+                  autocomplete="name"
+                  aria-invalid="${nameError === undefined ? "false" : "true"}"
+                  aria-describedby="name-error"
+                />
+                <div class="field-error" id="name-error" aria-live="polite">${nameError ?? ""}</div>
+              </div>`
+            : ""
+        }
+        ${fields.email ? field({ id: "email", label: "Email", autocomplete: "email", placeholder: "email@example.com", numeric: false }, values, errors) : ""}
+        <div class="actions">
+          <button class="btn" type="submit">Save</button
+          ><a class="btn btn-secondary" href="${backHref(ctx)}">Go back</a>
+        </div>
+      </form>`,
+    { status },
+  );
 }
 
 export function customerPage(ctx: PortalContext): HostedPageResponse {
@@ -42,6 +67,9 @@ export function saveCustomer(ctx: PortalContext): HostedPageResponse {
   const emailError = fields.email ? validateEmail(values.email) : undefined;
   if (emailError !== undefined) errors.email = emailError;
   if (Object.keys(errors).length > 0) return customerForm(ctx, values, errors, 400);
-  updateCustomer(ctx, { ...(fields.name ? { name: values.name } : {}), ...(fields.email ? { email: values.email } : {}) });
+  updateCustomer(ctx, {
+    ...(fields.name ? { name: values.name } : {}),
+    ...(fields.email ? { email: values.email } : {}),
+  });
   return finish(ctx, { type: "customer_update" }, "customer_updated");
 }

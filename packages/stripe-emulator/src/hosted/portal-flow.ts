@@ -14,7 +14,12 @@ export type FlowAction =
   | { type: "subscription_cancel" | "subscription_update"; subscription: string };
 
 function flowSubscription(flow: Stripe.BillingPortal.Session.Flow): string {
-  return flow.subscription_cancel?.subscription ?? flow.subscription_update?.subscription ?? flow.subscription_update_confirm?.subscription ?? "";
+  return (
+    flow.subscription_cancel?.subscription ??
+    flow.subscription_update?.subscription ??
+    flow.subscription_update_confirm?.subscription ??
+    ""
+  );
 }
 
 /** The path (under the session) a flow starts on, and everything it may visit. */
@@ -30,8 +35,13 @@ function confined(flow: Stripe.BillingPortal.Session.Flow): boolean {
   return flow.after_completion.type !== "portal_homepage";
 }
 
-function afterCompletion(ctx: PortalContext, flow: Stripe.BillingPortal.Session.Flow, notice: Notice): HostedPageResponse {
-  if (flow.after_completion.type === "redirect") return redirect(safeUrl(flow.after_completion.redirect?.return_url) ?? ctx.base);
+function afterCompletion(
+  ctx: PortalContext,
+  flow: Stripe.BillingPortal.Session.Flow,
+  notice: Notice,
+): HostedPageResponse {
+  if (flow.after_completion.type === "redirect")
+    return redirect(safeUrl(flow.after_completion.redirect?.return_url) ?? ctx.base);
   if (flow.after_completion.type === "hosted_confirmation") return redirect(`${ctx.base}/done`);
   return redirect(`${ctx.base}?notice=${notice}`);
 }
@@ -77,13 +87,25 @@ export function isPaymentMethodFlow(ctx: PortalContext): boolean {
   return ctx.session.flow?.type === "payment_method_update";
 }
 
-function confirmationText(ctx: PortalContext, flow: Stripe.BillingPortal.Session.Flow): { title: string; detail: string } {
-  if (flow.type === "payment_method_update") return { title: "Payment method updated", detail: "Your new card will be used for future payments." };
-  if (flow.type === "customer_update") return { title: "Information updated", detail: "Your billing information has been saved." };
+function confirmationText(
+  ctx: PortalContext,
+  flow: Stripe.BillingPortal.Session.Flow,
+): { title: string; detail: string } {
+  if (flow.type === "payment_method_update")
+    return { title: "Payment method updated", detail: "Your new card will be used for future payments." };
+  if (flow.type === "customer_update")
+    return { title: "Information updated", detail: "Your billing information has been saved." };
   const sub = ctx.app.store.subscriptions.get(flowSubscription(flow));
   if (flow.type === "subscription_cancel") {
-    if (sub?.status === "canceled") return { title: "Subscription canceled", detail: "Your subscription has been canceled." };
-    return { title: "Subscription canceled", detail: sub?.cancel_at == null ? "Your subscription will be canceled." : `Your subscription will end on ${longDate(sub.cancel_at)}.` };
+    if (sub?.status === "canceled")
+      return { title: "Subscription canceled", detail: "Your subscription has been canceled." };
+    return {
+      title: "Subscription canceled",
+      detail:
+        sub?.cancel_at == null
+          ? "Your subscription will be canceled."
+          : `Your subscription will end on ${longDate(sub.cancel_at)}.`,
+    };
   }
   return { title: "Subscription updated", detail: "Your plan has been updated." };
 }
@@ -94,8 +116,12 @@ export function confirmationPage(ctx: PortalContext): HostedPageResponse {
   if (flow === null || !ctx.state.flowCompleted.has(ctx.session.id)) return redirect(ctx.base);
   const text = confirmationText(ctx, flow);
   const message = flow.after_completion.hosted_confirmation?.custom_message ?? null;
-  return portalPage(ctx, text.title, html`<h1>${text.title}</h1>
-  <p>${text.detail}</p>
-  ${message === null ? "" : html`<p class="card">${message}</p>`}
-  <div class="actions">${returnLink(ctx)}</div>`);
+  return portalPage(
+    ctx,
+    text.title,
+    html`<h1>${text.title}</h1>
+      <p>${text.detail}</p>
+      ${message === null ? "" : html`<p class="card">${message}</p>`}
+      <div class="actions">${returnLink(ctx)}</div>`,
+  );
 }

@@ -7,7 +7,14 @@ import { html } from "./html.ts";
 import { notFoundPage } from "./layout.ts";
 import { cancelPages, confirmCancel, renew } from "./portal-cancel-pages.ts";
 import { addCardPage, pay, portalChallenge, remove, setDefault, submitCard } from "./portal-card-pages.ts";
-import { loadPortal, ownedInvoice, ownedPaymentMethod, ownedSubscription, PortalNotFound, type PortalContext } from "./portal-context.ts";
+import {
+  loadPortal,
+  ownedInvoice,
+  ownedPaymentMethod,
+  ownedSubscription,
+  PortalNotFound,
+  type PortalContext,
+} from "./portal-context.ts";
 import { customerPage, saveCustomer } from "./portal-customer-page.ts";
 import { confirmationPage, gateFlow } from "./portal-flow.ts";
 import { homePage } from "./portal-home.ts";
@@ -18,7 +25,12 @@ function requireFeature(enabled: boolean): void {
   if (!enabled) throw new PortalNotFound("feature");
 }
 
-function subscriptionRoute(ctx: PortalContext, subId: string, action: string, method: string): HostedPageResponse | undefined {
+function subscriptionRoute(
+  ctx: PortalContext,
+  subId: string,
+  action: string,
+  method: string,
+): HostedPageResponse | undefined {
   const features = ctx.config.features;
   const sub = ownedSubscription(ctx, subId);
   if (action === "/renew" && method === "POST") return renew(ctx, sub);
@@ -70,8 +82,13 @@ export function portalPages(request: HostedPageRequest, state: HostedState): Hos
   } catch (error) {
     if (error instanceof PortalNotFound) return notFoundPage("Page");
     if (!(error instanceof StripeHttpError)) throw error;
-    return portalPage(ctx, "Something went wrong", html`<h1>That didn't work</h1>
-      <p>${error.body.message}</p>
-      <p><a class="btn btn-secondary" href="${ctx.base}">Back to billing</a></p>`, { status: error.status });
+    return portalPage(
+      ctx,
+      "Something went wrong",
+      html`<h1>That didn't work</h1>
+        <p>${error.body.message}</p>
+        <p><a class="btn btn-secondary" href="${ctx.base}">Back to billing</a></p>`,
+      { status: error.status },
+    );
   }
 }

@@ -33,7 +33,12 @@ function targetFor(ctx: PortalContext, sub: Stripe.Subscription, priceId: string
   const flowPrice = flowItem === undefined ? undefined : (flowItem.price ?? currentPrice(sub)?.id);
   const id = priceId ?? flowPrice ?? null;
   const fromFlow = flowItem !== undefined && flowPrice === id;
-  const price = id === null ? undefined : (fromFlow ? ctx.app.store.prices.get(id) : allowedPrices(ctx).find((candidate) => candidate.id === id));
+  const price =
+    id === null
+      ? undefined
+      : fromFlow
+        ? ctx.app.store.prices.get(id)
+        : allowedPrices(ctx).find((candidate) => candidate.id === id);
   if (price === undefined || price.recurring === null) throw new PortalNotFound(id ?? "price");
   return { price, quantity: fromFlow ? (flowItem.quantity ?? null) : null };
 }
@@ -48,17 +53,30 @@ export function updatePage(ctx: PortalContext, sub: Stripe.Subscription): Hosted
     const isCurrent = price.id === current?.id;
     return html`<li class="card" aria-label="${productName(ctx.app, price)} ${priceLabel(price)}">
       <div class="card-head">
-        <div><h3>${productName(ctx.app, price)}</h3><span class="muted">${priceLabel(price)}</span></div>
-        ${isCurrent
-          ? html`<span class="badge badge-neutral">Current plan</span>`
-          : html`<a class="btn btn-small" href="${ctx.base}/subscriptions/${sub.id}/update/confirm?price=${price.id}">Select<span class="sr-only"> ${productName(ctx.app, price)} ${priceLabel(price)}</span></a>`}
+        <div>
+          <h3>${productName(ctx.app, price)}</h3>
+          <span class="muted">${priceLabel(price)}</span>
+        </div>
+        ${
+          isCurrent
+            ? html`<span class="badge badge-neutral">Current plan</span>`
+            : html`<a class="btn btn-small" href="${ctx.base}/subscriptions/${sub.id}/update/confirm?price=${price.id}"
+                >Select<span class="sr-only"> ${productName(ctx.app, price)} ${priceLabel(price)}</span></a
+              >`
+        }
       </div>
     </li>`;
   });
-  return portalPage(ctx, "Update plan", html`<h1>Update plan</h1>
-  <p class="muted">Choose the plan you want to switch to.</p>
-  <ul class="plain">${options}</ul>
-  <p><a href="${backHref(ctx)}">Go back</a></p>`);
+  return portalPage(
+    ctx,
+    "Update plan",
+    html`<h1>Update plan</h1>
+      <p class="muted">Choose the plan you want to switch to.</p>
+      <ul class="plain">
+        ${options}
+      </ul>
+      <p><a href="${backHref(ctx)}">Go back</a></p>`,
+  );
 }
 
 function costLine(ctx: PortalContext, sub: Stripe.Subscription, target: Target): string {
@@ -66,7 +84,8 @@ function costLine(ctx: PortalContext, sub: Stripe.Subscription, target: Target):
   const preview = previewPlanChange(ctx, sub, target.price, target.quantity);
   const amount = money(Math.abs(preview.amount), target.price.currency);
   if (preview.immediate && preview.amount > 0) return `You'll be charged ${amount} today.`;
-  if (behavior === "none" || preview.amount === 0) return "No prorated charge: the new price applies from your next invoice.";
+  if (behavior === "none" || preview.amount === 0)
+    return "No prorated charge: the new price applies from your next invoice.";
   return preview.amount > 0
     ? `A prorated charge of ${amount} will be added to your next invoice.`
     : `A prorated credit of ${amount} will be applied to your next invoice.`;
@@ -76,17 +95,36 @@ export function confirmPage(ctx: PortalContext, sub: Stripe.Subscription): Hoste
   const target = targetFor(ctx, sub, ctx.request.query.get("price"));
   const current = currentPrice(sub);
   const quantity = target.quantity === null ? "" : String(target.quantity);
-  return portalPage(ctx, "Confirm your updated plan", html`<h1>Confirm your updated plan</h1>
-  ${current === undefined ? "" : html`<div class="card"><p class="muted small" style="margin:0">Current plan</p>
-    <h3>${productName(ctx.app, current)}</h3><p style="margin:0">${priceLabel(current)}</p></div>`}
-  <div class="card" style="border-color:#635bff"><p class="muted small" style="margin:0">New plan</p>
-    <h3>${productName(ctx.app, target.price)}</h3><p style="margin:0">${priceLabel(target.price)}${target.quantity !== null && target.quantity > 1 ? ` × ${target.quantity}` : ""}</p></div>
-  <p>${costLine(ctx, sub, target)}</p>
-  <form method="post" action="${ctx.base}/subscriptions/${sub.id}/update/confirm">
-    <input type="hidden" name="price" value="${target.price.id}">
-    <input type="hidden" name="quantity" value="${quantity}">
-    <div class="actions"><button class="btn" type="submit">Confirm</button><a class="btn btn-secondary" href="${backHref(ctx)}">Go back</a></div>
-  </form>`);
+  return portalPage(
+    ctx,
+    "Confirm your updated plan",
+    html`<h1>Confirm your updated plan</h1>
+      ${
+        current === undefined
+          ? ""
+          : html`<div class="card">
+              <p class="muted small" style="margin:0">Current plan</p>
+              <h3>${productName(ctx.app, current)}</h3>
+              <p style="margin:0">${priceLabel(current)}</p>
+            </div>`
+      }
+      <div class="card" style="border-color:#635bff">
+        <p class="muted small" style="margin:0">New plan</p>
+        <h3>${productName(ctx.app, target.price)}</h3>
+        <p style="margin:0">
+          ${priceLabel(target.price)}${target.quantity !== null && target.quantity > 1 ? ` × ${target.quantity}` : ""}
+        </p>
+      </div>
+      <p>${costLine(ctx, sub, target)}</p>
+      <form method="post" action="${ctx.base}/subscriptions/${sub.id}/update/confirm">
+        <input type="hidden" name="price" value="${target.price.id}" />
+        <input type="hidden" name="quantity" value="${quantity}" />
+        <div class="actions">
+          <button class="btn" type="submit">Confirm</button
+          ><a class="btn btn-secondary" href="${backHref(ctx)}">Go back</a>
+        </div>
+      </form>`,
+  );
 }
 
 export function confirmUpdate(ctx: PortalContext, sub: Stripe.Subscription): HostedPageResponse {

@@ -27,9 +27,13 @@ function isNotice(value: string): value is Notice {
 /** Notices travel in the redirect's query as codes, so no text from a URL is ever shown. */
 function banner(query: URLSearchParams): Html {
   const notice = query.get("notice");
-  if (notice !== null && isNotice(notice)) return html`<div class="alert alert-notice" role="status">${NOTICES[notice]}</div>`;
+  if (notice !== null && isNotice(notice))
+    return html`<div class="alert alert-notice" role="status">${NOTICES[notice]}</div>`;
   const error = query.get("error");
-  if (error !== null) return html`<div class="alert alert-error" role="alert">${declineWording(error) ?? "Something went wrong. Please try again."}</div>`;
+  if (error !== null)
+    return html`<div class="alert alert-error" role="alert">
+      ${declineWording(error) ?? "Something went wrong. Please try again."}
+    </div>`;
   return html``;
 }
 
@@ -42,27 +46,38 @@ export function returnLink(ctx: PortalContext): Html {
 /** Where a flow page's "back" goes: the portal, or out of it for flows confined to one task. */
 export function backHref(ctx: PortalContext): string {
   const flow = ctx.session.flow;
-  if (flow !== null && flow.after_completion.type !== "portal_homepage") return safeUrl(ctx.session.return_url) ?? ctx.base;
+  if (flow !== null && flow.after_completion.type !== "portal_homepage")
+    return safeUrl(ctx.session.return_url) ?? ctx.base;
   return ctx.base;
 }
 
-export function portalPage(ctx: PortalContext, title: string, main: Html, options: { status?: number; script?: string } = {}): HostedPageResponse {
+export function portalPage(
+  ctx: PortalContext,
+  title: string,
+  main: Html,
+  options: { status?: number; script?: string } = {},
+): HostedPageResponse {
   const profile = ctx.config.business_profile;
   const terms = safeUrl(profile.terms_of_service_url);
   const privacy = safeUrl(profile.privacy_policy_url);
   const body = html`<div class="split">
-  <aside class="aside"><div class="aside-inner">
-    <div class="topline">${returnLink(ctx)}<span class="pill">Test mode</span></div>
-    <div>
-      <p style="font-size:22px;font-weight:600;margin:0 0 4px">${profile.headline ?? "Manage your billing"}</p>
-      <p class="muted small">${ctx.customer.email ?? ctx.customer.name ?? ctx.customer.id}</p>
-    </div>
-    <p class="powered">Served by the Stripe emulator${terms === null ? "" : html` · <a href="${terms}">Terms</a>`}${privacy === null ? "" : html` · <a href="${privacy}">Privacy</a>`}</p>
-  </div></aside>
-  <main class="main"><div class="main-inner">
-    ${banner(ctx.request.query)}
-    ${main}
-  </div></main>
-</div>`;
-  return pageResponse(options.status ?? 200, `${title} · Customer portal`, body, { bodyClass: "portal", ...(options.script === undefined ? {} : { script: options.script }) });
+    <aside class="aside">
+      <div class="aside-inner">
+        <div class="topline">${returnLink(ctx)}<span class="pill">Test mode</span></div>
+        <div>
+          <p style="font-size:22px;font-weight:600;margin:0 0 4px">${profile.headline ?? "Manage your billing"}</p>
+          <p class="muted small">${ctx.customer.email ?? ctx.customer.name ?? ctx.customer.id}</p>
+        </div>
+        <p class="powered">
+          Served by the Stripe
+          emulator${terms === null ? "" : html` · <a href="${terms}">Terms</a>`}${privacy === null ? "" : html` · <a href="${privacy}">Privacy</a>`}
+        </p>
+      </div>
+    </aside>
+    <main class="main"><div class="main-inner">${banner(ctx.request.query)} ${main}</div></main>
+  </div>`;
+  return pageResponse(options.status ?? 200, `${title} · Customer portal`, body, {
+    bodyClass: "portal",
+    ...(options.script === undefined ? {} : { script: options.script }),
+  });
 }

@@ -28,7 +28,13 @@ function sendHtml(response: ServerResponse, page: HostedPageResponse): void {
 }
 
 /** Answers the request when it is for a page; false leaves it to the API. */
-export function servePage(deps: PageDeps, method: string, url: URL, rawBody: string, response: ServerResponse): boolean {
+export function servePage(
+  deps: PageDeps,
+  method: string,
+  url: URL,
+  rawBody: string,
+  response: ServerResponse,
+): boolean {
   const { app } = deps;
   if (method === "GET" && url.pathname === "/") {
     sendHtml(response, { status: 200, html: renderDashboard(app, deps.deliveries, url.searchParams) });

@@ -21,7 +21,8 @@ export interface ApiDeps {
   publish: (events: StoredEvent[]) => void;
 }
 
-const NO_KEY = "You did not provide an API key. You need to provide your API key in the Authorization header, using Bearer auth (e.g. 'Authorization: Bearer YOUR_SECRET_KEY').";
+const NO_KEY =
+  "You did not provide an API key. You need to provide your API key in the Authorization header, using Bearer auth (e.g. 'Authorization: Bearer YOUR_SECRET_KEY').";
 
 function apiKeyOf(request: IncomingMessage): string {
   const header = request.headers.authorization;
@@ -38,7 +39,11 @@ function apiKeyOf(request: IncomingMessage): string {
 }
 
 function send(response: ServerResponse, status: number, body: string, headers: Record<string, string>): void {
-  response.writeHead(status, { "Content-Type": "application/json", "Content-Length": String(Buffer.byteLength(body)), ...headers });
+  response.writeHead(status, {
+    "Content-Type": "application/json",
+    "Content-Length": String(Buffer.byteLength(body)),
+    ...headers,
+  });
   response.end(body);
 }
 
@@ -47,13 +52,24 @@ function serialize(result: ApiResponse): string {
 }
 
 function errorResult(error: unknown): { status: number; body: string; replayable: boolean } {
-  if (error instanceof StripeHttpError) return { status: error.status, body: JSON.stringify({ error: error.body }), replayable: error.replayable };
+  if (error instanceof StripeHttpError)
+    return { status: error.status, body: JSON.stringify({ error: error.body }), replayable: error.replayable };
   const message = error instanceof Error ? error.message : String(error);
   console.error("[stripe-emulator] internal error:", error);
-  return { status: 500, body: JSON.stringify({ error: apiError(`Emulator error: ${message}`).body }), replayable: false };
+  return {
+    status: 500,
+    body: JSON.stringify({ error: apiError(`Emulator error: ${message}`).body }),
+    replayable: false,
+  };
 }
 
-export function handleApi(deps: ApiDeps, request: IncomingMessage, response: ServerResponse, url: URL, rawBody: string): void {
+export function handleApi(
+  deps: ApiDeps,
+  request: IncomingMessage,
+  response: ServerResponse,
+  url: URL,
+  rawBody: string,
+): void {
   const { app } = deps;
   const method = request.method ?? "GET";
   const requestId = newId("request");
@@ -78,7 +94,12 @@ export function handleApi(deps: ApiDeps, request: IncomingMessage, response: Ser
     return;
   }
   if (fault?.mode === "error") {
-    send(response, 500, JSON.stringify({ error: apiError("An unknown error occurred (injected by the emulator).").body }), headers);
+    send(
+      response,
+      500,
+      JSON.stringify({ error: apiError("An unknown error occurred (injected by the emulator).").body }),
+      headers,
+    );
     return;
   }
   const raw = parseForm(method === "POST" ? rawBody : url.search.slice(1));
@@ -103,12 +124,22 @@ export function handleApi(deps: ApiDeps, request: IncomingMessage, response: Ser
   try {
     const match = matchRoute(API_ROUTES, method, url.pathname);
     if (match === undefined) {
-      throw new StripeHttpError(404, {
-        type: "invalid_request_error",
-        message: `Unrecognized request URL (${method}: ${url.pathname}). Please see https://stripe.com/docs or we can help at https://support.stripe.com/.`,
-      }, false);
+      throw new StripeHttpError(
+        404,
+        {
+          type: "invalid_request_error",
+          message: `Unrecognized request URL (${method}: ${url.pathname}). Please see https://stripe.com/docs or we can help at https://support.stripe.com/.`,
+        },
+        false,
+      );
     }
-    const result = match.route.handler({ app, params: match.params, input: new Params(raw), method, path: url.pathname });
+    const result = match.route.handler({
+      app,
+      params: match.params,
+      input: new Params(raw),
+      method,
+      path: url.pathname,
+    });
     status = result.status;
     body = serialize(result);
   } catch (error) {
@@ -122,4 +153,3 @@ export function handleApi(deps: ApiDeps, request: IncomingMessage, response: Ser
   send(response, status, body, headers);
   if (events.length > 0 || method !== "GET") app.onChange();
 }
-

@@ -26,7 +26,10 @@ export interface Fault {
 }
 
 function globToRegExp(pattern: string): RegExp {
-  const escaped = pattern.split("*").map((part) => part.replace(/[.+?^${}()|[\]\\]/g, "\\$&")).join(".*");
+  const escaped = pattern
+    .split("*")
+    .map((part) => part.replace(/[.+?^${}()|[\]\\]/g, "\\$&"))
+    .join(".*");
   return new RegExp(`^${escaped}$`);
 }
 
@@ -52,11 +55,13 @@ export class FaultInjector {
   /** Consumes one use of the first fault matching this request; `params` is its raw form body or query string. */
   take(method: string, path: string, params = ""): Fault | undefined {
     const decoded = safeDecode(params);
-    const fault = this.faults.find((candidate) =>
-      candidate.remaining > 0 &&
-      (candidate.method === null || candidate.method === method) &&
-      candidate.regex.test(path) &&
-      (candidate.match === null || decoded.includes(candidate.match)));
+    const fault = this.faults.find(
+      (candidate) =>
+        candidate.remaining > 0 &&
+        (candidate.method === null || candidate.method === method) &&
+        candidate.regex.test(path) &&
+        (candidate.match === null || decoded.includes(candidate.match)),
+    );
     if (fault === undefined) return undefined;
     fault.remaining -= 1;
     if (fault.remaining === 0) this.faults = this.faults.filter((candidate) => candidate !== fault);
@@ -72,7 +77,14 @@ export class FaultInjector {
   }
 
   private describe(fault: Fault): Fault {
-    return { id: fault.id, path: fault.path, method: fault.method, remaining: fault.remaining, mode: fault.mode, match: fault.match };
+    return {
+      id: fault.id,
+      path: fault.path,
+      method: fault.method,
+      remaining: fault.remaining,
+      mode: fault.mode,
+      match: fault.match,
+    };
   }
 }
 

@@ -104,10 +104,7 @@ export class Params {
     if (value === undefined || value === "") return undefined;
     const match = values.find((candidate) => candidate === value);
     if (match === undefined) {
-      throw parameterInvalid(
-        this.name(key),
-        `Invalid ${this.name(key)}: must be one of ${values.join(", ")}`,
-      );
+      throw parameterInvalid(this.name(key), `Invalid ${this.name(key)}: must be one of ${values.join(", ")}`);
     }
     return match;
   }
@@ -180,7 +177,10 @@ export class Params {
   }
 }
 
-export function applyMetadata(current: Record<string, string> | null, update: MetadataUpdate | undefined): Record<string, string> {
+export function applyMetadata(
+  current: Record<string, string> | null,
+  update: MetadataUpdate | undefined,
+): Record<string, string> {
   const next: Record<string, string> = update?.clear === true ? {} : { ...(current ?? {}) };
   if (update === undefined) return next;
   for (const name of update.unset) delete next[name];

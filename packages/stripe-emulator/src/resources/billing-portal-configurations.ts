@@ -11,24 +11,49 @@ import { realNow } from "../time.ts";
 import { getOr404 } from "./lookup.ts";
 import { DEFAULT_FEATURES, readFeatures } from "./portal-features.ts";
 
-const WRITABLE = ["features", "business_profile", "default_return_url", "login_page", "metadata", "name", "expand"] as const;
-const FEATURES = ["customer_update", "invoice_history", "payment_method_update", "subscription_cancel", "subscription_pause", "subscription_update"] as const;
+const WRITABLE = [
+  "features",
+  "business_profile",
+  "default_return_url",
+  "login_page",
+  "metadata",
+  "name",
+  "expand",
+] as const;
+const FEATURES = [
+  "customer_update",
+  "invoice_history",
+  "payment_method_update",
+  "subscription_cancel",
+  "subscription_pause",
+  "subscription_update",
+] as const;
 
-function applyFields(ctx: ApiContext, input: Params, config: Stripe.BillingPortal.Configuration): Stripe.BillingPortal.Configuration {
+function applyFields(
+  ctx: ApiContext,
+  input: Params,
+  config: Stripe.BillingPortal.Configuration,
+): Stripe.BillingPortal.Configuration {
   const profile = input.child("business_profile", ["headline", "privacy_policy_url", "terms_of_service_url"]);
   const returnUrl = input.nullableString("default_return_url");
   const name = input.nullableString("name");
   const login = input.child("login_page", ["enabled"])?.bool("enabled");
   return {
     ...config,
-    business_profile: profile === undefined ? config.business_profile : {
-      headline: profile.nullableString("headline") ?? null,
-      privacy_policy_url: profile.nullableString("privacy_policy_url") ?? null,
-      terms_of_service_url: profile.nullableString("terms_of_service_url") ?? null,
-    },
+    business_profile:
+      profile === undefined
+        ? config.business_profile
+        : {
+            headline: profile.nullableString("headline") ?? null,
+            privacy_policy_url: profile.nullableString("privacy_policy_url") ?? null,
+            terms_of_service_url: profile.nullableString("terms_of_service_url") ?? null,
+          },
     default_return_url: returnUrl === undefined ? config.default_return_url : returnUrl,
     features: readFeatures(ctx.app, input.child("features", FEATURES), config.features),
-    login_page: login === undefined ? config.login_page : { enabled: login, url: login ? `${ctx.app.baseUrl}/p/login/${config.id}` : null },
+    login_page:
+      login === undefined
+        ? config.login_page
+        : { enabled: login, url: login ? `${ctx.app.baseUrl}/p/login/${config.id}` : null },
     metadata: applyMetadata(config.metadata, input.metadata()),
     name: name === undefined ? config.name : name,
   };
@@ -37,7 +62,8 @@ function applyFields(ctx: ApiContext, input: Params, config: Stripe.BillingPorta
 function create(ctx: ApiContext) {
   const { app } = ctx;
   const input = ctx.input.allow(WRITABLE);
-  if (!input.has("features")) throw invalidRequest("Missing required param: features.", "features", "parameter_missing");
+  if (!input.has("features"))
+    throw invalidRequest("Missing required param: features.", "features", "parameter_missing");
   const now = realNow();
   const hasDefault = Array.from(app.store.portalConfigurations.values()).some((config) => config.is_default);
   const config = applyFields(ctx, input, {
@@ -66,9 +92,13 @@ function update(ctx: ApiContext) {
   const input = ctx.input.allow([...WRITABLE, "active"]);
   const before = getOr404(ctx.app.store.portalConfigurations, requireParam(ctx, "id"), "configuration");
   const active = input.bool("active");
-  if (active === false && before.is_default) throw invalidRequest("You cannot deactivate the default configuration.", "active");
+  if (active === false && before.is_default)
+    throw invalidRequest("You cannot deactivate the default configuration.", "active");
   const after = { ...applyFields(ctx, input, before), active: active ?? before.active, updated: realNow() };
-  return reply(ctx, commitUpdate(ctx.app, "billing_portal.configuration.updated", ctx.app.store.portalConfigurations, before, after));
+  return reply(
+    ctx,
+    commitUpdate(ctx.app, "billing_portal.configuration.updated", ctx.app.store.portalConfigurations, before, after),
+  );
 }
 
 export const portalConfigurationRoutes: Route[] = [
@@ -78,7 +108,9 @@ export const portalConfigurationRoutes: Route[] = [
     const active = input.bool("active");
     const isDefault = input.bool("is_default");
     const items = Store.newestFirst(ctx.app.store.portalConfigurations).filter(
-      (config) => (active === undefined || config.active === active) && (isDefault === undefined || config.is_default === isDefault),
+      (config) =>
+        (active === undefined || config.active === active) &&
+        (isDefault === undefined || config.is_default === isDefault),
     );
     return reply(ctx, paginate(items, input, "/v1/billing_portal/configurations"));
   }),

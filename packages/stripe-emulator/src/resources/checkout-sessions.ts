@@ -11,12 +11,43 @@ import { DAY, nowFor } from "../time.ts";
 import { getOr404, idOf, liveCustomer } from "./lookup.ts";
 
 const CREATE_PARAMS = [
-  "mode", "customer", "customer_email", "line_items", "success_url", "cancel_url", "return_url", "client_reference_id",
-  "metadata", "subscription_data", "allow_promotion_codes", "billing_address_collection", "customer_update", "locale",
-  "ui_mode", "expires_at", "payment_method_collection", "customer_creation", "expand", "redirect_on_completion",
-  "automatic_tax", "tax_id_collection", "consent_collection", "submit_type", "currency", "discounts", "phone_number_collection",
+  "mode",
+  "customer",
+  "customer_email",
+  "line_items",
+  "success_url",
+  "cancel_url",
+  "return_url",
+  "client_reference_id",
+  "metadata",
+  "subscription_data",
+  "allow_promotion_codes",
+  "billing_address_collection",
+  "customer_update",
+  "locale",
+  "ui_mode",
+  "expires_at",
+  "payment_method_collection",
+  "customer_creation",
+  "expand",
+  "redirect_on_completion",
+  "automatic_tax",
+  "tax_id_collection",
+  "consent_collection",
+  "submit_type",
+  "currency",
+  "discounts",
+  "phone_number_collection",
 ] as const;
-const SUBSCRIPTION_DATA = ["metadata", "trial_period_days", "trial_end", "description", "billing_cycle_anchor", "proration_behavior", "trial_settings"] as const;
+const SUBSCRIPTION_DATA = [
+  "metadata",
+  "trial_period_days",
+  "trial_end",
+  "description",
+  "billing_cycle_anchor",
+  "proration_behavior",
+  "trial_settings",
+] as const;
 const MODES = ["payment", "setup", "subscription"] as const;
 const UI_MODES = ["hosted_page", "embedded_page", "elements"] as const;
 
@@ -33,26 +64,48 @@ function create(ctx: ApiContext) {
   }
   const customer = customerId === undefined ? undefined : liveCustomer(app, customerId);
   const successUrl = input.string("success_url") ?? null;
-  for (const [param, url] of [["success_url", successUrl], ["cancel_url", input.string("cancel_url") ?? null]] as const) {
+  for (const [param, url] of [
+    ["success_url", successUrl],
+    ["cancel_url", input.string("cancel_url") ?? null],
+  ] as const) {
     if (url !== null && !/^https?:\/\/\S+$/.test(url.replace("{CHECKOUT_SESSION_ID}", "x"))) {
       throw invalidRequest("Not a valid URL", param, "url_invalid");
     }
   }
-  if (uiMode !== "hosted_page" && input.string("return_url") === undefined && input.string("redirect_on_completion") !== "never") {
+  if (
+    uiMode !== "hosted_page" &&
+    input.string("return_url") === undefined &&
+    input.string("redirect_on_completion") !== "never"
+  ) {
     throw invalidRequest("Missing required param: return_url.", "return_url", "parameter_missing");
   }
-  const items = input.childList("line_items", ["price", "quantity", "adjustable_quantity", "price_data", "tax_rates", "dynamic_tax_rates"]) ?? [];
-  if (mode !== "setup" && items.length === 0) throw invalidRequest("Missing required param: line_items.", "line_items", "parameter_missing");
+  const items =
+    input.childList("line_items", [
+      "price",
+      "quantity",
+      "adjustable_quantity",
+      "price_data",
+      "tax_rates",
+      "dynamic_tax_rates",
+    ]) ?? [];
+  if (mode !== "setup" && items.length === 0)
+    throw invalidRequest("Missing required param: line_items.", "line_items", "parameter_missing");
   const lineItems = items.map((item) => {
     const price = getOr404(app.store.prices, item.requiredString("price"), "price", item.name("price"));
     const product = app.store.products.get(idOf(price.product) ?? "");
     return buildLineItem(price, item.int("quantity") ?? 1, product?.name ?? price.id);
   });
   if (mode === "subscription" && !lineItems.some((item) => item.price?.recurring !== null)) {
-    throw invalidRequest("You must provide at least one recurring price in `subscription` mode when using prices.", "line_items");
+    throw invalidRequest(
+      "You must provide at least one recurring price in `subscription` mode when using prices.",
+      "line_items",
+    );
   }
   if (mode === "payment" && lineItems.some((item) => item.price?.recurring !== null)) {
-    throw invalidRequest("You specified `payment` mode but passed a recurring price. Either switch to `subscription` mode or use only one-time prices.", "line_items");
+    throw invalidRequest(
+      "You specified `payment` mode but passed a recurring price. Either switch to `subscription` mode or use only one-time prices.",
+      "line_items",
+    );
   }
   const subscriptionData = input.child("subscription_data", SUBSCRIPTION_DATA);
   if (subscriptionData !== undefined && mode !== "subscription") {
@@ -78,8 +131,14 @@ function create(ctx: ApiContext) {
     locale: input.string("locale") ?? null,
     allowPromotionCodes: input.bool("allow_promotion_codes") ?? null,
     billingAddressCollection: input.oneOf("billing_address_collection", ["auto", "required"] as const) ?? null,
-    customerCreation: mode === "payment" ? (input.oneOf("customer_creation", ["always", "if_required"] as const) ?? "if_required") : null,
-    paymentMethodCollection: mode === "subscription" ? (input.oneOf("payment_method_collection", ["always", "if_required"] as const) ?? "always") : null,
+    customerCreation:
+      mode === "payment"
+        ? (input.oneOf("customer_creation", ["always", "if_required"] as const) ?? "if_required")
+        : null,
+    paymentMethodCollection:
+      mode === "subscription"
+        ? (input.oneOf("payment_method_collection", ["always", "if_required"] as const) ?? "always")
+        : null,
     trialing: (subscriptionData?.int("trial_period_days") ?? 0) > 0 || subscriptionData?.int("trial_end") !== undefined,
   });
   app.store.checkoutSessions.set(session.id, session);
@@ -102,11 +161,24 @@ function retrieveReply(ctx: ApiContext, session: Stripe.Checkout.Session) {
     ...session,
     line_items: { object: "list", data, has_more: false, url: `/v1/checkout/sessions/${session.id}/line_items` },
   };
-  return reply(ctx, withItems, paths.filter((path) => path !== "line_items"));
+  return reply(
+    ctx,
+    withItems,
+    paths.filter((path) => path !== "line_items"),
+  );
 }
 
 function list(ctx: ApiContext) {
-  const input = ctx.input.allow([...LIST_PARAMS, "customer", "status", "subscription", "payment_intent", "created", "customer_details", "payment_link"]);
+  const input = ctx.input.allow([
+    ...LIST_PARAMS,
+    "customer",
+    "status",
+    "subscription",
+    "payment_intent",
+    "created",
+    "customer_details",
+    "payment_link",
+  ]);
   const customer = input.string("customer");
   const status = input.oneOf("status", ["open", "complete", "expired"] as const);
   const subscription = input.string("subscription");
@@ -127,7 +199,10 @@ function expire(ctx: ApiContext) {
   ctx.input.allow(["expand"]);
   const session = getOr404(ctx.app.store.checkoutSessions, requireParam(ctx, "id"), "checkout.session");
   if (session.status !== "open") {
-    throw invalidRequest(`Only Checkout Sessions with a status in ["open"] can be expired. This Checkout Session has a status of "${session.status ?? "unknown"}".`, "session");
+    throw invalidRequest(
+      `Only Checkout Sessions with a status in ["open"] can be expired. This Checkout Session has a status of "${session.status ?? "unknown"}".`,
+      "session",
+    );
   }
   const expired: Stripe.Checkout.Session = { ...session, status: "expired", url: null };
   ctx.app.store.checkoutSessions.set(expired.id, expired);
@@ -145,7 +220,10 @@ export const checkoutSessionRoutes: Route[] = [
   route("POST", "/v1/checkout/sessions/:id", (ctx) => {
     const input = ctx.input.allow(["metadata", "expand"]);
     const session = getOr404(ctx.app.store.checkoutSessions, requireParam(ctx, "id"), "checkout.session");
-    const updated: Stripe.Checkout.Session = { ...session, metadata: applyMetadata(session.metadata, input.metadata()) };
+    const updated: Stripe.Checkout.Session = {
+      ...session,
+      metadata: applyMetadata(session.metadata, input.metadata()),
+    };
     ctx.app.store.checkoutSessions.set(updated.id, updated);
     return retrieveReply(ctx, updated);
   }),

@@ -13,7 +13,16 @@ import { realNow } from "../time.ts";
 import { attachedPaymentMethod, getOr404, idOf, liveCustomer } from "./lookup.ts";
 import { attachPaymentMethod, checkAttachable, materializePaymentMethod } from "./payment-methods.ts";
 
-const WRITABLE = ["email", "name", "description", "phone", "metadata", "invoice_settings", "expand", "preferred_locales"] as const;
+const WRITABLE = [
+  "email",
+  "name",
+  "description",
+  "phone",
+  "metadata",
+  "invoice_settings",
+  "expand",
+  "preferred_locales",
+] as const;
 const INVOICE_SETTINGS = ["default_payment_method", "custom_fields", "footer", "rendering_options"] as const;
 
 function contactFields(input: Params, customer: Stripe.Customer): Stripe.Customer {
@@ -126,8 +135,12 @@ function list(ctx: ApiContext) {
 }
 
 function inCreated(value: number, range: { gt?: number; gte?: number; lt?: number; lte?: number }): boolean {
-  return (range.gt === undefined || value > range.gt) && (range.gte === undefined || value >= range.gte) &&
-    (range.lt === undefined || value < range.lt) && (range.lte === undefined || value <= range.lte);
+  return (
+    (range.gt === undefined || value > range.gt) &&
+    (range.gte === undefined || value >= range.gte) &&
+    (range.lt === undefined || value < range.lt) &&
+    (range.lte === undefined || value <= range.lte)
+  );
 }
 
 function search(ctx: ApiContext) {

@@ -17,7 +17,15 @@ function subscriptionOf(invoice: Stripe.Invoice): string | null {
 }
 
 function list(ctx: ApiContext) {
-  const input = ctx.input.allow([...LIST_PARAMS, "customer", "subscription", "status", "created", "collection_method", "due_date"]);
+  const input = ctx.input.allow([
+    ...LIST_PARAMS,
+    "customer",
+    "subscription",
+    "status",
+    "created",
+    "collection_method",
+    "due_date",
+  ]);
   const customer = input.string("customer");
   const subscription = input.string("subscription");
   const status = input.oneOf("status", ["draft", "open", "paid", "uncollectible", "void"] as const);
@@ -37,7 +45,11 @@ function list(ctx: ApiContext) {
  * given payment method, else the invoice's / subscription's / customer's default. Throws the card
  * error on decline, after moving the subscription (e.g. still past_due).
  */
-export function payInvoice(app: App, open: Stripe.Invoice, options: { paymentMethodId?: string; onSession: boolean }): Stripe.Invoice {
+export function payInvoice(
+  app: App,
+  open: Stripe.Invoice,
+  options: { paymentMethodId?: string; onSession: boolean },
+): Stripe.Invoice {
   let invoice = open;
   if (invoice.status === "paid") throw invalidRequest("Invoice is already paid", "id", "invoice_already_paid");
   if (invoice.status === "void" || invoice.status === "uncollectible") {
@@ -45,7 +57,8 @@ export function payInvoice(app: App, open: Stripe.Invoice, options: { paymentMet
   }
   if (invoice.status === "draft") invoice = finalizeInvoice(app, invoice);
   const customerId = idOf(invoice.customer) ?? "";
-  if (options.paymentMethodId !== undefined) attachedPaymentMethod(app, customerId, options.paymentMethodId, "payment_method");
+  if (options.paymentMethodId !== undefined)
+    attachedPaymentMethod(app, customerId, options.paymentMethodId, "payment_method");
   const result = attemptPayment(app, invoice, {
     onSession: options.onSession,
     scheduleRetries: false,
@@ -66,7 +79,15 @@ export function payInvoice(app: App, open: Stripe.Invoice, options: { paymentMet
 
 function pay(ctx: ApiContext) {
   const { app } = ctx;
-  const input = ctx.input.allow(["payment_method", "off_session", "paid_out_of_band", "forgive", "expand", "source", "mandate"]);
+  const input = ctx.input.allow([
+    "payment_method",
+    "off_session",
+    "paid_out_of_band",
+    "forgive",
+    "expand",
+    "source",
+    "mandate",
+  ]);
   const invoice = getOr404(app.store.invoices, requireParam(ctx, "id"), "invoice");
   if (input.bool("paid_out_of_band") === true && (invoice.status === "open" || invoice.status === "draft")) {
     const open = invoice.status === "draft" ? finalizeInvoice(app, invoice) : invoice;
@@ -87,7 +108,13 @@ function pay(ctx: ApiContext) {
     return reply(ctx, paid);
   }
   const pmId = input.string("payment_method");
-  return reply(ctx, payInvoice(app, invoice, { onSession: input.bool("off_session") === false, ...(pmId === undefined ? {} : { paymentMethodId: pmId }) }));
+  return reply(
+    ctx,
+    payInvoice(app, invoice, {
+      onSession: input.bool("off_session") === false,
+      ...(pmId === undefined ? {} : { paymentMethodId: pmId }),
+    }),
+  );
 }
 
 function voidInvoice(ctx: ApiContext) {

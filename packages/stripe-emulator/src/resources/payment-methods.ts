@@ -81,7 +81,12 @@ export function materializePaymentMethod(app: App, idOrName: string, param = "pa
 }
 
 /** Attaches an existing payment method, or a fresh one made from a `pm_card_*` test name. */
-export function attachPaymentMethod(app: App, idOrName: string, customerId: string, param = "payment_method"): Stripe.PaymentMethod {
+export function attachPaymentMethod(
+  app: App,
+  idOrName: string,
+  customerId: string,
+  param = "payment_method",
+): Stripe.PaymentMethod {
   const customer = liveCustomer(app, customerId);
   const existing = app.store.paymentMethods.get(idOrName);
   if (existing !== undefined && idOf(existing.customer) === customer.id) return existing;
@@ -95,7 +100,8 @@ export function attachPaymentMethod(app: App, idOrName: string, customerId: stri
 
 export function detachPaymentMethod(app: App, pm: Stripe.PaymentMethod): Stripe.PaymentMethod {
   const customerId = idOf(pm.customer);
-  if (customerId === null) throw invalidRequest("The payment method you provided is not attached to a customer so detachment is impossible.");
+  if (customerId === null)
+    throw invalidRequest("The payment method you provided is not attached to a customer so detachment is impossible.");
   const detached: Stripe.PaymentMethod = { ...pm, customer: null };
   app.store.paymentMethods.set(detached.id, detached);
   app.events.emit("payment_method.detached", detached, { customer: customerId });
@@ -181,4 +187,3 @@ export const paymentMethodRoutes: Route[] = [
     return reply(ctx, detachPaymentMethod(ctx.app, pm));
   }),
 ];
-

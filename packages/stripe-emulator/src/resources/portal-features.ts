@@ -31,18 +31,27 @@ export const DEFAULT_FEATURES: Features = {
 
 const PRORATION = ["always_invoice", "create_prorations", "none"] as const;
 
-function subscriptionUpdate(app: App, input: Params, current: Features["subscription_update"]): Features["subscription_update"] {
+function subscriptionUpdate(
+  app: App,
+  input: Params,
+  current: Features["subscription_update"],
+): Features["subscription_update"] {
   const products = input.childList("products", ["product", "prices", "adjustable_quantity"]);
   const next: Features["subscription_update"] = {
     ...current,
     enabled: input.bool("enabled") ?? current.enabled,
     default_allowed_updates: input.stringList("default_allowed_updates") ?? current.default_allowed_updates,
     proration_behavior: input.oneOf("proration_behavior", PRORATION) ?? current.proration_behavior,
-    billing_cycle_anchor: input.oneOf("billing_cycle_anchor", ["now", "unchanged"] as const) ?? current.billing_cycle_anchor,
-    trial_update_behavior: input.oneOf("trial_update_behavior", ["continue_trial", "end_trial"] as const) ?? current.trial_update_behavior,
+    billing_cycle_anchor:
+      input.oneOf("billing_cycle_anchor", ["now", "unchanged"] as const) ?? current.billing_cycle_anchor,
+    trial_update_behavior:
+      input.oneOf("trial_update_behavior", ["continue_trial", "end_trial"] as const) ?? current.trial_update_behavior,
   };
   const conditions = input.child("schedule_at_period_end", ["conditions"])?.childList("conditions", ["type"]);
-  if (conditions !== undefined) next.schedule_at_period_end = { conditions: conditions.map((condition) => ({ type: condition.requiredString("type") })) };
+  if (conditions !== undefined)
+    next.schedule_at_period_end = {
+      conditions: conditions.map((condition) => ({ type: condition.requiredString("type") })),
+    };
   if (products !== undefined) {
     next.products = products.map((entry) => {
       const product = getOr404(app.store.products, entry.requiredString("product"), "product", entry.name("product"));
@@ -57,7 +66,10 @@ function subscriptionUpdate(app: App, input: Params, current: Features["subscrip
     });
   }
   if (next.enabled && (next.products ?? []).length === 0) {
-    throw invalidRequest("You must specify `products` when `subscription_update` is enabled.", "features[subscription_update][products]");
+    throw invalidRequest(
+      "You must specify `products` when `subscription_update` is enabled.",
+      "features[subscription_update][products]",
+    );
   }
   return next;
 }
@@ -87,16 +99,29 @@ export function readFeatures(app: App, input: Params | undefined, current: Featu
     next.subscription_cancel = {
       enabled: cancel.bool("enabled") ?? current.subscription_cancel.enabled,
       mode: cancel.oneOf("mode", ["at_period_end", "immediately"] as const) ?? current.subscription_cancel.mode,
-      proration_behavior: cancel.oneOf("proration_behavior", PRORATION) ?? current.subscription_cancel.proration_behavior,
-      cancellation_reason: reason === undefined
-        ? current.subscription_cancel.cancellation_reason
-        : { enabled: reason.bool("enabled") ?? false, feedback_options: null, options: reason.stringList("options") ?? [] },
+      proration_behavior:
+        cancel.oneOf("proration_behavior", PRORATION) ?? current.subscription_cancel.proration_behavior,
+      cancellation_reason:
+        reason === undefined
+          ? current.subscription_cancel.cancellation_reason
+          : {
+              enabled: reason.bool("enabled") ?? false,
+              feedback_options: null,
+              options: reason.stringList("options") ?? [],
+            },
     };
   }
   const pause = input.child("subscription_pause", ["enabled"]);
-  if (pause !== undefined) next.subscription_pause = { ...current.subscription_pause, enabled: pause.bool("enabled") ?? false };
+  if (pause !== undefined)
+    next.subscription_pause = { ...current.subscription_pause, enabled: pause.bool("enabled") ?? false };
   const update = input.child("subscription_update", [
-    "enabled", "default_allowed_updates", "products", "proration_behavior", "billing_cycle_anchor", "schedule_at_period_end", "trial_update_behavior",
+    "enabled",
+    "default_allowed_updates",
+    "products",
+    "proration_behavior",
+    "billing_cycle_anchor",
+    "schedule_at_period_end",
+    "trial_update_behavior",
   ]);
   if (update !== undefined) next.subscription_update = subscriptionUpdate(app, update, current.subscription_update);
   return next;

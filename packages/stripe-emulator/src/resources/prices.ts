@@ -14,7 +14,15 @@ import { realNow } from "../time.ts";
 import { getOr404, idOf } from "./lookup.ts";
 import { createProduct } from "./products.ts";
 
-const UPDATABLE = ["active", "metadata", "nickname", "lookup_key", "transfer_lookup_key", "tax_behavior", "expand"] as const;
+const UPDATABLE = [
+  "active",
+  "metadata",
+  "nickname",
+  "lookup_key",
+  "transfer_lookup_key",
+  "tax_behavior",
+  "expand",
+] as const;
 const INTERVALS = ["day", "week", "month", "year"] as const;
 const TAX_BEHAVIORS = ["exclusive", "inclusive", "unspecified"] as const;
 
@@ -34,10 +42,17 @@ function claimLookupKey(app: App, key: string, transfer: boolean, ownerId: strin
 }
 
 function recurringOf(input: Params): Stripe.Price.Recurring | null {
-  const recurring = input.child("recurring", ["interval", "interval_count", "usage_type", "meter", "trial_period_days"]);
+  const recurring = input.child("recurring", [
+    "interval",
+    "interval_count",
+    "usage_type",
+    "meter",
+    "trial_period_days",
+  ]);
   if (recurring === undefined) return null;
   const interval = recurring.oneOf("interval", INTERVALS);
-  if (interval === undefined) throw invalidRequest("Missing required param: recurring[interval].", "recurring[interval]", "parameter_missing");
+  if (interval === undefined)
+    throw invalidRequest("Missing required param: recurring[interval].", "recurring[interval]", "parameter_missing");
   return {
     interval,
     interval_count: recurring.int("interval_count") ?? 1,
@@ -49,22 +64,44 @@ function recurringOf(input: Params): Stripe.Price.Recurring | null {
 
 function productFor(app: App, input: Params): string {
   const productId = input.string("product");
-  const productData = input.child("product_data", ["name", "active", "metadata", "statement_descriptor", "tax_code", "unit_label", "id"]);
+  const productData = input.child("product_data", [
+    "name",
+    "active",
+    "metadata",
+    "statement_descriptor",
+    "tax_code",
+    "unit_label",
+    "id",
+  ]);
   if (productId !== undefined) return getOr404(app.store.products, productId, "product", "product").id;
-  if (productData === undefined) throw invalidRequest("Missing required param: product.", "product", "parameter_missing");
+  if (productData === undefined)
+    throw invalidRequest("Missing required param: product.", "product", "parameter_missing");
   return createProduct(app, productData, productData.string("id")).id;
 }
 
 function create(ctx: ApiContext) {
   const { app } = ctx;
   const input = ctx.input.allow([
-    "currency", "unit_amount", "unit_amount_decimal", "product", "product_data", "recurring", "lookup_key",
-    "transfer_lookup_key", "nickname", "metadata", "active", "tax_behavior", "billing_scheme", "expand",
+    "currency",
+    "unit_amount",
+    "unit_amount_decimal",
+    "product",
+    "product_data",
+    "recurring",
+    "lookup_key",
+    "transfer_lookup_key",
+    "nickname",
+    "metadata",
+    "active",
+    "tax_behavior",
+    "billing_scheme",
+    "expand",
   ]);
   const currency = input.requiredString("currency").toLowerCase();
   const decimal = input.string("unit_amount_decimal");
   const unitAmount = input.int("unit_amount") ?? (decimal === undefined ? undefined : Math.round(Number(decimal)));
-  if (unitAmount === undefined) throw invalidRequest("Missing required param: unit_amount.", "unit_amount", "parameter_missing");
+  if (unitAmount === undefined)
+    throw invalidRequest("Missing required param: unit_amount.", "unit_amount", "parameter_missing");
   const recurring = recurringOf(input);
   const id = newId("price");
   const lookupKey = input.string("lookup_key");
@@ -117,7 +154,16 @@ function update(ctx: ApiContext) {
 }
 
 function list(ctx: ApiContext) {
-  const input = ctx.input.allow([...LIST_PARAMS, "active", "product", "type", "currency", "lookup_keys", "recurring", "created"]);
+  const input = ctx.input.allow([
+    ...LIST_PARAMS,
+    "active",
+    "product",
+    "type",
+    "currency",
+    "lookup_keys",
+    "recurring",
+    "created",
+  ]);
   const active = input.bool("active");
   const product = input.string("product");
   const type = input.string("type");

@@ -13,8 +13,19 @@ import { realNow } from "../time.ts";
 import { getOr404, idOf } from "./lookup.ts";
 
 const WRITABLE = [
-  "name", "active", "description", "metadata", "images", "marketing_features", "statement_descriptor",
-  "tax_code", "unit_label", "url", "shippable", "expand", "default_price",
+  "name",
+  "active",
+  "description",
+  "metadata",
+  "images",
+  "marketing_features",
+  "statement_descriptor",
+  "tax_code",
+  "unit_label",
+  "url",
+  "shippable",
+  "expand",
+  "default_price",
 ] as const;
 
 function applyFields(input: Params, product: Stripe.Product): Stripe.Product {
@@ -28,7 +39,8 @@ function applyFields(input: Params, product: Stripe.Product): Stripe.Product {
   const images = input.stringList("images");
   if (images !== undefined) next.images = images;
   const features = input.childList("marketing_features", ["name"]);
-  if (features !== undefined) next.marketing_features = features.map((feature) => ({ name: feature.requiredString("name") }));
+  if (features !== undefined)
+    next.marketing_features = features.map((feature) => ({ name: feature.requiredString("name") }));
   const descriptor = input.nullableString("statement_descriptor");
   if (descriptor !== undefined) next.statement_descriptor = descriptor;
   const taxCode = input.nullableString("tax_code");

@@ -18,14 +18,27 @@ const PRORATION = ["create_prorations", "none", "always_invoice"] as const;
 export function updateSubscriptionFromParams(ctx: ApiContext): Stripe.Subscription {
   const { app } = ctx;
   const input = ctx.input.allow([
-    "items", "proration_behavior", "cancel_at_period_end", "cancel_at", "default_payment_method", "metadata",
-    "description", "trial_end", "payment_behavior", "proration_date", "expand", "cancellation_details", "off_session",
+    "items",
+    "proration_behavior",
+    "cancel_at_period_end",
+    "cancel_at",
+    "default_payment_method",
+    "metadata",
+    "description",
+    "trial_end",
+    "payment_behavior",
+    "proration_date",
+    "expand",
+    "cancellation_details",
+    "off_session",
   ]);
   const before = getOr404(app.store.subscriptions, requireParam(ctx, "id"), "subscription");
   const customerId = idOf(before.customer) ?? "";
   const now = nowFor(app.store, customerId);
   const ended = before.status === "canceled" || before.status === "incomplete_expired";
-  const touchesMoreThanMetadata = Object.keys(input.raw).some((key) => !["metadata", "cancellation_details", "expand"].includes(key));
+  const touchesMoreThanMetadata = Object.keys(input.raw).some(
+    (key) => !["metadata", "cancellation_details", "expand"].includes(key),
+  );
   if (ended && touchesMoreThanMetadata) {
     throw invalidRequest("A canceled subscription can only update its cancellation_details and metadata.");
   }
@@ -47,11 +60,21 @@ export function updateSubscriptionFromParams(ctx: ApiContext): Stripe.Subscripti
   const cancelAt = input.has("cancel_at") ? input.nullableString("cancel_at") : undefined;
   if (atPeriodEnd === true || (cancelAt !== undefined && cancelAt !== null)) {
     const at = atPeriodEnd === true ? periodEnd(next) : resolveCancelAt(cancelAt ?? "", periodEnd(next));
-    next = { ...next, cancel_at_period_end: atPeriodEnd === true, cancel_at: at, canceled_at: now,
-      cancellation_details: { ...cancelDetails, reason: "cancellation_requested" } };
+    next = {
+      ...next,
+      cancel_at_period_end: atPeriodEnd === true,
+      cancel_at: at,
+      canceled_at: now,
+      cancellation_details: { ...cancelDetails, reason: "cancellation_requested" },
+    };
   } else if (atPeriodEnd === false || cancelAt === null) {
-    next = { ...next, cancel_at_period_end: false, cancel_at: null, canceled_at: null,
-      cancellation_details: { comment: null, feedback: null, feedback_option: null, reason: null } };
+    next = {
+      ...next,
+      cancel_at_period_end: false,
+      cancel_at: null,
+      canceled_at: null,
+      cancellation_details: { comment: null, feedback: null, feedback_option: null, reason: null },
+    };
   } else if (details !== undefined) {
     next = { ...next, cancellation_details: cancelDetails };
   }
@@ -71,10 +94,14 @@ export function updateSubscriptionFromParams(ctx: ApiContext): Stripe.Subscripti
     return renewSubscription(app, { ...withPeriod(before, start, now), trial_end: now });
   }
 
-  const invoiceNow = swap !== undefined && swap.lines.length > 0 && (swap.resetCycle !== null || behavior === "always_invoice");
+  const invoiceNow =
+    swap !== undefined && swap.lines.length > 0 && (swap.resetCycle !== null || behavior === "always_invoice");
   if (swap === undefined || !invoiceNow) {
     if (swap !== undefined && swap.lines.length > 0 && behavior === "create_prorations") {
-      app.store.pendingProrations.set(next.id, [...(app.store.pendingProrations.get(next.id) ?? []), ...asPending(swap.lines)]);
+      app.store.pendingProrations.set(next.id, [
+        ...(app.store.pendingProrations.get(next.id) ?? []),
+        ...asPending(swap.lines),
+      ]);
     }
     return updateSubscription(app, before, next);
   }
@@ -99,7 +126,17 @@ function resolveCancelAt(value: string, end: number): number {
 }
 
 function readChanges(ctx: ApiContext): ItemChange[] {
-  const items = ctx.input.childList("items", ["id", "price", "quantity", "deleted", "metadata", "clear_usage", "price_data", "discounts", "tax_rates"]);
+  const items = ctx.input.childList("items", [
+    "id",
+    "price",
+    "quantity",
+    "deleted",
+    "metadata",
+    "clear_usage",
+    "price_data",
+    "discounts",
+    "tax_rates",
+  ]);
   if (items === undefined) return [];
   return items.map((item) => {
     const priceId = item.string("price");

@@ -13,12 +13,37 @@ import { DAY, nowFor } from "../time.ts";
 import { attachedPaymentMethod, getOr404, idOf, liveCustomer } from "./lookup.ts";
 import { updateSubscriptionFromParams } from "./subscription-update.ts";
 
-const PAYMENT_BEHAVIORS = ["allow_incomplete", "default_incomplete", "error_if_incomplete", "pending_if_incomplete"] as const;
-const STATUSES = ["active", "all", "canceled", "ended", "incomplete", "incomplete_expired", "past_due", "paused", "trialing", "unpaid"] as const;
+const PAYMENT_BEHAVIORS = [
+  "allow_incomplete",
+  "default_incomplete",
+  "error_if_incomplete",
+  "pending_if_incomplete",
+] as const;
+const STATUSES = [
+  "active",
+  "all",
+  "canceled",
+  "ended",
+  "incomplete",
+  "incomplete_expired",
+  "past_due",
+  "paused",
+  "trialing",
+  "unpaid",
+] as const;
 
 export function readItems(app: App, input: Params): ItemInput[] {
-  const items = input.childList("items", ["price", "quantity", "metadata", "price_data", "plan", "discounts", "tax_rates"]);
-  if (items === undefined || items.length === 0) throw invalidRequest("Missing required param: items.", "items", "parameter_missing");
+  const items = input.childList("items", [
+    "price",
+    "quantity",
+    "metadata",
+    "price_data",
+    "plan",
+    "discounts",
+    "tax_rates",
+  ]);
+  if (items === undefined || items.length === 0)
+    throw invalidRequest("Missing required param: items.", "items", "parameter_missing");
   return items.map((item) => ({
     price: recurringPrice(app, item.requiredString("price"), item.name("price")),
     quantity: item.int("quantity") ?? 1,
@@ -29,9 +54,21 @@ export function readItems(app: App, input: Params): ItemInput[] {
 function create(ctx: ApiContext) {
   const { app } = ctx;
   const input = ctx.input.allow([
-    "customer", "items", "default_payment_method", "trial_period_days", "trial_end", "metadata", "expand",
-    "payment_behavior", "cancel_at_period_end", "cancel_at", "description", "collection_method", "off_session",
-    "proration_behavior", "payment_settings",
+    "customer",
+    "items",
+    "default_payment_method",
+    "trial_period_days",
+    "trial_end",
+    "metadata",
+    "expand",
+    "payment_behavior",
+    "cancel_at_period_end",
+    "cancel_at",
+    "description",
+    "collection_method",
+    "off_session",
+    "proration_behavior",
+    "payment_settings",
   ]);
   const customer = liveCustomer(app, input.requiredString("customer"));
   const items = readItems(app, input);
@@ -40,10 +77,14 @@ function create(ctx: ApiContext) {
   if (pmId !== undefined) attachedPaymentMethod(app, customer.id, pmId, "default_payment_method");
   const trialDays = input.int("trial_period_days");
   const trialEndRaw = input.string("trial_end");
-  const trialEnd = trialEndRaw === "now" || trialEndRaw === undefined
-    ? (trialDays === undefined || trialDays === 0 ? null : now + trialDays * DAY)
-    : input.requiredInt("trial_end");
-  if (trialEnd !== null && trialEnd <= now) throw invalidRequest("Invalid timestamp: must be an integer Unix timestamp in the future.", "trial_end");
+  const trialEnd =
+    trialEndRaw === "now" || trialEndRaw === undefined
+      ? trialDays === undefined || trialDays === 0
+        ? null
+        : now + trialDays * DAY
+      : input.requiredInt("trial_end");
+  if (trialEnd !== null && trialEnd <= now)
+    throw invalidRequest("Invalid timestamp: must be an integer Unix timestamp in the future.", "trial_end");
   const { subscription } = createSubscription(app, {
     customerId: customer.id,
     items,
@@ -66,10 +107,13 @@ function cancel(ctx: ApiContext) {
   }
   const details = input.child("cancellation_details", ["comment", "feedback"]);
   const feedback = details?.string("feedback");
-  return reply(ctx, cancelSubscriptionNow(ctx.app, sub, "cancellation_requested", {
-    comment: details?.nullableString("comment") ?? null,
-    feedback: feedback === undefined || feedback === "" ? null : feedback,
-  }));
+  return reply(
+    ctx,
+    cancelSubscriptionNow(ctx.app, sub, "cancellation_requested", {
+      comment: details?.nullableString("comment") ?? null,
+      feedback: feedback === undefined || feedback === "" ? null : feedback,
+    }),
+  );
 }
 
 function matchesStatus(sub: Stripe.Subscription, status: (typeof STATUSES)[number] | undefined): boolean {
@@ -80,7 +124,17 @@ function matchesStatus(sub: Stripe.Subscription, status: (typeof STATUSES)[numbe
 }
 
 function list(ctx: ApiContext) {
-  const input = ctx.input.allow([...LIST_PARAMS, "customer", "status", "price", "created", "test_clock", "collection_method", "current_period_end", "current_period_start"]);
+  const input = ctx.input.allow([
+    ...LIST_PARAMS,
+    "customer",
+    "status",
+    "price",
+    "created",
+    "test_clock",
+    "collection_method",
+    "current_period_end",
+    "current_period_start",
+  ]);
   const customer = input.string("customer");
   const status = input.oneOf("status", STATUSES);
   const price = input.string("price");

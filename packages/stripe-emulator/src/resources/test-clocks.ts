@@ -64,7 +64,10 @@ function advance(ctx: ApiContext) {
   const clock = getOr404(app.store.testClocks, requireParam(ctx, "id"), "test_clock");
   const target = input.requiredInt("frozen_time");
   if (clock.status === "advancing") {
-    throw invalidRequest("The test clock is already advancing. Wait until it is ready before advancing again.", "frozen_time");
+    throw invalidRequest(
+      "The test clock is already advancing. Wait until it is ready before advancing again.",
+      "frozen_time",
+    );
   }
   if (target <= clock.frozen_time) {
     throw invalidRequest("The frozen_time must be after the test clock's current frozen_time.", "frozen_time");
@@ -88,7 +91,11 @@ function remove(ctx: ApiContext) {
   }
   app.store.testClocks.delete(clock.id);
   app.events.emit("test_helpers.test_clock.deleted", clock);
-  const deleted: Stripe.TestHelpers.DeletedTestClock = { id: clock.id, object: "test_helpers.test_clock", deleted: true };
+  const deleted: Stripe.TestHelpers.DeletedTestClock = {
+    id: clock.id,
+    object: "test_helpers.test_clock",
+    deleted: true,
+  };
   return reply(ctx, deleted);
 }
 

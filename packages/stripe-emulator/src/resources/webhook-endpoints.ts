@@ -18,7 +18,15 @@ function validUrl(input: Params): string | undefined {
 }
 
 function create(ctx: ApiContext) {
-  const input = ctx.input.allow(["url", "enabled_events", "api_version", "description", "metadata", "connect", "expand"]);
+  const input = ctx.input.allow([
+    "url",
+    "enabled_events",
+    "api_version",
+    "description",
+    "metadata",
+    "connect",
+    "expand",
+  ]);
   const url = validUrl(input);
   if (url === undefined) throw invalidRequest("Missing required param: url.", "url", "parameter_missing");
   const events = input.stringList("enabled_events");

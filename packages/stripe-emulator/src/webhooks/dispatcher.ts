@@ -36,7 +36,10 @@ export interface DispatcherOptions {
 }
 
 export function wants(target: DeliveryTarget, type: string): boolean {
-  return target.enabledEvents.some((pattern) => pattern === "*" || pattern === type || (pattern.endsWith(".*") && type.startsWith(pattern.slice(0, -1))));
+  return target.enabledEvents.some(
+    (pattern) =>
+      pattern === "*" || pattern === type || (pattern.endsWith(".*") && type.startsWith(pattern.slice(0, -1))),
+  );
 }
 
 export class WebhookDispatcher {
@@ -72,7 +75,9 @@ export class WebhookDispatcher {
     }
     const key = `${target.id}:${event.objectId}`;
     const previous = this.chains.get(key) ?? Promise.resolve();
-    const next = previous.then(() => this.delay(randomDelay(this.chaos.maxDelayMs))).then(() => this.attempt(event, target, 1, duplicate));
+    const next = previous
+      .then(() => this.delay(randomDelay(this.chaos.maxDelayMs)))
+      .then(() => this.attempt(event, target, 1, duplicate));
     this.chains.set(key, next);
     void next.then(() => {
       if (this.chains.get(key) === next) this.chains.delete(key);
@@ -94,7 +99,12 @@ export class WebhookDispatcher {
   }
 
   /** Resolves the first attempt; retries continue in the background. */
-  private async attempt(event: StoredEvent, target: DeliveryTarget, attempt: number, duplicate: boolean): Promise<void> {
+  private async attempt(
+    event: StoredEvent,
+    target: DeliveryTarget,
+    attempt: number,
+    duplicate: boolean,
+  ): Promise<void> {
     if (this.stopped) return this.settle();
     const headers = {
       "Stripe-Signature": signatureHeader(event.json, target.secret),

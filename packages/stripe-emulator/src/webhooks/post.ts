@@ -28,7 +28,11 @@ export class Poster {
         {
           method: "POST",
           agent: secure ? this.httpsAgent : this.httpAgent,
-          headers: { ...headers, "Content-Type": "application/json; charset=utf-8", "Content-Length": String(Buffer.byteLength(body)) },
+          headers: {
+            ...headers,
+            "Content-Type": "application/json; charset=utf-8",
+            "Content-Length": String(Buffer.byteLength(body)),
+          },
         },
         (response) => {
           response.resume();

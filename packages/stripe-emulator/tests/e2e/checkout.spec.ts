@@ -4,11 +4,22 @@ import { createPlans, eventTypesFor, expanded, idOf, subscriptionCheckout } from
 import { CARDS } from "./support/pages.ts";
 
 const SUCCESS_EVENTS = [
-  "customer.created", "payment_method.attached", "customer.subscription.created", "invoice.created", "invoice.finalized",
-  "invoice.paid", "invoice.payment_succeeded", "customer.subscription.updated", "checkout.session.completed",
+  "customer.created",
+  "payment_method.attached",
+  "customer.subscription.created",
+  "invoice.created",
+  "invoice.finalized",
+  "invoice.paid",
+  "invoice.payment_succeeded",
+  "customer.subscription.updated",
+  "checkout.session.completed",
 ];
 
-test("4242 completes the session: subscription, paid invoice, events, redirect to success_url", async ({ page, stripe, checkout }) => {
+test("4242 completes the session: subscription, paid invoice, events, redirect to success_url", async ({
+  page,
+  stripe,
+  checkout,
+}) => {
   const { pro } = await createPlans(stripe);
   const session = await subscriptionCheckout(stripe, pro.price, { customer_email: "buyer@example.com" });
   await checkout.open(session.url);
@@ -20,11 +31,16 @@ test("4242 completes the session: subscription, paid invoice, events, redirect t
   await checkout.pay({ number: CARDS.success, expiry: "12 / 34", name: "Jenny Rosen" });
   await expect(page).toHaveURL(`${APP_URL}/settings/billing?checkout=success&session_id=${session.id}`);
 
-  const done = await stripe.checkout.sessions.retrieve(session.id, { expand: ["subscription", "subscription.default_payment_method"] });
+  const done = await stripe.checkout.sessions.retrieve(session.id, {
+    expand: ["subscription", "subscription.default_payment_method"],
+  });
   expect(done).toMatchObject({ status: "complete", payment_status: "paid" });
   const subscription = expanded(done.subscription);
   expect(subscription.status).toBe("active");
-  expect(subscription.default_payment_method).toMatchObject({ card: { last4: "4242", exp_month: 12, exp_year: 2034 }, billing_details: { name: "Jenny Rosen" } });
+  expect(subscription.default_payment_method).toMatchObject({
+    card: { last4: "4242", exp_month: 12, exp_year: 2034 },
+    billing_details: { name: "Jenny Rosen" },
+  });
   expect((await stripe.invoices.retrieve(idOf(done.invoice))).status).toBe("paid");
   expect(await eventTypesFor(stripe, idOf(subscription.customer))).toEqual(SUCCESS_EVENTS);
 });
@@ -69,7 +85,11 @@ test("3-D Secure: Complete finishes the checkout", async ({ page, stripe, checko
   expect(await eventTypesFor(stripe, idOf(subscription.customer))).toEqual(SUCCESS_EVENTS);
 });
 
-test("3-D Secure: Fail shows the authentication error and changes nothing; another card then works", async ({ page, stripe, checkout }) => {
+test("3-D Secure: Fail shows the authentication error and changes nothing; another card then works", async ({
+  page,
+  stripe,
+  checkout,
+}) => {
   const { pro } = await createPlans(stripe);
   const session = await subscriptionCheckout(stripe, pro.price, { customer_email: "3ds-fail@example.com" });
   await checkout.open(session.url);
@@ -88,7 +108,10 @@ test("3-D Secure: Fail shows the authentication error and changes nothing; anoth
 test("existing customer: email locked, trial summary, back link to cancel_url", async ({ page, stripe, checkout }) => {
   const { basic } = await createPlans(stripe);
   const customer = await stripe.customers.create({ email: "member@example.com" });
-  const session = await subscriptionCheckout(stripe, basic.price, { customer: customer.id, subscription_data: { trial_period_days: 14 } });
+  const session = await subscriptionCheckout(stripe, basic.price, {
+    customer: customer.id,
+    subscription_data: { trial_period_days: 14 },
+  });
   await checkout.open(session.url);
   const order = page.getByRole("region", { name: "Order" });
   await expect(order).toContainText("14 days free");

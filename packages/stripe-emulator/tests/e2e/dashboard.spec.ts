@@ -3,7 +3,14 @@ import { expect, test } from "./support/fixtures.ts";
 import { createPlans, expanded, subscriptionCheckout } from "./support/billing.ts";
 import { CARDS } from "./support/pages.ts";
 
-test("after a hosted checkout, the dashboard lists its objects, events and deliveries, each linking to JSON", async ({ page, stripe, control, emulator, checkout, webhookReceiver }) => {
+test("after a hosted checkout, the dashboard lists its objects, events and deliveries, each linking to JSON", async ({
+  page,
+  stripe,
+  control,
+  emulator,
+  checkout,
+  webhookReceiver,
+}) => {
   const { pro } = await createPlans(stripe);
   const session = await subscriptionCheckout(stripe, pro.price, { customer_email: "dashboard@example.com" });
   await checkout.open(session.url);
@@ -20,12 +27,24 @@ test("after a hosted checkout, the dashboard lists its objects, events and deliv
   await page.goto(emulator.url);
   await expect(page.getByRole("heading", { name: "Stripe emulator" })).toBeVisible();
   await expect(page.getByRole("table", { name: /^Customers/ })).toContainText("dashboard@example.com");
-  const subscriptionRow = page.getByRole("table", { name: /^Subscriptions/ }).getByRole("row", { name: new RegExp(subscription.id) });
+  const subscriptionRow = page
+    .getByRole("table", { name: /^Subscriptions/ })
+    .getByRole("row", { name: new RegExp(subscription.id) });
   await expect(subscriptionRow).toContainText("Active");
   await expect(subscriptionRow).toContainText("Pro · $25.00 per month");
-  await expect(page.getByRole("table", { name: /^Invoices/ }).getByRole("row").nth(1)).toContainText("Paid");
+  await expect(
+    page
+      .getByRole("table", { name: /^Invoices/ })
+      .getByRole("row")
+      .nth(1),
+  ).toContainText("Paid");
   await expect(page.getByRole("table", { name: /^Checkout sessions/ })).toContainText("complete");
-  await expect(page.getByRole("table", { name: /^Events/ }).getByRole("row").nth(1)).toContainText("checkout.session.completed");
+  await expect(
+    page
+      .getByRole("table", { name: /^Events/ })
+      .getByRole("row")
+      .nth(1),
+  ).toContainText("checkout.session.completed");
 
   const deliveries = page.getByRole("table", { name: /^Webhook deliveries/ });
   const delivery = deliveries.getByRole("row", { name: new RegExp(completed?.id ?? "missing") });
@@ -35,8 +54,16 @@ test("after a hosted checkout, the dashboard lists its objects, events and deliv
   await expect(deliveries.getByRole("row")).toHaveCount(logged.length + 1);
 
   await subscriptionRow.getByRole("link", { name: subscription.id }).click();
-  expect(JSON.parse(await page.locator("body").innerText())).toMatchObject({ id: subscription.id, object: "subscription", status: "active" });
+  expect(JSON.parse(await page.locator("body").innerText())).toMatchObject({
+    id: subscription.id,
+    object: "subscription",
+    status: "active",
+  });
   await page.goBack();
   await delivery.getByRole("link", { name: completed?.id ?? "missing" }).click();
-  expect(JSON.parse(await page.locator("body").innerText())).toMatchObject({ id: completed?.id, type: "checkout.session.completed", data: { object: { id: session.id } } });
+  expect(JSON.parse(await page.locator("body").innerText())).toMatchObject({
+    id: completed?.id,
+    type: "checkout.session.completed",
+    data: { object: { id: session.id } },
+  });
 });

@@ -1,15 +1,31 @@
 // Customer information, invoice history and the hosted invoice page, and the guarantee that a
 // portal session never acts on another customer's objects.
 import { APP_URL, expect, test } from "./support/fixtures.ts";
-import { createPlans, createPortalConfiguration, eventsFor, idOf, portalSession, previousAttributes, retrieveCustomer, subscribedCustomer } from "./support/billing.ts";
+import {
+  createPlans,
+  createPortalConfiguration,
+  eventsFor,
+  idOf,
+  portalSession,
+  previousAttributes,
+  retrieveCustomer,
+  subscribedCustomer,
+} from "./support/billing.ts";
 
-test("Update information changes name and email; invoice history links to the hosted invoice", async ({ page, stripe, portal }) => {
+test("Update information changes name and email; invoice history links to the hosted invoice", async ({
+  page,
+  stripe,
+  portal,
+}) => {
   const plans = await createPlans(stripe);
   const config = await createPortalConfiguration(stripe, plans);
   const { customer, subscription } = await subscribedCustomer(stripe, plans.pro.price, { email: "old@example.com" });
   const session = await portalSession(stripe, customer.id, config.id);
   await portal.open(session.url);
-  await expect(page.getByRole("link", { name: "Return to app.test" }).first()).toHaveAttribute("href", `${APP_URL}/settings/billing`);
+  await expect(page.getByRole("link", { name: "Return to app.test" }).first()).toHaveAttribute(
+    "href",
+    `${APP_URL}/settings/billing`,
+  );
   await expect(page.getByText("Acme manages billing with Stripe")).toBeVisible();
 
   await page.getByRole("link", { name: "Update information" }).click();
@@ -21,7 +37,10 @@ test("Update information changes name and email; invoice history links to the ho
   await page.getByRole("button", { name: "Save" }).click();
   await expect(portal.notice()).toHaveText("Your information has been updated.");
   await expect(page.getByRole("table", { name: "Billing information" })).toContainText("new@example.com");
-  expect(await retrieveCustomer(stripe, customer.id)).toMatchObject({ name: "Jenny R. Rosen", email: "new@example.com" });
+  expect(await retrieveCustomer(stripe, customer.id)).toMatchObject({
+    name: "Jenny R. Rosen",
+    email: "new@example.com",
+  });
   const update = (await eventsFor(stripe, customer.id, /^customer\.updated$/)).at(-1);
   expect(previousAttributes(update)).toEqual({ name: "Jenny Rosen", email: "old@example.com" });
 
@@ -36,14 +55,23 @@ test("Update information changes name and email; invoice history links to the ho
   await expect(page.getByText(/^Paid on /)).toBeVisible();
 });
 
-test("a portal session cannot touch another customer's subscription, card or invoice", async ({ page, stripe, portal }) => {
+test("a portal session cannot touch another customer's subscription, card or invoice", async ({
+  page,
+  stripe,
+  portal,
+}) => {
   const plans = await createPlans(stripe);
   const config = await createPortalConfiguration(stripe, plans);
   const mine = await subscribedCustomer(stripe, plans.basic.price, { email: "me@example.com" });
   const theirs = await subscribedCustomer(stripe, plans.pro.price, { email: "them@example.com" });
   const theirCard = idOf(theirs.customer.invoice_settings.default_payment_method);
   const theirInvoice = idOf(theirs.subscription.latest_invoice);
-  const elsewhere = await stripe.prices.create({ product_data: { name: "Secret" }, currency: "usd", unit_amount: 1, recurring: { interval: "month" } });
+  const elsewhere = await stripe.prices.create({
+    product_data: { name: "Secret" },
+    currency: "usd",
+    unit_amount: 1,
+    recurring: { interval: "month" },
+  });
   const eventsBefore = (await eventsFor(stripe, theirs.customer.id)).length;
   const session = await portalSession(stripe, mine.customer.id, config.id);
   await portal.open(session.url);
@@ -64,8 +92,14 @@ test("a portal session cannot touch another customer's subscription, card or inv
   }
   expect((await page.request.get(`${session.url}/subscriptions/${theirs.subscription.id}/update`)).status()).toBe(404);
 
-  expect(await stripe.subscriptions.retrieve(theirs.subscription.id)).toMatchObject({ status: "active", cancel_at_period_end: false, items: { data: [{ price: { id: plans.pro.price.id } }] } });
+  expect(await stripe.subscriptions.retrieve(theirs.subscription.id)).toMatchObject({
+    status: "active",
+    cancel_at_period_end: false,
+    items: { data: [{ price: { id: plans.pro.price.id } }] },
+  });
   expect((await stripe.paymentMethods.retrieve(theirCard)).customer).toBe(theirs.customer.id);
-  expect((await stripe.subscriptions.retrieve(mine.subscription.id)).items.data[0]?.price.id).toBe(plans.basic.price.id);
+  expect((await stripe.subscriptions.retrieve(mine.subscription.id)).items.data[0]?.price.id).toBe(
+    plans.basic.price.id,
+  );
   expect((await eventsFor(stripe, theirs.customer.id)).length).toBe(eventsBefore);
 });

@@ -1,7 +1,17 @@
 // Customer Portal payment methods: add, make default, remove; test-card outcomes when adding;
 // paying a past-due invoice after a failed renewal.
 import { expect, test } from "./support/fixtures.ts";
-import { createPlans, createPortalConfiguration, DAY, eventsFor, idOf, portalSession, previousAttributes, retrieveCustomer, subscribedCustomer } from "./support/billing.ts";
+import {
+  createPlans,
+  createPortalConfiguration,
+  DAY,
+  eventsFor,
+  idOf,
+  portalSession,
+  previousAttributes,
+  retrieveCustomer,
+  subscribedCustomer,
+} from "./support/billing.ts";
 import { CARDS } from "./support/pages.ts";
 
 const JAN_1_2027 = Date.UTC(2027, 0, 1) / 1000;
@@ -26,8 +36,13 @@ test("add a card, make it the default, remove the old one", async ({ page, strip
   await portal.paymentMethod("4444").getByRole("button", { name: "Make default" }).click();
   await expect(portal.notice()).toHaveText("Your default payment method has been updated.");
   await expect(portal.paymentMethod("4444")).toContainText("Default");
-  const newCard = (await stripe.paymentMethods.list({ customer: customer.id })).data.find((pm) => pm.card?.last4 === "4444");
-  expect(newCard).toMatchObject({ card: { brand: "mastercard", exp_month: 8, exp_year: 2031 }, billing_details: { name: "Jenny Rosen" } });
+  const newCard = (await stripe.paymentMethods.list({ customer: customer.id })).data.find(
+    (pm) => pm.card?.last4 === "4444",
+  );
+  expect(newCard).toMatchObject({
+    card: { brand: "mastercard", exp_month: 8, exp_year: 2031 },
+    billing_details: { name: "Jenny Rosen" },
+  });
   const newId = idOf(newCard);
   expect((await retrieveCustomer(stripe, customer.id)).invoice_settings.default_payment_method).toBe(newId);
   expect((await stripe.subscriptions.retrieve(subscription.id)).default_payment_method).toBe(newId);
@@ -38,13 +53,24 @@ test("add a card, make it the default, remove the old one", async ({ page, strip
   expect((await stripe.paymentMethods.list({ customer: customer.id })).data.map((pm) => pm.id)).toEqual([newId]);
   expect((await stripe.paymentMethods.retrieve(oldCard)).customer).toBeNull();
 
-  const portalEvents = (await eventsFor(stripe, customer.id, /^(payment_method\.|customer\.updated$|customer\.subscription\.updated$)/)).slice(-4);
-  expect(portalEvents.map((event) => event.type)).toEqual(["payment_method.attached", "customer.updated", "customer.subscription.updated", "payment_method.detached"]);
+  const portalEvents = (
+    await eventsFor(stripe, customer.id, /^(payment_method\.|customer\.updated$|customer\.subscription\.updated$)/)
+  ).slice(-4);
+  expect(portalEvents.map((event) => event.type)).toEqual([
+    "payment_method.attached",
+    "customer.updated",
+    "customer.subscription.updated",
+    "payment_method.detached",
+  ]);
   expect(previousAttributes(portalEvents[1])).toEqual({ invoice_settings: { default_payment_method: oldCard } });
   expect(previousAttributes(portalEvents[2])).toEqual({ default_payment_method: null });
 });
 
-test("adding a card follows the test cards: declines, 3-D Secure fail and complete", async ({ page, stripe, portal }) => {
+test("adding a card follows the test cards: declines, 3-D Secure fail and complete", async ({
+  page,
+  stripe,
+  portal,
+}) => {
   const plans = await createPlans(stripe);
   const config = await createPortalConfiguration(stripe, plans);
   const { customer } = await subscribedCustomer(stripe, plans.basic.price);
@@ -104,7 +130,11 @@ test("Pay now settles a past-due invoice once a working card is the default", as
   expect((await stripe.subscriptions.retrieve(subscription.id)).status).toBe("active");
   const tail = (await eventsFor(stripe, customer.id, /^(invoice\.|customer\.subscription\.updated)/)).slice(-5);
   expect(tail.map((event) => event.type)).toEqual([
-    "invoice.payment_failed", "customer.subscription.updated", "invoice.paid", "invoice.payment_succeeded", "customer.subscription.updated",
+    "invoice.payment_failed",
+    "customer.subscription.updated",
+    "invoice.paid",
+    "invoice.payment_succeeded",
+    "customer.subscription.updated",
   ]);
   expect(previousAttributes(tail[4])).toMatchObject({ status: "past_due" });
 });

@@ -1,10 +1,21 @@
 // flow_data deep links (each flow type) and after_completion (each type), plus a portal link that
 // expired before it was opened.
 import { APP_URL, expect, test } from "./support/fixtures.ts";
-import { createPlans, createPortalConfiguration, eventTypesFor, portalSession, retrieveCustomer, subscribedCustomer } from "./support/billing.ts";
+import {
+  createPlans,
+  createPortalConfiguration,
+  eventTypesFor,
+  portalSession,
+  retrieveCustomer,
+  subscribedCustomer,
+} from "./support/billing.ts";
 import { CARDS } from "./support/pages.ts";
 
-test("payment_method_update + redirect: opens on the card form; the new card becomes the default; 303 to return_url", async ({ page, stripe, portal }) => {
+test("payment_method_update + redirect: opens on the card form; the new card becomes the default; 303 to return_url", async ({
+  page,
+  stripe,
+  portal,
+}) => {
   const plans = await createPlans(stripe);
   const config = await createPortalConfiguration(stripe, plans);
   const { customer, subscription } = await subscribedCustomer(stripe, plans.basic.price);
@@ -21,21 +32,33 @@ test("payment_method_update + redirect: opens on the card form; the new card bec
 
   await portal.addCard({ number: CARDS.mastercard });
   await expect(page).toHaveURL(`${APP_URL}/settings/billing?card=updated`);
-  const card = (await stripe.paymentMethods.list({ customer: customer.id })).data.find((pm) => pm.card?.last4 === "4444");
+  const card = (await stripe.paymentMethods.list({ customer: customer.id })).data.find(
+    (pm) => pm.card?.last4 === "4444",
+  );
   expect(card).toBeDefined();
   expect((await retrieveCustomer(stripe, customer.id)).invoice_settings.default_payment_method).toBe(card?.id);
   expect((await stripe.subscriptions.retrieve(subscription.id)).default_payment_method).toBe(card?.id);
-  expect((await eventTypesFor(stripe, card?.id ?? "")).slice(0, 2)).toEqual(["payment_method.attached", "customer.updated"]);
+  expect((await eventTypesFor(stripe, card?.id ?? "")).slice(0, 2)).toEqual([
+    "payment_method.attached",
+    "customer.updated",
+  ]);
 });
 
-test("subscription_cancel + hosted_confirmation: opens on the cancellation, shows the custom message", async ({ page, stripe, portal }) => {
+test("subscription_cancel + hosted_confirmation: opens on the cancellation, shows the custom message", async ({
+  page,
+  stripe,
+  portal,
+}) => {
   const plans = await createPlans(stripe);
   const config = await createPortalConfiguration(stripe, plans, { reasons: true });
   const { customer, subscription } = await subscribedCustomer(stripe, plans.pro.price);
   const session = await portalSession(stripe, customer.id, config.id, {
     type: "subscription_cancel",
     subscription_cancel: { subscription: subscription.id },
-    after_completion: { type: "hosted_confirmation", hosted_confirmation: { custom_message: "Sorry to see you go, Jenny." } },
+    after_completion: {
+      type: "hosted_confirmation",
+      hosted_confirmation: { custom_message: "Sorry to see you go, Jenny." },
+    },
   });
   await portal.open(session.url);
   await expect(page).toHaveURL(`${session.url}/subscriptions/${subscription.id}/cancel`);
@@ -46,15 +69,27 @@ test("subscription_cancel + hosted_confirmation: opens on the cancellation, show
   await expect(page).toHaveURL(`${session.url}/done`);
   await expect(page.getByRole("heading", { name: "Subscription canceled" })).toBeVisible();
   await expect(page.getByText("Sorry to see you go, Jenny.")).toBeVisible();
-  await expect(page.getByRole("main").getByRole("link", { name: "Return to app.test" })).toHaveAttribute("href", `${APP_URL}/settings/billing`);
+  await expect(page.getByRole("main").getByRole("link", { name: "Return to app.test" })).toHaveAttribute(
+    "href",
+    `${APP_URL}/settings/billing`,
+  );
   await portal.open(session.url);
   await expect(page).toHaveURL(`${session.url}/done`);
 
-  expect(await stripe.subscriptions.retrieve(subscription.id)).toMatchObject({ cancel_at_period_end: true, cancellation_details: { feedback: "missing_features" } });
-  expect((await eventTypesFor(stripe, subscription.id, /^customer\.subscription\./)).at(-1)).toBe("customer.subscription.updated");
+  expect(await stripe.subscriptions.retrieve(subscription.id)).toMatchObject({
+    cancel_at_period_end: true,
+    cancellation_details: { feedback: "missing_features" },
+  });
+  expect((await eventTypesFor(stripe, subscription.id, /^customer\.subscription\./)).at(-1)).toBe(
+    "customer.subscription.updated",
+  );
 });
 
-test("subscription_update + portal_homepage: opens on the plans, lands on the portal home after confirming", async ({ page, stripe, portal }) => {
+test("subscription_update + portal_homepage: opens on the plans, lands on the portal home after confirming", async ({
+  page,
+  stripe,
+  portal,
+}) => {
   const plans = await createPlans(stripe);
   const config = await createPortalConfiguration(stripe, plans, { proration: "none" });
   const { customer, subscription } = await subscribedCustomer(stripe, plans.basic.price);
@@ -77,14 +112,21 @@ test("subscription_update + portal_homepage: opens on the plans, lands on the po
   expect((await stripe.invoices.list({ subscription: subscription.id })).data).toHaveLength(1);
 });
 
-test("subscription_update_confirm + hosted_confirmation: opens on the confirmation of the given price", async ({ page, stripe, portal }) => {
+test("subscription_update_confirm + hosted_confirmation: opens on the confirmation of the given price", async ({
+  page,
+  stripe,
+  portal,
+}) => {
   const plans = await createPlans(stripe);
   const config = await createPortalConfiguration(stripe, plans);
   const { customer, subscription } = await subscribedCustomer(stripe, plans.basic.price);
   const item = subscription.items.data[0]?.id ?? "";
   const session = await portalSession(stripe, customer.id, config.id, {
     type: "subscription_update_confirm",
-    subscription_update_confirm: { subscription: subscription.id, items: [{ id: item, price: plans.pro.price.id, quantity: 2 }] },
+    subscription_update_confirm: {
+      subscription: subscription.id,
+      items: [{ id: item, price: plans.pro.price.id, quantity: 2 }],
+    },
     after_completion: { type: "hosted_confirmation" },
   });
   await portal.open(session.url);
@@ -94,10 +136,19 @@ test("subscription_update_confirm + hosted_confirmation: opens on the confirmati
 
   await expect(page.getByRole("heading", { name: "Subscription updated" })).toBeVisible();
   await expect(page.getByText("Your plan has been updated.")).toBeVisible();
-  expect((await stripe.subscriptions.retrieve(subscription.id)).items.data[0]).toMatchObject({ id: item, quantity: 2, price: { id: plans.pro.price.id } });
+  expect((await stripe.subscriptions.retrieve(subscription.id)).items.data[0]).toMatchObject({
+    id: item,
+    quantity: 2,
+    price: { id: plans.pro.price.id },
+  });
 });
 
-test("a portal link not opened within its lifetime answers 410; an opened one keeps working", async ({ page, stripe, control, portal }) => {
+test("a portal link not opened within its lifetime answers 410; an opened one keeps working", async ({
+  page,
+  stripe,
+  control,
+  portal,
+}) => {
   const plans = await createPlans(stripe);
   const config = await createPortalConfiguration(stripe, plans);
   const { customer } = await subscribedCustomer(stripe, plans.basic.price);

@@ -1,7 +1,16 @@
 // Customer Portal plans: update with each proration behaviour, cancel at period end then renew,
 // cancel immediately. Each checks the subscription through the SDK and the events it produced.
 import { expect, test } from "./support/fixtures.ts";
-import { createPlans, createPortalConfiguration, eventsFor, longDate, periodEndOf, portalSession, previousAttributes, subscribedCustomer } from "./support/billing.ts";
+import {
+  createPlans,
+  createPortalConfiguration,
+  eventsFor,
+  longDate,
+  periodEndOf,
+  portalSession,
+  previousAttributes,
+  subscribedCustomer,
+} from "./support/billing.ts";
 
 for (const proration of ["create_prorations", "always_invoice"] as const) {
   test(`Update plan → Confirm swaps the price (${proration})`, async ({ page, stripe, portal }) => {
@@ -20,7 +29,13 @@ for (const proration of ["create_prorations", "always_invoice"] as const) {
     await page.getByRole("link", { name: "Select Pro" }).click();
     await expect(page.getByRole("heading", { name: "Confirm your updated plan" })).toBeVisible();
     await expect(page.getByText("$25.00 per month")).toBeVisible();
-    await expect(page.getByText(proration === "always_invoice" ? /You'll be charged \$\d+\.\d\d today/ : /prorated charge of \$\d+\.\d\d will be added to your next invoice/)).toBeVisible();
+    await expect(
+      page.getByText(
+        proration === "always_invoice"
+          ? /You'll be charged \$\d+\.\d\d today/
+          : /prorated charge of \$\d+\.\d\d will be added to your next invoice/,
+      ),
+    ).toBeVisible();
     await page.getByRole("button", { name: "Confirm" }).click();
 
     await expect(portal.notice()).toHaveText("Your plan has been updated.");
@@ -34,7 +49,9 @@ for (const proration of ["create_prorations", "always_invoice"] as const) {
     } else {
       expect(invoices.data).toHaveLength(1);
     }
-    const changes = (await eventsFor(stripe, subscription.id, /^customer\.subscription\.updated$/)).filter((event) => "items" in previousAttributes(event));
+    const changes = (await eventsFor(stripe, subscription.id, /^customer\.subscription\.updated$/)).filter(
+      (event) => "items" in previousAttributes(event),
+    );
     expect(changes).toHaveLength(1);
     expect(JSON.stringify(previousAttributes(changes[0]).items)).toContain(plans.basic.price.id);
   });
@@ -68,10 +85,16 @@ test("Cancel plan at period end with a reason, then Renew plan", async ({ page, 
   await portal.subscription("Basic").getByRole("button", { name: "Renew plan" }).click();
   await expect(portal.notice()).toHaveText("Your plan has been renewed.");
   await expect(portal.subscription("Basic")).toContainText(`Renews on ${end}`);
-  expect(await stripe.subscriptions.retrieve(subscription.id)).toMatchObject({ status: "active", cancel_at_period_end: false, cancel_at: null });
+  expect(await stripe.subscriptions.retrieve(subscription.id)).toMatchObject({
+    status: "active",
+    cancel_at_period_end: false,
+    cancel_at: null,
+  });
 
   const updates = await eventsFor(stripe, subscription.id, /^customer\.subscription\.updated$/);
-  const toggles = updates.map((event) => previousAttributes(event).cancel_at_period_end).filter((value) => value !== undefined);
+  const toggles = updates
+    .map((event) => previousAttributes(event).cancel_at_period_end)
+    .filter((value) => value !== undefined);
   expect(toggles).toEqual([false, true]);
 });
 
@@ -88,7 +111,10 @@ test("Cancel plan immediately (configuration mode: immediately)", async ({ page,
 
   await expect(portal.notice()).toHaveText("Your plan has been canceled.");
   await expect(page.getByText("No active subscription.")).toBeVisible();
-  expect(await stripe.subscriptions.retrieve(subscription.id)).toMatchObject({ status: "canceled", cancellation_details: { reason: "cancellation_requested" } });
+  expect(await stripe.subscriptions.retrieve(subscription.id)).toMatchObject({
+    status: "canceled",
+    cancellation_details: { reason: "cancellation_requested" },
+  });
   const types = (await eventsFor(stripe, subscription.id, /^customer\.subscription\./)).map((event) => event.type);
   expect(types.at(-1)).toBe("customer.subscription.deleted");
 });

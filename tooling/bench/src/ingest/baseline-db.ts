@@ -22,16 +22,21 @@ export async function createBaselineDatabase(appDatabaseUrl: string): Promise<st
   await Promise.all([source.connect(), target.connect()]);
   try {
     const users = await source.query<{ id: string; email: string }>(`SELECT id, email FROM users`);
-    const accounts = await source.query<{ id: string; user_id: string; stripe_customer_id: string | null }>(`SELECT id, user_id, stripe_customer_id FROM accounts`);
-    await target.query(`INSERT INTO users (id, email, password_hash, updated_at) SELECT * , 'x', now() FROM unnest($1::text[], $2::text[])`, [
-      users.rows.map((u) => u.id),
-      users.rows.map((u) => u.email),
-    ]);
-    await target.query(`INSERT INTO accounts (id, user_id, stripe_customer_id, updated_at) SELECT *, now() FROM unnest($1::text[], $2::text[], $3::text[])`, [
-      accounts.rows.map((a) => a.id),
-      accounts.rows.map((a) => a.user_id),
-      accounts.rows.map((a) => a.stripe_customer_id),
-    ]);
+    const accounts = await source.query<{ id: string; user_id: string; stripe_customer_id: string | null }>(
+      `SELECT id, user_id, stripe_customer_id FROM accounts`,
+    );
+    await target.query(
+      `INSERT INTO users (id, email, password_hash, updated_at) SELECT * , 'x', now() FROM unnest($1::text[], $2::text[])`,
+      [users.rows.map((u) => u.id), users.rows.map((u) => u.email)],
+    );
+    await target.query(
+      `INSERT INTO accounts (id, user_id, stripe_customer_id, updated_at) SELECT *, now() FROM unnest($1::text[], $2::text[], $3::text[])`,
+      [
+        accounts.rows.map((a) => a.id),
+        accounts.rows.map((a) => a.user_id),
+        accounts.rows.map((a) => a.stripe_customer_id),
+      ],
+    );
   } finally {
     await Promise.all([source.end(), target.end()]);
   }

@@ -33,7 +33,11 @@ const UPSERT = `
 
 const PAID = new Set(["invoice.paid", "invoice.payment_succeeded"]);
 
-async function applyOne(pool: pg.Pool, delivery: Delivery, truth: Map<string, SubscriptionRow[]>): Promise<{ outcome: string; ms: number }> {
+async function applyOne(
+  pool: pg.Pool,
+  delivery: Delivery,
+  truth: Map<string, SubscriptionRow[]>,
+): Promise<{ outcome: string; ms: number }> {
   const started = performance.now();
   // The app parses the body too; the parse is part of the work.
   const event = JSON.parse(delivery.payload) as { id: string; type: string; created: number };
@@ -49,29 +53,49 @@ async function applyOne(pool: pg.Pool, delivery: Delivery, truth: Map<string, Su
       await client.query("COMMIT");
       return { outcome: "duplicate", ms: performance.now() - started };
     }
-    const account = await client.query<{ id: string; user_id: string }>(`SELECT id, user_id FROM accounts WHERE stripe_customer_id = $1`, [delivery.customerId]);
+    const account = await client.query<{ id: string; user_id: string }>(
+      `SELECT id, user_id FROM accounts WHERE stripe_customer_id = $1`,
+      [delivery.customerId],
+    );
     const row = account.rows[0];
     if (row) {
-      await client.query(`SELECT pg_advisory_xact_lock(hashtextextended($1, 0))`, [`stripe-customer:${delivery.customerId}`]);
+      await client.query(`SELECT pg_advisory_xact_lock(hashtextextended($1, 0))`, [
+        `stripe-customer:${delivery.customerId}`,
+      ]);
       for (const sub of truth.get(delivery.customerId) ?? []) {
         await client.query(UPSERT, [
-          row.id, sub.stripeSubscriptionId, sub.stripeCustomerId, sub.status, sub.stripePriceId, sub.stripeProductId,
-          sub.priceLookupKey, sub.quantity, sub.currentPeriodStart, sub.currentPeriodEnd, sub.cancelAtPeriodEnd,
-          sub.cancelAt, sub.canceledAt, sub.endedAt, sub.trialEnd,
+          row.id,
+          sub.stripeSubscriptionId,
+          sub.stripeCustomerId,
+          sub.status,
+          sub.stripePriceId,
+          sub.stripeProductId,
+          sub.priceLookupKey,
+          sub.quantity,
+          sub.currentPeriodStart,
+          sub.currentPeriodEnd,
+          sub.cancelAtPeriodEnd,
+          sub.cancelAt,
+          sub.canceledAt,
+          sub.endedAt,
+          sub.trialEnd,
         ]);
       }
       if (PAID.has(event.type)) {
-        await client.query(`UPDATE notifications SET resolved_at = now() WHERE user_id = $1 AND kind = ANY($2) AND resolved_at IS NULL`, [
-          row.user_id,
-          [NOTIFICATION_KINDS.paymentFailed, NOTIFICATION_KINDS.paymentActionRequired],
-        ]);
+        await client.query(
+          `UPDATE notifications SET resolved_at = now() WHERE user_id = $1 AND kind = ANY($2) AND resolved_at IS NULL`,
+          [row.user_id, [NOTIFICATION_KINDS.paymentFailed, NOTIFICATION_KINDS.paymentActionRequired]],
+        );
       }
     }
     await client.query("COMMIT");
     return { outcome: "applied", ms: performance.now() - started };
   } catch (error) {
     await client.query("ROLLBACK").catch(() => {});
-    return { outcome: `error:${error instanceof Error ? error.message.slice(0, 60) : String(error)}`, ms: performance.now() - started };
+    return {
+      outcome: `error:${error instanceof Error ? error.message.slice(0, 60) : String(error)}`,
+      ms: performance.now() - started,
+    };
   } finally {
     client.release();
   }
@@ -89,7 +113,9 @@ export async function ingestBaseline(
   pool.on("error", () => {}); // an idle connection lost: the next query fails and says why
   try {
     // Open the connections before the clock starts, as the app's pool is warm too.
-    await Promise.all(Array.from({ length: concurrency }, () => pool.connect())).then((clients) => clients.forEach((c) => c.release()));
+    await Promise.all(Array.from({ length: concurrency }, () => pool.connect())).then((clients) =>
+      clients.forEach((c) => c.release()),
+    );
     const monitor = await startMonitor(databaseUrl, cpuGroups);
     const { results, seconds } = await runPool(deliveries, concurrency, (delivery) => applyOne(pool, delivery, truth));
     const usage = await monitor.stop();

@@ -5,11 +5,30 @@
 import pg from "pg";
 import type { SubscriptionRow } from "../seed/subscription-truth.ts";
 
-export type Verification = { label: string; ok: boolean; loggedOnce: number; expectedEvents: number; subscriptions: number; mismatches: string[] };
+export type Verification = {
+  label: string;
+  ok: boolean;
+  loggedOnce: number;
+  expectedEvents: number;
+  subscriptions: number;
+  mismatches: string[];
+};
 
-type DbRow = { stripe_subscription_id: string; stripe_customer_id: string; status: string; stripe_price_id: string; current_period_end: Date; cancel_at_period_end: boolean };
+type DbRow = {
+  stripe_subscription_id: string;
+  stripe_customer_id: string;
+  status: string;
+  stripe_price_id: string;
+  current_period_end: Date;
+  cancel_at_period_end: boolean;
+};
 
-export async function verifyIngest(label: string, databaseUrl: string, eventIds: ReadonlySet<string>, truth: Map<string, SubscriptionRow[]>): Promise<Verification> {
+export async function verifyIngest(
+  label: string,
+  databaseUrl: string,
+  eventIds: ReadonlySet<string>,
+  truth: Map<string, SubscriptionRow[]>,
+): Promise<Verification> {
   const client = new pg.Client({ connectionString: databaseUrl });
   await client.connect();
   try {
@@ -20,7 +39,8 @@ export async function verifyIngest(label: string, databaseUrl: string, eventIds:
       [ids],
     );
     const loggedOnce = logged.rows.filter((row) => row.n === 1).length;
-    if (loggedOnce !== ids.length) mismatches.push(`webhook_log: ${loggedOnce} of ${ids.length} unique events logged once as applied`);
+    if (loggedOnce !== ids.length)
+      mismatches.push(`webhook_log: ${loggedOnce} of ${ids.length} unique events logged once as applied`);
 
     const customers = [...truth.keys()];
     const rows = await client.query<DbRow>(
@@ -41,8 +61,10 @@ export async function verifyIngest(label: string, databaseUrl: string, eventIds:
       const diffs = [
         row.status !== sub.status && `status ${row.status} ≠ ${sub.status}`,
         row.stripe_price_id !== sub.stripePriceId && `price ${row.stripe_price_id} ≠ ${sub.stripePriceId}`,
-        row.current_period_end.getTime() !== sub.currentPeriodEnd.getTime() && `period end ${row.current_period_end.toISOString()} ≠ ${sub.currentPeriodEnd.toISOString()}`,
-        row.cancel_at_period_end !== sub.cancelAtPeriodEnd && `cancel_at_period_end ${row.cancel_at_period_end} ≠ ${sub.cancelAtPeriodEnd}`,
+        row.current_period_end.getTime() !== sub.currentPeriodEnd.getTime() &&
+          `period end ${row.current_period_end.toISOString()} ≠ ${sub.currentPeriodEnd.toISOString()}`,
+        row.cancel_at_period_end !== sub.cancelAtPeriodEnd &&
+          `cancel_at_period_end ${row.cancel_at_period_end} ≠ ${sub.cancelAtPeriodEnd}`,
       ].filter(Boolean);
       if (diffs.length) mismatches.push(`${sub.stripeSubscriptionId}: ${diffs.join(", ")}`);
     }

@@ -13,13 +13,23 @@ import type { CpuGroup } from "../stack/process-cpu.ts";
 import type { Delivery } from "../seed/build-deliveries.ts";
 import { tally, type IngestResult } from "./ingest-result.ts";
 
-export type AppTarget = { url: string; databaseUrl: string; webhookSecret: string; stripe: Stripe; cpuGroups: CpuGroup[]; logFile: string };
+export type AppTarget = {
+  url: string;
+  databaseUrl: string;
+  webhookSecret: string;
+  stripe: Stripe;
+  cpuGroups: CpuGroup[];
+  logFile: string;
+};
 
 type Answer = { outcome: string; ms: number };
 
 async function deliver(client: HttpClient, target: AppTarget, delivery: Delivery): Promise<Answer> {
   // Signed at send time, as Stripe does, so a long phase never trips the 300 s tolerance.
-  const signature = target.stripe.webhooks.generateTestHeaderString({ payload: delivery.payload, secret: target.webhookSecret });
+  const signature = target.stripe.webhooks.generateTestHeaderString({
+    payload: delivery.payload,
+    secret: target.webhookSecret,
+  });
   try {
     const response = await client.request("POST", "/api/webhooks/stripe", {
       body: delivery.payload,
@@ -62,7 +72,11 @@ export type Load = { concurrency: number } | { perSecond: number };
 /** Sockets for the open loop: enough that the client never holds a due request back. */
 const OPEN_LOOP_SOCKETS = 256;
 
-export async function ingestThroughApp(target: AppTarget, deliveries: readonly Delivery[], load: Load): Promise<IngestResult> {
+export async function ingestThroughApp(
+  target: AppTarget,
+  deliveries: readonly Delivery[],
+  load: Load,
+): Promise<IngestResult> {
   const client = new HttpClient(target.url, "concurrency" in load ? load.concurrency : OPEN_LOOP_SOCKETS);
   try {
     const monitor = await startMonitor(target.databaseUrl, target.cpuGroups);
@@ -97,7 +111,9 @@ export async function ingestThroughApp(target: AppTarget, deliveries: readonly D
       seconds,
       eventsPerSecond: deliveries.length / seconds,
       latency: summarize(answers.map((r) => r.ms).filter(Number.isFinite)),
-      handler: ((times) => (times.length ? summarize(times) : null))(handlerTimes(target.logFile, new Set(deliveries.map((d) => d.id)))),
+      handler: ((times) => (times.length ? summarize(times) : null))(
+        handlerTimes(target.logFile, new Set(deliveries.map((d) => d.id))),
+      ),
       outcomes: tally(answers.map((r) => r.outcome)),
       retried,
       usage,

@@ -5,9 +5,19 @@ import http from "node:http";
 import { brotliDecompressSync, gunzipSync, inflateSync } from "node:zlib";
 
 /** `body` decoded; `wireBytes` as sent, before any content-encoding is undone. */
-export type HttpResult = { status: number; body: string; headers: http.IncomingHttpHeaders; ms: number; wireBytes: number };
+export type HttpResult = {
+  status: number;
+  body: string;
+  headers: http.IncomingHttpHeaders;
+  ms: number;
+  wireBytes: number;
+};
 
-const DECODE: Record<string, (bytes: Buffer) => Buffer> = { gzip: gunzipSync, br: brotliDecompressSync, deflate: inflateSync };
+const DECODE: Record<string, (bytes: Buffer) => Buffer> = {
+  gzip: gunzipSync,
+  br: brotliDecompressSync,
+  deflate: inflateSync,
+};
 
 export class HttpClient {
   readonly agent: http.Agent;
@@ -19,14 +29,25 @@ export class HttpClient {
     this.agent = new http.Agent({ keepAlive: true, maxSockets, maxFreeSockets: maxSockets });
   }
 
-  request(method: string, path: string, options: { body?: string; headers?: Record<string, string> } = {}): Promise<HttpResult> {
+  request(
+    method: string,
+    path: string,
+    options: { body?: string; headers?: Record<string, string> } = {},
+  ): Promise<HttpResult> {
     const url = new URL(path, this.baseUrl);
     const headers: Record<string, string> = { ...options.headers };
     if (options.body !== undefined) headers["content-length"] = String(Buffer.byteLength(options.body));
     return new Promise((resolve, reject) => {
       const started = performance.now();
       const req = http.request(
-        { method, host: url.hostname, port: url.port, path: `${url.pathname}${url.search}`, headers, agent: this.agent },
+        {
+          method,
+          host: url.hostname,
+          port: url.port,
+          path: `${url.pathname}${url.search}`,
+          headers,
+          agent: this.agent,
+        },
         (res) => {
           const chunks: Buffer[] = [];
           res.on("data", (chunk: Buffer) => chunks.push(chunk));

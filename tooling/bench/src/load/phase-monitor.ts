@@ -6,7 +6,12 @@ import { startCpu, type CpuGroup, type CpuUsage } from "../stack/process-cpu.ts"
 
 export const WAIT_CATEGORIES = ["running", "customerLock", "rowLock", "wal", "otherWait", "idleInTx", "idle"] as const;
 export type WaitCategory = (typeof WAIT_CATEGORIES)[number];
-export type WaitProfile = { samples: number; avg: Record<WaitCategory, number>; samplesWithLockWait: number; top: Array<{ wait: string; avg: number }> };
+export type WaitProfile = {
+  samples: number;
+  avg: Record<WaitCategory, number>;
+  samplesWithLockWait: number;
+  top: Array<{ wait: string; avg: number }>;
+};
 export type PhaseUsage = { cpu: CpuUsage; waits: WaitProfile };
 
 type Row = { state: string | null; wait_event_type: string | null; wait_event: string | null; n: number };
@@ -15,13 +20,23 @@ function categorize(row: Row): WaitCategory {
   if (row.state === "idle") return "idle";
   if (row.state?.startsWith("idle in transaction")) return "idleInTx";
   if (row.wait_event_type === "Lock") return row.wait_event === "advisory" ? "customerLock" : "rowLock";
-  if (row.wait_event === "WalSync" || row.wait_event === "WALWrite" || row.wait_event === "WALInsert" || row.wait_event === "WalWrite") return "wal";
+  if (
+    row.wait_event === "WalSync" ||
+    row.wait_event === "WALWrite" ||
+    row.wait_event === "WALInsert" ||
+    row.wait_event === "WalWrite"
+  )
+    return "wal";
   // Running on CPU, or a Client wait while a result is being sent: the backend is working.
   if (!row.wait_event_type || row.wait_event_type === "Client") return "running";
   return "otherWait";
 }
 
-export async function startMonitor(databaseUrl: string, groups: CpuGroup[], intervalMs = 100): Promise<{ stop(): Promise<PhaseUsage> }> {
+export async function startMonitor(
+  databaseUrl: string,
+  groups: CpuGroup[],
+  intervalMs = 100,
+): Promise<{ stop(): Promise<PhaseUsage> }> {
   const client = new pg.Client({ connectionString: databaseUrl });
   // A server that goes away mid-phase fails the phase's requests; the monitor just stops.
   let lost = false;
@@ -69,7 +84,10 @@ export async function startMonitor(databaseUrl: string, groups: CpuGroup[], inte
       if (!lost) await client.end().catch(() => {});
       const per = (n: number) => (samples ? n / samples : 0);
       const avg = Object.fromEntries(WAIT_CATEGORIES.map((c) => [c, per(totals[c])])) as Record<WaitCategory, number>;
-      const top = [...byWait.entries()].sort((a, b) => b[1] - a[1]).slice(0, 4).map(([wait, n]) => ({ wait, avg: per(n) }));
+      const top = [...byWait.entries()]
+        .sort((a, b) => b[1] - a[1])
+        .slice(0, 4)
+        .map(([wait, n]) => ({ wait, avg: per(n) }));
       return { cpu: usage, waits: { samples, avg, samplesWithLockWait, top } };
     },
   };

@@ -4,7 +4,11 @@
 
 export type RateResult<R> = { results: Array<{ value: R; ms: number }>; seconds: number; maxInFlight: number };
 
-export async function runAtRate<T, R>(items: readonly T[], perSecond: number, job: (item: T, index: number) => Promise<R>): Promise<RateResult<R>> {
+export async function runAtRate<T, R>(
+  items: readonly T[],
+  perSecond: number,
+  job: (item: T, index: number) => Promise<R>,
+): Promise<RateResult<R>> {
   const started = performance.now();
   let inFlight = 0;
   let maxInFlight = 0;

@@ -3,7 +3,11 @@
 
 export type PoolResult<R> = { results: R[]; seconds: number };
 
-export async function runPool<T, R>(items: readonly T[], concurrency: number, job: (item: T, index: number) => Promise<R>): Promise<PoolResult<R>> {
+export async function runPool<T, R>(
+  items: readonly T[],
+  concurrency: number,
+  job: (item: T, index: number) => Promise<R>,
+): Promise<PoolResult<R>> {
   const results = new Array<R>(items.length);
   let next = 0;
   const started = performance.now();

@@ -8,7 +8,12 @@ type CallFrame = { functionName: string; url: string; lineNumber: number };
 type ProfileNode = { id: number; callFrame: CallFrame; hitCount?: number; children?: number[] };
 type CpuProfile = { nodes: ProfileNode[]; startTime: number; endTime: number; samples: number[]; timeDeltas: number[] };
 
-export type ProfileSummary = { file: string; seconds: number; byPackage: Array<[string, number]>; top: Array<[string, number]> };
+export type ProfileSummary = {
+  file: string;
+  seconds: number;
+  byPackage: Array<[string, number]>;
+  top: Array<[string, number]>;
+};
 
 /** Which package (or part of the app) a frame's script belongs to. */
 export function packageOf(url: string, functionName: string): string {
@@ -18,7 +23,8 @@ export function packageOf(url: string, functionName: string): string {
   if (pnpm?.[1]) return pnpm[1].replace("+", "/");
   const plain = /node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(url);
   if (plain?.[1]) return plain[1];
-  if (url.includes("/build/server/")) return "app server bundle (routes + workspace packages + generated Prisma client)";
+  if (url.includes("/build/server/"))
+    return "app server bundle (routes + workspace packages + generated Prisma client)";
   const workspace = /\/(apps|packages|tooling)\/([^/]+)\//.exec(url);
   return workspace ? `${workspace[1]}/${workspace[2]}` : path.basename(url);
 }
@@ -32,7 +38,9 @@ export function summarizeCpuProfile(dir: string): ProfileSummary | null {
   const profile = JSON.parse(readFileSync(path.join(dir, file), "utf8")) as CpuProfile;
   const byId = new Map(profile.nodes.map((node) => [node.id, node]));
   const selfMicros = new Map<number, number>();
-  profile.samples.forEach((id, index) => selfMicros.set(id, (selfMicros.get(id) ?? 0) + (profile.timeDeltas[index] ?? 0)));
+  profile.samples.forEach((id, index) =>
+    selfMicros.set(id, (selfMicros.get(id) ?? 0) + (profile.timeDeltas[index] ?? 0)),
+  );
 
   const packages = new Map<string, number>();
   const functions = new Map<string, number>();
@@ -44,8 +52,17 @@ export function summarizeCpuProfile(dir: string): ProfileSummary | null {
     const name = `${frame.functionName || "(anonymous)"} ${frame.url ? `${path.basename(frame.url)}:${frame.lineNumber + 1}` : ""} [${pkg}]`;
     functions.set(name, (functions.get(name) ?? 0) + micros);
   }
-  const sorted = (map: Map<string, number>, n: number) => [...map.entries()].sort((a, b) => b[1] - a[1]).slice(0, n).map(([k, v]) => [k, v / 1e6] as [string, number]);
-  return { file: path.join(dir, file), seconds: (profile.endTime - profile.startTime) / 1e6, byPackage: sorted(packages, 15), top: sorted(functions, 25) };
+  const sorted = (map: Map<string, number>, n: number) =>
+    [...map.entries()]
+      .sort((a, b) => b[1] - a[1])
+      .slice(0, n)
+      .map(([k, v]) => [k, v / 1e6] as [string, number]);
+  return {
+    file: path.join(dir, file),
+    seconds: (profile.endTime - profile.startTime) / 1e6,
+    byPackage: sorted(packages, 15),
+    top: sorted(functions, 25),
+  };
 }
 
 export function formatProfile(summary: ProfileSummary): string {
@@ -57,7 +74,9 @@ export function formatProfile(summary: ProfileSummary): string {
     ``,
     `| self time by package | s | share of busy |`,
     `|---|---:|---:|`,
-    ...summary.byPackage.map(([name, s]) => `| ${name} | ${s.toFixed(2)} | ${name === "(idle)" ? "" : `${((s / busy) * 100).toFixed(1)} %`} |`),
+    ...summary.byPackage.map(
+      ([name, s]) => `| ${name} | ${s.toFixed(2)} | ${name === "(idle)" ? "" : `${((s / busy) * 100).toFixed(1)} %`} |`,
+    ),
     ``,
     `| hottest functions (self) | s |`,
     `|---|---:|`,

@@ -18,7 +18,9 @@ function cpuCost(result: IngestResult): string {
 }
 
 function outcomes(result: IngestResult): string {
-  const parts = Object.entries(result.outcomes).sort((a, b) => b[1] - a[1]).map(([name, count]) => `${count} ${name}`);
+  const parts = Object.entries(result.outcomes)
+    .sort((a, b) => b[1] - a[1])
+    .map(([name, count]) => `${count} ${name}`);
   return parts.join(", ") + (result.retried ? ` (${result.retried} retried)` : "");
 }
 
@@ -39,7 +41,10 @@ export function formatIngest(results: BenchResults): string[] {
     `| baseline: same writes with pg (no HTTP, no Stripe) | ${n1(baseline.eventsPerSecond)} | ${ms(baseline.latency.p50)} | ${ms(baseline.latency.p95)} | ${ms(baseline.latency.p99)} | ${ms(baseline.latency.max)} | ${outcomes(baseline)} |`,
     ``,
     ...(app.handler
-      ? [`Inside the app, the handler itself (its own \`ms\` log field: verify + transaction incl. the Stripe call, after Express/Remix routing) took p50 ${ms(app.handler.p50)}, p99 ${ms(app.handler.p99)}; the rest of the end-to-end time is queueing for the app's CPU and HTTP handling.`, ``]
+      ? [
+          `Inside the app, the handler itself (its own \`ms\` log field: verify + transaction incl. the Stripe call, after Express/Remix routing) took p50 ${ms(app.handler.p50)}, p99 ${ms(app.handler.p99)}; the rest of the end-to-end time is queueing for the app's CPU and HTTP handling.`,
+          ``,
+        ]
       : []),
     `**app / baseline = ${pct(ratio)}** (target ≥ ${pct(TARGETS.ingestRatio)}: ${met(ratio >= TARGETS.ingestRatio)}); app p99 ${ms(app.latency.p99)} (target ≤ ${TARGETS.ingestP99Ms} ms: ${met(app.latency.p99 <= TARGETS.ingestP99Ms)}).`,
     ``,
@@ -47,7 +52,9 @@ export function formatIngest(results: BenchResults): string[] {
     ...usageTable(results.machine.cores, [
       ["app", app],
       ["baseline", baseline],
-      ...(results.steady ? [[`app, steady ${results.steady.app.perSecond ?? 0}/s`, results.steady.app] as [string, IngestResult]] : []),
+      ...(results.steady
+        ? [[`app, steady ${results.steady.app.perSecond ?? 0}/s`, results.steady.app] as [string, IngestResult]]
+        : []),
     ]),
     ...formatSteady(results),
   ];

@@ -27,17 +27,30 @@ function formatTargets(results: BenchResults): string[] {
   const { ingest, portal, settings } = results;
   if (ingest) {
     const ratio = ingest.app.eventsPerSecond / ingest.baseline.eventsPerSecond;
-    rows.push(`| webhook ingest vs baseline, ${ingest.app.concurrency} in flight | ≥ ${pct(TARGETS.ingestRatio)} | ${pct(ratio)} | ${verdict(ratio >= TARGETS.ingestRatio)} |`);
-    rows.push(`| webhook ingest p99, ${ingest.app.concurrency} in flight | ≤ ${TARGETS.ingestP99Ms} ms | ${ms(ingest.app.latency.p99)} | ${verdict(ingest.app.latency.p99 <= TARGETS.ingestP99Ms)} |`);
+    rows.push(
+      `| webhook ingest vs baseline, ${ingest.app.concurrency} in flight | ≥ ${pct(TARGETS.ingestRatio)} | ${pct(ratio)} | ${verdict(ratio >= TARGETS.ingestRatio)} |`,
+    );
+    rows.push(
+      `| webhook ingest p99, ${ingest.app.concurrency} in flight | ≤ ${TARGETS.ingestP99Ms} ms | ${ms(ingest.app.latency.p99)} | ${verdict(ingest.app.latency.p99 <= TARGETS.ingestP99Ms)} |`,
+    );
   }
   if (results.steady) {
     const { app } = results.steady;
-    rows.push(`| webhook ingest p99 at a steady ${app.perSecond ?? 0}/s (${pct(results.steady.share)} of the above) | ≤ ${TARGETS.steadyP99Ms} ms | ${ms(app.latency.p99)} | ${verdict(app.latency.p99 <= TARGETS.steadyP99Ms)} |`);
+    rows.push(
+      `| webhook ingest p99 at a steady ${app.perSecond ?? 0}/s (${pct(results.steady.share)} of the above) | ≤ ${TARGETS.steadyP99Ms} ms | ${ms(app.latency.p99)} | ${verdict(app.latency.p99 <= TARGETS.steadyP99Ms)} |`,
+    );
   }
-  if (portal) rows.push(`| portal session overhead p50 | ≤ ${TARGETS.portalOverheadP50Ms} ms | ${ms(portal.overheadP50)} | ${verdict(portal.overheadP50 <= TARGETS.portalOverheadP50Ms)} |`);
+  if (portal)
+    rows.push(
+      `| portal session overhead p50 | ≤ ${TARGETS.portalOverheadP50Ms} ms | ${ms(portal.overheadP50)} | ${verdict(portal.overheadP50 <= TARGETS.portalOverheadP50Ms)} |`,
+    );
   if (settings) {
-    rows.push(`| settings page JavaScript, gzip | ≤ ${kB(TARGETS.settingsGzipBytes)} | ${kB(settings.total.gzip)} | ${verdict(settings.total.gzip <= TARGETS.settingsGzipBytes)} |`);
-    rows.push(`| settings page server render p50 | ≤ ${TARGETS.settingsRenderP50Ms} ms | ${ms(settings.render.p50)} | ${verdict(settings.render.p50 <= TARGETS.settingsRenderP50Ms)} |`);
+    rows.push(
+      `| settings page JavaScript, gzip | ≤ ${kB(TARGETS.settingsGzipBytes)} | ${kB(settings.total.gzip)} | ${verdict(settings.total.gzip <= TARGETS.settingsGzipBytes)} |`,
+    );
+    rows.push(
+      `| settings page server render p50 | ≤ ${TARGETS.settingsRenderP50Ms} ms | ${ms(settings.render.p50)} | ${verdict(settings.render.p50 <= TARGETS.settingsRenderP50Ms)} |`,
+    );
   }
   if (!rows.length) return [];
   return [`| target | goal | this run | |`, `|---|---:|---:|---|`, ...rows, ``];

@@ -14,8 +14,21 @@ export type BenchResults = {
   command: string;
   machine: Machine;
   revision: Revision;
-  setup: { customers: number; handledEvents: number; seconds: number; buildSeconds: number | null; stripeLatencyMs: number };
-  ingest: { deliveries: number; unique: number; duplicates: number; cloned: number; app: IngestResult; baseline: IngestResult } | null;
+  setup: {
+    customers: number;
+    handledEvents: number;
+    seconds: number;
+    buildSeconds: number | null;
+    stripeLatencyMs: number;
+  };
+  ingest: {
+    deliveries: number;
+    unique: number;
+    duplicates: number;
+    cloned: number;
+    app: IngestResult;
+    baseline: IngestResult;
+  } | null;
   /** Ingest at a fixed arrival rate, `share` of the closed loop's events/s. */
   steady: { share: number; app: IngestResult } | null;
   portal: PortalResult | null;

@@ -24,7 +24,10 @@ export async function listHandledEvents(stripe: Stripe, customers: ReadonlySet<s
  * recorded fewer than needed, copies of real events with new ids make up the rest
  * (`idPrefix` keeps each phase's copies apart).
  */
-export function planDeliveries(events: Stripe.Event[], options: { total: number; duplicateShare: number; seed: number; idPrefix?: string; cloneAll?: boolean }): DeliveryPlan {
+export function planDeliveries(
+  events: Stripe.Event[],
+  options: { total: number; duplicateShare: number; seed: number; idPrefix?: string; cloneAll?: boolean },
+): DeliveryPlan {
   const unique = Math.max(1, Math.round(options.total * (1 - options.duplicateShare)));
   const byCustomer = new Map<string, Stripe.Event[]>();
   for (const event of events) {
@@ -48,7 +51,12 @@ export function planDeliveries(events: Stripe.Event[], options: { total: number;
   }
   const random = seededRandom(options.seed);
   const duplicates = shuffle([...chosen], random).slice(0, Math.min(chosen.length, options.total - chosen.length));
-  return { deliveries: shuffle([...chosen, ...duplicates], random), unique: chosen.length, duplicates: duplicates.length, cloned: chosen.length - real };
+  return {
+    deliveries: shuffle([...chosen, ...duplicates], random),
+    unique: chosen.length,
+    duplicates: duplicates.length,
+    cloned: chosen.length - real,
+  };
 }
 
 function toDelivery(event: Stripe.Event, id: string): Delivery {

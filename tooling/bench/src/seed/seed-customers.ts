@@ -8,7 +8,14 @@ import type pg from "pg";
 import type Stripe from "stripe";
 import { runPool } from "../load/run-pool.ts";
 
-export type SeededCustomer = { index: number; customerId: string; userId: string; accountId: string; subscriptionId: string; canceled: boolean };
+export type SeededCustomer = {
+  index: number;
+  customerId: string;
+  userId: string;
+  accountId: string;
+  subscriptionId: string;
+  canceled: boolean;
+};
 
 /** Handled events each action makes the emulator record (see the emulator's event log). */
 const EVENTS_PER = { create: 4, swap: 3, update: 1, cancel: 1 };
@@ -36,7 +43,14 @@ export async function seedCustomers(stripe: Stripe, db: pg.Pool, count: number):
       // One in ten on a trial, so statuses differ.
       ...(index % 10 === 3 ? { trial_period_days: 14 } : {}),
     });
-    return { index, customerId: customer.id, userId: randomUUID(), accountId: randomUUID(), subscriptionId: subscription.id, canceled: false };
+    return {
+      index,
+      customerId: customer.id,
+      userId: randomUUID(),
+      accountId: randomUUID(),
+      subscriptionId: subscription.id,
+      canceled: false,
+    };
   });
   await db.query(
     `INSERT INTO users (id, email, password_hash, updated_at) SELECT u, 'bench-' || i || '@example.com', 'x', now() FROM unnest($1::text[], $2::int[]) AS t(u, i)`,
@@ -66,7 +80,10 @@ export async function makeHistory(stripe: Stripe, customers: SeededCustomer[], h
         const item = subscription.items.data[0];
         if (!item) return 0;
         const price = prices[(customer.index + round + 1) % prices.length] as string;
-        await stripe.subscriptions.update(id, { items: [{ id: item.id, price }], proration_behavior: "always_invoice" });
+        await stripe.subscriptions.update(id, {
+          items: [{ id: item.id, price }],
+          proration_behavior: "always_invoice",
+        });
         return EVENTS_PER.swap;
       }
       if (round === 1 && customer.index % 10 === 1) {

@@ -10,11 +10,18 @@ export type SubscriptionRow = SubscriptionColumns & { stripeSubscriptionId: stri
 function toRow(sub: Stripe.Subscription): SubscriptionRow | null {
   const columns = subscriptionRow(sub);
   if (!columns) return null;
-  return { ...columns, stripeSubscriptionId: sub.id, stripeCustomerId: typeof sub.customer === "string" ? sub.customer : sub.customer.id };
+  return {
+    ...columns,
+    stripeSubscriptionId: sub.id,
+    stripeCustomerId: typeof sub.customer === "string" ? sub.customer : sub.customer.id,
+  };
 }
 
 /** Every subscription of the given customers, grouped by customer. */
-export async function fetchTruth(stripe: Stripe, customers: ReadonlySet<string>): Promise<Map<string, SubscriptionRow[]>> {
+export async function fetchTruth(
+  stripe: Stripe,
+  customers: ReadonlySet<string>,
+): Promise<Map<string, SubscriptionRow[]>> {
   const truth = new Map<string, SubscriptionRow[]>();
   let seen = 0;
   for await (const sub of stripe.subscriptions.list({ status: "all", limit: 100, expand: ["data.items.data.price"] })) {

@@ -79,4 +79,7 @@ export function startCpu(groups: CpuGroup[]): () => CpuUsage {
 }
 
 /** The bench process itself: the load generator (and nothing else, by design). */
-export const selfGroup: CpuGroup = { name: "bench", read: () => (process.cpuUsage().user + process.cpuUsage().system) / 1e6 };
+export const selfGroup: CpuGroup = {
+  name: "bench",
+  read: () => (process.cpuUsage().user + process.cpuUsage().system) / 1e6,
+};

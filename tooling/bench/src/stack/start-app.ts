@@ -95,7 +95,10 @@ export async function startApp(options: {
 
   const deadline = Date.now() + 180_000;
   while (!(await healthy(url))) {
-    if (child.exitCode !== null) throw new Error(`the app exited (code ${child.exitCode}) before it was healthy; see ${logFile}:\n${tail(logFile)}`);
+    if (child.exitCode !== null)
+      throw new Error(
+        `the app exited (code ${child.exitCode}) before it was healthy; see ${logFile}:\n${tail(logFile)}`,
+      );
     if (Date.now() > deadline) throw new Error(`the app was not healthy within 180 s; see ${logFile}`);
     await new Promise((resolve) => setTimeout(resolve, 250));
   }
@@ -111,7 +114,10 @@ export async function startApp(options: {
     async stop() {
       if (child.exitCode === null) child.kill("SIGTERM");
       // The server stops PostgreSQL on SIGTERM; a CPU profile is written as it exits.
-      const code = await Promise.race([exited, new Promise<"timeout">((resolve) => setTimeout(() => resolve("timeout"), 30_000))]);
+      const code = await Promise.race([
+        exited,
+        new Promise<"timeout">((resolve) => setTimeout(() => resolve("timeout"), 30_000)),
+      ]);
       if (code === "timeout") child.kill("SIGKILL");
       // The scratch folder goes next; the log stays where a reader can look at it.
       copyFileSync(logFile, LAST_LOG);

@@ -39,7 +39,12 @@ export async function startStack(options: { cpuProfileDir?: string | null; strip
       stops.push(() => proxy.stop());
       stripeApiBase = proxy.url;
     }
-    const app = await startApp({ scratch: scratch.dir, stripeApiBase, webhookSecret, cpuProfileDir: options.cpuProfileDir ?? undefined });
+    const app = await startApp({
+      scratch: scratch.dir,
+      stripeApiBase,
+      webhookSecret,
+      cpuProfileDir: options.cpuProfileDir ?? undefined,
+    });
     stops.push(() => app.stop());
     const stripe = createStripeClient({ secretKey: "sk_test_bench", apiBase: emulator.url });
     const stripeAsApp = createStripeClient({ secretKey: "sk_test_bench", apiBase: stripeApiBase });

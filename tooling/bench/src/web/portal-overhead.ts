@@ -9,7 +9,13 @@ import { summarize, type Latency } from "../load/stats.ts";
 import { trpcData, type SignedInUser } from "./signed-in-user.ts";
 
 /** `appCpuMs`: the app process's CPU per createPortalSession call (the emulator's work is in another process). */
-export type PortalResult = { app: Latency; stripe: Latency; overheadP50: number; overheadP99: number; appCpuMs: number };
+export type PortalResult = {
+  app: Latency;
+  stripe: Latency;
+  overheadP50: number;
+  overheadP99: number;
+  appCpuMs: number;
+};
 
 export async function measurePortalOverhead(options: {
   client: HttpClient;
@@ -39,7 +45,10 @@ export async function measurePortalOverhead(options: {
   };
 
   const viaApp = async () => {
-    const response = await client.request("POST", "/api/trpc/billing.createPortalSession", { body: "{}", headers: user.headers });
+    const response = await client.request("POST", "/api/trpc/billing.createPortalSession", {
+      body: "{}",
+      headers: user.headers,
+    });
     trpcData<{ redirectUrl: string }>(response.body, response.status);
     return response.ms;
   };
@@ -70,5 +79,11 @@ export async function measurePortalOverhead(options: {
   const appCpuMs = ((options.appCpuSeconds() - cpuBefore) * 1000) / options.samples;
   const appLatency = summarize(app);
   const stripeLatency = summarize(emulator);
-  return { app: appLatency, stripe: stripeLatency, overheadP50: appLatency.p50 - stripeLatency.p50, overheadP99: appLatency.p99 - stripeLatency.p99, appCpuMs };
+  return {
+    app: appLatency,
+    stripe: stripeLatency,
+    overheadP50: appLatency.p50 - stripeLatency.p50,
+    overheadP99: appLatency.p99 - stripeLatency.p99,
+    appCpuMs,
+  };
 }

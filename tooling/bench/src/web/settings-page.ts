@@ -21,15 +21,24 @@ export type SettingsResult = {
   served: { bytes: number; encodings: string[] };
 };
 
-export async function measureSettingsPage(client: HttpClient, user: SignedInUser, samples: number, webRoot: string, appCpuSeconds: () => number): Promise<SettingsResult> {
+export async function measureSettingsPage(
+  client: HttpClient,
+  user: SignedInUser,
+  samples: number,
+  webRoot: string,
+  appCpuSeconds: () => number,
+): Promise<SettingsResult> {
   const clientBuildDir = path.join(webRoot, "build/client");
   const get = async () => {
-    const response = await client.request("GET", "/settings/billing", { headers: { cookie: user.cookie, "accept-encoding": "gzip, deflate, br" } });
+    const response = await client.request("GET", "/settings/billing", {
+      headers: { cookie: user.cookie, "accept-encoding": "gzip, deflate, br" },
+    });
     if (response.status !== 200) throw new Error(`GET /settings/billing answered ${response.status}`);
     return response;
   };
   const first = await get();
-  if (!first.body.includes("Manage subscription")) throw new Error("the settings page does not show the subscription: the user is not set up as expected");
+  if (!first.body.includes("Manage subscription"))
+    throw new Error("the settings page does not show the subscription: the user is not set up as expected");
   for (let i = 0; i < Math.min(50, samples); i++) await get();
   const times: number[] = [];
   const cpuBefore = appCpuSeconds();
@@ -46,7 +55,9 @@ export async function measureSettingsPage(client: HttpClient, user: SignedInUser
   let servedBytes = 0;
   const encodings = new Set<string>();
   for (const url of scripts) {
-    const response = await client.request("GET", new URL(url, client.baseUrl).pathname, { headers: { "accept-encoding": "gzip, deflate, br" } });
+    const response = await client.request("GET", new URL(url, client.baseUrl).pathname, {
+      headers: { "accept-encoding": "gzip, deflate, br" },
+    });
     servedBytes += response.wireBytes;
     encodings.add(String(response.headers["content-encoding"] ?? "identity"));
   }
@@ -80,5 +91,7 @@ function add(urls: Set<string>, url: string | undefined) {
 }
 
 function inlineScripts(html: string): string[] {
-  return [...html.matchAll(/<script\b(?![^>]*\bsrc=)[^>]*>([\s\S]*?)<\/script>/g)].map((match) => match[1] ?? "").filter((body) => body.trim());
+  return [...html.matchAll(/<script\b(?![^>]*\bsrc=)[^>]*>([\s\S]*?)<\/script>/g)]
+    .map((match) => match[1] ?? "")
+    .filter((body) => body.trim());
 }

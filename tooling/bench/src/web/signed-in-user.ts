@@ -14,16 +14,22 @@ export async function signUpWithSubscription(client: HttpClient, emulatorUrl: st
     headers: { "content-type": "application/x-www-form-urlencoded", origin: client.baseUrl },
   });
   const setCookie = [signup.headers["set-cookie"] ?? []].flat().find((cookie) => cookie.startsWith("session="));
-  if (signup.status !== 302 || !setCookie) throw new Error(`sign-up answered ${signup.status} without a session cookie: ${signup.body.slice(0, 200)}`);
+  if (signup.status !== 302 || !setCookie)
+    throw new Error(`sign-up answered ${signup.status} without a session cookie: ${signup.body.slice(0, 200)}`);
   const cookie = setCookie.split(";")[0] as string;
   const headers = { cookie, origin: client.baseUrl, "content-type": "application/json" };
 
-  const checkout = await client.request("POST", "/api/trpc/billing.createCheckoutSession", { body: JSON.stringify({ lookupKey: "pro_monthly" }), headers });
+  const checkout = await client.request("POST", "/api/trpc/billing.createCheckoutSession", {
+    body: JSON.stringify({ lookupKey: "pro_monthly" }),
+    headers,
+  });
   const redirectUrl = trpcData<{ redirectUrl: string }>(checkout.body, checkout.status).redirectUrl;
   const sessionId = /cs_[A-Za-z0-9_]+/.exec(redirectUrl)?.[0];
   if (!sessionId) throw new Error(`no checkout session id in ${redirectUrl}`);
   await new EmulatorControlClient(emulatorUrl).completeCheckout(sessionId, { cardNumber: "4242424242424242" });
-  const back = await client.request("GET", `/settings/billing?checkout=success&session_id=${sessionId}`, { headers: { cookie } });
+  const back = await client.request("GET", `/settings/billing?checkout=success&session_id=${sessionId}`, {
+    headers: { cookie },
+  });
   if (back.status !== 200) throw new Error(`the return from Checkout answered ${back.status}`);
 
   const status = await client.request("GET", "/api/trpc/billing.status", { headers: { cookie } });

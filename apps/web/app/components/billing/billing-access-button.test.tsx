@@ -17,18 +17,20 @@ type Call = { path: string; input: unknown; resolve(value: unknown): void; rejec
 /** A tRPC client whose calls the test answers by hand. */
 function harness() {
   const calls: Call[] = [];
-  const link: TRPCLink<AppRouter> = () => ({ op }) =>
-    observable((observer) => {
-      calls.push({
-        path: op.path,
-        input: op.input,
-        resolve: (data) => {
-          observer.next({ result: { type: "data", data } });
-          observer.complete();
-        },
-        reject: (message) => observer.error(new TRPCClientError(message)),
+  const link: TRPCLink<AppRouter> =
+    () =>
+    ({ op }) =>
+      observable((observer) => {
+        calls.push({
+          path: op.path,
+          input: op.input,
+          resolve: (data) => {
+            observer.next({ result: { type: "data", data } });
+            observer.complete();
+          },
+          reject: (message) => observer.error(new TRPCClientError(message)),
+        });
       });
-    });
   const queryClient = new QueryClient({ defaultOptions: { mutations: { retry: false } } });
   const trpcClient = createTRPCClient<AppRouter>({ links: [link] });
   const wrapper = ({ children }: { children: ReactNode }) => (
@@ -101,6 +103,9 @@ describe("BillingAccessButton", () => {
     const { container } = render(<BillingAccessButton flow="subscription_cancel" navigate={vi.fn()} />, { wrapper });
     const form = container.querySelector("form");
     expect(form?.getAttribute("method")).toBe("post");
-    expect(Object.fromEntries(new FormData(form ?? undefined))).toEqual({ intent: "portal", flow: "subscription_cancel" });
+    expect(Object.fromEntries(new FormData(form ?? undefined))).toEqual({
+      intent: "portal",
+      flow: "subscription_cancel",
+    });
   });
 });

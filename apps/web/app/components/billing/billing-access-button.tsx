@@ -19,7 +19,9 @@ export function BillingAccessButton({
   navigate?: (url: string) => void;
 }) {
   const trpc = useTRPC();
-  const portal = useMutation(trpc.billing.createPortalSession.mutationOptions({ onSuccess: ({ redirectUrl }) => navigate(redirectUrl) }));
+  const portal = useMutation(
+    trpc.billing.createPortalSession.mutationOptions({ onSuccess: ({ redirectUrl }) => navigate(redirectUrl) }),
+  );
   return (
     <RedirectForm
       intent="portal"

@@ -27,7 +27,12 @@ export function NotificationList({ initial }: { initial: Notifications }) {
               <p>{n.body}</p>
               {n.actionUrl ? <a href={n.actionUrl}>View invoice</a> : null}
             </div>
-            <button type="button" className="link-button" onClick={() => dismiss.mutate({ id: n.id })} aria-label={`Dismiss: ${n.title}`}>
+            <button
+              type="button"
+              className="link-button"
+              onClick={() => dismiss.mutate({ id: n.id })}
+              aria-label={`Dismiss: ${n.title}`}
+            >
               Dismiss
             </button>
           </li>

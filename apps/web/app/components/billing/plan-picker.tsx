@@ -13,7 +13,12 @@ export function PlanPicker({ plans, interval }: { plans: Plans; interval: "month
       <div className="plans-header">
         <h3 id="plans-heading">Choose a plan</h3>
         <nav aria-label="Billing period" className="segmented">
-          <Link to="?interval=month" aria-current={interval === "month" ? "true" : undefined} preventScrollReset replace>
+          <Link
+            to="?interval=month"
+            aria-current={interval === "month" ? "true" : undefined}
+            preventScrollReset
+            replace
+          >
             Monthly
           </Link>
           <Link to="?interval=year" aria-current={interval === "year" ? "true" : undefined} preventScrollReset replace>
@@ -30,7 +35,8 @@ export function PlanPicker({ plans, interval }: { plans: Plans; interval: "month
               <h4 id={`plan-${plan.key}`}>{plan.name}</h4>
               <p className="muted">{plan.description}</p>
               <p className="price">
-                <strong>{formatMoney(price.unitAmount, price.currency)}</strong> <span className="muted">/ {price.interval}</span>
+                <strong>{formatMoney(price.unitAmount, price.currency)}</strong>{" "}
+                <span className="muted">/ {price.interval}</span>
               </p>
               {price.trialDays ? <p className="badge neutral">{price.trialDays}-day free trial</p> : null}
               <ul className="features">

@@ -25,7 +25,14 @@ function useHydrated(): boolean {
   return hydrated;
 }
 
-export function RedirectForm({ intent, fields = {}, mutation, children, pendingLabel = "Preparing…", className = "button primary" }: Props) {
+export function RedirectForm({
+  intent,
+  fields = {},
+  mutation,
+  children,
+  pendingLabel = "Preparing…",
+  className = "button primary",
+}: Props) {
   const hydrated = useHydrated();
   // Still busy after success: the browser is on its way to Stripe.
   const busy = mutation.isPending || mutation.isSuccess;

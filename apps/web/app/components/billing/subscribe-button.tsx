@@ -8,7 +8,9 @@ import { RedirectForm } from "./redirect-form";
 export function SubscribeButton({ lookupKey, children }: { lookupKey: LookupKey; children: ReactNode }) {
   const trpc = useTRPC();
   const checkout = useMutation(
-    trpc.billing.createCheckoutSession.mutationOptions({ onSuccess: ({ redirectUrl }) => window.location.assign(redirectUrl) }),
+    trpc.billing.createCheckoutSession.mutationOptions({
+      onSuccess: ({ redirectUrl }) => window.location.assign(redirectUrl),
+    }),
   );
   return (
     <RedirectForm

@@ -19,12 +19,14 @@ const BADGES: Record<string, { label: string; tone: string }> = {
 export function nextStep(subscription: Subscription): string {
   if (subscription.status === "canceled") return "Your subscription has ended.";
   // The period has rolled over but is unpaid: "Renews on" would promise what has not happened.
-  if (subscription.status === "past_due") return "Payment overdue: Stripe retries automatically, or pay now in Manage subscription.";
+  if (subscription.status === "past_due")
+    return "Payment overdue: Stripe retries automatically, or pay now in Manage subscription.";
   if (subscription.status === "unpaid") return "Unpaid: paid features are paused until the invoice is paid.";
   if (subscription.cancelAtPeriodEnd || subscription.cancelAt) {
     return `Cancels on ${formatDate(subscription.cancelAt ?? subscription.currentPeriodEnd)}`;
   }
-  if (subscription.status === "trialing" && subscription.trialEnd) return `Trial ends ${formatDate(subscription.trialEnd)}`;
+  if (subscription.status === "trialing" && subscription.trialEnd)
+    return `Trial ends ${formatDate(subscription.trialEnd)}`;
   return `Renews on ${formatDate(subscription.currentPeriodEnd)}`;
 }
 
@@ -35,7 +37,9 @@ export function SubscriptionSummary({ subscription }: { subscription: Subscripti
       <div className="summary-row">
         <h3 id="plan-heading">
           {subscription.planName}
-          {subscription.interval ? <span className="muted"> · {subscription.interval === "year" ? "Yearly" : "Monthly"}</span> : null}
+          {subscription.interval ? (
+            <span className="muted"> · {subscription.interval === "year" ? "Yearly" : "Monthly"}</span>
+          ) : null}
         </h3>
         <span className={`badge ${badge.tone}`}>{badge.label}</span>
       </div>

@@ -19,7 +19,10 @@ for (const [card, message] of [
   [CARDS.declined, "Your card has been declined."],
   [CARDS.insufficientFunds, "Your card has insufficient funds."],
 ] as const) {
-  test(`a declined card (${card.slice(-4)}) shows Stripe's message and leaves no subscription`, async ({ page, signedUpUser }) => {
+  test(`a declined card (${card.slice(-4)}) shows Stripe's message and leaves no subscription`, async ({
+    page,
+    signedUpUser,
+  }) => {
     void signedUpUser;
     const billing = new BillingPage(page);
     await billing.subscribe("Starter");

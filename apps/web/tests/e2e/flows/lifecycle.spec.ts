@@ -5,7 +5,10 @@ import { CARDS, HostedCheckout, HostedPortal } from "../support/stripe-pages.ts"
 import { advanceClock, DAY } from "../support/stripe.ts";
 import { makeChargesFail, subscribeOnClock } from "../support/subscriber.ts";
 
-test("dunning: a failed renewal shows the banner and grace period; a new card and payment clear it", async ({ page, signedUpUser }) => {
+test("dunning: a failed renewal shows the banner and grace period; a new card and payment clear it", async ({
+  page,
+  signedUpUser,
+}) => {
   const billing = new BillingPage(page);
   const { clock, customer, periodEnd } = await subscribeOnClock(signedUpUser.email, "pro_monthly");
   await billing.goto();
@@ -41,7 +44,10 @@ test("dunning: a failed renewal shows the banner and grace period; a new card an
   await expect(page.getByRole("region", { name: "Notifications" })).toContainText("Payment received");
 });
 
-test("retries exhausted: the subscription ends, paid pages refuse, and subscribing again works", async ({ page, signedUpUser }) => {
+test("retries exhausted: the subscription ends, paid pages refuse, and subscribing again works", async ({
+  page,
+  signedUpUser,
+}) => {
   const billing = new BillingPage(page);
   const { clock, customer, periodEnd } = await subscribeOnClock(signedUpUser.email, "starter_monthly");
   await makeChargesFail(customer.id);

@@ -13,7 +13,10 @@ async function subscribeWithCheckout(page: Page, plan: string) {
   return billing;
 }
 
-test("Manage subscription → change to another plan in the portal → back: the new plan shows", async ({ page, signedUpUser }) => {
+test("Manage subscription → change to another plan in the portal → back: the new plan shows", async ({
+  page,
+  signedUpUser,
+}) => {
   void signedUpUser;
   const billing = await subscribeWithCheckout(page, "Starter");
   await billing.manageButton().click();

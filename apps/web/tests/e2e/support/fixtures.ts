@@ -5,7 +5,12 @@ import { LoginPage, SignupPage } from "./pages.ts";
 
 export type TestUser = { email: string; password: string };
 
-export const test = base.extend<{ newUser: TestUser; signedUpUser: TestUser; signupPage: SignupPage; loginPage: LoginPage }>({
+export const test = base.extend<{
+  newUser: TestUser;
+  signedUpUser: TestUser;
+  signupPage: SignupPage;
+  loginPage: LoginPage;
+}>({
   newUser: async ({}, use) => {
     await use({ email: `qa-${randomBytes(6).toString("hex")}@example.com`, password: "correct horse battery" });
   },

@@ -38,7 +38,10 @@ export class HostedPortal {
   }
 
   async returnToApp() {
-    await this.page.getByRole("link", { name: /^(← )?Return to/ }).first().click();
+    await this.page
+      .getByRole("link", { name: /^(← )?Return to/ })
+      .first()
+      .click();
   }
 
   /** `price` as the portal shows it, e.g. "$29.00 per month". */

@@ -5,12 +5,18 @@ import Stripe from "stripe";
 
 /** False under E2E_STRIPE=test-mode: the suite then runs against real Stripe test mode. */
 export const onEmulator = process.env.E2E_STRIPE !== "test-mode";
-export const NEEDS_EMULATOR = "needs the emulator's control API (fault injection), which Stripe test mode does not have";
+export const NEEDS_EMULATOR =
+  "needs the emulator's control API (fault injection), which Stripe test mode does not have";
 
 export const emulatorUrl = `http://127.0.0.1:${process.env.E2E_EMULATOR_PORT}`;
 export const emulator = new EmulatorControlClient(emulatorUrl);
 export const stripe = onEmulator
-  ? new Stripe("sk_test_e2e", { host: "127.0.0.1", port: Number(process.env.E2E_EMULATOR_PORT), protocol: "http", maxNetworkRetries: 0 })
+  ? new Stripe("sk_test_e2e", {
+      host: "127.0.0.1",
+      port: Number(process.env.E2E_EMULATOR_PORT),
+      protocol: "http",
+      maxNetworkRetries: 0,
+    })
   : new Stripe(process.env.STRIPE_SECRET_KEY ?? "");
 
 /** Waits until Stripe's webhooks for what just happened have reached the app. */

@@ -4,9 +4,18 @@ import type Stripe from "stripe";
 import { linkCustomer, userIdOf } from "./app-db.ts";
 import { priceFor, settleWebhooks, stripe } from "./stripe.ts";
 
-export type ClockedSubscriber = { clock: Stripe.TestHelpers.TestClock; customer: Stripe.Customer; subscription: Stripe.Subscription; periodEnd: number };
+export type ClockedSubscriber = {
+  clock: Stripe.TestHelpers.TestClock;
+  customer: Stripe.Customer;
+  subscription: Stripe.Subscription;
+  periodEnd: number;
+};
 
-export async function subscribeOnClock(email: string, lookupKey: string, options: { trialDays?: number } = {}): Promise<ClockedSubscriber> {
+export async function subscribeOnClock(
+  email: string,
+  lookupKey: string,
+  options: { trialDays?: number } = {},
+): Promise<ClockedSubscriber> {
   const clock = await stripe.testHelpers.testClocks.create({ frozen_time: Math.floor(Date.now() / 1000) });
   const customer = await stripe.customers.create({
     email,

@@ -13,7 +13,12 @@ export interface Plans {
 export async function createPlans(stripe: Stripe): Promise<Plans> {
   const plan = async (name: string, amount: number) => {
     const product = await stripe.products.create({ name });
-    const price = await stripe.prices.create({ product: product.id, currency: "usd", unit_amount: amount, recurring: { interval: "month" } });
+    const price = await stripe.prices.create({
+      product: product.id,
+      currency: "usd",
+      unit_amount: amount,
+      recurring: { interval: "month" },
+    });
     return { product, price };
   };
   return { basic: await plan("Basic", 1_000), pro: await plan("Pro", 2_500) };
@@ -25,7 +30,11 @@ export interface ConfigOptions {
   proration?: "none" | "create_prorations" | "always_invoice";
 }
 
-export function createPortalConfiguration(stripe: Stripe, plans: Plans, options: ConfigOptions = {}): Promise<Stripe.BillingPortal.Configuration> {
+export function createPortalConfiguration(
+  stripe: Stripe,
+  plans: Plans,
+  options: ConfigOptions = {},
+): Promise<Stripe.BillingPortal.Configuration> {
   return stripe.billingPortal.configurations.create({
     business_profile: { headline: "Acme manages billing with Stripe" },
     default_return_url: `${APP_URL}/settings/billing`,
@@ -37,7 +46,10 @@ export function createPortalConfiguration(stripe: Stripe, plans: Plans, options:
         enabled: true,
         mode: options.cancelMode ?? "at_period_end",
         proration_behavior: "none",
-        cancellation_reason: { enabled: options.reasons ?? false, options: ["too_expensive", "missing_features", "unused", "other"] },
+        cancellation_reason: {
+          enabled: options.reasons ?? false,
+          options: ["too_expensive", "missing_features", "unused", "other"],
+        },
       },
       subscription_update: {
         enabled: true,
@@ -69,7 +81,11 @@ export async function subscribedCustomer(
   return { customer, subscription };
 }
 
-export async function subscriptionCheckout(stripe: Stripe, price: Stripe.Price, extra: Partial<Stripe.Checkout.SessionCreateParams> = {}): Promise<Stripe.Checkout.Session> {
+export async function subscriptionCheckout(
+  stripe: Stripe,
+  price: Stripe.Price,
+  extra: Partial<Stripe.Checkout.SessionCreateParams> = {},
+): Promise<Stripe.Checkout.Session> {
   return stripe.checkout.sessions.create({
     mode: "subscription",
     line_items: [{ price: price.id, quantity: 1 }],
@@ -83,7 +99,9 @@ export async function subscriptionCheckout(stripe: Stripe, price: Stripe.Price, 
 export async function eventsFor(stripe: Stripe, id: string, types?: RegExp): Promise<Stripe.Event[]> {
   const events: Stripe.Event[] = [];
   for await (const event of stripe.events.list({ limit: 100 })) events.push(event);
-  return events.reverse().filter((event) => JSON.stringify(event.data).includes(id) && (types === undefined || types.test(event.type)));
+  return events
+    .reverse()
+    .filter((event) => JSON.stringify(event.data).includes(id) && (types === undefined || types.test(event.type)));
 }
 
 export async function eventTypesFor(stripe: Stripe, id: string, types?: RegExp): Promise<string[]> {
@@ -92,7 +110,8 @@ export async function eventTypesFor(stripe: Stripe, id: string, types?: RegExp):
 
 /** The object behind an expanded field (no cast: it fails loudly when the field was not expanded). */
 export function expanded<T extends { id: string }>(value: string | T | null | undefined): T {
-  if (value === null || value === undefined || typeof value === "string") throw new Error("expected an expanded object");
+  if (value === null || value === undefined || typeof value === "string")
+    throw new Error("expected an expanded object");
   return value;
 }
 
@@ -103,14 +122,24 @@ export function idOf(value: string | { id: string } | null | undefined): string 
 
 /** "December 27, 2026", as the portal writes dates (UTC). */
 export function longDate(timestamp: number): string {
-  return new Date(timestamp * 1000).toLocaleDateString("en-US", { month: "long", day: "numeric", year: "numeric", timeZone: "UTC" });
+  return new Date(timestamp * 1000).toLocaleDateString("en-US", {
+    month: "long",
+    day: "numeric",
+    year: "numeric",
+    timeZone: "UTC",
+  });
 }
 
 export function periodEndOf(subscription: Stripe.Subscription): number {
   return Math.min(...subscription.items.data.map((item) => item.current_period_end));
 }
 
-export function portalSession(stripe: Stripe, customer: string, configuration: string, flow?: Stripe.BillingPortal.SessionCreateParams.FlowData): Promise<Stripe.BillingPortal.Session> {
+export function portalSession(
+  stripe: Stripe,
+  customer: string,
+  configuration: string,
+  flow?: Stripe.BillingPortal.SessionCreateParams.FlowData,
+): Promise<Stripe.BillingPortal.Session> {
   return stripe.billingPortal.sessions.create({
     customer,
     configuration,

@@ -67,14 +67,20 @@ export const test = base.extend<TestFixtures, WorkerFixtures>({
     await emulator.stop();
   },
   stripe: async ({ emulator }, use) => {
-    await use(new Stripe("sk_test_e2e", { host: "127.0.0.1", port: emulator.port, protocol: "http", maxNetworkRetries: 0 }));
+    await use(
+      new Stripe("sk_test_e2e", { host: "127.0.0.1", port: emulator.port, protocol: "http", maxNetworkRetries: 0 }),
+    );
   },
   control: async ({ emulator }, use) => {
     await use(new EmulatorControlClient(emulator.url));
   },
   page: async ({ page }, use) => {
     await page.route(`${APP_URL}/**`, (route) =>
-      route.fulfill({ status: 200, contentType: "text/html", body: "<!doctype html><title>App</title><h1>Back in the app</h1>" }),
+      route.fulfill({
+        status: 200,
+        contentType: "text/html",
+        body: "<!doctype html><title>App</title><h1>Back in the app</h1>",
+      }),
     );
     await use(page);
   },
