@@ -11,7 +11,7 @@ export function randomToken(length: number): string {
 }
 
 /** Prefixes Stripe uses, so expand and error messages can find a collection from an id alone. */
-export const ID_PREFIX = {
+const ID_PREFIX = {
   customer: "cus_",
   subscription: "sub_",
   subscriptionItem: "si_",

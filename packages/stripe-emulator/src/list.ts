@@ -5,7 +5,7 @@ import type { Params } from "./http/params.ts";
 
 export const LIST_PARAMS = ["limit", "starting_after", "ending_before", "expand"] as const;
 
-export function readLimit(input: Params): number {
+function readLimit(input: Params): number {
   const limit = input.int("limit") ?? 10;
   if (limit < 1 || limit > 100) {
     throw invalidRequest("This value must be greater than or equal to 1 and less than or equal to 100.", "limit");

@@ -8,7 +8,7 @@ import type { Store } from "./store.ts";
 
 const VERSION = 1;
 
-export function serializeStore(store: Store): string {
+function serializeStore(store: Store): string {
   const collections: Record<string, unknown> = {};
   for (const [name, value] of Object.entries(store)) {
     if (value instanceof Map) collections[name] = Array.from(value.entries());
@@ -34,7 +34,7 @@ function isRecord(value: unknown): value is Record<string, unknown> {
 }
 
 /** Loads a file written by `serializeStore`. The file is our own, so its objects are trusted. */
-export function restoreStore(store: Store, text: string): void {
+function restoreStore(store: Store, text: string): void {
   const parsed: unknown = reviveDecimals(JSON.parse(text));
   if (!isRecord(parsed) || parsed.version !== VERSION || !isRecord(parsed.collections)) {
     throw new Error("stripe-emulator: unrecognised data file format");
@@ -53,13 +53,13 @@ export function restoreStore(store: Store, text: string): void {
   }
 }
 
-export async function loadStoreFile(store: Store, file: string): Promise<boolean> {
+async function loadStoreFile(store: Store, file: string): Promise<boolean> {
   if (!existsSync(file)) return false;
   restoreStore(store, await readFile(file, "utf8"));
   return true;
 }
 
-export async function saveStoreFile(store: Store, file: string): Promise<void> {
+async function saveStoreFile(store: Store, file: string): Promise<void> {
   await mkdir(dirname(file), { recursive: true });
   const temp = `${file}.${process.pid}.${Date.now()}.tmp`;
   await writeFile(temp, serializeStore(store), "utf8");

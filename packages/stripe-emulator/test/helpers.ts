@@ -23,7 +23,7 @@ export async function startHarness(options: EmulatorOptions = {}): Promise<Harne
   return { emulator, stripe: sdkFor(emulator), control: new EmulatorControlClient(emulator.url) };
 }
 
-export interface ReceivedWebhook {
+interface ReceivedWebhook {
   body: string;
   headers: IncomingHttpHeaders;
   at: number;

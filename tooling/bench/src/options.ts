@@ -2,7 +2,7 @@
 import { parseArgs } from "node:util";
 
 export const SECTIONS = ["ingest", "portal", "settings", "scaling"] as const;
-export type Section = (typeof SECTIONS)[number];
+type Section = (typeof SECTIONS)[number];
 
 export type BenchOptions = {
   events: number;
@@ -22,7 +22,7 @@ export type BenchOptions = {
   write: boolean;
 };
 
-export const USAGE = `Usage: pnpm bench [--events 5000] [--concurrency 32] [--customers 500] [--duplicates 0.2]
+const USAGE = `Usage: pnpm bench [--events 5000] [--concurrency 32] [--customers 500] [--duplicates 0.2]
                   [--scale-events 1000] [--levels 1,8,32,64] [--samples 300]
                   [--only ingest,portal,settings,scaling] [--stripe-latency MS]
                   [--skip-build] [--profile DIR] [--no-write]`;

@@ -1,5 +1,6 @@
-// `pnpm test`: typecheck, every package's Vitest suite, then the Playwright suites,
-// ending with one line that sums them all: "N passed, N failed[, N skipped]".
+// `pnpm test`: lint and the format check, typecheck, every package's Vitest suite, then
+// the Playwright suites, ending with one line that sums them all:
+// "N passed, N failed[, N skipped]".
 import { spawnSync } from "node:child_process";
 import { existsSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import path from "node:path";
@@ -74,8 +75,13 @@ function main(): number {
   for (const ws of all) rmSync(path.join(ws.dir, ".reports"), { recursive: true, force: true });
 
   const rows: Array<[string, Tally]> = [];
-  const typecheckOk = run(["pnpm", "exec", "turbo", "run", "typecheck", "--output-logs=errors-only"]);
-  rows.push(["typecheck", { passed: typecheckOk ? 1 : 0, failed: typecheckOk ? 0 : 1, skipped: 0 }]);
+  const check = (name: string, args: string[]) => {
+    const ok = run(args);
+    rows.push([name, { passed: ok ? 1 : 0, failed: ok ? 0 : 1, skipped: 0 }]);
+  };
+  check("lint (eslint, knip)", ["pnpm", "lint", "--output-logs=errors-only"]);
+  check("format (prettier --check)", ["pnpm", "exec", "prettier", "--check", "--log-level=warn", "."]);
+  check("typecheck", ["pnpm", "exec", "turbo", "run", "typecheck", "--output-logs=errors-only"]);
 
   run([
     "pnpm",

@@ -4,8 +4,6 @@ import type { PrismaClient } from "@saas/db";
 import { createDb } from "@saas/db/client";
 import { appSettings } from "./settings.server";
 
-export { isUniqueViolation } from "@saas/db";
-
 declare global {
   var __db: PrismaClient | undefined;
 }

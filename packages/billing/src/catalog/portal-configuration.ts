@@ -2,7 +2,7 @@
 // with any change so Stripe's copy says which version it is.
 import type Stripe from "stripe";
 
-export const PORTAL_CONFIG_VERSION = "1";
+const PORTAL_CONFIG_VERSION = "1";
 /** Marks the configuration this code manages among any others on the Stripe account. */
 export const PORTAL_CONFIG_MARKER = { managed_by: "saas-billing" } as const;
 

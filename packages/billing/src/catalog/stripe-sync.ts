@@ -178,7 +178,7 @@ async function syncPortalConfiguration(
 }
 
 /** "path: before → after" for every leaf that differs. */
-export function differences(actual: unknown, desired: unknown, path = ""): string[] {
+function differences(actual: unknown, desired: unknown, path = ""): string[] {
   if (isDeepStrictEqual(actual, desired)) return [];
   const isObject = (v: unknown): v is Record<string, unknown> =>
     typeof v === "object" && v !== null && !Array.isArray(v);

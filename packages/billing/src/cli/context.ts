@@ -9,7 +9,7 @@ import { readCliEnv } from "./env.ts";
 import { createStripeClient } from "../stripe-client.ts";
 
 /** Where `pnpm dev` and `pnpm emulator` serve the emulator by default. */
-export const LOCAL_EMULATOR = { secretKey: "sk_test_emulator", apiBase: "http://127.0.0.1:12111" };
+const LOCAL_EMULATOR = { secretKey: "sk_test_emulator", apiBase: "http://127.0.0.1:12111" };
 
 export function openStripeContext(): Pick<BillingDeps, "stripe" | "config"> & { describeStripe: string } {
   const source = environment(repoRoot);

@@ -24,7 +24,7 @@ export const HANDLED_EVENTS = new Set<string>([
   "customer.deleted",
 ]);
 
-export type WebhookOutcome = "applied" | "duplicate" | "ignored" | "rejected" | "failed";
+type WebhookOutcome = "applied" | "duplicate" | "ignored" | "rejected" | "failed";
 export type WebhookResponse = { status: number; body: { received: boolean; outcome: WebhookOutcome; reason?: string } };
 export type WebhookLogLine = {
   event: string | null;

@@ -2,7 +2,7 @@
 // exactly what a failing database gives it, with no seam in the code under test.
 import type { PrismaClient } from "@saas/db";
 
-export const INJECTED_FAILURE = "injected chaos failure";
+const INJECTED_FAILURE = "injected chaos failure";
 
 /**
  * Each transaction that logs a handled event fails with `probability`, rolled once per

@@ -5,7 +5,7 @@ import type Stripe from "stripe";
 import type { WebhookLogLine } from "../../src/webhooks/handle-stripe-webhook.ts";
 import { startWebhookEndpoint, type WebhookEndpoint } from "../../src/webhooks/webhook-testing.ts";
 
-export type TimedLine = WebhookLogLine & { at: number };
+type TimedLine = WebhookLogLine & { at: number };
 export type Receiver = { endpoint: WebhookEndpoint; endpointId: string; lines: TimedLine[] };
 
 /**

@@ -20,7 +20,7 @@ export type Customer = {
   restUntil: number;
   rng: Rng;
 };
-export type Scenario =
+type Scenario =
   "swapPlan" | "cancelAtPeriodEndOnOff" | "failedRenewal" | "payAgain" | "renew" | "cancelNow" | "resubscribe";
 export type ScenarioStats = Record<Scenario | "signUp" | "refusedByStripe", number>;
 

@@ -6,7 +6,7 @@ import { idOf } from "../resources/lookup.ts";
 import { nowFor } from "../time.ts";
 import { chargeOutcome } from "./cards.ts";
 
-export { createSubscriptionInvoice, type InvoiceInput, type LineInput } from "./invoice-factory.ts";
+export { createSubscriptionInvoice, type LineInput } from "./invoice-factory.ts";
 
 export function finalizeInvoice(app: App, draft: Stripe.Invoice): Stripe.Invoice {
   const customerId = idOf(draft.customer) ?? "";
@@ -36,7 +36,7 @@ export type PaymentResult =
   | { kind: "requires_action"; invoice: Stripe.Invoice };
 
 /** Invoice's, else subscription's, else the customer's default payment method. */
-export function paymentMethodFor(app: App, invoice: Stripe.Invoice): string | null {
+function paymentMethodFor(app: App, invoice: Stripe.Invoice): string | null {
   const fromInvoice = idOf(invoice.default_payment_method);
   if (fromInvoice !== null) return fromInvoice;
   const subId = idOf(invoice.parent?.subscription_details?.subscription);

@@ -86,10 +86,6 @@ export function periodEnd(sub: Stripe.Subscription): number {
   return Math.min(...sub.items.data.map((item) => item.current_period_end));
 }
 
-export function periodStart(sub: Stripe.Subscription): number {
-  return Math.min(...sub.items.data.map((item) => item.current_period_start));
-}
-
 export function withPeriod(sub: Stripe.Subscription, start: number, end: number): Stripe.Subscription {
   const items = sub.items.data.map((item) => ({ ...item, current_period_start: start, current_period_end: end }));
   return { ...sub, items: itemsList(sub.id, items) };

@@ -16,8 +16,7 @@ import {
 import { buildSubscription, preallocatedInvoiceId } from "./subscription-factory.ts";
 import { periodEnd, primaryPrice, withPeriod, type ItemInput } from "./subscription-items.ts";
 
-export type PaymentBehavior =
-  "allow_incomplete" | "default_incomplete" | "error_if_incomplete" | "pending_if_incomplete";
+type PaymentBehavior = "allow_incomplete" | "default_incomplete" | "error_if_incomplete" | "pending_if_incomplete";
 
 export interface CreateSubscriptionInput {
   customerId: string;

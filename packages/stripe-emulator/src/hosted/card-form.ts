@@ -5,7 +5,7 @@ import { luhnValid } from "../billing/cards.ts";
 import { StripeHttpError } from "../http/errors.ts";
 import { html, type Html } from "./html.ts";
 
-export type FieldName = "email" | "cardNumber" | "cardExpiry" | "cardCvc" | "billingName";
+type FieldName = "email" | "cardNumber" | "cardExpiry" | "cardCvc" | "billingName";
 export type FieldErrors = Partial<Record<FieldName, string>>;
 export type FormValues = Partial<Record<FieldName, string>>;
 

@@ -10,7 +10,7 @@ import { safeUrl } from "./html.ts";
 import { messagePage, notFoundPage } from "./layout.ts";
 
 /** Once opened, a portal session stays usable this long (Stripe keeps the customer signed in). */
-export const OPENED_SESSION_SECONDS = 60 * 60;
+const OPENED_SESSION_SECONDS = 60 * 60;
 
 export interface PortalContext {
   app: App;

@@ -6,7 +6,7 @@ import { hostOf, html, safeUrl, type Html } from "./html.ts";
 import { pageResponse } from "./layout.ts";
 import type { PortalContext } from "./portal-context.ts";
 
-export const NOTICES = {
+const NOTICES = {
   plan_updated: "Your plan has been updated.",
   plan_canceled: "Your plan has been canceled.",
   cancel_scheduled: "Your plan will be canceled at the end of the billing period.",

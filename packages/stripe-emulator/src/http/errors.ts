@@ -1,5 +1,5 @@
 // Stripe's error envelope and the statuses the SDK maps to its error classes.
-export type StripeErrorType = "api_error" | "card_error" | "idempotency_error" | "invalid_request_error";
+type StripeErrorType = "api_error" | "card_error" | "idempotency_error" | "invalid_request_error";
 
 export interface StripeErrorBody {
   type: StripeErrorType;

@@ -1,7 +1,7 @@
 // Fault injection for API calls: answer 500 api_error, or hang until the client gives up.
 import { z } from "zod";
 
-export const faultSchema = z.object({
+const faultSchema = z.object({
   /** Path pattern; `*` matches any run of characters, e.g. "/v1/customers*". */
   path: z.string().min(1),
   method: z.string().optional(),

@@ -32,7 +32,7 @@ const STATUSES = [
   "unpaid",
 ] as const;
 
-export function readItems(app: App, input: Params): ItemInput[] {
+function readItems(app: App, input: Params): ItemInput[] {
   const items = input.childList("items", [
     "price",
     "quantity",

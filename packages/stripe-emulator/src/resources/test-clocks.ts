@@ -17,7 +17,7 @@ function setClock(app: App, clock: Stripe.TestHelpers.TestClock): Stripe.TestHel
 }
 
 /** Runs the simulated time between the clock's frozen time and `target`, then marks it ready. */
-export function completeAdvance(app: App, clockId: string, target: number): void {
+function completeAdvance(app: App, clockId: string, target: number): void {
   const inScope = (customerId: string) => idOf(app.store.customers.get(customerId)?.test_clock) === clockId;
   const moveTo = (at: number) => {
     const clock = app.store.testClocks.get(clockId);

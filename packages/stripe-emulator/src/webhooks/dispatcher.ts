@@ -35,7 +35,7 @@ export interface DispatcherOptions {
   targets: () => DeliveryTarget[];
 }
 
-export function wants(target: DeliveryTarget, type: string): boolean {
+function wants(target: DeliveryTarget, type: string): boolean {
   return target.enabledEvents.some(
     (pattern) =>
       pattern === "*" || pattern === type || (pattern.endsWith(".*") && type.startsWith(pattern.slice(0, -1))),

@@ -3,7 +3,7 @@
 import { deployMigrations } from "@saas/db/migrate";
 import pg from "pg";
 
-export const BASELINE_DATABASE = "bench_baseline";
+const BASELINE_DATABASE = "bench_baseline";
 
 export async function createBaselineDatabase(appDatabaseUrl: string): Promise<string> {
   const adminUrl = withDatabase(appDatabaseUrl, "postgres");
@@ -43,7 +43,7 @@ export async function createBaselineDatabase(appDatabaseUrl: string): Promise<st
   return url;
 }
 
-export function withDatabase(url: string, database: string): string {
+function withDatabase(url: string, database: string): string {
   const parsed = new URL(url);
   parsed.pathname = `/${database}`;
   return parsed.toString();

@@ -4,9 +4,9 @@
 import pg from "pg";
 import { startCpu, type CpuGroup, type CpuUsage } from "../stack/process-cpu.ts";
 
-export const WAIT_CATEGORIES = ["running", "customerLock", "rowLock", "wal", "otherWait", "idleInTx", "idle"] as const;
-export type WaitCategory = (typeof WAIT_CATEGORIES)[number];
-export type WaitProfile = {
+const WAIT_CATEGORIES = ["running", "customerLock", "rowLock", "wal", "otherWait", "idleInTx", "idle"] as const;
+type WaitCategory = (typeof WAIT_CATEGORIES)[number];
+type WaitProfile = {
   samples: number;
   avg: Record<WaitCategory, number>;
   samplesWithLockWait: number;

@@ -7,7 +7,7 @@ const cores = (share: number | undefined) => (share === undefined ? "–" : `${(
 const n1 = (value: number) => value.toFixed(1);
 
 /** CPU milliseconds one delivery cost a process group: steadier than throughput when others load the machine. */
-export function cpuPerDelivery(result: IngestResult, group: string): number {
+function cpuPerDelivery(result: IngestResult, group: string): number {
   return ((result.usage.cpu[group] ?? 0) * result.seconds * 1000) / result.deliveries;
 }
 

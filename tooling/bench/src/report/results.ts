@@ -4,10 +4,10 @@ import type { Verification } from "../ingest/verify-ingest.ts";
 import type { PortalResult } from "../web/portal-overhead.ts";
 import type { SettingsResult } from "../web/settings-page.ts";
 
-export type Machine = { cores: number; memoryGiB: number; cpu: string; node: string; loadAverage: number[] };
+type Machine = { cores: number; memoryGiB: number; cpu: string; node: string; loadAverage: number[] };
 
 /** The code measured: HEAD, and how many files differed from it (others edit the tree while it runs). */
-export type Revision = { commit: string; changedFiles: number };
+type Revision = { commit: string; changedFiles: number };
 
 export type BenchResults = {
   startedAt: string;

@@ -20,7 +20,7 @@ export type SeededCustomer = {
 /** Handled events each action makes the emulator record (see the emulator's event log). */
 const EVENTS_PER = { create: 4, swap: 3, update: 1, cancel: 1 };
 
-export async function monthlyPrices(stripe: Stripe): Promise<string[]> {
+async function monthlyPrices(stripe: Stripe): Promise<string[]> {
   const prices = await stripe.prices.list({ lookup_keys: LOOKUP_KEYS, active: true, limit: 100 });
   const monthly = prices.data.filter((price) => price.recurring?.interval === "month").map((price) => price.id);
   if (monthly.length < 2) throw new Error("the catalog is not in the emulator: the app syncs it at start");

@@ -44,7 +44,7 @@ export function cpuSeconds(pid: number, withChildren: boolean): number {
 }
 
 /** Busy and total CPU seconds of the whole machine, all cores: others' load shows here too. */
-export function machineSeconds(): { busy: number; total: number } {
+function machineSeconds(): { busy: number; total: number } {
   const line = readFileSync("/proc/stat", "utf8").split("\n")[0] ?? "";
   const values = line.trim().split(/\s+/).slice(1).map(Number);
   const idle = (values[3] ?? 0) + (values[4] ?? 0);

@@ -23,7 +23,7 @@ export type AppProcess = {
 const ENTRY = "saas-bench-app-server.ts";
 
 /** Where the last run's server log is kept after the scratch folder is removed. */
-export const LAST_LOG = path.join(os.tmpdir(), "saas-bench-server.log");
+const LAST_LOG = path.join(os.tmpdir(), "saas-bench-server.log");
 
 export function buildWeb(): number {
   const started = performance.now();

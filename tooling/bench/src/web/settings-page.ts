@@ -8,7 +8,7 @@ import type { HttpClient } from "../load/http-client.ts";
 import { summarize, type Latency } from "../load/stats.ts";
 import type { SignedInUser } from "./signed-in-user.ts";
 
-export type Chunk = { file: string; raw: number; gzip: number };
+type Chunk = { file: string; raw: number; gzip: number };
 export type SettingsResult = {
   render: Latency;
   /** The app process's CPU per render, in ms: steady however busy the rest of the machine is. */
@@ -74,7 +74,7 @@ export async function measureSettingsPage(
 }
 
 /** Module scripts the page loads at once: modulepreload links, script src, static imports in inline modules. */
-export function scriptUrls(html: string): string[] {
+function scriptUrls(html: string): string[] {
   const urls = new Set<string>();
   for (const tag of html.match(/<link\b[^>]*>/g) ?? []) {
     if (/rel="modulepreload"/.test(tag)) add(urls, /href="([^"]+)"/.exec(tag)?.[1]);

@@ -3,7 +3,7 @@
 // state and the server's message in an alert.
 import { useEffect, useState, type ReactNode } from "react";
 
-export type RedirectMutation = {
+type RedirectMutation = {
   mutate: () => void;
   isPending: boolean;
   isSuccess: boolean;

@@ -16,7 +16,7 @@ const BADGES: Record<string, { label: string; tone: string }> = {
   paused: { label: "Paused", tone: "neutral" },
 };
 
-export function nextStep(subscription: Subscription): string {
+function nextStep(subscription: Subscription): string {
   if (subscription.status === "canceled") return "Your subscription has ended.";
   // The period has rolled over but is unpaid: "Renews on" would promise what has not happened.
   if (subscription.status === "past_due")

@@ -8,7 +8,7 @@ export const onEmulator = process.env.E2E_STRIPE !== "test-mode";
 export const NEEDS_EMULATOR =
   "needs the emulator's control API (fault injection), which Stripe test mode does not have";
 
-export const emulatorUrl = `http://127.0.0.1:${process.env.E2E_EMULATOR_PORT}`;
+const emulatorUrl = `http://127.0.0.1:${process.env.E2E_EMULATOR_PORT}`;
 export const emulator = new EmulatorControlClient(emulatorUrl);
 export const stripe = onEmulator
   ? new Stripe("sk_test_e2e", {
