@@ -7,6 +7,9 @@ const config = {
   printWidth: 120,
   // Markdown: keep the author's line breaks in prose; only tables and lists are normalised.
   proseWrap: "preserve",
+  // Never reformat the inside of html`…` / css`…` templates: that text is output (the
+  // emulator's hosted pages), and whitespace in it is what the page and its tests see.
+  embeddedLanguageFormatting: "off",
 };
 
 export default config;

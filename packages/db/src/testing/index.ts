@@ -10,6 +10,14 @@ import "./provided-context.ts";
 
 export type TestDatabase = { url: string; db: PrismaClient; drop(): Promise<void> };
 
+/**
+ * Budgets a shared test machine can keep: several suites run at
+ * once on two cores, and a concurrency test's burst (100 parallel log-ins, 50 deliveries of
+ * one event) must measure the code's correctness, not the machine's load. The fail-fast
+ * budgets themselves are tested with explicit, short limits (client.test.ts, resilience.test.ts).
+ */
+const TEST_DB_OPTIONS = { connectionTimeoutMs: 30_000, statementTimeoutMs: 30_000 } as const;
+
 /** A database of its own for one test file: migrated, or `empty` (no tables) for migration tests. */
 export async function createTestDatabase(options: { empty?: boolean } = {}): Promise<TestDatabase> {
   const adminUrl = inject("pgAdminUrl");
@@ -17,7 +25,7 @@ export async function createTestDatabase(options: { empty?: boolean } = {}): Pro
   const template = options.empty ? "template0" : TEMPLATE_DATABASE;
   await adminQuery(adminUrl, `CREATE DATABASE ${quoteIdent(name)} TEMPLATE ${quoteIdent(template)}`);
   const url = withDatabase(adminUrl, name);
-  const db = createDb(url);
+  const db = createDb(url, TEST_DB_OPTIONS);
   return {
     url,
     db,

@@ -120,21 +120,12 @@ interface FieldSpec {
 export function field(spec: FieldSpec, values: FormValues, errors: FieldErrors, attrs: Html = html``): Html {
   const error = errors[spec.id];
   return html`<div class="field">
-    <label for="${spec.id}">${spec.label}</label>
-    <input
-      type="${spec.id === "email" ? "email" : "text"}"
-      id="${spec.id}"
-      name="${spec.id}"
-      value="${values[spec.id] ?? ""}"
-      autocomplete="${spec.autocomplete}"
-      placeholder="${spec.placeholder}"
-      ${spec.numeric ? html`inputmode="numeric"` : ""}
-      aria-invalid="${error === undefined ? "false" : "true"}"
-      aria-describedby="${spec.id}-error"
-      ${attrs}
-    />
-    <div class="field-error" id="${spec.id}-error" aria-live="polite">${error ?? ""}</div>
-  </div>`;
+  <label for="${spec.id}">${spec.label}</label>
+  <input type="${spec.id === "email" ? "email" : "text"}" id="${spec.id}" name="${spec.id}" value="${values[spec.id] ?? ""}"
+    autocomplete="${spec.autocomplete}" placeholder="${spec.placeholder}" ${spec.numeric ? html`inputmode="numeric"` : ""}
+    aria-invalid="${error === undefined ? "false" : "true"}" aria-describedby="${spec.id}-error" ${attrs}>
+  <div class="field-error" id="${spec.id}-error" aria-live="polite">${error ?? ""}</div>
+</div>`;
 }
 
 export function emailField(values: FormValues, errors: FieldErrors, locked: boolean): Html {
@@ -151,14 +142,14 @@ export function emailField(values: FormValues, errors: FieldErrors, locked: bool
 /** Card number, expiry, CVC and cardholder name. */
 export function cardFields(values: FormValues, errors: FieldErrors): Html {
   return html`<fieldset>
-    <legend>Card information</legend>
-    ${field({ id: "cardNumber", label: "Card number", autocomplete: "cc-number", placeholder: "1234 1234 1234 1234", numeric: true }, values, errors, html`maxlength="23"`)}
-    <div class="row">
-      ${field({ id: "cardExpiry", label: "Expiration", autocomplete: "cc-exp", placeholder: "MM / YY", numeric: true }, values, errors, html`maxlength="9"`)}
-      ${field({ id: "cardCvc", label: "CVC", autocomplete: "cc-csc", placeholder: "CVC", numeric: true }, values, errors, html`maxlength="4"`)}
-    </div>
-    ${field({ id: "billingName", label: "Cardholder name", autocomplete: "cc-name", placeholder: "Full name on card", numeric: false }, values, errors)}
-  </fieldset>`;
+  <legend>Card information</legend>
+  ${field({ id: "cardNumber", label: "Card number", autocomplete: "cc-number", placeholder: "1234 1234 1234 1234", numeric: true }, values, errors, html`maxlength="23"`)}
+  <div class="row">
+    ${field({ id: "cardExpiry", label: "Expiration", autocomplete: "cc-exp", placeholder: "MM / YY", numeric: true }, values, errors, html`maxlength="9"`)}
+    ${field({ id: "cardCvc", label: "CVC", autocomplete: "cc-csc", placeholder: "CVC", numeric: true }, values, errors, html`maxlength="4"`)}
+  </div>
+  ${field({ id: "billingName", label: "Cardholder name", autocomplete: "cc-name", placeholder: "Full name on card", numeric: false }, values, errors)}
+</fieldset>`;
 }
 
 /** The form-level error (declines, authentication failures), announced to screen readers. */

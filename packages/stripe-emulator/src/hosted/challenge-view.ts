@@ -17,18 +17,16 @@ export function challengePage(view: ChallengeView): HostedPageResponse {
     200,
     "3D Secure 2 Test Page",
     html`<main class="challenge">
-      <span class="pill">Test mode</span>
-      <h1 style="margin-top:16px">3D Secure 2 Test Page</h1>
-      <p>Your bank asks you to confirm ${view.purpose} with the card ending in <b>${view.cardLast4}</b>.</p>
-      <p class="muted small">
-        This is the emulator's stand-in for the bank's authentication screen. Choose the outcome to simulate.
-      </p>
-      <form method="post" action="${view.action}">
-        <div class="actions">
-          <button class="btn" type="submit" name="outcome" value="complete">Complete</button>
-          <button class="btn btn-secondary" type="submit" name="outcome" value="fail">Fail</button>
-        </div>
-      </form>
-    </main>`,
+  <span class="pill">Test mode</span>
+  <h1 style="margin-top:16px">3D Secure 2 Test Page</h1>
+  <p>Your bank asks you to confirm ${view.purpose} with the card ending in <b>${view.cardLast4}</b>.</p>
+  <p class="muted small">This is the emulator's stand-in for the bank's authentication screen. Choose the outcome to simulate.</p>
+  <form method="post" action="${view.action}">
+    <div class="actions">
+      <button class="btn" type="submit" name="outcome" value="complete">Complete</button>
+      <button class="btn btn-secondary" type="submit" name="outcome" value="fail">Fail</button>
+    </div>
+  </form>
+</main>`,
   );
 }

@@ -42,11 +42,9 @@ function summary(app: App, session: Stripe.Checkout.Session): Html {
   const days = trial === null ? 0 : Math.round((trial - nowFor(app.store, idOf(session.customer))) / DAY);
   const headline =
     trial === null
-      ? html`<p class="amount">
-          ${money(recurringTotal, currency)}${interval === "" ? "" : html`<small>${interval}</small>`}
-        </p>`
+      ? html`<p class="amount">${money(recurringTotal, currency)}${interval === "" ? "" : html`<small>${interval}</small>`}</p>`
       : html`<p class="amount">${days} days free</p>
-          <p class="muted">Then ${money(recurringTotal, currency)} ${interval} starting ${longDate(trial)}</p>`;
+       <p class="muted">Then ${money(recurringTotal, currency)} ${interval} starting ${longDate(trial)}</p>`;
   const lines = items.map((item) => {
     const price = item.price;
     const label = price === null ? item.description : productName(app, price);
@@ -54,21 +52,15 @@ function summary(app: App, session: Stripe.Checkout.Session): Html {
       price?.recurring === undefined || price.recurring === null
         ? ""
         : `Billed ${intervalLabel(price.recurring).replace("per ", "every ")}`;
-    return html`<li>
-      <span
-        ><b>${label}</b>${(item.quantity ?? 1) > 1 ? html` <span class="muted">× ${item.quantity ?? 1}</span>` : ""}
-        ${billed === "" ? "" : html`<br /><span class="muted small">${billed}</span>`}</span
-      ><span>${money(item.amount_total, currency)}</span>
-    </li>`;
+    return html`<li><span><b>${label}</b>${(item.quantity ?? 1) > 1 ? html` <span class="muted">× ${item.quantity ?? 1}</span>` : ""}
+      ${billed === "" ? "" : html`<br><span class="muted small">${billed}</span>`}</span><span>${money(item.amount_total, currency)}</span></li>`;
   });
-  return html`<p class="muted" style="margin:0">
-      ${session.mode === "subscription" ? "Subscribe to" : "Pay for"} ${name}
-    </p>
-    ${headline}
-    <ul class="lines" aria-label="Order summary">
-      ${lines}
-      <li class="total"><span>Total due today</span><span>${money(session.amount_total ?? 0, currency)}</span></li>
-    </ul>`;
+  return html`<p class="muted" style="margin:0">${session.mode === "subscription" ? "Subscribe to" : "Pay for"} ${name}</p>
+  ${headline}
+  <ul class="lines" aria-label="Order summary">
+    ${lines}
+    <li class="total"><span>Total due today</span><span>${money(session.amount_total ?? 0, currency)}</span></li>
+  </ul>`;
 }
 
 const BUTTON_LABELS: Record<string, string> = { subscription: "Subscribe", payment: "Pay", setup: "Save card" };
@@ -83,34 +75,23 @@ export function checkoutPage(
   const values: FormValues = locked === null ? form.values : { ...form.values, email: locked };
   const back = safeUrl(session.cancel_url);
   const body = html`<div class="split">
-    <aside class="aside">
-      <div class="aside-inner">
-        <div class="topline">
-          ${back === null ? "" : html`<a class="back" href="${back}"><span aria-hidden="true">←</span> Back</a>`}<span
-            class="pill"
-            >Test mode</span
-          >
-        </div>
-        <section aria-label="Order">${summary(app, session)}</section>
-        <p class="powered">Served by the Stripe emulator · no real payment is made</p>
-      </div>
-    </aside>
-    <main class="main">
-      <div class="main-inner">
-        <form method="post" action="/c/pay/${session.id}" data-card-form novalidate>
-          <fieldset>
-            <legend>Contact information</legend>
-            ${emailField(values, form.errors, locked !== null)}
-          </fieldset>
-          ${cardFields(values, form.errors)} ${formError(form.error)}
-          <button class="btn btn-block" type="submit">${BUTTON_LABELS[session.mode] ?? "Pay"}</button>
-          <p class="muted small" style="margin-top:12px">
-            Test cards: 4242 4242 4242 4242 succeeds, 4000 0000 0000 0002 is declined, 4000 0025 0000 3155 asks for 3D
-            Secure.
-          </p>
-        </form>
-      </div>
-    </main>
-  </div>`;
+  <aside class="aside"><div class="aside-inner">
+    <div class="topline">${back === null ? "" : html`<a class="back" href="${back}"><span aria-hidden="true">←</span> Back</a>`}<span class="pill">Test mode</span></div>
+    <section aria-label="Order">${summary(app, session)}</section>
+    <p class="powered">Served by the Stripe emulator · no real payment is made</p>
+  </div></aside>
+  <main class="main"><div class="main-inner">
+    <form method="post" action="/c/pay/${session.id}" data-card-form novalidate>
+      <fieldset>
+        <legend>Contact information</legend>
+        ${emailField(values, form.errors, locked !== null)}
+      </fieldset>
+      ${cardFields(values, form.errors)}
+      ${formError(form.error)}
+      <button class="btn btn-block" type="submit">${BUTTON_LABELS[session.mode] ?? "Pay"}</button>
+      <p class="muted small" style="margin-top:12px">Test cards: 4242 4242 4242 4242 succeeds, 4000 0000 0000 0002 is declined, 4000 0025 0000 3155 asks for 3D Secure.</p>
+    </form>
+  </div></main>
+</div>`;
   return pageResponse(status, `Checkout`, body, { script: CARD_FORM_SCRIPT });
 }

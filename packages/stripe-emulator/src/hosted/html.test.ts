@@ -12,11 +12,7 @@ describe("html", () => {
   });
 
   it("inserts nested markup as is", () => {
-    expect(
-      html`<ul>
-        ${[html`<li>${"a&b"}</li>`]}
-      </ul>`.text,
-    ).toBe("<ul><li>a&amp;b</li></ul>");
+    expect(html`<ul>${[html`<li>${"a&b"}</li>`]}</ul>`.text).toBe("<ul><li>a&amp;b</li></ul>");
   });
 });
 

@@ -30,74 +30,38 @@ export function invoicePage({ app, id, path }: HostedPageRequest): HostedPageRes
   if (invoice === undefined || (path !== "" && path !== "/pdf")) return notFoundPage("Invoice");
   const currency = invoice.currency;
   const lines = invoice.lines.data.map(
-    (line) =>
-      html`<tr>
-        <td>
-          ${line.description ?? ""}<br /><span class="muted small"
-            >${longDate(line.period.start)} – ${longDate(line.period.end)}</span
-          >
-        </td>
-        <td class="num">${line.quantity ?? 1}</td>
-        <td class="num">${money(line.amount, currency)}</td>
-      </tr>`,
+    (line) => html`<tr>
+    <td>${line.description ?? ""}<br><span class="muted small">${longDate(line.period.start)} – ${longDate(line.period.end)}</span></td>
+    <td class="num">${line.quantity ?? 1}</td>
+    <td class="num">${money(line.amount, currency)}</td>
+  </tr>`,
   );
   const title = `Invoice ${invoice.number ?? invoice.id}`;
   const body = html`<main class="dashboard" style="max-width:760px">
-    <span class="pill">Test mode</span>
-    <div class="card-head" style="margin-top:16px">
-      <h1>${title}</h1>
-      <span class="badge badge-${statusTone(invoice.status)}">${statusLabel(invoice.status)}</span>
-    </div>
-    <p class="amount">${money(invoice.status === "paid" ? invoice.amount_paid : invoice.amount_remaining, currency)}</p>
-    <p class="muted">${statusLine(invoice)}</p>
-    <table class="kv" aria-label="Invoice details" style="margin:24px 0">
-      <tbody>
-        <tr>
-          <th scope="row">Invoice number</th>
-          <td>${invoice.number ?? "—"}</td>
-        </tr>
-        <tr>
-          <th scope="row">Date of issue</th>
-          <td>${longDate(invoice.effective_at ?? invoice.created)}</td>
-        </tr>
-        <tr>
-          <th scope="row">Billed to</th>
-          <td>${billedTo(app, invoice)}</td>
-        </tr>
-      </tbody>
-    </table>
-    <div class="table-wrap">
-      <table aria-label="Line items">
-        <thead>
-          <tr>
-            <th>Description</th>
-            <th class="num">Qty</th>
-            <th class="num">Amount</th>
-          </tr>
-        </thead>
-        <tbody>
-          ${lines}
-        </tbody>
-        <tfoot>
-          <tr>
-            <td colspan="2">Total</td>
-            <td class="num">${money(invoice.total, currency)}</td>
-          </tr>
-          <tr>
-            <td colspan="2">Amount paid</td>
-            <td class="num">${money(invoice.amount_paid, currency)}</td>
-          </tr>
-          <tr>
-            <td colspan="2"><b>Amount remaining</b></td>
-            <td class="num"><b>${money(invoice.amount_remaining, currency)}</b></td>
-          </tr>
-        </tfoot>
-      </table>
-    </div>
-    <p class="muted small" style="margin-top:24px">
-      A read-only copy served by the Stripe emulator. Open invoices are paid from the customer portal or with
-      <code>invoices.pay</code>.
-    </p>
-  </main>`;
+  <span class="pill">Test mode</span>
+  <div class="card-head" style="margin-top:16px">
+    <h1>${title}</h1>
+    <span class="badge badge-${statusTone(invoice.status)}">${statusLabel(invoice.status)}</span>
+  </div>
+  <p class="amount">${money(invoice.status === "paid" ? invoice.amount_paid : invoice.amount_remaining, currency)}</p>
+  <p class="muted">${statusLine(invoice)}</p>
+  <table class="kv" aria-label="Invoice details" style="margin:24px 0">
+    <tbody>
+      <tr><th scope="row">Invoice number</th><td>${invoice.number ?? "—"}</td></tr>
+      <tr><th scope="row">Date of issue</th><td>${longDate(invoice.effective_at ?? invoice.created)}</td></tr>
+      <tr><th scope="row">Billed to</th><td>${billedTo(app, invoice)}</td></tr>
+    </tbody>
+  </table>
+  <div class="table-wrap"><table aria-label="Line items">
+    <thead><tr><th>Description</th><th class="num">Qty</th><th class="num">Amount</th></tr></thead>
+    <tbody>${lines}</tbody>
+    <tfoot>
+      <tr><td colspan="2">Total</td><td class="num">${money(invoice.total, currency)}</td></tr>
+      <tr><td colspan="2">Amount paid</td><td class="num">${money(invoice.amount_paid, currency)}</td></tr>
+      <tr><td colspan="2"><b>Amount remaining</b></td><td class="num"><b>${money(invoice.amount_remaining, currency)}</b></td></tr>
+    </tfoot>
+  </table></div>
+  <p class="muted small" style="margin-top:24px">A read-only copy served by the Stripe emulator. Open invoices are paid from the customer portal or with <code>invoices.pay</code>.</p>
+</main>`;
   return pageResponse(200, title, body);
 }

@@ -14,27 +14,19 @@ export interface DocumentOptions {
 
 export function renderDocument(options: DocumentOptions): string {
   return html`<!doctype html>
-    <html lang="en">
-      <head>
-        <meta charset="utf-8" />
-        <meta name="viewport" content="width=device-width, initial-scale=1" />
-        <meta name="robots" content="noindex" />
-        <title>${options.title}</title>
-        <style>
-          ${trusted(STYLESHEET)}
-        </style>
-      </head>
-      <body class="${options.bodyClass ?? ""}">
-        ${options.body}
-        ${
-          options.script === undefined
-            ? ""
-            : html`<script>
-                ${trusted(options.script)};
-              </script>`
-        }
-      </body>
-    </html>`.text;
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<meta name="robots" content="noindex">
+<title>${options.title}</title>
+<style>${trusted(STYLESHEET)}</style>
+</head>
+<body class="${options.bodyClass ?? ""}">
+${options.body}
+${options.script === undefined ? "" : html`<script>${trusted(options.script)}</script>`}
+</body>
+</html>`.text;
 }
 
 export function pageResponse(
@@ -62,11 +54,11 @@ export function messagePage(
     status,
     title,
     html`<main class="center">
-      <span class="pill">Test mode</span>
-      <h1 style="margin-top:16px">${title}</h1>
-      <p class="muted">${message}</p>
-      ${link === undefined ? "" : html`<p><a class="btn" href="${link.href}">${link.label}</a></p>`}
-    </main>`,
+  <span class="pill">Test mode</span>
+  <h1 style="margin-top:16px">${title}</h1>
+  <p class="muted">${message}</p>
+  ${link === undefined ? "" : html`<p><a class="btn" href="${link.href}">${link.label}</a></p>`}
+</main>`,
   );
 }
 

@@ -39,27 +39,23 @@ function readReason(ctx: PortalContext, value: string | null): Feedback | null {
 
 function reasonPage(ctx: PortalContext, sub: Stripe.Subscription): HostedPageResponse {
   const options = reasonOptions(ctx).map(
-    (option) =>
-      html`<label class="option">
-        <input type="radio" name="reason" value="${option}" /> ${REASONS[option] ?? option}
-      </label>`,
+    (option) => html`<label class="option">
+    <input type="radio" name="reason" value="${option}"> ${REASONS[option] ?? option}
+  </label>`,
   );
   return portalPage(
     ctx,
     "Why are you canceling?",
     html`<h1>Why are you canceling?</h1>
-      <p class="muted">Your answer helps us improve. It's optional.</p>
-      <form method="get" action="${ctx.base}/subscriptions/${sub.id}/cancel/confirm">
-        <fieldset>
-          <legend class="sr-only">Cancellation reason</legend>
-          ${options}
-        </fieldset>
-        <div class="actions">
-          <button class="btn" type="submit">Continue</button>
-          <a class="btn btn-secondary" href="${ctx.base}/subscriptions/${sub.id}/cancel/confirm">Skip</a>
-          <a class="btn btn-secondary" href="${backHref(ctx)}">Go back</a>
-        </div>
-      </form>`,
+  <p class="muted">Your answer helps us improve. It's optional.</p>
+  <form method="get" action="${ctx.base}/subscriptions/${sub.id}/cancel/confirm">
+    <fieldset><legend class="sr-only">Cancellation reason</legend>${options}</fieldset>
+    <div class="actions">
+      <button class="btn" type="submit">Continue</button>
+      <a class="btn btn-secondary" href="${ctx.base}/subscriptions/${sub.id}/cancel/confirm">Skip</a>
+      <a class="btn btn-secondary" href="${backHref(ctx)}">Go back</a>
+    </div>
+  </form>`,
   );
 }
 
@@ -74,23 +70,16 @@ function confirmCancelPage(ctx: PortalContext, sub: Stripe.Subscription): Hosted
     ctx,
     "Cancel your plan",
     html`<h1>Cancel your plan</h1>
-      ${
-        item === undefined
-          ? ""
-          : html`<div class="card">
-              <h3>${productName(ctx.app, item.price)}</h3>
-              <p style="margin:0">${priceLabel(item.price)}</p>
-            </div>`
-      }
-      <p>${consequence}</p>
-      ${reason === null ? "" : html`<p class="muted small">Reason: ${REASONS[reason] ?? reason}</p>`}
-      <form method="post" action="${ctx.base}/subscriptions/${sub.id}/cancel">
-        <input type="hidden" name="reason" value="${reason ?? ""}" />
-        <div class="actions">
-          <button class="btn btn-danger" type="submit">Cancel plan</button>
-          <a class="btn btn-secondary" href="${backHref(ctx)}">Go back</a>
-        </div>
-      </form>`,
+  ${item === undefined ? "" : html`<div class="card"><h3>${productName(ctx.app, item.price)}</h3><p style="margin:0">${priceLabel(item.price)}</p></div>`}
+  <p>${consequence}</p>
+  ${reason === null ? "" : html`<p class="muted small">Reason: ${REASONS[reason] ?? reason}</p>`}
+  <form method="post" action="${ctx.base}/subscriptions/${sub.id}/cancel">
+    <input type="hidden" name="reason" value="${reason ?? ""}">
+    <div class="actions">
+      <button class="btn btn-danger" type="submit">Cancel plan</button>
+      <a class="btn btn-secondary" href="${backHref(ctx)}">Go back</a>
+    </div>
+  </form>`,
   );
 }
 

@@ -38,14 +38,12 @@ export function addCardPage(
     ctx,
     "Add payment method",
     html`<h1>Add payment method</h1>
-      ${isPaymentMethodFlow(ctx) || defaultCardId(ctx) === null ? html`<p class="muted">This card will become your default payment method.</p>` : ""}
-      <form method="post" action="${ctx.base}/payment-methods/new" data-card-form novalidate>
-        ${cardFields(form.values, form.errors)} ${formError(form.error)}
-        <div class="actions">
-          <button class="btn" type="submit">Add card</button
-          ><a class="btn btn-secondary" href="${backHref(ctx)}">Go back</a>
-        </div>
-      </form>`,
+  ${isPaymentMethodFlow(ctx) || defaultCardId(ctx) === null ? html`<p class="muted">This card will become your default payment method.</p>` : ""}
+  <form method="post" action="${ctx.base}/payment-methods/new" data-card-form novalidate>
+    ${cardFields(form.values, form.errors)}
+    ${formError(form.error)}
+    <div class="actions"><button class="btn" type="submit">Add card</button><a class="btn btn-secondary" href="${backHref(ctx)}">Go back</a></div>
+  </form>`,
     { status, script: CARD_FORM_SCRIPT },
   );
 }

@@ -27,30 +27,19 @@ function customerForm(
     ctx,
     "Update information",
     html`<h1>Update information</h1>
-      <form method="post" action="${ctx.base}/customer" novalidate>
-        ${
-          fields.name
-            ? html`<div class="field">
-                <label for="name">Name</label>
-                <input
-                  type="text"
-                  id="name"
-                  name="name"
-                  value="${values.name ?? ""}"
-                  autocomplete="name"
-                  aria-invalid="${nameError === undefined ? "false" : "true"}"
-                  aria-describedby="name-error"
-                />
-                <div class="field-error" id="name-error" aria-live="polite">${nameError ?? ""}</div>
-              </div>`
-            : ""
-        }
-        ${fields.email ? field({ id: "email", label: "Email", autocomplete: "email", placeholder: "email@example.com", numeric: false }, values, errors) : ""}
-        <div class="actions">
-          <button class="btn" type="submit">Save</button
-          ><a class="btn btn-secondary" href="${backHref(ctx)}">Go back</a>
-        </div>
-      </form>`,
+  <form method="post" action="${ctx.base}/customer" novalidate>
+    ${
+      fields.name
+        ? html`<div class="field">
+      <label for="name">Name</label>
+      <input type="text" id="name" name="name" value="${values.name ?? ""}" autocomplete="name" aria-invalid="${nameError === undefined ? "false" : "true"}" aria-describedby="name-error">
+      <div class="field-error" id="name-error" aria-live="polite">${nameError ?? ""}</div>
+    </div>`
+        : ""
+    }
+    ${fields.email ? field({ id: "email", label: "Email", autocomplete: "email", placeholder: "email@example.com", numeric: false }, values, errors) : ""}
+    <div class="actions"><button class="btn" type="submit">Save</button><a class="btn btn-secondary" href="${backHref(ctx)}">Go back</a></div>
+  </form>`,
     { status },
   );
 }

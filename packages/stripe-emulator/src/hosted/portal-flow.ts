@@ -120,8 +120,8 @@ export function confirmationPage(ctx: PortalContext): HostedPageResponse {
     ctx,
     text.title,
     html`<h1>${text.title}</h1>
-      <p>${text.detail}</p>
-      ${message === null ? "" : html`<p class="card">${message}</p>`}
-      <div class="actions">${returnLink(ctx)}</div>`,
+  <p>${text.detail}</p>
+  ${message === null ? "" : html`<p class="card">${message}</p>`}
+  <div class="actions">${returnLink(ctx)}</div>`,
   );
 }

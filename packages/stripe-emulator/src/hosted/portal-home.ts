@@ -32,14 +32,9 @@ function amountsDue(ctx: PortalContext): Html[] {
     const subId = idOf(invoice.parent?.subscription_details?.subscription);
     const pastDue = subId !== null && ctx.app.store.subscriptions.get(subId)?.status === "past_due";
     return html`<section class="alert alert-warn" aria-label="Payment due">
-      <p style="margin:0">
-        Your invoice ${invoice.number ?? ""} for <b>${money(invoice.amount_remaining, invoice.currency)}</b> is
-        ${pastDue ? "past due" : "due"}.
-        ${card === null ? "Add a payment method to pay it." : `It will be paid with ${card}.`}
-      </p>
-      <form method="post" action="${ctx.base}/invoices/${invoice.id}/pay">
-        <button class="btn" type="submit">Pay now</button>
-      </form>
+      <p style="margin:0">Your invoice ${invoice.number ?? ""} for <b>${money(invoice.amount_remaining, invoice.currency)}</b> is ${pastDue ? "past due" : "due"}.
+      ${card === null ? "Add a payment method to pay it." : `It will be paid with ${card}.`}</p>
+      <form method="post" action="${ctx.base}/invoices/${invoice.id}/pay"><button class="btn" type="submit">Pay now</button></form>
     </section>`;
   });
 }
@@ -63,19 +58,12 @@ function subscriptionCard(ctx: PortalContext, sub: Stripe.Subscription): Html {
     allowedPrices(ctx).some((price) => price.id !== item?.price.id);
   const actions =
     sub.cancel_at !== null
-      ? html`<form method="post" action="${ctx.base}/subscriptions/${sub.id}/renew">
-          <button class="btn" type="submit">Renew plan</button>
-        </form>`
+      ? html`<form method="post" action="${ctx.base}/subscriptions/${sub.id}/renew"><button class="btn" type="submit">Renew plan</button></form>`
       : html`${canUpdate ? html`<a class="btn btn-secondary" href="${ctx.base}/subscriptions/${sub.id}/update">Update plan</a>` : ""}
-        ${features.subscription_cancel.enabled ? html`<a class="btn btn-secondary" href="${ctx.base}/subscriptions/${sub.id}/cancel">Cancel plan</a>` : ""}`;
+      ${features.subscription_cancel.enabled ? html`<a class="btn btn-secondary" href="${ctx.base}/subscriptions/${sub.id}/cancel">Cancel plan</a>` : ""}`;
   return html`<article class="card" aria-label="${name} subscription">
-    <div class="card-head">
-      <h3>${name}</h3>
-      ${badge(sub.status)}
-    </div>
-    <p style="margin:4px 0 0">
-      ${item === undefined ? "" : priceLabel(item.price)}${quantity > 1 ? ` × ${quantity}` : ""}
-    </p>
+    <div class="card-head"><h3>${name}</h3>${badge(sub.status)}</div>
+    <p style="margin:4px 0 0">${item === undefined ? "" : priceLabel(item.price)}${quantity > 1 ? ` × ${quantity}` : ""}</p>
     <p class="muted" style="margin:0">${renewalLine(sub)}</p>
     ${card === null ? "" : html`<p class="muted small" style="margin:0">Billed to ${card}</p>`}
     <div class="actions">${actions}</div>
@@ -88,99 +76,48 @@ function paymentMethods(ctx: PortalContext): Html {
     const isDefault = pm.id === defaultId;
     const label = cardLabel(pm);
     return html`<li>
-      <span
-        ><b>${label}</b>
-        <span class="muted small">${expiryLabel(pm)}</span>
-        ${isDefault ? html`<span class="badge badge-neutral">Default</span>` : ""}</span
-      >
+      <span><b>${label}</b> <span class="muted small">${expiryLabel(pm)}</span> ${isDefault ? html`<span class="badge badge-neutral">Default</span>` : ""}</span>
       <span class="actions" style="margin:0">
-        ${
-          isDefault
-            ? ""
-            : html`<form class="inline" method="post" action="${ctx.base}/payment-methods/${pm.id}/default">
-                <button class="btn btn-secondary btn-small" type="submit">
-                  Make default<span class="sr-only"> (${label})</span>
-                </button>
-              </form>`
-        }
-        ${
-          cardInUse(ctx, pm.id)
-            ? ""
-            : html`<form class="inline" method="post" action="${ctx.base}/payment-methods/${pm.id}/remove">
-                <button class="btn btn-secondary btn-small" type="submit">
-                  Remove<span class="sr-only"> (${label})</span>
-                </button>
-              </form>`
-        }
+        ${isDefault ? "" : html`<form class="inline" method="post" action="${ctx.base}/payment-methods/${pm.id}/default"><button class="btn btn-secondary btn-small" type="submit">Make default<span class="sr-only"> (${label})</span></button></form>`}
+        ${cardInUse(ctx, pm.id) ? "" : html`<form class="inline" method="post" action="${ctx.base}/payment-methods/${pm.id}/remove"><button class="btn btn-secondary btn-small" type="submit">Remove<span class="sr-only"> (${label})</span></button></form>`}
       </span>
     </li>`;
   });
   return html`<h2 id="payment-methods">Payment methods</h2>
-    ${
-      rows.length === 0
-        ? html`<p class="muted">No payment method on file.</p>`
-        : html`<ul class="list" aria-labelledby="payment-methods">
-            ${rows}
-          </ul>`
-    }
-    <p style="margin-top:12px">
-      <a class="btn btn-secondary" href="${ctx.base}/payment-methods/new">+ Add payment method</a>
-    </p>`;
+  ${rows.length === 0 ? html`<p class="muted">No payment method on file.</p>` : html`<ul class="list" aria-labelledby="payment-methods">${rows}</ul>`}
+  <p style="margin-top:12px"><a class="btn btn-secondary" href="${ctx.base}/payment-methods/new">+ Add payment method</a></p>`;
 }
 
 function billingInformation(ctx: PortalContext): Html {
   const update = ctx.config.features.customer_update;
   const editable = update.enabled && update.allowed_updates.some((field) => field === "name" || field === "email");
   return html`<h2>Billing information</h2>
-    <table class="kv" aria-label="Billing information">
-      <tbody>
-        <tr>
-          <th scope="row">Name</th>
-          <td>${ctx.customer.name ?? "—"}</td>
-        </tr>
-        <tr>
-          <th scope="row">Email</th>
-          <td>${ctx.customer.email ?? "—"}</td>
-        </tr>
-      </tbody>
-    </table>
-    ${editable ? html`<p style="margin-top:12px"><a class="btn btn-secondary" href="${ctx.base}/customer">Update information</a></p>` : ""}`;
+  <table class="kv" aria-label="Billing information"><tbody>
+    <tr><th scope="row">Name</th><td>${ctx.customer.name ?? "—"}</td></tr>
+    <tr><th scope="row">Email</th><td>${ctx.customer.email ?? "—"}</td></tr>
+  </tbody></table>
+  ${editable ? html`<p style="margin-top:12px"><a class="btn btn-secondary" href="${ctx.base}/customer">Update information</a></p>` : ""}`;
 }
 
 function invoiceHistory(ctx: PortalContext): Html {
   const invoices = Array.from(ctx.app.store.invoices.values())
     .filter((invoice) => idOf(invoice.customer) === ctx.customer.id && invoice.status !== "draft")
     .reverse();
-  if (invoices.length === 0)
-    return html`<h2>Invoice history</h2>
-      <p class="muted">No invoices yet.</p>`;
+  if (invoices.length === 0) return html`<h2>Invoice history</h2><p class="muted">No invoices yet.</p>`;
   const rows = invoices.map((invoice) => {
     const link = safeUrl(invoice.hosted_invoice_url);
     return html`<tr>
       <td class="nowrap">${longDate(invoice.created)}</td>
       <td class="num">${money(invoice.total, invoice.currency)}</td>
       <td>${badge(invoice.status)}</td>
-      <td>
-        ${link === null ? "" : html`<a href="${link}">View<span class="sr-only"> invoice ${invoice.number ?? invoice.id}</span></a>`}
-      </td>
+      <td>${link === null ? "" : html`<a href="${link}">View<span class="sr-only"> invoice ${invoice.number ?? invoice.id}</span></a>`}</td>
     </tr>`;
   });
   return html`<h2 id="invoice-history">Invoice history</h2>
-    <div class="table-wrap">
-      <table aria-labelledby="invoice-history">
-        <thead>
-          <tr>
-            <th>Date</th>
-            <th class="num">Amount</th>
-            <th>Status</th>
-            <th><span class="sr-only">Link</span></th>
-          </tr>
-        </thead>
-        <tbody>
-          ${rows}
-        </tbody>
-      </table>
-    </div>`;
+  <div class="table-wrap"><table aria-labelledby="invoice-history">
+    <thead><tr><th>Date</th><th class="num">Amount</th><th>Status</th><th><span class="sr-only">Link</span></th></tr></thead>
+    <tbody>${rows}</tbody>
+  </table></div>`;
 }
 
 export function homePage(ctx: PortalContext): HostedPageResponse {
@@ -190,10 +127,11 @@ export function homePage(ctx: PortalContext): HostedPageResponse {
     ctx,
     "Billing",
     html`<h1 class="sr-only">Billing</h1>
-      ${amountsDue(ctx)}
-      <h2 style="margin-top:0">Current plan</h2>
-      ${subs.length === 0 ? html`<p class="muted">No active subscription.</p>` : subs.map((sub) => subscriptionCard(ctx, sub))}
-      ${features.payment_method_update.enabled ? paymentMethods(ctx) : ""} ${billingInformation(ctx)}
-      ${features.invoice_history.enabled ? invoiceHistory(ctx) : ""}`,
+  ${amountsDue(ctx)}
+  <h2 style="margin-top:0">Current plan</h2>
+  ${subs.length === 0 ? html`<p class="muted">No active subscription.</p>` : subs.map((sub) => subscriptionCard(ctx, sub))}
+  ${features.payment_method_update.enabled ? paymentMethods(ctx) : ""}
+  ${billingInformation(ctx)}
+  ${features.invoice_history.enabled ? invoiceHistory(ctx) : ""}`,
   );
 }

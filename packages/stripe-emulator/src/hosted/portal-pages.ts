@@ -86,8 +86,8 @@ export function portalPages(request: HostedPageRequest, state: HostedState): Hos
       ctx,
       "Something went wrong",
       html`<h1>That didn't work</h1>
-        <p>${error.body.message}</p>
-        <p><a class="btn btn-secondary" href="${ctx.base}">Back to billing</a></p>`,
+      <p>${error.body.message}</p>
+      <p><a class="btn btn-secondary" href="${ctx.base}">Back to billing</a></p>`,
       { status: error.status },
     );
   }

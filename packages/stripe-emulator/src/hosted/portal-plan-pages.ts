@@ -53,16 +53,11 @@ export function updatePage(ctx: PortalContext, sub: Stripe.Subscription): Hosted
     const isCurrent = price.id === current?.id;
     return html`<li class="card" aria-label="${productName(ctx.app, price)} ${priceLabel(price)}">
       <div class="card-head">
-        <div>
-          <h3>${productName(ctx.app, price)}</h3>
-          <span class="muted">${priceLabel(price)}</span>
-        </div>
+        <div><h3>${productName(ctx.app, price)}</h3><span class="muted">${priceLabel(price)}</span></div>
         ${
           isCurrent
             ? html`<span class="badge badge-neutral">Current plan</span>`
-            : html`<a class="btn btn-small" href="${ctx.base}/subscriptions/${sub.id}/update/confirm?price=${price.id}"
-                >Select<span class="sr-only"> ${productName(ctx.app, price)} ${priceLabel(price)}</span></a
-              >`
+            : html`<a class="btn btn-small" href="${ctx.base}/subscriptions/${sub.id}/update/confirm?price=${price.id}">Select<span class="sr-only"> ${productName(ctx.app, price)} ${priceLabel(price)}</span></a>`
         }
       </div>
     </li>`;
@@ -71,11 +66,9 @@ export function updatePage(ctx: PortalContext, sub: Stripe.Subscription): Hosted
     ctx,
     "Update plan",
     html`<h1>Update plan</h1>
-      <p class="muted">Choose the plan you want to switch to.</p>
-      <ul class="plain">
-        ${options}
-      </ul>
-      <p><a href="${backHref(ctx)}">Go back</a></p>`,
+  <p class="muted">Choose the plan you want to switch to.</p>
+  <ul class="plain">${options}</ul>
+  <p><a href="${backHref(ctx)}">Go back</a></p>`,
   );
 }
 
@@ -99,31 +92,20 @@ export function confirmPage(ctx: PortalContext, sub: Stripe.Subscription): Hoste
     ctx,
     "Confirm your updated plan",
     html`<h1>Confirm your updated plan</h1>
-      ${
-        current === undefined
-          ? ""
-          : html`<div class="card">
-              <p class="muted small" style="margin:0">Current plan</p>
-              <h3>${productName(ctx.app, current)}</h3>
-              <p style="margin:0">${priceLabel(current)}</p>
-            </div>`
-      }
-      <div class="card" style="border-color:#635bff">
-        <p class="muted small" style="margin:0">New plan</p>
-        <h3>${productName(ctx.app, target.price)}</h3>
-        <p style="margin:0">
-          ${priceLabel(target.price)}${target.quantity !== null && target.quantity > 1 ? ` × ${target.quantity}` : ""}
-        </p>
-      </div>
-      <p>${costLine(ctx, sub, target)}</p>
-      <form method="post" action="${ctx.base}/subscriptions/${sub.id}/update/confirm">
-        <input type="hidden" name="price" value="${target.price.id}" />
-        <input type="hidden" name="quantity" value="${quantity}" />
-        <div class="actions">
-          <button class="btn" type="submit">Confirm</button
-          ><a class="btn btn-secondary" href="${backHref(ctx)}">Go back</a>
-        </div>
-      </form>`,
+  ${
+    current === undefined
+      ? ""
+      : html`<div class="card"><p class="muted small" style="margin:0">Current plan</p>
+    <h3>${productName(ctx.app, current)}</h3><p style="margin:0">${priceLabel(current)}</p></div>`
+  }
+  <div class="card" style="border-color:#635bff"><p class="muted small" style="margin:0">New plan</p>
+    <h3>${productName(ctx.app, target.price)}</h3><p style="margin:0">${priceLabel(target.price)}${target.quantity !== null && target.quantity > 1 ? ` × ${target.quantity}` : ""}</p></div>
+  <p>${costLine(ctx, sub, target)}</p>
+  <form method="post" action="${ctx.base}/subscriptions/${sub.id}/update/confirm">
+    <input type="hidden" name="price" value="${target.price.id}">
+    <input type="hidden" name="quantity" value="${quantity}">
+    <div class="actions"><button class="btn" type="submit">Confirm</button><a class="btn btn-secondary" href="${backHref(ctx)}">Go back</a></div>
+  </form>`,
   );
 }
 

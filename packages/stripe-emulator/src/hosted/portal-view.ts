@@ -31,9 +31,7 @@ function banner(query: URLSearchParams): Html {
     return html`<div class="alert alert-notice" role="status">${NOTICES[notice]}</div>`;
   const error = query.get("error");
   if (error !== null)
-    return html`<div class="alert alert-error" role="alert">
-      ${declineWording(error) ?? "Something went wrong. Please try again."}
-    </div>`;
+    return html`<div class="alert alert-error" role="alert">${declineWording(error) ?? "Something went wrong. Please try again."}</div>`;
   return html``;
 }
 
@@ -61,21 +59,19 @@ export function portalPage(
   const terms = safeUrl(profile.terms_of_service_url);
   const privacy = safeUrl(profile.privacy_policy_url);
   const body = html`<div class="split">
-    <aside class="aside">
-      <div class="aside-inner">
-        <div class="topline">${returnLink(ctx)}<span class="pill">Test mode</span></div>
-        <div>
-          <p style="font-size:22px;font-weight:600;margin:0 0 4px">${profile.headline ?? "Manage your billing"}</p>
-          <p class="muted small">${ctx.customer.email ?? ctx.customer.name ?? ctx.customer.id}</p>
-        </div>
-        <p class="powered">
-          Served by the Stripe
-          emulator${terms === null ? "" : html` · <a href="${terms}">Terms</a>`}${privacy === null ? "" : html` · <a href="${privacy}">Privacy</a>`}
-        </p>
-      </div>
-    </aside>
-    <main class="main"><div class="main-inner">${banner(ctx.request.query)} ${main}</div></main>
-  </div>`;
+  <aside class="aside"><div class="aside-inner">
+    <div class="topline">${returnLink(ctx)}<span class="pill">Test mode</span></div>
+    <div>
+      <p style="font-size:22px;font-weight:600;margin:0 0 4px">${profile.headline ?? "Manage your billing"}</p>
+      <p class="muted small">${ctx.customer.email ?? ctx.customer.name ?? ctx.customer.id}</p>
+    </div>
+    <p class="powered">Served by the Stripe emulator${terms === null ? "" : html` · <a href="${terms}">Terms</a>`}${privacy === null ? "" : html` · <a href="${privacy}">Privacy</a>`}</p>
+  </div></aside>
+  <main class="main"><div class="main-inner">
+    ${banner(ctx.request.query)}
+    ${main}
+  </div></main>
+</div>`;
   return pageResponse(options.status ?? 200, `${title} · Customer portal`, body, {
     bodyClass: "portal",
     ...(options.script === undefined ? {} : { script: options.script }),
