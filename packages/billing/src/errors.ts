@@ -50,3 +50,8 @@ export async function callStripe<T>(call: () => Promise<T>): Promise<T> {
 export function isStripeError(error: unknown): boolean {
   return error instanceof Stripe.errors.StripeError;
 }
+
+/** Stripe's answer for an id it does not have (or that another account owns): a 404. */
+export function isStripeNotFound(error: unknown): boolean {
+  return error instanceof Error && "statusCode" in error && error.statusCode === 404;
+}

@@ -1,6 +1,6 @@
 // On return from Checkout: bring the user's subscription in at once, before the webhook lands.
 import type { BillingDeps } from "../deps.ts";
-import { BillingNotFound, callStripe } from "../errors.ts";
+import { BillingNotFound, callStripe, isStripeNotFound } from "../errors.ts";
 import { USER_FACING_REQUEST } from "../stripe-client.ts";
 import { syncCustomer } from "../sync/sync-customer.ts";
 
@@ -14,7 +14,7 @@ export async function syncCheckoutSession(
   });
   const retrieve = () => deps.stripe.checkout.sessions.retrieve(input.sessionId, {}, USER_FACING_REQUEST);
   const session = await callStripe(retrieve).catch((error: unknown) => {
-    if (error instanceof Error && "statusCode" in error && error.statusCode === 404) return null;
+    if (isStripeNotFound(error)) return null;
     throw error;
   });
   const sessionCustomer = typeof session?.customer === "string" ? session.customer : session?.customer?.id;

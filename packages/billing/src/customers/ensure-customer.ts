@@ -2,6 +2,7 @@
 import type Stripe from "stripe";
 import type { BillingDeps } from "../deps.ts";
 import { BillingNotFound, callStripe } from "../errors.ts";
+import { TRANSACTION_LIMITS } from "../transaction-limits.ts";
 import { USER_FACING_REQUEST } from "../stripe-client.ts";
 
 /** The idempotency key for creating a user's customer: a retry returns the first customer. */
@@ -41,6 +42,6 @@ export async function ensureCustomer(
       return customer.id;
     },
     // Waiters queue on the row lock; the Stripe call inside is bounded by the request's timeout and retries.
-    { maxWait: 15_000, timeout: 60_000 },
+    TRANSACTION_LIMITS.behindCustomerLock,
   );
 }

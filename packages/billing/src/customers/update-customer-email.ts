@@ -1,6 +1,7 @@
 // Keeps the Stripe customer's email in step with the user's.
 import type { BillingDeps } from "../deps.ts";
 import { callStripe } from "../errors.ts";
+import { TRANSACTION_LIMITS } from "../transaction-limits.ts";
 import { USER_FACING_REQUEST } from "../stripe-client.ts";
 
 /**
@@ -13,16 +14,13 @@ export async function updateUserEmail(
   userId: string,
   email: string,
 ): Promise<void> {
-  await db.$transaction(
-    async (tx) => {
-      const user = await tx.user.update({
-        where: { id: userId },
-        data: { email },
-        select: { account: { select: { stripeCustomerId: true } } },
-      });
-      const customerId = user.account?.stripeCustomerId;
-      if (customerId) await callStripe(() => stripe.customers.update(customerId, { email }, USER_FACING_REQUEST));
-    },
-    { maxWait: 10_000, timeout: 30_000 },
-  );
+  await db.$transaction(async (tx) => {
+    const user = await tx.user.update({
+      where: { id: userId },
+      data: { email },
+      select: { account: { select: { stripeCustomerId: true } } },
+    });
+    const customerId = user.account?.stripeCustomerId;
+    if (customerId) await callStripe(() => stripe.customers.update(customerId, { email }, USER_FACING_REQUEST));
+  }, TRANSACTION_LIMITS.withStripeCall);
 }

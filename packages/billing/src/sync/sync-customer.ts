@@ -1,6 +1,7 @@
 // Syncs one customer in a transaction of its own (checkout return, reconcile).
 import type Stripe from "stripe";
 import type { BillingDeps } from "../deps.ts";
+import { TRANSACTION_LIMITS } from "../transaction-limits.ts";
 import { syncCustomerSubscriptions, type SyncOutcome } from "./sync-customer-subscriptions.ts";
 
 /** `request` overrides the client's settings, e.g. USER_FACING_REQUEST when a user waits on it. */
@@ -9,8 +10,8 @@ export function syncCustomer(
   customerId: string,
   request: Stripe.RequestOptions = {},
 ): Promise<SyncOutcome> {
-  return db.$transaction((tx) => syncCustomerSubscriptions(tx, stripe, customerId, request), {
-    maxWait: 15_000,
-    timeout: 60_000,
-  });
+  return db.$transaction(
+    (tx) => syncCustomerSubscriptions(tx, stripe, customerId, request),
+    TRANSACTION_LIMITS.behindCustomerLock,
+  );
 }

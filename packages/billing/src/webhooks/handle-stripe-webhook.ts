@@ -3,7 +3,8 @@
 // customer's state is re-read from Stripe rather than taken from the payload.
 import type { PrismaClient, Tx } from "@saas/db";
 import type Stripe from "stripe";
-import { callStripe } from "../errors.ts";
+import { callStripe, isStripeNotFound } from "../errors.ts";
+import { TRANSACTION_LIMITS } from "../transaction-limits.ts";
 import { syncCustomerSubscriptions } from "../sync/sync-customer-subscriptions.ts";
 import { applyDunning } from "./dunning.ts";
 import { verifyEvent } from "./verify-event.ts";
@@ -81,19 +82,16 @@ export async function handleStripeWebhook(
   }
 
   try {
-    const applied = await deps.db.$transaction(
-      async (tx) => {
-        // Waits on a concurrent delivery of the same event; returns nothing if that one committed.
-        const inserted = await tx.$executeRaw`
+    const applied = await deps.db.$transaction(async (tx) => {
+      // Waits on a concurrent delivery of the same event; returns nothing if that one committed.
+      const inserted = await tx.$executeRaw`
           INSERT INTO webhook_log (id, type, outcome, stripe_created_at, received_at, processed_at)
           VALUES (${event.id}, ${event.type}, 'applied', ${new Date(event.created * 1000)}, now(), now())
           ON CONFLICT (id) DO NOTHING`;
-        if (!inserted) return false;
-        await applyEvent(tx, deps.stripe, event);
-        return true;
-      },
-      { maxWait: 10_000, timeout: 30_000 },
-    );
+      if (!inserted) return false;
+      await applyEvent(tx, deps.stripe, event);
+      return true;
+    }, TRANSACTION_LIMITS.withStripeCall);
     return applied ? finish(200, "applied", event) : finish(200, "duplicate", event);
   } catch (error) {
     // Rolled back, log row included: Stripe's retry will process the event again.
@@ -123,8 +121,6 @@ function logRow(event: Stripe.Event, outcome: WebhookOutcome) {
   };
 }
 
-const isMissing = (error: unknown) => error instanceof Error && "statusCode" in error && error.statusCode === 404;
-
 /** The customer an event is about: the only part of the payload we rely on. */
 export function customerIdOf(event: Stripe.Event): string | null {
   const object = event.data.object as { object?: string; id?: string; customer?: string | { id: string } | null };
@@ -136,7 +132,7 @@ export function customerIdOf(event: Stripe.Event): string | null {
 /** "unknown": Stripe has never heard of it, so it cannot have been deleted either; nothing to do. */
 async function customerState(stripe: Stripe, customerId: string): Promise<"live" | "deleted" | "unknown"> {
   const customer = await callStripe(() => stripe.customers.retrieve(customerId)).catch((error: unknown) => {
-    if (isMissing(error)) return null;
+    if (isStripeNotFound(error)) return null;
     throw error;
   });
   if (!customer) return "unknown";
@@ -170,7 +166,7 @@ async function applyCustomerDeleted(tx: Tx, stripe: Stripe, customerId: string):
   // Stripe cancels a deleted customer's subscriptions: keep its record of them where it
   // still lists them, mark the rest ended, then unmap so the account can start over.
   await syncCustomerSubscriptions(tx, stripe, customerId).catch((error: unknown) => {
-    if (!isMissing(error)) throw error;
+    if (!isStripeNotFound(error)) throw error;
   });
   const now = new Date();
   await tx.subscription.updateMany({
