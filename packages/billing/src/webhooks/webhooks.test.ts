@@ -97,6 +97,28 @@ describe("rejections: 400, nothing written", () => {
     expect(await rowCounts()).toEqual(before);
   });
 
+  // A real event, so only the signature can refuse it: the bodies above fail the event-shape check anyway.
+  it.each<[string, (body: string) => string]>([
+    ["a forged signature", () => `t=${Math.floor(Date.now() / 1000)},v1=${"5".repeat(64)}`],
+    ["a signature made with another secret", (body) => sign(h.stripe, body, "whsec_attacker")],
+  ])("refuses a well-formed Stripe event with %s, writing nothing", async (_name, signatureFor) => {
+    const { subscription } = await subscribedCustomer();
+    const [created] = await eventsFor(subscription.id, "customer.subscription.created");
+    const body = JSON.stringify(created);
+    const before = await rowCounts();
+
+    expect(await deliver(body, signatureFor(body))).toMatchObject({
+      status: 400,
+      body: { outcome: "rejected", reason: "invalid signature" },
+    });
+    expect(await rowCounts()).toEqual(before);
+    expect(await h.db.webhookLog.count({ where: { id: created?.id ?? "" } })).toBe(0);
+    expect(await h.db.subscription.count({ where: { stripeSubscriptionId: subscription.id } })).toBe(0);
+    // The same bytes signed with our secret are applied: the event itself was fine.
+    expect(await deliver(body)).toMatchObject({ status: 200, body: { outcome: "applied" } });
+    expect(await h.db.subscription.count({ where: { stripeSubscriptionId: subscription.id } })).toBe(1);
+  });
+
   it("refuses a live-mode event sent to this test-mode deployment", async () => {
     const { customer } = await subscribedCustomer();
     const [event] = await eventsFor(customer.id, "customer.created");
