@@ -172,6 +172,23 @@ describe("idempotency and ordering", () => {
     expect(await h.db.subscription.count({ where: { stripeSubscriptionId: subscription.id } })).toBe(1);
   });
 
+  it("answers a redelivery of an applied event as a duplicate without reading Stripe again", async () => {
+    const { customer, subscription } = await subscribedCustomer();
+    const [created] = await eventsFor(subscription.id, "customer.subscription.created");
+    const body = JSON.stringify(created);
+    expect(await deliver(body)).toMatchObject({ status: 200, body: { outcome: "applied" } });
+    // Any read of this customer's subscriptions would now hang until the client gives up.
+    await h.control.addFault({ path: "/v1/subscriptions*", method: "GET", count: 1, mode: "hang", match: customer.id });
+
+    const started = performance.now();
+    const again = await deliver(body);
+    const ms = performance.now() - started;
+    expect(again).toMatchObject({ status: 200, body: { outcome: "duplicate" } });
+    expect(await h.control.faults()).toEqual([expect.objectContaining({ path: "/v1/subscriptions*", remaining: 1 })]);
+    expect(ms).toBeLessThan(1_000);
+    expect(await h.db.webhookLog.count({ where: { id: created?.id ?? "" } })).toBe(1);
+  });
+
   it("converges to Stripe's state whatever the order: updated before created, old after new, same second", async () => {
     const { subscription } = await subscribedCustomer();
     await h.stripe.subscriptions.update(subscription.id, { cancel_at_period_end: true });
