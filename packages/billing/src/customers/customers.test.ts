@@ -4,7 +4,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { StripeUnavailable } from "../errors.ts";
 import { startBillingHarness, USER_FACING_ATTEMPTS, type BillingHarness } from "../testing.ts";
 import { backfillCustomers } from "./backfill-customers.ts";
-import { ensureCustomer } from "./ensure-customer.ts";
+import { customerIdempotencyKey, ensureCustomer } from "./ensure-customer.ts";
 import { updateUserEmail } from "./update-customer-email.ts";
 
 let h: BillingHarness;
@@ -65,6 +65,33 @@ describe("ensureCustomer", () => {
     });
     expect(creates).toBe(1);
     expect(new Set(ids)).toEqual(new Set([(await customersByEmail(user.email))[0]?.id]));
+  });
+
+  it("reuses the customer Stripe made for an attempt that crashed before storing it", async () => {
+    const user = await createUser(h.db);
+    // The attempt reaches Stripe, then dies before the mapping is stored (as a crash would).
+    await h.db.$executeRawUnsafe(`
+      CREATE OR REPLACE FUNCTION fail_customer_mapping() RETURNS trigger AS $$
+      BEGIN RAISE EXCEPTION 'crashed before storing the customer'; END $$ LANGUAGE plpgsql`);
+    await h.db.$executeRawUnsafe(
+      `CREATE TRIGGER fail_mapping BEFORE UPDATE OF stripe_customer_id ON accounts FOR EACH ROW EXECUTE FUNCTION fail_customer_mapping()`,
+    );
+    try {
+      await expect(ensureCustomer(h, user.id)).rejects.toThrow(/crashed before storing the customer/);
+    } finally {
+      await h.db.$executeRawUnsafe("DROP TRIGGER fail_mapping ON accounts");
+    }
+    const [orphan] = await customersByEmail(user.email);
+    expect((await h.db.account.findUniqueOrThrow({ where: { userId: user.id } })).stripeCustomerId).toBeNull();
+
+    const id = await ensureCustomer(h, user.id);
+    expect(id).toBe(orphan?.id);
+    expect(await customersByEmail(user.email)).toHaveLength(1);
+    // The key Stripe recorded is the per-user one, not a random key a retry could not repeat.
+    const [created] = (await h.stripe.events.list({ type: "customer.created", limit: 100 })).data.filter(
+      (event) => (event.data.object as { id?: string }).id === id,
+    );
+    expect(created?.request?.idempotency_key).toBe(customerIdempotencyKey(user.id));
   });
 
   it("returns the stored customer without calling Stripe again", async () => {
