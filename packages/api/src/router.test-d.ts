@@ -25,3 +25,7 @@ test("status dates cross the wire as strings", () => {
     NonNullable<RouterOutputs["billing"]["status"]["subscription"]>["currentPeriodEnd"]
   >().toEqualTypeOf<string>();
 });
+
+test("status takes no input: it only ever reads the caller's own account", () => {
+  expectTypeOf<RouterInputs["billing"]["status"]>().toEqualTypeOf<void>();
+});

@@ -1,8 +1,14 @@
-import { startBillingHarness, USER_FACING_ATTEMPTS, type BillingHarness } from "@saas/billing/testing";
+import {
+  startBillingHarness,
+  TEST_APP_BASE_URL,
+  USER_FACING_ATTEMPTS,
+  type BillingHarness,
+} from "@saas/billing/testing";
 import { createUser } from "@saas/db/factories";
 import { TRPCError } from "@trpc/server";
+import { fetchRequestHandler } from "@trpc/server/adapters/fetch";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { createCaller, type RouterInputs } from "./index.ts";
+import { appRouter, createCaller, type RouterInputs, type RouterOutputs } from "./index.ts";
 
 let h: BillingHarness;
 beforeAll(async () => {
@@ -88,6 +94,27 @@ describe("billing router", () => {
     expect(new Date(status.subscription?.currentPeriodEnd ?? 0).getTime()).toBeGreaterThan(
       Date.now() + 27 * 86_400_000,
     );
+  });
+
+  it("answers status with the caller's own account, whatever user id the request slips in", async () => {
+    const owner = await signedInCaller();
+    await subscribe(owner.caller);
+    const { user: intruder } = await signedInCaller();
+    const input = encodeURIComponent(JSON.stringify({ userId: owner.user.id }));
+    // Over the wire, as a browser would send it: the client's types cannot stop a hand-made request.
+    const response = await fetchRequestHandler({
+      endpoint: "/api/trpc",
+      req: new Request(`${TEST_APP_BASE_URL}/api/trpc/billing.status?input=${input}`),
+      router: appRouter,
+      createContext: () => ({ db: h.db, stripe: h.stripe, config: h.config, user: intruder }),
+    });
+    expect(response.status).toBe(200);
+    const body = (await response.json()) as { result: { data: RouterOutputs["billing"]["status"] } };
+    expect(body.result.data).toMatchObject({
+      hasBillingProfile: false,
+      subscription: null,
+      entitlement: { access: "none" },
+    });
   });
 
   it("answers CONFLICT to a second checkout", async () => {

@@ -1,6 +1,7 @@
 import { execFileSync } from "node:child_process";
 import { readFileSync } from "node:fs";
 import path from "node:path";
+import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createDb, DatabaseUnavailable } from "./client.ts";
 import { scratchDataDir, startEmbeddedPostgres, type EmbeddedDatabase } from "./embedded-postgres.ts";
@@ -156,4 +157,47 @@ describe("when PostgreSQL does not answer in time", () => {
       await server.stop();
     }
   }, 60_000);
+});
+
+/** Blocks the event loop, as a busy process does: whatever the server sends meanwhile is read in one go. */
+function busyFor(ms: number): void {
+  for (const until = Date.now() + ms; Date.now() < until;);
+}
+
+describe("when PostgreSQL ends a connection", () => {
+  it("survives a connection ended just as the pool hands it from a query to a waiting transaction", async () => {
+    const db = createDb(database.url, { max: 1 });
+    const admin = new pg.Client({ connectionString: database.url });
+    const uncaught: unknown[] = [];
+    const record = (error: unknown) => uncaught.push(error);
+    process.on("uncaughtException", record);
+    try {
+      await admin.connect();
+      const [backend] = await db.$queryRaw<Array<{ pid: number }>>`SELECT pg_backend_pid() AS pid`;
+      // The pool's one connection runs a query while a transaction waits for it.
+      const query = outcome(db.$queryRaw`SELECT 1 AS one FROM pg_sleep(0.3)`);
+      const transaction = outcome(db.$transaction((tx) => tx.$queryRaw`SELECT 1 AS one`));
+      for (let running = false; !running;) {
+        const { rows } = await admin.query<{ query: string }>(
+          "SELECT query FROM pg_stat_activity WHERE pid = $1 AND state = 'active'",
+          [backend?.pid],
+        );
+        running = rows.some((row) => row.query.includes("pg_sleep"));
+      }
+      // Just after that query answers, the server ends the connection ("terminating connection
+      // due to administrator command", 57P01, as on a shutdown or restart); busy meanwhile, the
+      // client reads the answer and the termination in one chunk.
+      void admin.query("SELECT pg_sleep(0.35), pg_terminate_backend($1)", [backend?.pid]).catch(() => {});
+      busyFor(600);
+
+      expect(await query).toBe("answered");
+      expect(await transaction).toBe("DatabaseUnavailable");
+      expect(uncaught).toEqual([]);
+      expect(await db.$queryRaw`SELECT 1 AS one`).toEqual([{ one: 1 }]);
+    } finally {
+      process.off("uncaughtException", record);
+      await admin.end();
+      await db.$disconnect();
+    }
+  });
 });

@@ -36,6 +36,7 @@ export function createDb(databaseUrl: string, options: CreateDbOptions = {}): Pr
     connectionTimeoutMillis: connectionTimeoutMs,
     statement_timeout: statementTimeoutMs,
     query_timeout: options.queryTimeoutMs ?? Math.max(DB_TIMEOUTS.queryTimeoutMs, statementTimeoutMs + 1_000),
+    onConnect: listenForErrors,
   });
   const db = new PrismaClient({
     adapter: failingAsUnavailable(adapter),
@@ -45,6 +46,19 @@ export function createDb(databaseUrl: string, options: CreateDbOptions = {}): Pr
   });
   probes.set(db, databaseProbe(databaseUrl));
   return db;
+}
+
+/**
+ * Gives each pooled connection an 'error' listener for its whole life. The pool listens only
+ * while a connection is idle and adapter-pg only inside a transaction, so a connection handed
+ * from a query that just finished to a transaction waiting for it has none until the adapter
+ * adds its own, a few microtasks later. A server ending it in that gap (57P01 on a shutdown or
+ * restart, read in the same chunk as the query's answer) would be an uncaught 'error' event,
+ * which ends a production process. Ignoring it here is safe: the connection is marked broken, the
+ * waiting transaction fails as DatabaseUnavailable and the pool replaces the connection.
+ */
+function listenForErrors(client: pg.ClientBase): void {
+  client.on("error", () => {});
 }
 
 const probes = new WeakMap<PrismaClient, () => Promise<boolean>>();

@@ -93,6 +93,11 @@ export class EmulatorControlClient {
     return this.request("POST", "/faults", fault);
   }
 
+  /** The faults still armed, each with the uses it has left. */
+  async faults(): Promise<Fault[]> {
+    return (await this.request<{ faults: Fault[] }>("GET", "/faults")).faults;
+  }
+
   clearFaults(): Promise<{ faults: Fault[] }> {
     return this.request("DELETE", "/faults");
   }

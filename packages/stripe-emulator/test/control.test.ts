@@ -40,6 +40,14 @@ describe("control surface", () => {
     expect((await h.control.clearFaults()).faults).toEqual([]);
   });
 
+  it("lists the armed faults with the uses they have left", async () => {
+    await h.control.addFault({ path: "/v1/prices*", method: "GET", count: 2, match: "lookup_keys" });
+    await expect(h.stripe.prices.list({ lookup_keys: ["any"] })).rejects.toBeInstanceOf(Stripe.errors.StripeAPIError);
+    expect(await h.control.faults()).toEqual([expect.objectContaining({ path: "/v1/prices*", remaining: 1 })]);
+    await expect(h.stripe.prices.list({ lookup_keys: ["any"] })).rejects.toBeInstanceOf(Stripe.errors.StripeAPIError);
+    expect(await h.control.faults()).toEqual([]);
+  });
+
   it("hangs a request until the client gives up", async () => {
     await h.control.addFault({ path: "/v1/products/*", mode: "hang", count: 1 });
     const impatient = sdkFor(h.emulator, "sk_test_emulator", { timeout: 200 });

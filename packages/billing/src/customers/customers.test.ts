@@ -1,9 +1,10 @@
 import { createUser } from "@saas/db/factories";
+import type Stripe from "stripe";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { StripeUnavailable } from "../errors.ts";
 import { startBillingHarness, USER_FACING_ATTEMPTS, type BillingHarness } from "../testing.ts";
 import { backfillCustomers } from "./backfill-customers.ts";
-import { ensureCustomer } from "./ensure-customer.ts";
+import { customerIdempotencyKey, ensureCustomer } from "./ensure-customer.ts";
 import { updateUserEmail } from "./update-customer-email.ts";
 
 let h: BillingHarness;
@@ -14,6 +15,28 @@ afterAll(() => h.close());
 beforeEach(() => h.control.clearFaults());
 
 const customersByEmail = async (email: string) => (await h.stripe.customers.list({ email, limit: 100 })).data;
+
+/** The part of the client's request events used here (stripe-node types `on` and `off` as `any`). */
+type RequestEvents = {
+  on(event: "request", listener: (request: Stripe.RequestEvent) => void): void;
+  off(event: "request", listener: (request: Stripe.RequestEvent) => void): void;
+};
+
+/** How many POST /v1/customers requests the client sends (retries included) while `run` runs. */
+async function customerCreatesDuring(run: () => Promise<unknown>): Promise<number> {
+  const events: RequestEvents = h.stripe;
+  let creates = 0;
+  const count = (request: Stripe.RequestEvent) => {
+    if (request.method === "POST" && request.path === "/v1/customers") creates++;
+  };
+  events.on("request", count);
+  try {
+    await run();
+    return creates;
+  } finally {
+    events.off("request", count);
+  }
+}
 
 describe("ensureCustomer", () => {
   it("creates exactly one customer and one mapping under 20 concurrent calls", async () => {
@@ -31,6 +54,44 @@ describe("ensureCustomer", () => {
     });
     const account = await h.db.account.findUniqueOrThrow({ where: { userId: user.id } });
     expect(account.stripeCustomerId).toBe(ids[0]);
+  });
+
+  // Stripe's idempotency replay would hide extra creates: only the lock and re-check keep them from being sent.
+  it("sends one customer creation to Stripe under 20 concurrent calls: the others wait and reuse it", async () => {
+    const user = await createUser(h.db);
+    let ids: string[] = [];
+    const creates = await customerCreatesDuring(async () => {
+      ids = await Promise.all(Array.from({ length: 20 }, () => ensureCustomer(h, user.id)));
+    });
+    expect(creates).toBe(1);
+    expect(new Set(ids)).toEqual(new Set([(await customersByEmail(user.email))[0]?.id]));
+  });
+
+  it("reuses the customer Stripe made for an attempt that crashed before storing it", async () => {
+    const user = await createUser(h.db);
+    // The attempt reaches Stripe, then dies before the mapping is stored (as a crash would).
+    await h.db.$executeRawUnsafe(`
+      CREATE OR REPLACE FUNCTION fail_customer_mapping() RETURNS trigger AS $$
+      BEGIN RAISE EXCEPTION 'crashed before storing the customer'; END $$ LANGUAGE plpgsql`);
+    await h.db.$executeRawUnsafe(
+      `CREATE TRIGGER fail_mapping BEFORE UPDATE OF stripe_customer_id ON accounts FOR EACH ROW EXECUTE FUNCTION fail_customer_mapping()`,
+    );
+    try {
+      await expect(ensureCustomer(h, user.id)).rejects.toThrow(/crashed before storing the customer/);
+    } finally {
+      await h.db.$executeRawUnsafe("DROP TRIGGER fail_mapping ON accounts");
+    }
+    const [orphan] = await customersByEmail(user.email);
+    expect((await h.db.account.findUniqueOrThrow({ where: { userId: user.id } })).stripeCustomerId).toBeNull();
+
+    const id = await ensureCustomer(h, user.id);
+    expect(id).toBe(orphan?.id);
+    expect(await customersByEmail(user.email)).toHaveLength(1);
+    // The key Stripe recorded is the per-user one, not a random key a retry could not repeat.
+    const [created] = (await h.stripe.events.list({ type: "customer.created", limit: 100 })).data.filter(
+      (event) => (event.data.object as { id?: string }).id === id,
+    );
+    expect(created?.request?.idempotency_key).toBe(customerIdempotencyKey(user.id));
   });
 
   it("returns the stored customer without calling Stripe again", async () => {

@@ -3,6 +3,7 @@ import { createUser } from "@saas/db/factories";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { getEntitlement } from "../entitlements/get-entitlement.ts";
 import { NOTIFICATION_KINDS } from "../notifications/notifications.ts";
+import { getBillingStatus } from "../status/get-billing-status.ts";
 import { reconcile } from "../sync/reconcile.ts";
 import { startBillingHarness, type BillingHarness } from "../testing.ts";
 import type { WebhookDeps } from "./handle-stripe-webhook.ts";
@@ -38,6 +39,32 @@ async function advance(clockId: string, to: number) {
     await new Promise((resolve) => setTimeout(resolve, 25));
   }
   throw new Error("test clock did not finish advancing");
+}
+
+/** A mapped subscriber on a clock of its own whose first renewal has just failed. */
+async function failedRenewal() {
+  const user = await createUser(h.db);
+  const clock = await h.stripe.testHelpers.testClocks.create({ frozen_time: JAN_1_2027 });
+  const customer = await h.stripe.customers.create({
+    email: user.email,
+    test_clock: clock.id,
+    metadata: { userId: user.id },
+    payment_method: "pm_card_visa",
+    invoice_settings: { default_payment_method: "pm_card_visa" },
+  });
+  await h.db.account.update({ where: { userId: user.id }, data: { stripeCustomerId: customer.id } });
+  const price = await h.stripe.prices.create({
+    currency: "usd",
+    unit_amount: 1_900,
+    recurring: { interval: "month" },
+    product_data: { name: "Basic" },
+  });
+  const subscription = await h.stripe.subscriptions.create({ customer: customer.id, items: [{ price: price.id }] });
+  const failing = await h.stripe.paymentMethods.attach("pm_card_chargeCustomerFail", { customer: customer.id });
+  await h.stripe.customers.update(customer.id, { invoice_settings: { default_payment_method: failing.id } });
+  await advance(clock.id, JAN_1_2027 + 32 * DAY);
+  await settle();
+  return { user, customer, subscription };
 }
 
 describe("dunning", () => {
@@ -97,6 +124,30 @@ describe("dunning", () => {
     ]);
     // Every delivery was acknowledged; none needed a retry.
     expect(endpoint.responses.filter((r) => r.status !== 200)).toEqual([]);
+  });
+
+  it("resolves the alert when the invoice is paid out of band, which sends invoice.paid alone", async () => {
+    const { user, customer, subscription } = await failedRenewal();
+    const [open] = (await h.stripe.invoices.list({ customer: customer.id, status: "open" })).data;
+    const alert = await h.db.notification.findFirstOrThrow({
+      where: { userId: user.id, kind: NOTIFICATION_KINDS.paymentFailed },
+    });
+    expect(alert.resolvedAt).toBeNull();
+
+    await h.stripe.invoices.pay(open?.id ?? "", { paid_out_of_band: true });
+    await settle();
+    const events = await h.stripe.events.list({ types: ["invoice.paid", "invoice.payment_succeeded"], limit: 100 });
+    const sent = events.data.filter((e) => (e.data.object as { id?: string }).id === open?.id).map((e) => e.type);
+    expect(sent).toEqual(["invoice.paid"]);
+
+    expect((await h.db.notification.findUniqueOrThrow({ where: { id: alert.id } })).resolvedAt).not.toBeNull();
+    expect(
+      await h.db.notification.count({ where: { userId: user.id, kind: NOTIFICATION_KINDS.paymentRecovered } }),
+    ).toBe(1);
+    expect(
+      (await h.db.subscription.findUniqueOrThrow({ where: { stripeSubscriptionId: subscription.id } })).status,
+    ).toBe("active");
+    expect((await getBillingStatus(h.db, user.id)).paymentProblem).toBeNull();
   });
 
   it("reconcile repairs a subscription row altered by hand and reports it", async () => {

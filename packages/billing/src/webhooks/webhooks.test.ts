@@ -97,6 +97,28 @@ describe("rejections: 400, nothing written", () => {
     expect(await rowCounts()).toEqual(before);
   });
 
+  // A real event, so only the signature can refuse it: the bodies above fail the event-shape check anyway.
+  it.each<[string, (body: string) => string]>([
+    ["a forged signature", () => `t=${Math.floor(Date.now() / 1000)},v1=${"5".repeat(64)}`],
+    ["a signature made with another secret", (body) => sign(h.stripe, body, "whsec_attacker")],
+  ])("refuses a well-formed Stripe event with %s, writing nothing", async (_name, signatureFor) => {
+    const { subscription } = await subscribedCustomer();
+    const [created] = await eventsFor(subscription.id, "customer.subscription.created");
+    const body = JSON.stringify(created);
+    const before = await rowCounts();
+
+    expect(await deliver(body, signatureFor(body))).toMatchObject({
+      status: 400,
+      body: { outcome: "rejected", reason: "invalid signature" },
+    });
+    expect(await rowCounts()).toEqual(before);
+    expect(await h.db.webhookLog.count({ where: { id: created?.id ?? "" } })).toBe(0);
+    expect(await h.db.subscription.count({ where: { stripeSubscriptionId: subscription.id } })).toBe(0);
+    // The same bytes signed with our secret are applied: the event itself was fine.
+    expect(await deliver(body)).toMatchObject({ status: 200, body: { outcome: "applied" } });
+    expect(await h.db.subscription.count({ where: { stripeSubscriptionId: subscription.id } })).toBe(1);
+  });
+
   it("refuses a live-mode event sent to this test-mode deployment", async () => {
     const { customer } = await subscribedCustomer();
     const [event] = await eventsFor(customer.id, "customer.created");
@@ -148,6 +170,23 @@ describe("idempotency and ordering", () => {
     expect(responses.filter((r) => r.body.outcome === "duplicate")).toHaveLength(49);
     expect(await h.db.webhookLog.count({ where: { id: created?.id ?? "" } })).toBe(1);
     expect(await h.db.subscription.count({ where: { stripeSubscriptionId: subscription.id } })).toBe(1);
+  });
+
+  it("answers a redelivery of an applied event as a duplicate without reading Stripe again", async () => {
+    const { customer, subscription } = await subscribedCustomer();
+    const [created] = await eventsFor(subscription.id, "customer.subscription.created");
+    const body = JSON.stringify(created);
+    expect(await deliver(body)).toMatchObject({ status: 200, body: { outcome: "applied" } });
+    // Any read of this customer's subscriptions would now hang until the client gives up.
+    await h.control.addFault({ path: "/v1/subscriptions*", method: "GET", count: 1, mode: "hang", match: customer.id });
+
+    const started = performance.now();
+    const again = await deliver(body);
+    const ms = performance.now() - started;
+    expect(again).toMatchObject({ status: 200, body: { outcome: "duplicate" } });
+    expect(await h.control.faults()).toEqual([expect.objectContaining({ path: "/v1/subscriptions*", remaining: 1 })]);
+    expect(ms).toBeLessThan(1_000);
+    expect(await h.db.webhookLog.count({ where: { id: created?.id ?? "" } })).toBe(1);
   });
 
   it("converges to Stripe's state whatever the order: updated before created, old after new, same second", async () => {

@@ -1,0 +1,42 @@
+// The portal opens with the configuration `pnpm stripe:sync` made, even on a Stripe account
+// whose default configuration is someone else's (another app, or one saved in the dashboard).
+import { createUser } from "@saas/db/factories";
+import type Stripe from "stripe";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { syncStripe } from "../catalog/stripe-sync.ts";
+import { ensureCustomer } from "../customers/ensure-customer.ts";
+import type { BillingDeps } from "../deps.ts";
+import { startBillingHarness, TEST_APP_BASE_URL, type BillingHarness } from "../testing.ts";
+import { createPortalSession } from "./create-portal-session.ts";
+
+let h: BillingHarness;
+let deps: BillingDeps;
+let decoy: Stripe.BillingPortal.Configuration;
+let ours: Stripe.BillingPortal.Configuration;
+
+beforeAll(async () => {
+  // No catalog from the harness: the account's first configuration becomes its default, so the decoy goes first.
+  h = await startBillingHarness();
+  decoy = await h.stripe.billingPortal.configurations.create({
+    business_profile: { headline: "Another app's portal" },
+    features: { invoice_history: { enabled: true } },
+  });
+  const { portalConfigurationId } = await syncStripe(h.stripe, { appBaseUrl: TEST_APP_BASE_URL, apply: true });
+  ours = await h.stripe.billingPortal.configurations.retrieve(portalConfigurationId ?? "");
+  deps = { ...h, config: { ...h.config, portalConfigurationId: ours.id } };
+});
+afterAll(() => h.close());
+
+describe("createPortalSession", () => {
+  it("opens the app's own configuration, not the account's default one", async () => {
+    expect(decoy.is_default).toBe(true);
+    expect(ours).toMatchObject({ is_default: false, metadata: { managed_by: "saas-billing" } });
+    const user = await createUser(h.db);
+    const customer = await ensureCustomer(h, user.id);
+
+    const { redirectUrl } = await createPortalSession(deps, { userId: user.id });
+    // Stripe's API cannot read a portal session back, so look in the emulator's store.
+    const session = [...h.emulator.app.store.portalSessions.values()].find((s) => s.url === redirectUrl);
+    expect(session).toMatchObject({ customer, configuration: ours.id });
+  });
+});
