@@ -30,7 +30,8 @@ const ENV_WRITE_MESSAGE =
 export const ENV_WRITE_SELECTORS = [
   {
     selector:
-      "AssignmentExpression > MemberExpression.left[object.type='MemberExpression'][object.object.name='process'][object.property.name='env']",
+      "AssignmentExpression > MemberExpression.left[object.type='MemberExpression']" +
+      "[object.object.name='process'][object.property.name='env']",
     message: ENV_WRITE_MESSAGE,
   },
   {
@@ -39,12 +40,14 @@ export const ENV_WRITE_SELECTORS = [
   },
   {
     selector:
-      "UnaryExpression[operator='delete'] > MemberExpression[object.type='MemberExpression'][object.object.name='process'][object.property.name='env']",
+      "UnaryExpression[operator='delete'] > MemberExpression[object.type='MemberExpression']" +
+      "[object.object.name='process'][object.property.name='env']",
     message: ENV_WRITE_MESSAGE,
   },
   {
     selector:
-      "CallExpression[callee.object.name='Object'][callee.property.name='assign'] > MemberExpression.arguments:first-child[object.name='process'][property.name='env']",
+      "CallExpression[callee.object.name='Object'][callee.property.name='assign'] > " +
+      "MemberExpression.arguments:first-child[object.name='process'][property.name='env']",
     message: ENV_WRITE_MESSAGE,
   },
 ];
