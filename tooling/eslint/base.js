@@ -30,7 +30,8 @@ const ENV_WRITE_MESSAGE =
 export const ENV_WRITE_SELECTORS = [
   {
     selector:
-      "AssignmentExpression > MemberExpression.left[object.type='MemberExpression'][object.object.name='process'][object.property.name='env']",
+      "AssignmentExpression > MemberExpression.left[object.type='MemberExpression']" +
+      "[object.object.name='process'][object.property.name='env']",
     message: ENV_WRITE_MESSAGE,
   },
   {
@@ -39,12 +40,14 @@ export const ENV_WRITE_SELECTORS = [
   },
   {
     selector:
-      "UnaryExpression[operator='delete'] > MemberExpression[object.type='MemberExpression'][object.object.name='process'][object.property.name='env']",
+      "UnaryExpression[operator='delete'] > MemberExpression[object.type='MemberExpression']" +
+      "[object.object.name='process'][object.property.name='env']",
     message: ENV_WRITE_MESSAGE,
   },
   {
     selector:
-      "CallExpression[callee.object.name='Object'][callee.property.name='assign'] > MemberExpression.arguments:first-child[object.name='process'][property.name='env']",
+      "CallExpression[callee.object.name='Object'][callee.property.name='assign'] > " +
+      "MemberExpression.arguments:first-child[object.name='process'][property.name='env']",
     message: ENV_WRITE_MESSAGE,
   },
 ];
@@ -129,5 +132,15 @@ export function allowEnvAccess(files) {
   return { files, rules: { "no-restricted-properties": "off" } };
 }
 
-/** Turns off every stylistic rule Prettier owns. Always the last entry of a config. */
-export const prettier = prettierConfig;
+/**
+ * Turns off every stylistic rule Prettier owns, then turns `max-len` back on: Prettier wraps code
+ * at 120 columns but never breaks strings, comments or template literals, so those are held to
+ * the same width here (URLs and regular expressions excepted). Always the last entry of a config.
+ */
+export const prettier = {
+  ...prettierConfig,
+  rules: {
+    ...prettierConfig.rules,
+    "max-len": ["error", { code: 120, ignoreUrls: true, ignoreRegExpLiterals: true }],
+  },
+};

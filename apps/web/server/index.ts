@@ -130,10 +130,11 @@ async function main() {
   cleanups.push(() => new Promise((resolve) => server.close(() => resolve())));
 
   const seconds = ((performance.now() - started) / 1000).toFixed(1);
+  const mode = env.production ? "production build" : "development";
   console.log(
     [
       ``,
-      `  App         ${env.APP_BASE_URL}  (${env.production ? "production build" : "development"}, ready in ${seconds} s)`,
+      `  App         ${env.APP_BASE_URL}  (${mode}, ready in ${seconds} s)`,
       `  Health      ${env.APP_BASE_URL}/healthz`,
       `  Stripe      ${stripe.describe}`,
       `  Database    ${describeDatabase(database)}`,
@@ -152,7 +153,8 @@ function describeDatabase(database: AppDatabase): string {
   }
   const { dataDir } = database.embedded;
   const physical = realpathSync(dataDir);
-  return `embedded PostgreSQL, data in ${path.relative(repoRoot, dataDir)}${physical === dataDir ? "" : ` (→ ${physical})`}`;
+  const resolved = physical === dataDir ? "" : ` (→ ${physical})`;
+  return `embedded PostgreSQL, data in ${path.relative(repoRoot, dataDir)}${resolved}`;
 }
 
 /** The tRPC handler app/entry.server.tsx exports next to Remix's own entry. */
@@ -172,7 +174,10 @@ function once<A extends unknown[]>(fn: (...args: A) => Promise<void>) {
 function explain(error: unknown): unknown {
   if (error instanceof EnvError || error instanceof EmbeddedPostgresError) return error.message;
   if (error instanceof Error && "code" in error && error.code === "EADDRINUSE" && "port" in error) {
-    return `Port ${String(error.port)} is already in use (another pnpm dev?). Stop that process, or choose another port with PORT=… (the app) or STRIPE_EMULATOR_PORT=… (the Stripe emulator).`;
+    return (
+      `Port ${String(error.port)} is already in use (another pnpm dev?). Stop that process, or choose another port ` +
+      "with PORT=… (the app) or STRIPE_EMULATOR_PORT=… (the Stripe emulator)."
+    );
   }
   return error;
 }

@@ -29,7 +29,8 @@ export async function prepareStripe(
   // Imported only here: production code never loads the emulator.
   const { startEmulator } = await import("@saas/stripe-emulator").catch(() => {
     throw new Error(
-      "STRIPE_SECRET_KEY is not set and the Stripe emulator is not installed. Set STRIPE_SECRET_KEY=sk_test_… (see .env.example).",
+      "STRIPE_SECRET_KEY is not set and the Stripe emulator is not installed. " +
+        "Set STRIPE_SECRET_KEY=sk_test_… (see .env.example).",
     );
   });
   const webhookSecret = env.webhookSecrets?.[0];

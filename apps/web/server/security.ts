@@ -17,7 +17,8 @@ export function securityHeaders(options: { production: boolean; stripeApiBase: s
     next();
   };
   const headers = helmet({
-    // Vite's development server injects inline scripts for hot reloading; the policy is enforced on the production build.
+    // Vite's development server injects inline scripts for hot reloading; the policy is
+    // enforced on the production build.
     contentSecurityPolicy: options.production
       ? {
           useDefaults: false,

@@ -31,7 +31,7 @@ it("after 5 sign-ups onto one taken email, that email is refused outright", asyn
   await expect(register(taken, "10.40.2.1")).rejects.toBeInstanceOf(TooManyAttempts);
 });
 
-it("after 20 taken emails from one address, it gets the same refusal whether the next email is taken or not", async () => {
+it("after 20 taken emails from one address: the same refusal whether the next email is taken or not", async () => {
   const ip = "10.41.0.1";
   const taken = await Promise.all(
     Array.from({ length: THROTTLE.maxFailuresPerIp + 1 }, (_, i) => register(newEmail(), `10.41.1.${i}`)),

@@ -29,7 +29,7 @@ it("100 parallel attempts from one address with distinct emails: exactly 20 reac
   expect(await database.db.loginAttempt.count({ where: { ip, succeeded: false } })).toBe(THROTTLE.maxFailuresPerIp);
 });
 
-it("parallel attempts on one email from many addresses, and on many emails from one address, keep both limits", async () => {
+it("parallel attempts (one email from many addresses, many emails from one address) keep both limits", async () => {
   const email = "both-keys@example.com";
   await signUp(database.db, { email, password: "right password", name: null, ip: "10.0.0.1" });
   const ip = "10.21.0.1";

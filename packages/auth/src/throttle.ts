@@ -39,8 +39,11 @@ export async function beginAttempt(
   const { email, ip } = key;
   const since = new Date(now.getTime() - THROTTLE.windowMs);
   const attemptId = await db.$transaction(async (tx) => {
+    const emailKey = `throttle:email:${email}`;
+    const ipKey = `throttle:ip:${ip}`;
     await tx.$executeRaw`
-      SELECT pg_advisory_xact_lock(k) FROM (VALUES (hashtextextended(${`throttle:email:${email}`}, 0)), (hashtextextended(${`throttle:ip:${ip}`}, 0))) AS keys(k)
+      SELECT pg_advisory_xact_lock(k)
+      FROM (VALUES (hashtextextended(${emailKey}, 0)), (hashtextextended(${ipKey}, 0))) AS keys(k)
       ORDER BY k`;
     // The failure that keeps a key blocked: the limit-th most recent one in the window.
     const blockingFailure = (where: { email: string } | { ip: string }, limit: number) =>

@@ -50,7 +50,8 @@ export function readStripeEnv(source: Environment): StripeEnv {
       STRIPE_WEBHOOK_SECRET: "STRIPE_WEBHOOK_SECRET=whsec_… (several, comma-separated, while rotating)",
       STRIPE_PORTAL_CONFIG_ID: "STRIPE_PORTAL_CONFIG_ID=bpc_… (printed by pnpm stripe:sync)",
       STRIPE_TIMEOUT_MS:
-        "STRIPE_TIMEOUT_MS=10000 (per request of background work such as webhooks; 2 retries follow a timeout; calls a user waits on give up within 5 s regardless)",
+        "STRIPE_TIMEOUT_MS=10000 (per request of background work such as webhooks; 2 retries follow a timeout; " +
+        "calls a user waits on give up within 5 s regardless)",
     },
     source,
   );

@@ -98,7 +98,7 @@ function signalServer(server: EmbeddedDatabase, signal: "SIGSTOP" | "SIGCONT"): 
 }
 
 describe("when PostgreSQL does not answer in time", () => {
-  it("fails a query with DatabaseUnavailable while every pooled connection is busy, and serves it once one is free", async () => {
+  it("fails a query with DatabaseUnavailable while every connection is busy; serves it once one is free", async () => {
     const db = createDb(database.url, { max: 1, connectionTimeoutMs: 1_500 });
     try {
       const release = await holdConnection(db);
@@ -128,7 +128,7 @@ describe("when PostgreSQL does not answer in time", () => {
     }
   });
 
-  it("fails fast with the default settings while the server is stalled, and recovers by itself when it resumes", async () => {
+  it("fails fast with the default settings while the server is stalled, and recovers once it resumes", async () => {
     const server = await startEmbeddedPostgres({
       dataDir: await scratchDataDir("saas-stall-pg-"),
       persistent: false,

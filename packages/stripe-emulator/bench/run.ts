@@ -28,9 +28,9 @@ async function retrieveLatency(): Promise<void> {
     samples.push(performance.now() - started);
   }
   samples.sort((a, b) => a - b);
-  console.log(
-    `customers.retrieve x${RETRIEVES} (sequential, SDK): p50 ${percentile(samples, 50).toFixed(3)} ms, p99 ${percentile(samples, 99).toFixed(3)} ms`,
-  );
+  const p50 = percentile(samples, 50).toFixed(3);
+  const p99 = percentile(samples, 99).toFixed(3);
+  console.log(`customers.retrieve x${RETRIEVES} (sequential, SDK): p50 ${p50} ms, p99 ${p99} ms`);
   await emulator.stop();
 }
 
@@ -59,7 +59,8 @@ async function webhookThroughput(): Promise<void> {
   const seconds = (performance.now() - started) / 1000;
   const ok = emulator.dispatcher.log.filter((entry) => entry.ok).length;
   console.log(
-    `webhook deliveries: ${ok}/${WEBHOOKS} ok (receiver saw ${received}) in ${seconds.toFixed(2)} s → ${Math.round(ok / seconds)} deliveries/s`,
+    `webhook deliveries: ${ok}/${WEBHOOKS} ok (receiver saw ${received}) in ${seconds.toFixed(2)} s ` +
+      `→ ${Math.round(ok / seconds)} deliveries/s`,
   );
   await emulator.stop();
   await new Promise<void>((resolve) => receiver.close(() => resolve()));

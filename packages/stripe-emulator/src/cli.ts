@@ -4,8 +4,10 @@ import { z } from "zod";
 import { readEmulatorEnv } from "./env.ts";
 import { startEmulator } from "./server.ts";
 
-const USAGE = `Usage: pnpm emulator [--port 12111] [--host 127.0.0.1] [--forward-to URL] [--webhook-secret whsec_…] [--data FILE]
-  --webhook-secret defaults to $STRIPE_WEBHOOK_SECRET, else a new random whsec_ secret.`;
+const USAGE =
+  "Usage: pnpm emulator [--port 12111] [--host 127.0.0.1] [--forward-to URL] " +
+  "[--webhook-secret whsec_…] [--data FILE]\n" +
+  "  --webhook-secret defaults to $STRIPE_WEBHOOK_SECRET, else a new random whsec_ secret.";
 
 const optionsSchema = z.object({
   port: z.coerce.number().int().min(0).max(65_535).default(12_111),
@@ -38,9 +40,8 @@ async function main(): Promise<void> {
     dataFile: values.data,
   });
   if (!parsed.success) {
-    console.error(
-      `Invalid options:\n${parsed.error.issues.map((issue) => `  ${issue.path.join(".")}: ${issue.message}`).join("\n")}\n${USAGE}`,
-    );
+    const issues = parsed.error.issues.map((issue) => `  ${issue.path.join(".")}: ${issue.message}`).join("\n");
+    console.error(`Invalid options:\n${issues}\n${USAGE}`);
     process.exitCode = 2;
     return;
   }

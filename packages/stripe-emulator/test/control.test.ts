@@ -85,7 +85,7 @@ describe("control surface, from a browser", () => {
     expect((await h.control.clearFaults()).faults).toEqual([]);
   });
 
-  it("refuses a state-changing call with neither the control header nor a JSON body, and a cross-origin read", async () => {
+  it("refuses a state-changing call without the control header or a JSON body, and a cross-origin read", async () => {
     const customer = await h.stripe.customers.create({ email: "still-here@example.com" });
     expect((await post("/reset", { "Content-Type": "application/x-www-form-urlencoded" })).status).toBe(403);
     expect((await fetch(`${h.emulator.url}/_emulator/reset`, { method: "POST" })).status).toBe(403);

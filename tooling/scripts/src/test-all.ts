@@ -111,9 +111,8 @@ function main(): number {
   );
   console.log("\nSummary");
   for (const [name, t] of rows) {
-    console.log(
-      `  ${t.failed ? "FAIL" : "ok  "}  ${name.padEnd(40)} ${t.passed} passed, ${t.failed} failed${t.skipped ? `, ${t.skipped} skipped` : ""}`,
-    );
+    const skipped = t.skipped ? `, ${t.skipped} skipped` : "";
+    console.log(`  ${t.failed ? "FAIL" : "ok  "}  ${name.padEnd(40)} ${t.passed} passed, ${t.failed} failed${skipped}`);
   }
   console.log(`\n${total.passed} passed, ${total.failed} failed${total.skipped ? `, ${total.skipped} skipped` : ""}`);
   return total.failed ? 1 : 0;

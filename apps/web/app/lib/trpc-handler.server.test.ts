@@ -80,7 +80,7 @@ describe("POST /api/trpc", () => {
     expect(portalSessions).toHaveBeenCalledTimes(10);
   });
 
-  it("answers 503 SERVICE_UNAVAILABLE when the session cannot be read because the database does not answer", async () => {
+  it("answers 503 SERVICE_UNAVAILABLE when the session cannot be read as the database does not answer", async () => {
     signedInFromCookie.mockRejectedValueOnce(
       new DatabaseUnavailable(new Error("timeout exceeded when trying to connect")),
     );

@@ -25,7 +25,9 @@ test("another user's checkout session and notifications are out of reach, whatev
   await billing.expectPlan("Starter", /^Renews on /);
   const noteId = await withAppDb(async (db) => {
     const { rows } = await db.query<{ id: string }>(
-      "INSERT INTO notifications (id, user_id, kind, title, body) SELECT 'n_' || md5(random()::text), id, 'payment_failed', 'Alice only', '…' FROM users WHERE email = $1 RETURNING id",
+      "INSERT INTO notifications (id, user_id, kind, title, body) " +
+        "SELECT 'n_' || md5(random()::text), id, 'payment_failed', 'Alice only', '…' " +
+        "FROM users WHERE email = $1 RETURNING id",
       [signedUpUser.email],
     );
     return rows[0]?.id ?? "";

@@ -7,15 +7,15 @@ runCli(async () => {
   const { values } = parseArgs({ options: { "dry-run": { type: "boolean", default: false } } });
   const context = await openCliContext();
   try {
-    console.log(
-      `Backfilling Stripe customers against ${context.describeStripe}${values["dry-run"] ? " (dry run: nothing is written)" : ""}`,
-    );
+    const dryRunNote = values["dry-run"] ? " (dry run: nothing is written)" : "";
+    console.log(`Backfilling Stripe customers against ${context.describeStripe}${dryRunNote}`);
     const summary = await backfillCustomers(context, {
       dryRun: values["dry-run"],
-      onProgress: (p) =>
-        console.log(
-          `  ${p.outcome.padEnd(12)} ${p.email}${p.customerId ? ` → ${p.customerId}` : ""}${p.error ? `: ${p.error}` : ""}`,
-        ),
+      onProgress: (p) => {
+        const customer = p.customerId ? ` → ${p.customerId}` : "";
+        const error = p.error ? `: ${p.error}` : "";
+        console.log(`  ${p.outcome.padEnd(12)} ${p.email}${customer}${error}`);
+      },
     });
     console.log(
       `\nexamined ${summary.examined}, linked ${summary.linked}, created ${summary.created}, failed ${summary.failed}`,

@@ -14,10 +14,11 @@ runCli(async () => {
     console.log(`Reconciling ${values.customer ?? "every account"} against ${context.describeStripe}`);
     const summary = await reconcile(context, {
       customerId: values.customer,
-      onProgress: (p) =>
-        console.log(
-          `  ${p.error ? "failed " : p.changed ? "changed" : "same   "} ${p.customerId}${p.error ? `: ${p.error}` : p.changed ? ` (${p.changed} row${p.changed === 1 ? "" : "s"})` : ""}`,
-        ),
+      onProgress: (p) => {
+        const outcome = p.error ? "failed " : p.changed ? "changed" : "same   ";
+        const rows = p.changed ? ` (${p.changed} row${p.changed === 1 ? "" : "s"})` : "";
+        console.log(`  ${outcome} ${p.customerId}${p.error ? `: ${p.error}` : rows}`);
+      },
     });
     console.log(`\nexamined ${summary.examined}, changed ${summary.changed}, failed ${summary.failed}`);
     return summary.failed ? 1 : 0;

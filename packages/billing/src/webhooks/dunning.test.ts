@@ -68,7 +68,7 @@ async function failedRenewal() {
 }
 
 describe("dunning", () => {
-  it("renewal fails → notification and past_due (grace) → card updated and invoice paid → resolved and active", async () => {
+  it("renewal fails → notification, past_due (grace) → card updated, invoice paid → resolved and active", async () => {
     const user = await createUser(h.db);
     const clock = await h.stripe.testHelpers.testClocks.create({ frozen_time: JAN_1_2027 });
     const customer = await h.stripe.customers.create({

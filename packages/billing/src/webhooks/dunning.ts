@@ -33,11 +33,12 @@ export async function applyDunning(tx: Tx, stripe: Stripe, event: Stripe.Event, 
       const invoice = await fetchInvoice(stripe, object.id ?? "");
       // Reordered delivery: the invoice was paid after this failure, so there is nothing to warn about.
       if (invoice.status === "paid" || invoice.status === "void") return;
+      const amount = money(invoice.amount_due, invoice.currency);
       const retry = invoice.next_payment_attempt ? ` We'll try again on ${day(invoice.next_payment_attempt)}.` : "";
       await notify(tx, userId, {
         kind: NOTIFICATION_KINDS.paymentFailed,
         title: "Payment failed",
-        body: `We couldn't charge ${money(invoice.amount_due, invoice.currency)} for your subscription.${retry} Update your payment method to keep access.`,
+        body: `We couldn't charge ${amount} for your subscription.${retry} Update your payment method to keep access.`,
         actionUrl: invoice.hosted_invoice_url ?? null,
         dedupeKey: `invoice:${invoice.id}:attempt:${invoice.attempt_count}`,
       });

@@ -40,10 +40,9 @@ export function verifyEvent(
     return { ok: false, reason: "body is not a Stripe event" };
   }
   if (event.livemode !== input.livemode) {
-    return {
-      ok: false,
-      reason: `${event.livemode ? "live" : "test"}-mode event sent to a ${input.livemode ? "live" : "test"}-mode deployment`,
-    };
+    const sent = event.livemode ? "live" : "test";
+    const deployed = input.livemode ? "live" : "test";
+    return { ok: false, reason: `${sent}-mode event sent to a ${deployed}-mode deployment` };
   }
   return { ok: true, event };
 }

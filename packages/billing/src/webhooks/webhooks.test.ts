@@ -216,9 +216,9 @@ describe("idempotency and ordering", () => {
     await h.db.$executeRawUnsafe(`
       CREATE OR REPLACE FUNCTION fail_subscription_writes() RETURNS trigger AS $$
       BEGIN RAISE EXCEPTION 'injected database failure'; END $$ LANGUAGE plpgsql`);
-    await h.db.$executeRawUnsafe(
-      `CREATE TRIGGER fail_writes BEFORE INSERT OR UPDATE ON subscriptions FOR EACH ROW EXECUTE FUNCTION fail_subscription_writes()`,
-    );
+    await h.db.$executeRawUnsafe(`
+      CREATE TRIGGER fail_writes BEFORE INSERT OR UPDATE ON subscriptions
+      FOR EACH ROW EXECUTE FUNCTION fail_subscription_writes()`);
     try {
       const failed = await deliver(body);
       expect(failed).toMatchObject({ status: 500, body: { outcome: "failed" } });

@@ -20,7 +20,10 @@ type Comparable = {
 };
 export type Mismatch = { subscription: string; stripe: Comparable | null; row: Comparable | null };
 
-/** Every subscription of these customers where our row and Stripe differ (missing rows and rows Stripe lacks included). */
+/**
+ * Every subscription of these customers where our row and Stripe differ (missing rows and
+ * rows Stripe lacks included).
+ */
 export async function subscriptionMismatches(
   db: PrismaClient,
   stripe: Stripe,
@@ -110,7 +113,10 @@ export function summarizeDeliveries(
   };
 }
 
-/** Ids the endpoint was sent that webhook_log lacks, and logged ids it was never sent (rows are unique by primary key). */
+/**
+ * Ids the endpoint was sent that webhook_log lacks, and logged ids it was never sent (rows
+ * are unique by primary key).
+ */
 export async function logGaps(
   db: PrismaClient,
   records: readonly DeliveryRecord[],

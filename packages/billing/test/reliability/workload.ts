@@ -163,7 +163,10 @@ async function run(
   }
 }
 
-/** One scenario for one customer, chosen from Stripe's current view of them. Card and request errors are answers, not failures. */
+/**
+ * One scenario for one customer, chosen from Stripe's current view of them. Card and request
+ * errors are answers, not failures.
+ */
 export async function step(
   stripe: Stripe,
   customer: Customer,

@@ -21,14 +21,16 @@ export async function acquireDataDirLock(dataDir: string, physicalDir: () => str
     } catch (error) {
       if (!(error instanceof Error && "code" in error && error.code === "EEXIST")) {
         throw new EmbeddedPostgresError(
-          `cannot write ${lockFile} (${describeFailure(error)}). Set EMBEDDED_POSTGRES_DIR to a writable folder, or DATABASE_URL to use another PostgreSQL.`,
+          `cannot write ${lockFile} (${describeFailure(error)}). ` +
+            "Set EMBEDDED_POSTGRES_DIR to a writable folder, or DATABASE_URL to use another PostgreSQL.",
         );
       }
     }
     const owner = Number((await readFile(lockFile, "utf8").catch(() => "")).trim());
     if (owner && isAlive(owner)) {
       throw new DataDirInUse(
-        `${dataDir} is in use by process ${owner} (another \`pnpm dev\`?). Stop that process, or set DATABASE_URL to use another database.`,
+        `${dataDir} is in use by process ${owner} (another \`pnpm dev\`?). ` +
+          "Stop that process, or set DATABASE_URL to use another database.",
       );
     }
     await stopOrphanedServer(physicalDir());

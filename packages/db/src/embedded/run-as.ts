@@ -38,7 +38,8 @@ export function resolveRunAs(): RunAs {
         throw new EmbeddedPostgresError(
           `PostgreSQL refuses to run as root, and the user "${SYSTEM_USER}" to run it as could not be created ` +
             `(${describeFailure(error)}). Create it with: groupadd --system ${SYSTEM_USER} && ` +
-            `useradd --system -g ${SYSTEM_USER} ${SYSTEM_USER}. Or run as a non-root user, or set DATABASE_URL to use another PostgreSQL.`,
+            `useradd --system -g ${SYSTEM_USER} ${SYSTEM_USER}. ` +
+            "Or run as a non-root user, or set DATABASE_URL to use another PostgreSQL.",
         );
       }
     }
@@ -90,7 +91,8 @@ export function reachableBinaries(nativeDir: string, version: string, runAs: Run
     if (existsSync(path.join(staged, "bin", "postgres"))) return staged; // another process won the rename
     throw new EmbeddedPostgresError(
       `the PostgreSQL binaries in ${nativeDir} are not reachable by the user "${runAs?.name}", and copying them to ` +
-        `${staged} failed (${describeFailure(error)}). Make ${stateDir} writable, run as a non-root user, or set DATABASE_URL.`,
+        `${staged} failed (${describeFailure(error)}). ` +
+        `Make ${stateDir} writable, run as a non-root user, or set DATABASE_URL.`,
     );
   }
   return staged;
@@ -107,7 +109,8 @@ export function reachableDataDir(dataDir: string, runAs: RunAs, stateDir: string
   if (canAccess(runAs, path.dirname(dataDir), "-x")) return dataDir;
   if (existsSync(dataDir)) {
     throw new EmbeddedPostgresError(
-      `the data folder ${dataDir} is below a folder the user "${runAs?.name}" cannot enter, and PostgreSQL runs as that user. ` +
+      `the data folder ${dataDir} is below a folder the user "${runAs?.name}" cannot enter, ` +
+        "and PostgreSQL runs as that user. " +
         `Move it out of the way (mv ${dataDir} ${dataDir}.old) to start afresh in a reachable place, ` +
         `or set EMBEDDED_POSTGRES_DIR to a folder outside ${path.dirname(dataDir)}.`,
     );
@@ -150,7 +153,8 @@ export function prepareDataDir(dir: string, runAs: RunAs): void {
     mkdirSync(dir, { recursive: true, mode: 0o700 });
   } catch (error) {
     throw new EmbeddedPostgresError(
-      `cannot create the data folder ${dir} (${describeFailure(error)}). Set EMBEDDED_POSTGRES_DIR to a writable folder, or DATABASE_URL to use another PostgreSQL.`,
+      `cannot create the data folder ${dir} (${describeFailure(error)}). ` +
+        "Set EMBEDDED_POSTGRES_DIR to a writable folder, or DATABASE_URL to use another PostgreSQL.",
     );
   }
   const owner = statSync(dir).uid;
@@ -161,8 +165,10 @@ export function prepareDataDir(dir: string, runAs: RunAs): void {
   const self = process.getuid?.();
   if (self !== undefined && owner !== self) {
     throw new EmbeddedPostgresError(
-      `the data folder ${dir} belongs to another user (uid ${owner}), and PostgreSQL only uses a data folder it owns. ` +
-        `Take it over with: sudo chown -R $(id -un) ${dir}. Or remove it to start afresh, or set EMBEDDED_POSTGRES_DIR to another folder.`,
+      `the data folder ${dir} belongs to another user (uid ${owner}), ` +
+        "and PostgreSQL only uses a data folder it owns. " +
+        `Take it over with: sudo chown -R $(id -un) ${dir}. ` +
+        "Or remove it to start afresh, or set EMBEDDED_POSTGRES_DIR to another folder.",
     );
   }
 }

@@ -65,7 +65,8 @@ describe("deploy", () => {
       applied_steps_count: number;
       rolled_back_at: Date | null;
     }>(
-      "SELECT migration_name, checksum, finished_at, applied_steps_count, rolled_back_at FROM _prisma_migrations ORDER BY migration_name",
+      "SELECT migration_name, checksum, finished_at, applied_steps_count, rolled_back_at " +
+        "FROM _prisma_migrations ORDER BY migration_name",
     );
     expect(rows.map((r) => r.migration_name)).toEqual(applied);
     for (const row of rows) {

@@ -94,7 +94,8 @@ export function createSubscription(
   const charges = input.trialEnd === null && amount > 0 && input.paymentBehavior !== "default_incomplete";
   if (charges && pmId === null) {
     throw invalidRequest(
-      "This customer has no attached payment source or default payment method. Please consider adding a default payment method.",
+      "This customer has no attached payment source or default payment method. " +
+        "Please consider adding a default payment method.",
     );
   }
   if (charges && input.paymentBehavior === "error_if_incomplete") {

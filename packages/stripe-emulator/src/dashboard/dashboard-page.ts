@@ -17,7 +17,8 @@ import { groupDeliveries } from "./delivery-summary.ts";
 function objectLink(id: string | null): Html {
   if (id === null) return html`<span class="muted">—</span>`;
   const shown = id.length > 32 ? `${id.slice(0, 16)}…${id.slice(-8)}` : id;
-  return html`<a class="mono" href="/_emulator/objects/${encodeURIComponent(id)}" ${shown === id ? "" : html`aria-label="${id}" title="${id}"`}>${shown}</a>`;
+  const fullId = shown === id ? "" : html`aria-label="${id}" title="${id}"`;
+  return html`<a class="mono" href="/_emulator/objects/${encodeURIComponent(id)}" ${fullId}>${shown}</a>`;
 }
 
 function badge(status: string | null): Html {
@@ -52,40 +53,52 @@ export function renderDashboard(app: App, deliveries: readonly DeliveryRecord[],
 
   const customers = newest(store.customers).map(
     (customer) => html`<tr>
-    <td>${objectLink(customer.id)}</td><td>${customer.email ?? "—"}</td><td>${customer.name ?? "—"}</td><td class="nowrap">${timestampLabel(customer.created)}</td></tr>`,
+    <td>${objectLink(customer.id)}</td><td>${customer.email ?? "—"}</td><td>${customer.name ?? "—"}</td>
+    <td class="nowrap">${timestampLabel(customer.created)}</td></tr>`,
   );
-  const subscriptions = newest(store.subscriptions).map(
-    (sub) => html`<tr>
-    <td>${objectLink(sub.id)}</td><td>${objectLink(idOf(sub.customer))}</td><td>${badge(sub.status)}</td><td>${plan(app, sub)}</td>
-    <td class="nowrap">${longDate(periodEnd(sub))}${sub.cancel_at === null ? "" : html`<br><span class="muted small">cancels ${longDate(sub.cancel_at)}</span>`}</td></tr>`,
-  );
+  const subscriptions = newest(store.subscriptions).map((sub) => {
+    const cancels =
+      sub.cancel_at === null ? "" : html`<br><span class="muted small">cancels ${longDate(sub.cancel_at)}</span>`;
+    return html`<tr>
+    <td>${objectLink(sub.id)}</td><td>${objectLink(idOf(sub.customer))}</td><td>${badge(sub.status)}</td>
+    <td>${plan(app, sub)}</td><td class="nowrap">${longDate(periodEnd(sub))}${cancels}</td></tr>`;
+  });
   const invoices = newest(store.invoices).map(
     (invoice) => html`<tr>
-    <td>${objectLink(invoice.id)}</td><td>${invoice.number ?? "draft"}</td><td>${objectLink(idOf(invoice.customer))}</td>
-    <td class="num">${money(invoice.total, invoice.currency)}</td><td>${badge(invoice.status)}</td><td class="nowrap">${timestampLabel(invoice.created)}</td></tr>`,
+    <td>${objectLink(invoice.id)}</td><td>${invoice.number ?? "draft"}</td>
+    <td>${objectLink(idOf(invoice.customer))}</td>
+    <td class="num">${money(invoice.total, invoice.currency)}</td><td>${badge(invoice.status)}</td>
+    <td class="nowrap">${timestampLabel(invoice.created)}</td></tr>`,
   );
   const sessions = newest(store.checkoutSessions).map((session) => {
     const url = session.status === "open" ? safeUrl(session.url) : null;
+    const page = url === null ? "—" : html`<a href="${url}">Open checkout</a>`;
     return html`<tr><td>${objectLink(session.id)}</td><td>${session.mode}</td><td>${session.status ?? "—"}</td>
-      <td>${objectLink(idOf(session.customer))}</td><td>${url === null ? "—" : html`<a href="${url}">Open checkout</a>`}</td></tr>`;
+      <td>${objectLink(idOf(session.customer))}</td><td>${page}</td></tr>`;
   });
   const events = newest(store.events).map(
     (event) => html`<tr>
-    <td>${objectLink(event.id)}</td><td class="mono">${event.type}</td><td>${objectLink(event.objectId)}</td><td class="nowrap">${timestampLabel(event.created)}</td></tr>`,
+    <td>${objectLink(event.id)}</td><td class="mono">${event.type}</td><td>${objectLink(event.objectId)}</td>
+    <td class="nowrap">${timestampLabel(event.created)}</td></tr>`,
   );
   const grouped = groupDeliveries(deliveries);
-  const deliveryRows = grouped.slice(0, limit).map(
-    (delivery) => html`<tr>
+  const deliveryRows = grouped.slice(0, limit).map((delivery) => {
+    const endpoint = delivery.endpoint === "forward" ? "forward-to" : objectLink(delivery.endpoint);
+    const tone = delivery.ok ? "good" : "bad";
+    const status = delivery.status === null ? (delivery.error ?? "failed") : String(delivery.status);
+    const duplicate = delivery.duplicate ? html` <span class="muted small">duplicate</span>` : "";
+    return html`<tr>
     <td>${objectLink(delivery.eventId)}</td><td class="mono">${delivery.eventType}</td>
-    <td>${delivery.endpoint === "forward" ? "forward-to" : objectLink(delivery.endpoint)}<br><span class="muted small">${delivery.url}</span></td>
+    <td>${endpoint}<br><span class="muted small">${delivery.url}</span></td>
     <td class="num">${delivery.attempts}</td>
-    <td>${html`<span class="badge badge-${delivery.ok ? "good" : "bad"}">${delivery.status === null ? (delivery.error ?? "failed") : String(delivery.status)}</span>`}${delivery.duplicate ? html` <span class="muted small">duplicate</span>` : ""}</td>
-    <td class="nowrap">${delivery.at.replace("T", " ").slice(0, 19)} UTC</td></tr>`,
-  );
+    <td><span class="badge badge-${tone}">${status}</span>${duplicate}</td>
+    <td class="nowrap">${delivery.at.replace("T", " ").slice(0, 19)} UTC</td></tr>`;
+  });
 
   const body = html`<main class="dashboard">
   <header class="card-head">
-    <div><h1>Stripe emulator</h1><p class="muted">API ${API_VERSION} · read-only view, newest first, ${limit} per table</p></div>
+    <div><h1>Stripe emulator</h1>
+      <p class="muted">API ${API_VERSION} · read-only view, newest first, ${limit} per table</p></div>
     <nav class="actions" style="margin:0" aria-label="Raw data">
       <a class="btn btn-secondary btn-small" href="/">Refresh</a>
       <a class="btn btn-secondary btn-small" href="/_emulator/snapshot">Snapshot JSON</a>
@@ -93,11 +106,21 @@ export function renderDashboard(app: App, deliveries: readonly DeliveryRecord[],
     </nav>
   </header>
   ${section("Customers", store.customers.size, ["ID", "Email", "Name", "Created"], customers)}
-  ${section("Subscriptions", store.subscriptions.size, ["ID", "Customer", "Status", "Plan", "Period end"], subscriptions)}
+  ${section(
+    "Subscriptions",
+    store.subscriptions.size,
+    ["ID", "Customer", "Status", "Plan", "Period end"],
+    subscriptions,
+  )}
   ${section("Invoices", store.invoices.size, ["ID", "Number", "Customer", "Total", "Status", "Created"], invoices)}
   ${section("Checkout sessions", store.checkoutSessions.size, ["ID", "Mode", "Status", "Customer", "Page"], sessions)}
   ${section("Events", store.events.size, ["ID", "Type", "Object", "Created"], events)}
-  ${section("Webhook deliveries", grouped.length, ["Event", "Type", "Endpoint", "Attempts", "Last status", "Last attempt"], deliveryRows)}
+  ${section(
+    "Webhook deliveries",
+    grouped.length,
+    ["Event", "Type", "Endpoint", "Attempts", "Last status", "Last attempt"],
+    deliveryRows,
+  )}
 </main>`;
   return renderDocument({ title: "Stripe emulator", body });
 }

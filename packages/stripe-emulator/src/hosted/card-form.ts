@@ -117,12 +117,13 @@ interface FieldSpec {
   numeric: boolean;
 }
 
-export function field(spec: FieldSpec, values: FormValues, errors: FieldErrors, attrs: Html = html``): Html {
+function field(spec: FieldSpec, values: FormValues, errors: FieldErrors, attrs: Html = html``): Html {
   const error = errors[spec.id];
   return html`<div class="field">
   <label for="${spec.id}">${spec.label}</label>
-  <input type="${spec.id === "email" ? "email" : "text"}" id="${spec.id}" name="${spec.id}" value="${values[spec.id] ?? ""}"
-    autocomplete="${spec.autocomplete}" placeholder="${spec.placeholder}" ${spec.numeric ? html`inputmode="numeric"` : ""}
+  <input type="${spec.id === "email" ? "email" : "text"}" id="${spec.id}" name="${spec.id}"
+    value="${values[spec.id] ?? ""}" autocomplete="${spec.autocomplete}" placeholder="${spec.placeholder}"
+    ${spec.numeric ? html`inputmode="numeric"` : ""}
     aria-invalid="${error === undefined ? "false" : "true"}" aria-describedby="${spec.id}-error" ${attrs}>
   <div class="field-error" id="${spec.id}-error" aria-live="polite">${error ?? ""}</div>
 </div>`;
@@ -139,16 +140,46 @@ export function emailField(values: FormValues, errors: FieldErrors, locked: bool
   return field(spec, values, errors, locked ? html`readonly` : html``);
 }
 
+/** The card fields, in the order the form shows them. */
+const CARD_NUMBER: FieldSpec = {
+  id: "cardNumber",
+  label: "Card number",
+  autocomplete: "cc-number",
+  placeholder: "1234 1234 1234 1234",
+  numeric: true,
+};
+const CARD_EXPIRY: FieldSpec = {
+  id: "cardExpiry",
+  label: "Expiration",
+  autocomplete: "cc-exp",
+  placeholder: "MM / YY",
+  numeric: true,
+};
+const CARD_CVC: FieldSpec = {
+  id: "cardCvc",
+  label: "CVC",
+  autocomplete: "cc-csc",
+  placeholder: "CVC",
+  numeric: true,
+};
+const BILLING_NAME: FieldSpec = {
+  id: "billingName",
+  label: "Cardholder name",
+  autocomplete: "cc-name",
+  placeholder: "Full name on card",
+  numeric: false,
+};
+
 /** Card number, expiry, CVC and cardholder name. */
 export function cardFields(values: FormValues, errors: FieldErrors): Html {
   return html`<fieldset>
   <legend>Card information</legend>
-  ${field({ id: "cardNumber", label: "Card number", autocomplete: "cc-number", placeholder: "1234 1234 1234 1234", numeric: true }, values, errors, html`maxlength="23"`)}
+  ${field(CARD_NUMBER, values, errors, html`maxlength="23"`)}
   <div class="row">
-    ${field({ id: "cardExpiry", label: "Expiration", autocomplete: "cc-exp", placeholder: "MM / YY", numeric: true }, values, errors, html`maxlength="9"`)}
-    ${field({ id: "cardCvc", label: "CVC", autocomplete: "cc-csc", placeholder: "CVC", numeric: true }, values, errors, html`maxlength="4"`)}
+    ${field(CARD_EXPIRY, values, errors, html`maxlength="9"`)}
+    ${field(CARD_CVC, values, errors, html`maxlength="4"`)}
   </div>
-  ${field({ id: "billingName", label: "Cardholder name", autocomplete: "cc-name", placeholder: "Full name on card", numeric: false }, values, errors)}
+  ${field(BILLING_NAME, values, errors)}
 </fieldset>`;
 }
 

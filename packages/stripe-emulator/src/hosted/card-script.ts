@@ -31,7 +31,8 @@ export const CARD_FORM_SCRIPT = `(function () {
       var now = new Date();
       if (month < 1 || month > 12) return "Your card's expiration date is invalid.";
       if (year < now.getUTCFullYear()) return "Your card's expiration year is in the past.";
-      if (year === now.getUTCFullYear() && month < now.getUTCMonth() + 1) return "Your card's expiration date is in the past.";
+      if (year === now.getUTCFullYear() && month < now.getUTCMonth() + 1)
+        return "Your card's expiration date is in the past.";
       return "";
     },
     cardCvc: function (v, form) {
@@ -64,7 +65,9 @@ export const CARD_FORM_SCRIPT = `(function () {
     }
   }
   document.querySelectorAll("form[data-card-form]").forEach(function (form) {
-    var inputs = Array.prototype.filter.call(form.querySelectorAll("input"), function (input) { return checks[input.name]; });
+    var inputs = Array.prototype.filter.call(form.querySelectorAll("input"), function (input) {
+      return checks[input.name];
+    });
     inputs.forEach(function (input) {
       input.addEventListener("input", function (event) { format(input, event); });
       input.addEventListener("blur", function () { if (input.value.trim()) check(form, input); });
@@ -77,6 +80,8 @@ export const CARD_FORM_SCRIPT = `(function () {
     });
   });
   window.addEventListener("pageshow", function () {
-    document.querySelectorAll("form[data-card-form] button[type=submit]").forEach(function (button) { button.disabled = false; });
+    document.querySelectorAll("form[data-card-form] button[type=submit]").forEach(function (button) {
+      button.disabled = false;
+    });
   });
 })();`;

@@ -12,6 +12,8 @@ export interface ChallengeView {
   cardLast4: string;
 }
 
+const STAND_IN = html`This is the emulator's stand-in for the bank's authentication screen.`;
+
 export function challengePage(view: ChallengeView): HostedPageResponse {
   return pageResponse(
     200,
@@ -20,7 +22,7 @@ export function challengePage(view: ChallengeView): HostedPageResponse {
   <span class="pill">Test mode</span>
   <h1 style="margin-top:16px">3D Secure 2 Test Page</h1>
   <p>Your bank asks you to confirm ${view.purpose} with the card ending in <b>${view.cardLast4}</b>.</p>
-  <p class="muted small">This is the emulator's stand-in for the bank's authentication screen. Choose the outcome to simulate.</p>
+  <p class="muted small">${STAND_IN} Choose the outcome to simulate.</p>
   <form method="post" action="${view.action}">
     <div class="actions">
       <button class="btn" type="submit" name="outcome" value="complete">Complete</button>

@@ -40,9 +40,10 @@ function summary(app: App, session: Stripe.Checkout.Session): Html {
   const recurringTotal = items.reduce((sum, item) => sum + item.amount_total, 0);
   const interval = first?.recurring === undefined || first.recurring === null ? "" : intervalLabel(first.recurring);
   const days = trial === null ? 0 : Math.round((trial - nowFor(app.store, idOf(session.customer))) / DAY);
+  const perInterval = interval === "" ? "" : html`<small>${interval}</small>`;
   const headline =
     trial === null
-      ? html`<p class="amount">${money(recurringTotal, currency)}${interval === "" ? "" : html`<small>${interval}</small>`}</p>`
+      ? html`<p class="amount">${money(recurringTotal, currency)}${perInterval}</p>`
       : html`<p class="amount">${days} days free</p>
        <p class="muted">Then ${money(recurringTotal, currency)} ${interval} starting ${longDate(trial)}</p>`;
   const lines = items.map((item) => {
@@ -52,10 +53,13 @@ function summary(app: App, session: Stripe.Checkout.Session): Html {
       price?.recurring === undefined || price.recurring === null
         ? ""
         : `Billed ${intervalLabel(price.recurring).replace("per ", "every ")}`;
-    return html`<li><span><b>${label}</b>${(item.quantity ?? 1) > 1 ? html` <span class="muted">× ${item.quantity ?? 1}</span>` : ""}
-      ${billed === "" ? "" : html`<br><span class="muted small">${billed}</span>`}</span><span>${money(item.amount_total, currency)}</span></li>`;
+    const quantity = (item.quantity ?? 1) > 1 ? html` <span class="muted">× ${item.quantity ?? 1}</span>` : "";
+    const billedNote = billed === "" ? "" : html`<br><span class="muted small">${billed}</span>`;
+    return html`<li><span><b>${label}</b>${quantity}
+      ${billedNote}</span><span>${money(item.amount_total, currency)}</span></li>`;
   });
-  return html`<p class="muted" style="margin:0">${session.mode === "subscription" ? "Subscribe to" : "Pay for"} ${name}</p>
+  const verb = session.mode === "subscription" ? "Subscribe to" : "Pay for";
+  return html`<p class="muted" style="margin:0">${verb} ${name}</p>
   ${headline}
   <ul class="lines" aria-label="Order summary">
     ${lines}
@@ -64,6 +68,9 @@ function summary(app: App, session: Stripe.Checkout.Session): Html {
 }
 
 const BUTTON_LABELS: Record<string, string> = { subscription: "Subscribe", payment: "Pay", setup: "Save card" };
+
+const TEST_CARDS =
+  "Test cards: 4242 4242 4242 4242 succeeds, 4000 0000 0000 0002 is declined, 4000 0025 0000 3155 asks for 3D Secure.";
 
 export function checkoutPage(
   app: App,
@@ -74,9 +81,10 @@ export function checkoutPage(
   const locked = lockedEmail(app, session);
   const values: FormValues = locked === null ? form.values : { ...form.values, email: locked };
   const back = safeUrl(session.cancel_url);
+  const backLink = back === null ? "" : html`<a class="back" href="${back}"><span aria-hidden="true">←</span> Back</a>`;
   const body = html`<div class="split">
   <aside class="aside"><div class="aside-inner">
-    <div class="topline">${back === null ? "" : html`<a class="back" href="${back}"><span aria-hidden="true">←</span> Back</a>`}<span class="pill">Test mode</span></div>
+    <div class="topline">${backLink}<span class="pill">Test mode</span></div>
     <section aria-label="Order">${summary(app, session)}</section>
     <p class="powered">Served by the Stripe emulator · no real payment is made</p>
   </div></aside>
@@ -89,7 +97,7 @@ export function checkoutPage(
       ${cardFields(values, form.errors)}
       ${formError(form.error)}
       <button class="btn btn-block" type="submit">${BUTTON_LABELS[session.mode] ?? "Pay"}</button>
-      <p class="muted small" style="margin-top:12px">Test cards: 4242 4242 4242 4242 succeeds, 4000 0000 0000 0002 is declined, 4000 0025 0000 3155 asks for 3D Secure.</p>
+      <p class="muted small" style="margin-top:12px">${TEST_CARDS}</p>
     </form>
   </div></main>
 </div>`;

@@ -25,18 +25,22 @@ function billedTo(app: App, invoice: Stripe.Invoice): string {
   );
 }
 
+const PAY_HINT = html`Open invoices are paid from the customer portal or with <code>invoices.pay</code>.`;
+
 export function invoicePage({ app, id, path }: HostedPageRequest): HostedPageResponse {
   const invoice = app.store.invoices.get(id);
   if (invoice === undefined || (path !== "" && path !== "/pdf")) return notFoundPage("Invoice");
   const currency = invoice.currency;
-  const lines = invoice.lines.data.map(
-    (line) => html`<tr>
-    <td>${line.description ?? ""}<br><span class="muted small">${longDate(line.period.start)} – ${longDate(line.period.end)}</span></td>
+  const lines = invoice.lines.data.map((line) => {
+    const period = `${longDate(line.period.start)} – ${longDate(line.period.end)}`;
+    return html`<tr>
+    <td>${line.description ?? ""}<br><span class="muted small">${period}</span></td>
     <td class="num">${line.quantity ?? 1}</td>
     <td class="num">${money(line.amount, currency)}</td>
-  </tr>`,
-  );
+  </tr>`;
+  });
   const title = `Invoice ${invoice.number ?? invoice.id}`;
+  const remaining = money(invoice.amount_remaining, currency);
   const body = html`<main class="dashboard" style="max-width:760px">
   <span class="pill">Test mode</span>
   <div class="card-head" style="margin-top:16px">
@@ -58,10 +62,10 @@ export function invoicePage({ app, id, path }: HostedPageRequest): HostedPageRes
     <tfoot>
       <tr><td colspan="2">Total</td><td class="num">${money(invoice.total, currency)}</td></tr>
       <tr><td colspan="2">Amount paid</td><td class="num">${money(invoice.amount_paid, currency)}</td></tr>
-      <tr><td colspan="2"><b>Amount remaining</b></td><td class="num"><b>${money(invoice.amount_remaining, currency)}</b></td></tr>
+      <tr><td colspan="2"><b>Amount remaining</b></td><td class="num"><b>${remaining}</b></td></tr>
     </tfoot>
   </table></div>
-  <p class="muted small" style="margin-top:24px">A read-only copy served by the Stripe emulator. Open invoices are paid from the customer portal or with <code>invoices.pay</code>.</p>
+  <p class="muted small" style="margin-top:24px">A read-only copy served by the Stripe emulator. ${PAY_HINT}</p>
 </main>`;
   return pageResponse(200, title, body);
 }

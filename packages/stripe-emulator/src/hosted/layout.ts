@@ -66,6 +66,7 @@ export function notFoundPage(what: string): HostedPageResponse {
   return messagePage(
     404,
     `${what} not found`,
-    `There is no ${what.toLowerCase()} at this address in the emulator. Check the link, or whether the emulator was reset.`,
+    `There is no ${what.toLowerCase()} at this address in the emulator. ` +
+      "Check the link, or whether the emulator was reset.",
   );
 }

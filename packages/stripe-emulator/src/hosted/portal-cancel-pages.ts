@@ -65,12 +65,18 @@ function confirmCancelPage(ctx: PortalContext, sub: Stripe.Subscription): Hosted
   const immediately = ctx.config.features.subscription_cancel.mode === "immediately";
   const consequence = immediately
     ? "Your plan will be canceled immediately and you will lose access right away."
-    : `Your plan will be canceled, but is still available until the end of your billing period on ${longDate(periodEnd(sub))}.`;
+    : "Your plan will be canceled, but is still available until the end of your billing period " +
+      `on ${longDate(periodEnd(sub))}.`;
+  const planCard =
+    item === undefined
+      ? ""
+      : html`<div class="card"><h3>${productName(ctx.app, item.price)}</h3>
+    <p style="margin:0">${priceLabel(item.price)}</p></div>`;
   return portalPage(
     ctx,
     "Cancel your plan",
     html`<h1>Cancel your plan</h1>
-  ${item === undefined ? "" : html`<div class="card"><h3>${productName(ctx.app, item.price)}</h3><p style="margin:0">${priceLabel(item.price)}</p></div>`}
+  ${planCard}
   <p>${consequence}</p>
   ${reason === null ? "" : html`<p class="muted small">Reason: ${REASONS[reason] ?? reason}</p>`}
   <form method="post" action="${ctx.base}/subscriptions/${sub.id}/cancel">

@@ -34,15 +34,19 @@ export function addCardPage(
   form: { values: FormValues; errors: FieldErrors; error?: string } = { values: {}, errors: {} },
   status = 200,
 ): HostedPageResponse {
+  const becomesDefault = isPaymentMethodFlow(ctx) || defaultCardId(ctx) === null;
   return portalPage(
     ctx,
     "Add payment method",
     html`<h1>Add payment method</h1>
-  ${isPaymentMethodFlow(ctx) || defaultCardId(ctx) === null ? html`<p class="muted">This card will become your default payment method.</p>` : ""}
+  ${becomesDefault ? html`<p class="muted">This card will become your default payment method.</p>` : ""}
   <form method="post" action="${ctx.base}/payment-methods/new" data-card-form novalidate>
     ${cardFields(form.values, form.errors)}
     ${formError(form.error)}
-    <div class="actions"><button class="btn" type="submit">Add card</button><a class="btn btn-secondary" href="${backHref(ctx)}">Go back</a></div>
+    <div class="actions">
+      <button class="btn" type="submit">Add card</button>
+      <a class="btn btn-secondary" href="${backHref(ctx)}">Go back</a>
+    </div>
   </form>`,
     { status, script: CARD_FORM_SCRIPT },
   );

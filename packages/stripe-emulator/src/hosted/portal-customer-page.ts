@@ -1,5 +1,5 @@
 // "Update information": the customer's name and email, when `features.customer_update` allows them.
-import { field, formValue, validateEmail, type FieldErrors, type FormValues } from "./card-form.ts";
+import { emailField, formValue, validateEmail, type FieldErrors, type FormValues } from "./card-form.ts";
 import type { HostedPageResponse } from "./hosted-pages.ts";
 import { html } from "./html.ts";
 import { updateCustomer } from "./portal-actions.ts";
@@ -32,13 +32,17 @@ function customerForm(
       fields.name
         ? html`<div class="field">
       <label for="name">Name</label>
-      <input type="text" id="name" name="name" value="${values.name ?? ""}" autocomplete="name" aria-invalid="${nameError === undefined ? "false" : "true"}" aria-describedby="name-error">
+      <input type="text" id="name" name="name" value="${values.name ?? ""}" autocomplete="name"
+        aria-invalid="${nameError === undefined ? "false" : "true"}" aria-describedby="name-error">
       <div class="field-error" id="name-error" aria-live="polite">${nameError ?? ""}</div>
     </div>`
         : ""
     }
-    ${fields.email ? field({ id: "email", label: "Email", autocomplete: "email", placeholder: "email@example.com", numeric: false }, values, errors) : ""}
-    <div class="actions"><button class="btn" type="submit">Save</button><a class="btn btn-secondary" href="${backHref(ctx)}">Go back</a></div>
+    ${fields.email ? emailField(values, errors, false) : ""}
+    <div class="actions">
+      <button class="btn" type="submit">Save</button>
+      <a class="btn btn-secondary" href="${backHref(ctx)}">Go back</a>
+    </div>
   </form>`,
     { status },
   );

@@ -51,13 +51,15 @@ export function updatePage(ctx: PortalContext, sub: Stripe.Subscription): Hosted
   const current = currentPrice(sub);
   const options = allowedPrices(ctx).map((price) => {
     const isCurrent = price.id === current?.id;
-    return html`<li class="card" aria-label="${productName(ctx.app, price)} ${priceLabel(price)}">
+    const plan = `${productName(ctx.app, price)} ${priceLabel(price)}`;
+    const confirmHref = `${ctx.base}/subscriptions/${sub.id}/update/confirm?price=${price.id}`;
+    return html`<li class="card" aria-label="${plan}">
       <div class="card-head">
         <div><h3>${productName(ctx.app, price)}</h3><span class="muted">${priceLabel(price)}</span></div>
         ${
           isCurrent
             ? html`<span class="badge badge-neutral">Current plan</span>`
-            : html`<a class="btn btn-small" href="${ctx.base}/subscriptions/${sub.id}/update/confirm?price=${price.id}">Select<span class="sr-only"> ${productName(ctx.app, price)} ${priceLabel(price)}</span></a>`
+            : html`<a class="btn btn-small" href="${confirmHref}">Select<span class="sr-only"> ${plan}</span></a>`
         }
       </div>
     </li>`;
@@ -88,6 +90,7 @@ export function confirmPage(ctx: PortalContext, sub: Stripe.Subscription): Hoste
   const target = targetFor(ctx, sub, ctx.request.query.get("price"));
   const current = currentPrice(sub);
   const quantity = target.quantity === null ? "" : String(target.quantity);
+  const times = target.quantity !== null && target.quantity > 1 ? ` × ${target.quantity}` : "";
   return portalPage(
     ctx,
     "Confirm your updated plan",
@@ -99,12 +102,15 @@ export function confirmPage(ctx: PortalContext, sub: Stripe.Subscription): Hoste
     <h3>${productName(ctx.app, current)}</h3><p style="margin:0">${priceLabel(current)}</p></div>`
   }
   <div class="card" style="border-color:#635bff"><p class="muted small" style="margin:0">New plan</p>
-    <h3>${productName(ctx.app, target.price)}</h3><p style="margin:0">${priceLabel(target.price)}${target.quantity !== null && target.quantity > 1 ? ` × ${target.quantity}` : ""}</p></div>
+    <h3>${productName(ctx.app, target.price)}</h3><p style="margin:0">${priceLabel(target.price)}${times}</p></div>
   <p>${costLine(ctx, sub, target)}</p>
   <form method="post" action="${ctx.base}/subscriptions/${sub.id}/update/confirm">
     <input type="hidden" name="price" value="${target.price.id}">
     <input type="hidden" name="quantity" value="${quantity}">
-    <div class="actions"><button class="btn" type="submit">Confirm</button><a class="btn btn-secondary" href="${backHref(ctx)}">Go back</a></div>
+    <div class="actions">
+      <button class="btn" type="submit">Confirm</button>
+      <a class="btn btn-secondary" href="${backHref(ctx)}">Go back</a>
+    </div>
   </form>`,
   );
 }

@@ -30,8 +30,10 @@ function banner(query: URLSearchParams): Html {
   if (notice !== null && isNotice(notice))
     return html`<div class="alert alert-notice" role="status">${NOTICES[notice]}</div>`;
   const error = query.get("error");
-  if (error !== null)
-    return html`<div class="alert alert-error" role="alert">${declineWording(error) ?? "Something went wrong. Please try again."}</div>`;
+  if (error !== null) {
+    const message = declineWording(error) ?? "Something went wrong. Please try again.";
+    return html`<div class="alert alert-error" role="alert">${message}</div>`;
+  }
   return html``;
 }
 
@@ -58,6 +60,8 @@ export function portalPage(
   const profile = ctx.config.business_profile;
   const terms = safeUrl(profile.terms_of_service_url);
   const privacy = safeUrl(profile.privacy_policy_url);
+  const termsLink = terms === null ? "" : html` · <a href="${terms}">Terms</a>`;
+  const privacyLink = privacy === null ? "" : html` · <a href="${privacy}">Privacy</a>`;
   const body = html`<div class="split">
   <aside class="aside"><div class="aside-inner">
     <div class="topline">${returnLink(ctx)}<span class="pill">Test mode</span></div>
@@ -65,7 +69,7 @@ export function portalPage(
       <p style="font-size:22px;font-weight:600;margin:0 0 4px">${profile.headline ?? "Manage your billing"}</p>
       <p class="muted small">${ctx.customer.email ?? ctx.customer.name ?? ctx.customer.id}</p>
     </div>
-    <p class="powered">Served by the Stripe emulator${terms === null ? "" : html` · <a href="${terms}">Terms</a>`}${privacy === null ? "" : html` · <a href="${privacy}">Privacy</a>`}</p>
+    <p class="powered">Served by the Stripe emulator${termsLink}${privacyLink}</p>
   </div></aside>
   <main class="main"><div class="main-inner">
     ${banner(ctx.request.query)}

@@ -22,7 +22,8 @@ export interface ApiDeps {
 }
 
 const NO_KEY =
-  "You did not provide an API key. You need to provide your API key in the Authorization header, using Bearer auth (e.g. 'Authorization: Bearer YOUR_SECRET_KEY').";
+  "You did not provide an API key. You need to provide your API key in the Authorization header, " +
+  "using Bearer auth (e.g. 'Authorization: Bearer YOUR_SECRET_KEY').";
 
 function apiKeyOf(request: IncomingMessage): string {
   const header = request.headers.authorization;
@@ -128,7 +129,9 @@ export function handleApi(
         404,
         {
           type: "invalid_request_error",
-          message: `Unrecognized request URL (${method}: ${url.pathname}). Please see https://stripe.com/docs or we can help at https://support.stripe.com/.`,
+          message:
+            `Unrecognized request URL (${method}: ${url.pathname}). ` +
+            "Please see https://stripe.com/docs or we can help at https://support.stripe.com/.",
         },
         false,
       );

@@ -40,7 +40,9 @@ export class IdempotencyCache {
         400,
         {
           type: "idempotency_error",
-          message: `Keys for idempotent requests can only be used with the same parameters they were first used with. Try using a key other than '${key}' if you meant to execute a different request.`,
+          message:
+            "Keys for idempotent requests can only be used with the same parameters they were first used with. " +
+            `Try using a key other than '${key}' if you meant to execute a different request.`,
         },
         false,
       );

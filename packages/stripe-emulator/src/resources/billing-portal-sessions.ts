@@ -27,7 +27,8 @@ function resolveConfiguration(app: App, id: string | undefined): Stripe.BillingP
   const fallback = Array.from(app.store.portalConfigurations.values()).find((config) => config.is_default);
   if (fallback === undefined) {
     throw invalidRequest(
-      "You can't create a portal session in test mode until you save your customer portal settings in test mode at https://dashboard.stripe.com/test/settings/billing/portal.",
+      "You can't create a portal session in test mode until you save your customer portal settings in test mode " +
+        "at https://dashboard.stripe.com/test/settings/billing/portal.",
     );
   }
   return fallback;

@@ -103,7 +103,8 @@ function create(ctx: ApiContext) {
   }
   if (mode === "payment" && lineItems.some((item) => item.price?.recurring !== null)) {
     throw invalidRequest(
-      "You specified `payment` mode but passed a recurring price. Either switch to `subscription` mode or use only one-time prices.",
+      "You specified `payment` mode but passed a recurring price. " +
+        "Either switch to `subscription` mode or use only one-time prices.",
       "line_items",
     );
   }
@@ -200,7 +201,8 @@ function expire(ctx: ApiContext) {
   const session = getOr404(ctx.app.store.checkoutSessions, requireParam(ctx, "id"), "checkout.session");
   if (session.status !== "open") {
     throw invalidRequest(
-      `Only Checkout Sessions with a status in ["open"] can be expired. This Checkout Session has a status of "${session.status ?? "unknown"}".`,
+      `Only Checkout Sessions with a status in ["open"] can be expired. ` +
+        `This Checkout Session has a status of "${session.status ?? "unknown"}".`,
       "session",
     );
   }

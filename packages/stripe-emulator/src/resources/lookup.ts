@@ -23,7 +23,8 @@ export function attachedPaymentMethod(app: App, customerId: string, pmId: string
   const pm = app.store.paymentMethods.get(pmId);
   if (pm === undefined || idOf(pm.customer) !== customerId) {
     throw invalidRequest(
-      `The customer does not have a payment method with the ID ${pmId}. The payment method must be attached to the customer.`,
+      `The customer does not have a payment method with the ID ${pmId}. ` +
+        "The payment method must be attached to the customer.",
       param,
       "resource_missing",
     );

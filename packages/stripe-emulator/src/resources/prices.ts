@@ -32,7 +32,8 @@ function claimLookupKey(app: App, key: string, transfer: boolean, ownerId: strin
     if (other.id === ownerId || other.lookup_key !== key) continue;
     if (!transfer) {
       throw invalidRequest(
-        `A price (\`${other.id}\`) already uses that lookup key. Set \`transfer_lookup_key\` to transfer it to this price.`,
+        `A price (\`${other.id}\`) already uses that lookup key. ` +
+          "Set `transfer_lookup_key` to transfer it to this price.",
         "lookup_key",
       );
     }

@@ -11,7 +11,7 @@ import {
 } from "./support/billing.ts";
 import { CARDS } from "./support/pages.ts";
 
-test("payment_method_update + redirect: opens on the card form; the new card becomes the default; 303 to return_url", async ({
+test("payment_method_update + redirect: opens on the card form; the new card is default; 303 to return_url", async ({
   page,
   stripe,
   portal,

@@ -37,7 +37,8 @@ export async function userIdOf(email: string): Promise<string> {
 export async function recordFailedAttempts(email: string, count: number): Promise<void> {
   await withAppDb((db) =>
     db.query(
-      "INSERT INTO login_attempts (id, email, ip) SELECT md5(random()::text), $1, '10.99.0.' || i FROM generate_series(1, $2::int) AS i",
+      "INSERT INTO login_attempts (id, email, ip) " +
+        "SELECT md5(random()::text), $1, '10.99.0.' || i FROM generate_series(1, $2::int) AS i",
       [email, count],
     ),
   );

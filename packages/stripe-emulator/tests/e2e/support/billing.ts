@@ -95,7 +95,10 @@ export async function subscriptionCheckout(
   });
 }
 
-/** Every event whose data (object or previous attributes, e.g. a detached card's customer) mentions `id`, oldest first. */
+/**
+ * Every event whose data (object or previous attributes, e.g. a detached card's customer)
+ * mentions `id`, oldest first.
+ */
 export async function eventsFor(stripe: Stripe, id: string, types?: RegExp): Promise<Stripe.Event[]> {
   const events: Stripe.Event[] = [];
   for await (const event of stripe.events.list({ limit: 100 })) events.push(event);
