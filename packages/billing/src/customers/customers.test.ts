@@ -74,7 +74,8 @@ describe("ensureCustomer", () => {
       CREATE OR REPLACE FUNCTION fail_customer_mapping() RETURNS trigger AS $$
       BEGIN RAISE EXCEPTION 'crashed before storing the customer'; END $$ LANGUAGE plpgsql`);
     await h.db.$executeRawUnsafe(
-      `CREATE TRIGGER fail_mapping BEFORE UPDATE OF stripe_customer_id ON accounts FOR EACH ROW EXECUTE FUNCTION fail_customer_mapping()`,
+      "CREATE TRIGGER fail_mapping BEFORE UPDATE OF stripe_customer_id ON accounts " +
+        "FOR EACH ROW EXECUTE FUNCTION fail_customer_mapping()",
     );
     try {
       await expect(ensureCustomer(h, user.id)).rejects.toThrow(/crashed before storing the customer/);
