@@ -6,6 +6,7 @@ export { appRouter, type AppRouter };
 export { checkoutSessionInput, portalSessionInput } from "./routers/billing.ts";
 export { createContext, type Context, type SessionUser } from "./context.ts";
 export { toTRPCError } from "./errors.ts";
+export { STRIPE_CALL_LIMIT } from "./rate-limit.ts";
 
 /** Calls procedures in-process, e.g. from a Remix loader. */
 export const createCaller = createCallerFactory(appRouter);

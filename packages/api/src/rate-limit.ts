@@ -16,34 +16,38 @@ export class RateLimited extends Error {
   }
 }
 
-// The calls are rows of login_attempts (packages/auth's throttle table), which has what a
-// sliding window needs (a key, a time, an index on both) and needs no migration of our own.
-// `succeeded: true` keeps them out of every count the login throttle makes (it counts
-// failures), and the `rate:` prefix out of its email keys (emails have an "@", ours never).
-const IP_MARK = "rate-limit";
-
 /**
- * Counts one call against `key` or throws RateLimited. Calls for one key are serialized
- * with a transaction-scoped advisory lock, so parallel calls (a batch) cannot all slip
- * under the limit; rows that left the window are deleted on the way.
+ * Counts one call against `key` or throws RateLimited, in one statement on the key's row
+ * of rate_limit_buckets (the times of its calls in the window, oldest first):
+ *
+ * - An upsert: a key's calls are serialized by the lock on its row, and ON CONFLICT DO
+ *   UPDATE works on the row's latest committed version, so parallel calls (a batch) cannot
+ *   all slip under the limit, even for a key that has no row yet.
+ * - Calls that left the window are dropped from the row on the way; the call is appended
+ *   only if fewer than `max` remain, and `refused` says which happened.
+ * - Committed without waiting for the WAL flush (synchronous_commit off for this statement
+ *   only): the row is visible to every other call at once, and a crash of PostgreSQL can
+ *   at most forget the last fraction of a second of calls, i.e. allow a few more. The
+ *   flush was most of this call's time, on a path every Stripe call a user makes waits on.
  */
 export async function takeRateLimit(db: PrismaClient, key: string, limit: RateLimit, now = new Date()): Promise<void> {
-  const bucket = `rate:${key}`;
-  const since = new Date(now.getTime() - limit.windowMs);
-  await db.$transaction(async (tx) => {
-    await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtextextended(${bucket}, 0))`;
-    await tx.loginAttempt.deleteMany({ where: { email: bucket, createdAt: { lte: since } } });
-    const recent = await tx.loginAttempt.findMany({
-      where: { email: bucket },
-      orderBy: { createdAt: "asc" },
-      select: { createdAt: true },
-      take: limit.max,
-    });
-    const oldest = recent[0];
-    if (oldest && recent.length >= limit.max) {
-      const freedAt = oldest.createdAt.getTime() + limit.windowMs;
-      throw new RateLimited(Math.max(1, Math.ceil((freedAt - now.getTime()) / 1000)));
-    }
-    await tx.loginAttempt.create({ data: { email: bucket, ip: IP_MARK, succeeded: true, createdAt: now } });
-  });
+  const nowMs = now.getTime();
+  const sinceMs = nowMs - limit.windowMs;
+  const rows = await db.$queryRaw<Array<{ refused: boolean; freeing: bigint | null }>>`
+    WITH async_commit AS (SELECT set_config('synchronous_commit', 'off', true))
+    INSERT INTO rate_limit_buckets AS bucket (key, calls, refused)
+    SELECT ${key}, ARRAY[${nowMs}::bigint], false FROM async_commit
+    ON CONFLICT (key) DO UPDATE SET
+      calls = ARRAY(SELECT c FROM unnest(bucket.calls) AS c WHERE c > ${sinceMs}::bigint ORDER BY c)
+        || CASE WHEN (SELECT count(*) FROM unnest(bucket.calls) AS c WHERE c > ${sinceMs}::bigint) < ${limit.max}::int
+             THEN ARRAY[${nowMs}::bigint] ELSE '{}'::bigint[] END,
+      refused = (SELECT count(*) FROM unnest(bucket.calls) AS c WHERE c > ${sinceMs}::bigint) >= ${limit.max}::int
+    RETURNING refused, calls[cardinality(calls) - ${limit.max}::int + 1] AS freeing`;
+  const row = rows[0];
+  if (!row) throw new Error(`takeRateLimit: no row for ${key}`);
+  if (row.refused) {
+    // The call whose leaving brings the count under the limit.
+    const freedAt = Number(row.freeing ?? BigInt(nowMs)) + limit.windowMs;
+    throw new RateLimited(Math.max(1, Math.ceil((freedAt - nowMs) / 1000)));
+  }
 }

@@ -62,7 +62,7 @@ function formatPortal(results: BenchResults): string[] {
   return [
     `### 2. Portal session overhead`,
     ``,
-    `${portal.app.count} sequential calls each, interleaved, signed-in subscriber.`,
+    `${portal.app.count} sequential calls each, interleaved, over ${portal.users} signed-in subscribers in turn (at most ${portal.callsPerUser} calls each, warm-up included: the per-user limit), each direct call for the same customer.`,
     ``,
     `| call | p50 | p95 | p99 |`,
     `|---|---:|---:|---:|`,

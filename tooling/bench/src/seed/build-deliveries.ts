@@ -2,7 +2,7 @@
 // events.list), one or more per customer, plus a share of duplicates, in a fixed
 // pseudo-random order so two runs send the same sequence.
 import { customerIdOf, HANDLED_EVENTS } from "@saas/billing";
-import { seededRandom } from "@saas/billing/testing";
+import { seededRandom } from "@saas/billing/seeded-random";
 import type Stripe from "stripe";
 
 export type Delivery = { id: string; customerId: string; type: string; payload: string };

@@ -34,8 +34,9 @@ export function buildWeb(): number {
 
 /**
  * Others build apps/web while the bench runs (Remix empties build/ first), so the server
- * runs from a snapshot: the build and server/ copied into the scratch folder, with
- * apps/web's node_modules linked so every import resolves as it does in place.
+ * runs from a snapshot: the build, server/ and app/ (server/ imports app/lib/settings.server.ts
+ * from source) copied into the scratch folder, with apps/web's node_modules linked so every
+ * import resolves as it does in place.
  */
 function snapshotWeb(scratch: string): string {
   const root = path.join(scratch, "web");
@@ -44,6 +45,7 @@ function snapshotWeb(scratch: string): string {
   }
   cpSync(path.join(webDir, "build"), path.join(root, "build"), { recursive: true });
   cpSync(path.join(webDir, "server"), path.join(root, "server"), { recursive: true });
+  cpSync(path.join(webDir, "app"), path.join(root, "app"), { recursive: true });
   // The same file under a name of its own, so a `pkill -f server/index.ts` aimed at a
   // development server on the same machine cannot stop the benchmark's.
   copyFileSync(path.join(root, "server/index.ts"), path.join(root, "server", ENTRY));

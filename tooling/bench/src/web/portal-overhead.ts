@@ -1,7 +1,13 @@
 // billing.createPortalSession over HTTP (tRPC, signed in) against the same Stripe call
 // made directly to the emulator, alternating one of each so both see the same moment of
 // a shared machine. The difference is what the app adds: Express, Remix, tRPC, the
-// session check and the account read.
+// session check, the per-user rate limit and the account read.
+//
+// The procedure allows STRIPE_CALL_LIMIT calls per user in a sliding minute, so the calls
+// rotate over enough subscribers that none makes more than that many in the whole run
+// (however long it takes): every call is one a real user within the limit makes, with the
+// same work in the app (the limit's transaction included), and none is refused.
+import { STRIPE_CALL_LIMIT } from "@saas/api";
 import pg from "pg";
 import type Stripe from "stripe";
 import type { HttpClient } from "../load/http-client.ts";
@@ -15,36 +21,56 @@ export type PortalResult = {
   overheadP50: number;
   overheadP99: number;
   appCpuMs: number;
+  /** Subscribers the calls rotated over, and the most calls any one of them made. */
+  users: number;
+  callsPerUser: number;
 };
+
+const warmupCalls = (samples: number) => Math.min(50, samples);
+
+/** How many subscribers `measurePortalOverhead` needs so that none goes over the per-user limit. */
+export function portalUsersNeeded(samples: number): number {
+  return Math.ceil((warmupCalls(samples) + samples) / STRIPE_CALL_LIMIT.max);
+}
 
 export async function measurePortalOverhead(options: {
   client: HttpClient;
-  user: SignedInUser;
+  users: SignedInUser[];
   stripe: Stripe;
   databaseUrl: string;
   samples: number;
   appCpuSeconds: () => number;
 }): Promise<PortalResult> {
-  const { client, user, stripe } = options;
+  const { client, users, stripe } = options;
+  const warmup = warmupCalls(options.samples);
+  const callsPerUser = Math.ceil((warmup + options.samples) / users.length);
+  if (callsPerUser > STRIPE_CALL_LIMIT.max)
+    throw new Error(
+      `${users.length} users for ${warmup + options.samples} portal calls: more than ${STRIPE_CALL_LIMIT.max} each`,
+    );
   const db = new pg.Client({ connectionString: options.databaseUrl });
   await db.connect();
-  const { rows } = await db.query<{ stripe_customer_id: string }>(
-    `SELECT a.stripe_customer_id FROM accounts a JOIN users u ON u.id = a.user_id WHERE u.email = $1`,
-    [user.email],
+  const { rows } = await db.query<{ email: string; stripe_customer_id: string | null }>(
+    `SELECT u.email, a.stripe_customer_id FROM accounts a JOIN users u ON u.id = a.user_id WHERE u.email = ANY($1)`,
+    [users.map((user) => user.email)],
   );
   await db.end();
-  const customer = rows[0]?.stripe_customer_id;
-  if (!customer) throw new Error(`no Stripe customer for ${user.email}`);
+  const customerOf = new Map(rows.map((row) => [row.email, row.stripe_customer_id]));
   const configurations = await stripe.billingPortal.configurations.list({ active: true, limit: 10 });
   const configuration = configurations.data.find((c) => c.is_default)?.id ?? configurations.data[0]?.id;
-  // The app's own request: the return URL comes from its configuration, so the direct call uses the same.
-  const params: Stripe.BillingPortal.SessionCreateParams = {
-    customer,
-    return_url: `${client.baseUrl}/settings/billing`,
-    ...(configuration ? { configuration } : {}),
-  };
+  // Per user: the app's own request. The return URL comes from its configuration, so the direct call uses the same.
+  const rotation = users.map((user) => {
+    const customer = customerOf.get(user.email);
+    if (!customer) throw new Error(`no Stripe customer for ${user.email}`);
+    const params: Stripe.BillingPortal.SessionCreateParams = {
+      customer,
+      return_url: `${client.baseUrl}/settings/billing`,
+      ...(configuration ? { configuration } : {}),
+    };
+    return { user, params };
+  });
 
-  const viaApp = async () => {
+  const viaApp = async ({ user }: (typeof rotation)[number]) => {
     const response = await client.request("POST", "/api/trpc/billing.createPortalSession", {
       body: "{}",
       headers: user.headers,
@@ -52,27 +78,32 @@ export async function measurePortalOverhead(options: {
     trpcData<{ redirectUrl: string }>(response.body, response.status);
     return response.ms;
   };
-  const direct = async () => {
+  const direct = async ({ params }: (typeof rotation)[number]) => {
     const started = performance.now();
     await stripe.billingPortal.sessions.create(params);
     return performance.now() - started;
   };
+  // Call n (warm-up included) is the nth user's in turn: each gets at most callsPerUser.
+  let call = 0;
+  const next = () => rotation[call++ % rotation.length] as (typeof rotation)[number];
 
-  for (let i = 0; i < Math.min(50, options.samples); i++) {
-    await viaApp();
-    await direct();
+  for (let i = 0; i < warmup; i++) {
+    const turn = next();
+    await viaApp(turn);
+    await direct(turn);
   }
   const app: number[] = [];
   const emulator: number[] = [];
   const cpuBefore = options.appCpuSeconds();
   for (let i = 0; i < options.samples; i++) {
+    const turn = next();
     // Alternate which goes first, so neither always follows the other's garbage.
     if (i % 2) {
-      app.push(await viaApp());
-      emulator.push(await direct());
+      app.push(await viaApp(turn));
+      emulator.push(await direct(turn));
     } else {
-      emulator.push(await direct());
-      app.push(await viaApp());
+      emulator.push(await direct(turn));
+      app.push(await viaApp(turn));
     }
   }
   // The direct calls cost the app nothing, so the app's CPU over the loop is its cost for the tRPC calls.
@@ -85,5 +116,7 @@ export async function measurePortalOverhead(options: {
     overheadP50: appLatency.p50 - stripeLatency.p50,
     overheadP99: appLatency.p99 - stripeLatency.p99,
     appCpuMs,
+    users: users.length,
+    callsPerUser,
   };
 }

@@ -6,8 +6,21 @@ import type { HttpClient } from "../load/http-client.ts";
 
 export type SignedInUser = { email: string; cookie: string; headers: Record<string, string> };
 
-export async function signUpWithSubscription(client: HttpClient, emulatorUrl: string): Promise<SignedInUser> {
-  const email = `bench-portal-${Date.now()}@example.com`;
+let signedUp = 0;
+
+/** `count` subscribers, one after another (each its own email, session and Stripe customer). */
+export async function signUpSubscribers(
+  client: HttpClient,
+  emulatorUrl: string,
+  count: number,
+): Promise<SignedInUser[]> {
+  const users: SignedInUser[] = [];
+  for (let i = 0; i < count; i++) users.push(await signUpWithSubscription(client, emulatorUrl));
+  return users;
+}
+
+async function signUpWithSubscription(client: HttpClient, emulatorUrl: string): Promise<SignedInUser> {
+  const email = `bench-portal-${Date.now()}-${++signedUp}@example.com`;
   const form = new URLSearchParams({ email, name: "Bench", password: "correct horse battery staple", redirectTo: "" });
   const signup = await client.request("POST", "/signup", {
     body: form.toString(),
