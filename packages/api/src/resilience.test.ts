@@ -4,6 +4,7 @@ import { createStripeClient, readStripeEnv, type Stripe } from "@saas/billing";
 import { startBillingHarness, type BillingHarness } from "@saas/billing/testing";
 import { createDb } from "@saas/db/client";
 import { createUser } from "@saas/db/factories";
+import { holdConnection } from "@saas/db/testing";
 import { TRPCError } from "@trpc/server";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { createCaller, type Context } from "./index.ts";
@@ -74,25 +75,12 @@ describe("PostgreSQL without a free connection", () => {
     const db = createDb(h.database.url, { max: 1, connectionTimeoutMs: 1_000 });
     const caller = callerFor({ id: user.id, email: user.email }, { db });
     try {
-      let release = () => {};
-      const gate = new Promise<void>((resolve) => (release = resolve));
-      let opened = () => {};
-      const open = new Promise<void>((resolve) => (opened = resolve));
-      const held = db.$transaction(
-        async (tx) => {
-          await tx.$queryRaw`SELECT 1`;
-          opened();
-          await gate;
-        },
-        { timeout: 30_000 },
-      );
-      await open;
+      const release = await holdConnection(db);
       const error = await caller.billing.status().then(
         () => null,
         (e: unknown) => e,
       );
-      release();
-      await held;
+      await release();
       expect(error).toBeInstanceOf(TRPCError);
       expect(error).toMatchObject({
         code: "SERVICE_UNAVAILABLE",

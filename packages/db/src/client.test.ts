@@ -6,8 +6,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createDb, DatabaseUnavailable } from "./client.ts";
 import { scratchDataDir, startEmbeddedPostgres, type EmbeddedDatabase } from "./embedded-postgres.ts";
 import { createSubscription, createUser } from "./factories.ts";
-import { isUniqueViolation, type PrismaClient } from "./index.ts";
-import { createTestDatabase, type TestDatabase } from "./testing/index.ts";
+import { isUniqueViolation } from "./index.ts";
+import { createTestDatabase, holdConnection, type TestDatabase } from "./testing/index.ts";
 
 let database: TestDatabase;
 beforeAll(async () => {
@@ -52,27 +52,6 @@ describe("client and factories", () => {
     expect(isUniqueViolation(error)).toBe(false);
   });
 });
-
-/** Holds one pooled connection in an open transaction until released. */
-async function holdConnection(db: PrismaClient): Promise<() => Promise<void>> {
-  let release = () => {};
-  const gate = new Promise<void>((resolve) => (release = resolve));
-  let opened = () => {};
-  const open = new Promise<void>((resolve) => (opened = resolve));
-  const held = db.$transaction(
-    async (tx) => {
-      await tx.$queryRaw`SELECT 1`;
-      opened();
-      await gate;
-    },
-    { maxWait: 20_000, timeout: 60_000 },
-  );
-  await Promise.race([open, held]);
-  return async () => {
-    release();
-    await held;
-  };
-}
 
 /** How a call ended, giving up on it after `ms` so that a hang fails the test instead of timing it out. */
 function outcome(call: Promise<unknown>, ms = 15_000): Promise<string> {

@@ -35,3 +35,24 @@ export async function createTestDatabase(options: { empty?: boolean } = {}): Pro
     },
   };
 }
+
+/** Holds one pooled connection in an open transaction until released. */
+export async function holdConnection(db: PrismaClient): Promise<() => Promise<void>> {
+  let release = () => {};
+  const gate = new Promise<void>((resolve) => (release = resolve));
+  let opened = () => {};
+  const open = new Promise<void>((resolve) => (opened = resolve));
+  const held = db.$transaction(
+    async (tx) => {
+      await tx.$queryRaw`SELECT 1`;
+      opened();
+      await gate;
+    },
+    { maxWait: 20_000, timeout: 60_000 },
+  );
+  await Promise.race([open, held]);
+  return async () => {
+    release();
+    await held;
+  };
+}
