@@ -1,5 +1,6 @@
 // Test harness for billing: a database of its own, an emulator on a free port, and
 // the project's real Stripe client pointed at it.
+import { createUser } from "@saas/db/factories";
 import { createTestDatabase, type TestDatabase } from "@saas/db/testing";
 import {
   EmulatorControlClient,
@@ -58,4 +59,31 @@ export async function startBillingHarness(
       await Promise.all([database.drop(), emulator.stop()]);
     },
   };
+}
+
+/**
+ * A user of the app mapped to a Stripe customer paying with pm_card_visa, with one monthly
+ * subscription to a plan of its own that is not synced yet; on `testClock` when given.
+ */
+export async function createMappedSubscriber(
+  deps: Pick<BillingDeps, "db" | "stripe">,
+  plan: { name: string; unitAmount: number; testClock?: string },
+) {
+  const user = await createUser(deps.db);
+  const customer = await deps.stripe.customers.create({
+    email: user.email,
+    ...(plan.testClock ? { test_clock: plan.testClock } : {}),
+    metadata: { userId: user.id },
+    payment_method: "pm_card_visa",
+    invoice_settings: { default_payment_method: "pm_card_visa" },
+  });
+  await deps.db.account.update({ where: { userId: user.id }, data: { stripeCustomerId: customer.id } });
+  const price = await deps.stripe.prices.create({
+    currency: "usd",
+    unit_amount: plan.unitAmount,
+    recurring: { interval: "month" },
+    product_data: { name: plan.name },
+  });
+  const subscription = await deps.stripe.subscriptions.create({ customer: customer.id, items: [{ price: price.id }] });
+  return { user, customer, subscription };
 }

@@ -1,9 +1,8 @@
 // Syncs of one customer are serialized: a second one waits for the first to finish before
 // it reads Stripe, whichever process runs it.
-import { createUser } from "@saas/db/factories";
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
 import { StripeUnavailable } from "../errors.ts";
-import { startBillingHarness, type BillingHarness } from "../testing.ts";
+import { createMappedSubscriber, startBillingHarness, type BillingHarness } from "../testing.ts";
 import { syncCustomer } from "./sync-customer.ts";
 
 let h: BillingHarness;
@@ -15,21 +14,7 @@ beforeEach(() => h.control.clearFaults());
 
 /** A mapped user whose customer has one active subscription, not synced yet. */
 async function subscribedCustomer() {
-  const user = await createUser(h.db);
-  const customer = await h.stripe.customers.create({
-    email: user.email,
-    metadata: { userId: user.id },
-    payment_method: "pm_card_visa",
-    invoice_settings: { default_payment_method: "pm_card_visa" },
-  });
-  await h.db.account.update({ where: { userId: user.id }, data: { stripeCustomerId: customer.id } });
-  const price = await h.stripe.prices.create({
-    currency: "usd",
-    unit_amount: 1_200,
-    recurring: { interval: "month" },
-    product_data: { name: "Sync plan" },
-  });
-  const subscription = await h.stripe.subscriptions.create({ customer: customer.id, items: [{ price: price.id }] });
+  const { customer, subscription } = await createMappedSubscriber(h, { name: "Sync plan", unitAmount: 1_200 });
   return { customer, subscription };
 }
 

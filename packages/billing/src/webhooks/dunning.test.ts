@@ -1,11 +1,10 @@
 // A full dunning cycle with real signed deliveries from the emulator, driven by a test clock.
-import { createUser } from "@saas/db/factories";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { getEntitlement } from "../entitlements/get-entitlement.ts";
 import { NOTIFICATION_KINDS } from "../notifications/notifications.ts";
 import { getBillingStatus } from "../status/get-billing-status.ts";
 import { reconcile } from "../sync/reconcile.ts";
-import { startBillingHarness, type BillingHarness } from "../testing.ts";
+import { createMappedSubscriber, startBillingHarness, type BillingHarness } from "../testing.ts";
 import type { WebhookDeps } from "./handle-stripe-webhook.ts";
 import { startWebhookEndpoint, type WebhookEndpoint } from "./webhook-testing.ts";
 
@@ -43,23 +42,9 @@ async function advance(clockId: string, to: number) {
 
 /** A mapped subscriber on a clock of its own whose first renewal has just failed. */
 async function failedRenewal() {
-  const user = await createUser(h.db);
   const clock = await h.stripe.testHelpers.testClocks.create({ frozen_time: JAN_1_2027 });
-  const customer = await h.stripe.customers.create({
-    email: user.email,
-    test_clock: clock.id,
-    metadata: { userId: user.id },
-    payment_method: "pm_card_visa",
-    invoice_settings: { default_payment_method: "pm_card_visa" },
-  });
-  await h.db.account.update({ where: { userId: user.id }, data: { stripeCustomerId: customer.id } });
-  const price = await h.stripe.prices.create({
-    currency: "usd",
-    unit_amount: 1_900,
-    recurring: { interval: "month" },
-    product_data: { name: "Basic" },
-  });
-  const subscription = await h.stripe.subscriptions.create({ customer: customer.id, items: [{ price: price.id }] });
+  const plan = { name: "Basic", unitAmount: 1_900, testClock: clock.id };
+  const { user, customer, subscription } = await createMappedSubscriber(h, plan);
   const failing = await h.stripe.paymentMethods.attach("pm_card_chargeCustomerFail", { customer: customer.id });
   await h.stripe.customers.update(customer.id, { invoice_settings: { default_payment_method: failing.id } });
   await advance(clock.id, JAN_1_2027 + 32 * DAY);
@@ -69,23 +54,9 @@ async function failedRenewal() {
 
 describe("dunning", () => {
   it("renewal fails → notification, past_due (grace) → card updated, invoice paid → resolved and active", async () => {
-    const user = await createUser(h.db);
     const clock = await h.stripe.testHelpers.testClocks.create({ frozen_time: JAN_1_2027 });
-    const customer = await h.stripe.customers.create({
-      email: user.email,
-      test_clock: clock.id,
-      metadata: { userId: user.id },
-      payment_method: "pm_card_visa",
-      invoice_settings: { default_payment_method: "pm_card_visa" },
-    });
-    await h.db.account.update({ where: { userId: user.id }, data: { stripeCustomerId: customer.id } });
-    const price = await h.stripe.prices.create({
-      currency: "usd",
-      unit_amount: 2_900,
-      recurring: { interval: "month" },
-      product_data: { name: "Pro" },
-    });
-    const subscription = await h.stripe.subscriptions.create({ customer: customer.id, items: [{ price: price.id }] });
+    const plan = { name: "Pro", unitAmount: 2_900, testClock: clock.id };
+    const { user, customer, subscription } = await createMappedSubscriber(h, plan);
     await settle();
     expect(
       await h.db.subscription.findUniqueOrThrow({ where: { stripeSubscriptionId: subscription.id } }),
