@@ -60,6 +60,8 @@ export const base = defineConfig(
     "**/.cache/",
     "**/.data/",
     "**/.reports/",
+    "**/reports/mutation/",
+    "**/.stryker-tmp/",
     "**/.turbo/",
     "**/playwright-report/",
     "**/test-results/",

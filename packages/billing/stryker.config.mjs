@@ -1,0 +1,12 @@
+// Mutation testing of the billing code that decides money and access (`pnpm test:mutation`,
+// decision 018).
+import { defineMutationRun } from "@saas/vitest-config/stryker";
+
+export default defineMutationRun({
+  mutate: [
+    "src/{webhooks,sync,customers,entitlements,portal,checkout}/**/*.ts",
+    "!src/**/*.test.ts",
+    // The webhook suite's helpers, not code the app runs.
+    "!src/webhooks/webhook-testing.ts",
+  ],
+});
