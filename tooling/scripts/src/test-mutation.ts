@@ -1,0 +1,61 @@
+// `pnpm test:mutation`: StrykerJS over the code that decides money and access, one package
+// after another (each has its stryker.config.mjs, decision 018), then the score per folder into
+// MUTATION.md. Arguments go to every `stryker run`: `pnpm test:mutation --force` tests every
+// mutant again instead of reusing the results of those whose file and tests are unchanged.
+import { spawnSync } from "node:child_process";
+import { existsSync } from "node:fs";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { markdownTable, readReport, scoreByFolder, total, writeScores, type FolderScore } from "./mutation-report.ts";
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../..");
+
+/** What is mutated, by package: the folders (or single files) the score is reported for. */
+const TARGETS = [
+  {
+    dir: "packages/billing",
+    folders: ["src/webhooks", "src/sync", "src/customers", "src/entitlements", "src/portal", "src/checkout"],
+  },
+  { dir: "packages/auth", folders: ["src/throttle.ts", "src/origin.ts", "src/redirects.ts", "src/accounts.ts"] },
+  { dir: "packages/api", folders: ["src"] },
+];
+const REPORT = "reports/mutation/mutation.json";
+const INCREMENTAL = "reports/mutation/stryker-incremental.json";
+
+const minutes = (ms: number) => `${Math.round(ms / 6_000) / 10} min`;
+
+function main(args: string[]): number {
+  const started = Date.now();
+  const runs: Array<{ dir: string; ms: number; full: boolean; ok: boolean }> = [];
+  for (const { dir } of TARGETS) {
+    const full = args.includes("--force") || !existsSync(path.join(root, dir, INCREMENTAL));
+    console.log(`\n$ pnpm run test:mutation ${args.join(" ")} (in ${dir})`);
+    const t0 = Date.now();
+    const { status } = spawnSync("pnpm", ["run", "test:mutation", ...args], {
+      cwd: path.join(root, dir),
+      stdio: "inherit",
+    });
+    runs.push({ dir, ms: Date.now() - t0, full, ok: status === 0 });
+  }
+  const wall = Date.now() - started;
+
+  const failed = runs.filter((run) => !run.ok);
+  if (failed.length) {
+    console.error(`\nstryker failed in ${failed.map((run) => run.dir).join(", ")}: MUTATION.md left as it was`);
+    return 1;
+  }
+  const rows: FolderScore[] = TARGETS.flatMap(({ dir, folders }) =>
+    scoreByFolder(dir, readReport(path.join(root, dir, REPORT)), folders),
+  );
+  const table = markdownTable([...rows, total("all", rows)]);
+  const kind = runs.every((run) => run.full) ? "full" : "incremental (unchanged mutants' results reused)";
+  const summary =
+    `Last run: ${new Date().toISOString().slice(0, 10)}, ${kind}, ${minutes(wall)} wall time ` +
+    `(${runs.map((run) => `${path.basename(run.dir)} ${minutes(run.ms)}`).join(", ")}).`;
+  writeScores(path.join(root, "MUTATION.md"), `${summary}\n\n${table}`);
+  const reports = TARGETS.map((target) => `${target.dir}/reports/mutation/index.html`);
+  console.log(`\n${summary}\n\n${table}\n\nHTML reports: ${reports.join(", ")}`);
+  return 0;
+}
+
+process.exit(main(process.argv.slice(2)));
