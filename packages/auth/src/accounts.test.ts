@@ -43,6 +43,18 @@ describe("sign-up", () => {
     expect(await database.db.account.count({ where: { userId: first.id } })).toBe(1);
     await expect(attempt(email, "first password")).resolves.toMatchObject({ id: first.id });
   });
+
+  it("passes on a failure of ours (not a taken email) and does not count it as an attempt", async () => {
+    const email = newEmail();
+    // PostgreSQL refuses a NUL in text: the insert fails, but not on a unique constraint.
+    const error = await rejection(
+      signUp(database.db, { email, password: "any password", name: "\u0000", ip: "10.0.0.1" }),
+    );
+    expect(error).toBeInstanceOf(Error);
+    expect(error).not.toBeInstanceOf(EmailTaken);
+    expect(await database.db.user.count({ where: { email } })).toBe(0);
+    expect(await database.db.loginAttempt.count({ where: { email } })).toBe(0);
+  });
 });
 
 describe("log-in", () => {

@@ -11,6 +11,9 @@ describe("safeRedirect", () => {
     ["https://evil.example/", "/"],
     ["//evil.example/", "/"],
     ["/\\evil.example", "/"],
+    // Refused by their shape, even naming the placeholder host that paths are resolved against.
+    ["//same.invalid/settings", "/"],
+    ["/\\same.invalid/settings", "/"],
     ["\\\\evil.example", "/"],
     ["javascript:alert(1)", "/"],
     ["settings", "/"],
@@ -48,6 +51,7 @@ describe("isSameOrigin", () => {
     [{ Origin: "null" }],
     [{}],
     [{ Referer: "https://evil.example/page" }],
+    [{ Referer: "not a url" }],
   ])("refuses %j", (headers) => {
     expect(isSameOrigin(post(headers), "http://localhost:3000")).toBe(false);
   });
