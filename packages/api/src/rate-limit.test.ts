@@ -1,6 +1,7 @@
 // One user cannot turn requests into Stripe calls: the procedures that call Stripe allow
 // STRIPE_CALL_LIMIT calls per user per procedure, counted in PostgreSQL.
 import { startBillingHarness, type BillingHarness } from "@saas/billing/testing";
+import type { PrismaClient } from "@saas/db";
 import { createUser } from "@saas/db/factories";
 import { TRPCError } from "@trpc/server";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -79,5 +80,12 @@ describe("takeRateLimit", () => {
       retryAfterSeconds: 19,
     });
     await takeRateLimit(h.db, "other key", limit, at(61_000));
+  });
+
+  it("refuses the call, naming the key, if the statement ever answers with no row", async () => {
+    const noRows = { $queryRaw: () => Promise.resolve([]) } as unknown as PrismaClient;
+    await expect(takeRateLimit(noRows, "lost key", { max: 1, windowMs: 1_000 })).rejects.toThrow(
+      "takeRateLimit: no row for lost key",
+    );
   });
 });

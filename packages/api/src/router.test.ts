@@ -8,7 +8,9 @@ import { createUser } from "@saas/db/factories";
 import { TRPCError } from "@trpc/server";
 import { fetchRequestHandler } from "@trpc/server/adapters/fetch";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { z } from "zod";
 import { appRouter, createCaller, type RouterInputs, type RouterOutputs } from "./index.ts";
+import { createTRPCRouter, protectedProcedure } from "./trpc.ts";
 
 let h: BillingHarness;
 beforeAll(async () => {
@@ -54,7 +56,9 @@ describe("billing router", () => {
       anonymous.notifications.list(),
       anonymous.notifications.dismiss({ id: "x" }),
     ];
-    for (const call of calls) expect((await trpcError(call)).code).toBe("UNAUTHORIZED");
+    for (const call of calls) {
+      expect(await trpcError(call)).toMatchObject({ code: "UNAUTHORIZED", message: "Sign in to continue" });
+    }
   });
 
   it("lists the plans with Stripe's amounts", async () => {
@@ -94,6 +98,13 @@ describe("billing router", () => {
     expect(new Date(status.subscription?.currentPeriodEnd ?? 0).getTime()).toBeGreaterThan(
       Date.now() + 27 * 86_400_000,
     );
+  });
+
+  it("tells what the plan lets the caller use, and nothing more", async () => {
+    const { caller } = await signedInCaller();
+    expect(await caller.billing.entitlement()).toEqual({ access: "none", reason: "No subscription" });
+    await subscribe(caller);
+    expect(await caller.billing.entitlement()).toEqual({ access: "full", reason: "Subscription active" });
   });
 
   it("answers status with the caller's own account, whatever user id the request slips in", async () => {
@@ -140,7 +151,11 @@ describe("billing router", () => {
     const sessionId = await subscribe(owner.caller);
     const intruder = await signedInCaller();
     await intruder.caller.billing.createCheckoutSession({ lookupKey: "starter_monthly" });
-    expect((await trpcError(intruder.caller.billing.syncCheckoutSession({ sessionId }))).code).toBe("NOT_FOUND");
+    // The same answer as for a session that does not exist: nothing says whose it is.
+    expect(await trpcError(intruder.caller.billing.syncCheckoutSession({ sessionId }))).toMatchObject({
+      code: "NOT_FOUND",
+      message: "Not found",
+    });
   });
 
   it("answers PRECONDITION_FAILED for the portal before a customer exists", async () => {
@@ -186,6 +201,57 @@ describe("billing router", () => {
   });
 });
 
+describe("over the wire", () => {
+  const post = (procedure: string, input: unknown, user: { id: string; email: string } | null) =>
+    fetchRequestHandler({
+      endpoint: "/api/trpc",
+      req: new Request(`${TEST_APP_BASE_URL}/api/trpc/${procedure}`, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify(input),
+      }),
+      router: appRouter,
+      createContext: () => ({ db: h.db, stripe: h.stripe, config: h.config, user }),
+    });
+  type ErrorBody = { error: { message: string; data: { code: string; fieldErrors: unknown } } };
+
+  it("hands the client zod's message for each bad field, and no field errors for other failures", async () => {
+    const { user } = await signedInCaller();
+    // Ids that only contain a checkout session id are refused too: the whole input must be one.
+    for (const sessionId of ["x_cs_test_1", "cs_test_1/../x"]) {
+      const response = await post("billing.syncCheckoutSession", { sessionId }, user);
+      expect(response.status).toBe(400);
+      expect(((await response.json()) as ErrorBody).error.data).toMatchObject({
+        code: "BAD_REQUEST",
+        fieldErrors: { sessionId: ["Not a checkout session id"] },
+      });
+    }
+    const anonymous = await post("billing.syncCheckoutSession", { sessionId: "cs_test_1" }, null);
+    expect(anonymous.status).toBe(401);
+    expect(((await anonymous.json()) as ErrorBody).error).toMatchObject({
+      message: "Sign in to continue",
+      data: { code: "UNAUTHORIZED", fieldErrors: null },
+    });
+  });
+
+  it("answers a failure inside a procedure with 500 and no field errors, even one zod raised", async () => {
+    const router = createTRPCRouter({ broken: protectedProcedure.query(() => z.object({ id: z.string() }).parse({})) });
+    const { user } = await signedInCaller();
+    const response = await fetchRequestHandler({
+      endpoint: "/api/trpc",
+      req: new Request(`${TEST_APP_BASE_URL}/api/trpc/broken`),
+      router,
+      createContext: () => ({ db: h.db, stripe: h.stripe, config: h.config, user }),
+      onError: () => {},
+    });
+    expect(response.status).toBe(500);
+    expect(((await response.json()) as ErrorBody).error.data).toMatchObject({
+      code: "INTERNAL_SERVER_ERROR",
+      fieldErrors: null,
+    });
+  });
+});
+
 describe("notifications router", () => {
   it("lists and dismisses only the caller's own notifications", async () => {
     const alice = await signedInCaller();
@@ -199,7 +265,7 @@ describe("notifications router", () => {
     expect((await trpcError(bob.caller.notifications.dismiss({ id: note.id }))).code).toBe("NOT_FOUND");
     expect((await h.db.notification.findUniqueOrThrow({ where: { id: note.id } })).dismissedAt).toBeNull();
 
-    await alice.caller.notifications.dismiss({ id: note.id });
+    expect(await alice.caller.notifications.dismiss({ id: note.id })).toEqual({ ok: true });
     expect(await alice.caller.notifications.list()).toEqual([]);
   });
 });
