@@ -1,5 +1,6 @@
 // Checkout, eager sync, portal and entitlements against the emulator.
 import { createSubscription, createUser } from "@saas/db/factories";
+import type Stripe from "stripe";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { createCheckoutSession } from "./checkout/create-checkout-session.ts";
 import { syncCheckoutSession } from "./checkout/sync-checkout-session.ts";
@@ -28,9 +29,19 @@ async function subscribedUser(lookupKey = "pro_monthly") {
   const { redirectUrl } = await createCheckoutSession(h, { userId: user.id, lookupKey });
   const sessionId = sessionIdFrom(redirectUrl);
   await h.control.completeCheckout(sessionId, { cardNumber: "4242424242424242" });
-  await syncCheckoutSession(h, { userId: user.id, sessionId });
-  return { user, sessionId };
+  const synced = await syncCheckoutSession(h, { userId: user.id, sessionId });
+  return { user, sessionId, synced };
 }
+
+const stripeCustomerOf = async (userId: string) =>
+  (await h.db.account.findUniqueOrThrow({ where: { userId } })).stripeCustomerId;
+
+/** The Stripe client with Checkout answering `session` to every create. */
+const checkoutAnswering = (session: { id: string; url: string | null }): Stripe =>
+  new Proxy(h.stripe, {
+    get: (stripe, key): unknown =>
+      key === "checkout" ? { sessions: { create: () => Promise.resolve(session) } } : Reflect.get(stripe, key),
+  });
 
 describe("checkout", () => {
   it("creates a session for the user's own customer with return URLs from configuration", async () => {
@@ -45,16 +56,20 @@ describe("checkout", () => {
     );
     expect(session.cancel_url).toBe(`${TEST_APP_BASE_URL}/settings/billing?checkout=canceled`);
     expect(session.client_reference_id).toBe(user.id);
+    expect(session.metadata).toEqual({ userId: user.id });
     expect(session.line_items?.data[0]?.price?.lookup_key).toBe("starter_yearly");
   });
 
   it("syncs the subscription as soon as the user is back, before any webhook", async () => {
-    const { user } = await subscribedUser();
+    const { user, synced } = await subscribedUser();
+    expect(synced).toEqual({ status: "complete", complete: true });
     const rows = await h.db.subscription.findMany({ where: { account: { userId: user.id } } });
     expect(rows).toHaveLength(1);
     expect(rows[0]).toMatchObject({ status: "active", priceLookupKey: "pro_monthly", cancelAtPeriodEnd: false });
     const stripeSub = await h.stripe.subscriptions.retrieve(rows[0]?.stripeSubscriptionId ?? "");
     expect(rows[0]?.currentPeriodEnd.getTime()).toBe((stripeSub.items.data[0]?.current_period_end ?? 0) * 1000);
+    // The subscription carries the user, as the session did, for whoever reads it in Stripe.
+    expect(stripeSub.metadata).toEqual({ userId: user.id });
     expect((await getEntitlement(h.db, user.id)).access).toBe("full");
   });
 
@@ -72,21 +87,79 @@ describe("checkout", () => {
     );
   });
 
+  it.each(["active", "trialing", "past_due", "unpaid", "incomplete", "paused"])(
+    "refuses a new subscription while one is %s, before touching Stripe",
+    async (status) => {
+      const user = await createUser(h.db);
+      await createSubscription(h.db, user.account, { status });
+      await expect(createCheckoutSession(h, { userId: user.id, lookupKey: "pro_monthly" })).rejects.toBeInstanceOf(
+        SubscriptionExists,
+      );
+      expect(await stripeCustomerOf(user.id)).toBeNull();
+    },
+  );
+
+  it.each(["canceled", "incomplete_expired"])(
+    "lets a user whose subscription is %s subscribe again",
+    async (status) => {
+      const user = await createUser(h.db);
+      await createSubscription(h.db, user.account, { status });
+      const { redirectUrl } = await createCheckoutSession(h, { userId: user.id, lookupKey: "pro_monthly" });
+      const session = await h.stripe.checkout.sessions.retrieve(sessionIdFrom(redirectUrl));
+      expect(session.customer).toBe(await stripeCustomerOf(user.id));
+    },
+  );
+
   it("refuses an unknown plan before touching Stripe", async () => {
     const user = await createUser(h.db);
-    await expect(createCheckoutSession(h, { userId: user.id, lookupKey: "platinum_forever" })).rejects.toBeInstanceOf(
-      BillingNotFound,
+    await expect(createCheckoutSession(h, { userId: user.id, lookupKey: "platinum_forever" })).rejects.toStrictEqual(
+      new BillingNotFound("no plan with lookup key platinum_forever"),
     );
-    expect((await h.db.account.findUniqueOrThrow({ where: { userId: user.id } })).stripeCustomerId).toBeNull();
+    expect(await stripeCustomerOf(user.id)).toBeNull();
+  });
+
+  it("refuses a plan of the catalog that Stripe does not sell yet, saying how to fix it", async () => {
+    const [price] = (await h.stripe.prices.list({ lookup_keys: ["team_yearly"] })).data;
+    await h.stripe.prices.update(price?.id ?? "", { active: false });
+    try {
+      const user = await createUser(h.db);
+      const refusal = await createCheckoutSession(h, { userId: user.id, lookupKey: "team_yearly" }).catch(
+        (error: unknown) => error,
+      );
+      expect(refusal).toBeInstanceOf(BillingNotFound);
+      expect(refusal).toHaveProperty("message", "the plan team_yearly is not in Stripe yet: run pnpm stripe:sync");
+      const customer = (await stripeCustomerOf(user.id)) ?? "";
+      expect((await h.stripe.checkout.sessions.list({ customer })).data).toEqual([]);
+    } finally {
+      await h.stripe.prices.update(price?.id ?? "", { active: true });
+    }
+  });
+
+  it("fails, naming the session, when Stripe answers with no page to send the user to", async () => {
+    const user = await createUser(h.db);
+    const stripe = checkoutAnswering({ id: "cs_test_without_url", url: null });
+    await expect(
+      createCheckoutSession({ ...h, stripe }, { userId: user.id, lookupKey: "pro_monthly" }),
+    ).rejects.toThrow("checkout session cs_test_without_url has no url");
+  });
+
+  it("tells on return whether the checkout is complete yet", async () => {
+    const user = await createUser(h.db);
+    const { redirectUrl } = await createCheckoutSession(h, { userId: user.id, lookupKey: "starter_monthly" });
+    const sessionId = sessionIdFrom(redirectUrl);
+    expect(await syncCheckoutSession(h, { userId: user.id, sessionId })).toEqual({ status: "open", complete: false });
+    expect(await h.db.subscription.count({ where: { account: { userId: user.id } } })).toBe(0);
   });
 
   it("will not sync someone else's checkout session", async () => {
     const { sessionId } = await subscribedUser();
     const intruder = await createUser(h.db);
     await ensureCustomer(h, intruder.id);
-    await expect(syncCheckoutSession(h, { userId: intruder.id, sessionId })).rejects.toBeInstanceOf(BillingNotFound);
-    await expect(syncCheckoutSession(h, { userId: intruder.id, sessionId: "cs_test_nope" })).rejects.toBeInstanceOf(
-      BillingNotFound,
+    // Someone else's session and one that does not exist get the same answer.
+    const notFound = new BillingNotFound("checkout session not found");
+    await expect(syncCheckoutSession(h, { userId: intruder.id, sessionId })).rejects.toStrictEqual(notFound);
+    await expect(syncCheckoutSession(h, { userId: intruder.id, sessionId: "cs_test_nope" })).rejects.toStrictEqual(
+      notFound,
     );
     expect(await h.db.subscription.count({ where: { account: { userId: intruder.id } } })).toBe(0);
   });
@@ -97,6 +170,15 @@ describe("checkout", () => {
     await expect(createCheckoutSession(h, { userId: user.id, lookupKey: "pro_monthly" })).rejects.toBeInstanceOf(
       StripeUnavailable,
     );
+  });
+
+  it("reports Stripe being down on the return as StripeUnavailable, not as a session it cannot find", async () => {
+    const user = await createUser(h.db);
+    const { redirectUrl } = await createCheckoutSession(h, { userId: user.id, lookupKey: "pro_monthly" });
+    await h.control.addFault({ path: "/v1/checkout/sessions/*", method: "GET", count: USER_FACING_ATTEMPTS });
+    await expect(
+      syncCheckoutSession(h, { userId: user.id, sessionId: sessionIdFrom(redirectUrl) }),
+    ).rejects.toBeInstanceOf(StripeUnavailable);
   });
 });
 
@@ -121,7 +203,56 @@ describe("portal", () => {
     expect(session?.flow).toMatchObject({
       type: "subscription_cancel",
       subscription_cancel: { subscription: sub.stripeSubscriptionId },
+      after_completion: {
+        type: "redirect",
+        redirect: { return_url: `${TEST_APP_BASE_URL}/settings/billing?portal=updated` },
+      },
     });
+    const update = portalSession(
+      (await createPortalSession(h, { userId: user.id, flow: "subscription_update" })).redirectUrl,
+    );
+    expect(update?.flow).toMatchObject({
+      type: "subscription_update",
+      subscription_update: { subscription: sub.stripeSubscriptionId },
+      after_completion: {
+        type: "redirect",
+        redirect: { return_url: `${TEST_APP_BASE_URL}/settings/billing?portal=updated` },
+      },
+    });
+  });
+
+  it("deep-links into the card update, subscribed or not, back to billing settings", async () => {
+    const { user } = await subscribedUser();
+    const withoutSubscription = await createUser(h.db);
+    await ensureCustomer(h, withoutSubscription.id);
+    for (const userId of [user.id, withoutSubscription.id]) {
+      const { redirectUrl } = await createPortalSession(h, { userId, flow: "payment_method_update" });
+      expect(portalSession(redirectUrl)).toMatchObject({
+        customer: await stripeCustomerOf(userId),
+        flow: {
+          type: "payment_method_update",
+          after_completion: { type: "redirect", redirect: { return_url: `${TEST_APP_BASE_URL}/settings/billing` } },
+        },
+      });
+    }
+  });
+
+  it("refuses to deep-link into a subscription that is not there or has ended", async () => {
+    const ended = await createUser(h.db);
+    await ensureCustomer(h, ended.id);
+    const account = await h.db.account.findUniqueOrThrow({ where: { userId: ended.id } });
+    await createSubscription(h.db, account, { status: "canceled" });
+    const never = await createUser(h.db);
+    await ensureCustomer(h, never.id);
+    const sessionsBefore = h.emulator.app.store.portalSessions.size;
+    for (const userId of [ended.id, never.id]) {
+      for (const flow of ["subscription_cancel", "subscription_update"] as const) {
+        await expect(createPortalSession(h, { userId, flow })).rejects.toStrictEqual(
+          new BillingNotFound("no subscription to change"),
+        );
+      }
+    }
+    expect(h.emulator.app.store.portalSessions.size).toBe(sessionsBefore);
   });
 
   it("refuses a user with no Stripe customer yet", async () => {
