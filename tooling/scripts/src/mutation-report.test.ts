@@ -1,10 +1,11 @@
 import { format } from "prettier";
 import { describe, expect, it } from "vitest";
 import {
-  MARKERS,
   markdownTable,
+  markers,
   replaceBetweenMarkers,
   scoreByFolder,
+  survivorList,
   total,
   type MutationReport,
 } from "./mutation-report.ts";
@@ -75,17 +76,73 @@ describe("markdownTable", () => {
   });
 });
 
+describe("survivorList", () => {
+  const source = [
+    "export function greet(name: string) {",
+    "  const hi = `Hello ${name}`;",
+    '  if (name === "") return "Hello";',
+    "  return hi;",
+    "}",
+  ].join("\n");
+  const at = (line: number, column: number, endLine: number, endColumn: number) => ({
+    start: { line, column },
+    end: { line: endLine, column: endColumn },
+  });
+  const withSurvivors: MutationReport = {
+    files: {
+      "src/greet.ts": {
+        source,
+        mutants: [
+          { status: "Survived", mutatorName: "StringLiteral", replacement: "``", location: at(2, 14, 2, 29) },
+          { status: "Killed", mutatorName: "ConditionalExpression", replacement: "false", location: at(3, 7, 3, 18) },
+          { status: "NoCoverage", mutatorName: "BlockStatement", replacement: "{}", location: at(1, 37, 5, 2) },
+          { status: "Survived", mutatorName: "BlockStatement", replacement: "{}", location: at(3, 20, 4, 9) },
+        ],
+      },
+      "src/other.ts": { source: "", mutants: [] },
+    },
+  };
+
+  it("lists what survived or ran no test, where, what it replaced and by what, folder by folder", () => {
+    expect(survivorList("packages/x", withSurvivors, ["src/greet.ts", "src/none"])).toBe(
+      [
+        "#### `packages/x/src/greet.ts`",
+        "",
+        "- `src/greet.ts:1:37` BlockStatement (no coverage): " +
+          '``{ const hi = `Hello ${name}`; if (name === "") return "Hello"; return …`` → `{}`',
+        "- `src/greet.ts:2:14` StringLiteral: `` `Hello ${name}` `` → ` `` `",
+        '- `src/greet.ts:3:20` BlockStatement: `return "Hello"; return` → `{}`',
+        "",
+        "#### `packages/x/src/none`",
+        "",
+        "None.",
+        "",
+        "#### `packages/x/src/other.ts`",
+        "",
+        "None.",
+      ].join("\n"),
+    );
+  });
+
+  it("is Markdown that Prettier leaves as it is, backticks in the code included", async () => {
+    const list = survivorList("packages/x", withSurvivors, ["src"]);
+    expect(await format(list, { parser: "markdown", printWidth: 120, proseWrap: "preserve" })).toBe(`${list}\n`);
+  });
+});
+
 describe("replaceBetweenMarkers", () => {
+  const [start, end] = markers("scores");
+
   it("replaces what is between the markers and keeps the hand-written text around them", () => {
-    const text = `# Mutation testing\n\nBefore.\n\n${MARKERS[0]}\n\nold table\n\n${MARKERS[1]}\n\nAfter.\n`;
-    expect(replaceBetweenMarkers(text, "new table")).toBe(
-      `# Mutation testing\n\nBefore.\n\n${MARKERS[0]}\n\nnew table\n\n${MARKERS[1]}\n\nAfter.\n`,
+    const text = `# Mutation testing\n\nBefore.\n\n${start}\n\nold table\n\n${end}\n\nAfter.\n`;
+    expect(replaceBetweenMarkers(text, "scores", "new table")).toBe(
+      `# Mutation testing\n\nBefore.\n\n${start}\n\nnew table\n\n${end}\n\nAfter.\n`,
     );
   });
 
   it("appends the markers when a file has none", () => {
-    expect(replaceBetweenMarkers("# Mutation testing\n", "table")).toBe(
-      `# Mutation testing\n\n${MARKERS[0]}\n\ntable\n\n${MARKERS[1]}\n`,
+    expect(replaceBetweenMarkers("# Mutation testing\n", "scores", "table")).toBe(
+      `# Mutation testing\n\n${start}\n\ntable\n\n${end}\n`,
     );
   });
 });

@@ -1,12 +1,21 @@
 // `pnpm test:mutation`: StrykerJS over the code that decides money and access, one package
-// after another (each has its stryker.config.mjs, decision 018), then the score per folder into
-// MUTATION.md. Arguments go to every `stryker run`: `pnpm test:mutation --force` tests every
-// mutant again instead of reusing the results of those whose file and tests are unchanged.
+// after another (each has its stryker.config.mjs, decision 018), then the score per folder and
+// the mutants that survived into MUTATION.md. Arguments go to every `stryker run`: `pnpm
+// test:mutation --force` tests every mutant again instead of reusing the results of those whose
+// file and tests are unchanged.
 import { spawnSync } from "node:child_process";
 import { existsSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import { markdownTable, readReport, scoreByFolder, total, writeScores, type FolderScore } from "./mutation-report.ts";
+import {
+  markdownTable,
+  readReport,
+  scoreByFolder,
+  survivorList,
+  total,
+  writeSections,
+  type FolderScore,
+} from "./mutation-report.ts";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../..");
 
@@ -44,17 +53,17 @@ function main(args: string[]): number {
     console.error(`\nstryker failed in ${failed.map((run) => run.dir).join(", ")}: MUTATION.md left as it was`);
     return 1;
   }
-  const rows: FolderScore[] = TARGETS.flatMap(({ dir, folders }) =>
-    scoreByFolder(dir, readReport(path.join(root, dir, REPORT)), folders),
-  );
+  const reports = TARGETS.map((target) => ({ ...target, report: readReport(path.join(root, target.dir, REPORT)) }));
+  const rows: FolderScore[] = reports.flatMap(({ dir, folders, report }) => scoreByFolder(dir, report, folders));
   const table = markdownTable([...rows, total("all", rows)]);
   const kind = runs.every((run) => run.full) ? "full" : "incremental (unchanged mutants' results reused)";
   const summary =
     `Last run: ${new Date().toISOString().slice(0, 10)}, ${kind}, ${minutes(wall)} wall time ` +
     `(${runs.map((run) => `${path.basename(run.dir)} ${minutes(run.ms)}`).join(", ")}).`;
-  writeScores(path.join(root, "MUTATION.md"), `${summary}\n\n${table}`);
-  const reports = TARGETS.map((target) => `${target.dir}/reports/mutation/index.html`);
-  console.log(`\n${summary}\n\n${table}\n\nHTML reports: ${reports.join(", ")}`);
+  const survivors = reports.map(({ dir, folders, report }) => survivorList(dir, report, folders)).join("\n\n");
+  writeSections(path.join(root, "MUTATION.md"), { scores: `${summary}\n\n${table}`, survivors });
+  const html = TARGETS.map((target) => `${target.dir}/reports/mutation/index.html`);
+  console.log(`\n${summary}\n\n${table}\n\nSurvivors: MUTATION.md. HTML reports: ${html.join(", ")}`);
   return 0;
 }
 
