@@ -44,7 +44,8 @@ export async function verifyIngest(
 
     const customers = [...truth.keys()];
     const rows = await client.query<DbRow>(
-      `SELECT stripe_subscription_id, stripe_customer_id, status, stripe_price_id, current_period_end, cancel_at_period_end
+      `SELECT stripe_subscription_id, stripe_customer_id, status, stripe_price_id, current_period_end,
+         cancel_at_period_end
        FROM subscriptions WHERE stripe_customer_id = ANY($1::text[])`,
       [customers],
     );
