@@ -46,7 +46,7 @@ async function applyOne(
   try {
     await client.query("BEGIN");
     const logged = await client.query(
-      `INSERT INTO webhook_log (id, type, outcome, stripe_created_at, received_at, processed_at)
+      `INSERT INTO webhook_log (id, type, outcome, stripe_created_at, received_at, applied_at)
        VALUES ($1, $2, 'applied', $3, now(), now()) ON CONFLICT (id) DO NOTHING`,
       [event.id, event.type, new Date(event.created * 1000)],
     );
