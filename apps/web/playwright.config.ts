@@ -74,6 +74,8 @@ export default defineConfig({
       OFFLINE_DEMO: "true",
       PORT: String(port),
       APP_BASE_URL: baseURL,
+      // Each test sends X-Forwarded-For as a client of its own (tests/e2e/support/fixtures.ts).
+      TRUST_PROXY: "loopback",
       EMBEDDED_POSTGRES_DIR: process.env.E2E_DATA_DIR,
       // Short, so the "Stripe hangs" flows finish quickly (three attempts of this each).
       STRIPE_TIMEOUT_MS: "2500",

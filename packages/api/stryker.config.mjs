@@ -1,5 +1,5 @@
 // Mutation testing of the tRPC layer: who may call what, and how errors reach the client
-// (`pnpm test:mutation`, decision 018).
+// (`pnpm test:mutation`, decision 019).
 import { defineMutationRun } from "@saas/vitest-config/stryker";
 
 export default defineMutationRun({

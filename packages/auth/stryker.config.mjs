@@ -1,4 +1,4 @@
-// Mutation testing of the code that decides access (`pnpm test:mutation`, decision 018).
+// Mutation testing of the code that decides access (`pnpm test:mutation`, decision 019).
 import { defineMutationRun } from "@saas/vitest-config/stryker";
 
 export default defineMutationRun({

@@ -1,5 +1,5 @@
 // Mutation testing of the billing code that decides money and access (`pnpm test:mutation`,
-// decision 018).
+// decision 019).
 import { defineMutationRun } from "@saas/vitest-config/stryker";
 
 export default defineMutationRun({

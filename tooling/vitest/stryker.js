@@ -1,4 +1,4 @@
-// The one StrykerJS set-up of the workspace (`pnpm test:mutation`, decision 018): each package
+// The one StrykerJS set-up of the workspace (`pnpm test:mutation`, decision 019): each package
 // that is mutation-tested has a stryker.config.mjs naming what to mutate, and runs its own
 // Vitest suite (with its globalSetup) against each mutant, type-checked first.
 // Plain JavaScript, like index.js: Stryker loads its configuration with Node itself.

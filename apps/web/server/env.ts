@@ -13,6 +13,8 @@ export function readServerEnv(source: Environment) {
       STRIPE_EMULATOR_PORT: portSchema.default(12111),
       STRIPE_EMULATOR_DATA: z.string().min(1).default(".data/stripe-emulator.json"),
       OFFLINE_DEMO: z.enum(["true", "false"]).default("false"),
+      WORKER_IN_PROCESS: z.enum(["true", "false"]).default("true"),
+      WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(100).default(4),
     },
     {
       NODE_ENV: "NODE_ENV=production",
@@ -23,6 +25,8 @@ export function readServerEnv(source: Environment) {
       STRIPE_EMULATOR_PORT: "STRIPE_EMULATOR_PORT=12111",
       STRIPE_EMULATOR_DATA: "STRIPE_EMULATOR_DATA=.data/stripe-emulator.json (or memory)",
       OFFLINE_DEMO: "OFFLINE_DEMO=true (production build on the embedded database and the Stripe emulator)",
+      WORKER_IN_PROCESS: "WORKER_IN_PROCESS=false (when `pnpm worker` processes run the job queue instead)",
+      WORKER_CONCURRENCY: "WORKER_CONCURRENCY=4 (jobs one worker runs at a time)",
     },
     source,
   );
@@ -34,6 +38,8 @@ export function readServerEnv(source: Environment) {
     production,
     /** The production build on embedded services: for demos and end-to-end tests, never for customers. */
     offlineDemo,
+    /** Whether this process runs the job queue too (the default: one command runs everything). */
+    workerInProcess: env.WORKER_IN_PROCESS === "true",
     // Reachable from outside the machine only where that is the point.
     HOST: env.HOST ?? (production ? "0.0.0.0" : "127.0.0.1"),
     APP_BASE_URL: appBaseUrl(env.APP_BASE_URL, env.PORT),

@@ -19,6 +19,7 @@ import { readServerEnv } from "./env.ts";
 import { provideAppSettings } from "../app/lib/settings.server.ts";
 import { prepareStripe } from "./local-stripe.ts";
 import { securityHeaders } from "./security.ts";
+import { startJobWorker } from "./worker.ts";
 
 /** What app/entry.server.tsx exports besides Remix's own. */
 type AppEntryModule = { trpcMiddleware: express.RequestHandler };
@@ -66,6 +67,10 @@ async function main() {
     emulatorData: env.STRIPE_EMULATOR_DATA,
   });
   cleanups.push(() => stripe.stop());
+  const worker = env.workerInProcess
+    ? await startJobWorker({ databaseUrl: database.url, stripe: stripe.settings, concurrency: env.WORKER_CONCURRENCY })
+    : null;
+  if (worker) cleanups.push(() => worker.stop());
   // Before the app is loaded: its modules read these as they load.
   provideAppSettings({ databaseUrl: database.url, appBaseUrl: env.APP_BASE_URL, stripe: stripe.settings });
 
@@ -131,6 +136,7 @@ async function main() {
 
   const seconds = ((performance.now() - started) / 1000).toFixed(1);
   const mode = env.production ? "production build" : "development";
+  const jobs = worker ? `run here, ${env.WORKER_CONCURRENCY} at a time` : "by pnpm worker (WORKER_IN_PROCESS=false)";
   console.log(
     [
       ``,
@@ -138,6 +144,7 @@ async function main() {
       `  Health      ${env.APP_BASE_URL}/healthz`,
       `  Stripe      ${stripe.describe}`,
       `  Database    ${describeDatabase(database)}`,
+      `  Jobs        ${jobs}`,
       ``,
       `  Stop with Ctrl-C.`,
       ``,

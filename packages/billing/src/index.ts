@@ -33,7 +33,14 @@ export {
 export { createPortalSession, PORTAL_FLOWS, type PortalFlow } from "./portal/create-portal-session.ts";
 export { createStripeClient, USER_FACING_REQUEST, type Stripe } from "./stripe-client.ts";
 export { syncCustomer } from "./sync/sync-customer.ts";
-export { syncCustomerSubscriptions, type SyncOutcome } from "./sync/sync-customer-subscriptions.ts";
+export {
+  readCustomerSubscriptions,
+  writeCustomerSubscriptions,
+  type SyncOutcome,
+} from "./sync/sync-customer-subscriptions.ts";
+export { runCustomerSync, type CustomerSyncResult } from "./jobs/customer-sync-job.ts";
+export { CUSTOMER_SYNC_TASK } from "./jobs/queue.ts";
+export { billingTasks, type JobLogLine } from "./jobs/tasks.ts";
 export { subscriptionRow, type SubscriptionColumns } from "./sync/subscription-row.ts";
 export { listPlans, type Plan } from "./catalog/list-plans.ts";
 export { getBillingStatus, type BillingStatus } from "./status/get-billing-status.ts";

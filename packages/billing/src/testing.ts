@@ -8,9 +8,11 @@ import {
   type EmulatorOptions,
   type RunningEmulator,
 } from "@saas/stripe-emulator";
+import { Logger, runOnce } from "graphile-worker";
 import type Stripe from "stripe";
 import { syncStripe } from "./catalog/stripe-sync.ts";
 import type { BillingDeps } from "./deps.ts";
+import { billingTasks } from "./jobs/tasks.ts";
 import { createStripeClient, USER_FACING_REQUEST } from "./stripe-client.ts";
 
 export { seededRandom, type Rng } from "./seeded-random.ts";
@@ -86,4 +88,29 @@ export async function createMappedSubscriber(
   });
   const subscription = await deps.stripe.subscriptions.create({ customer: customer.id, items: [{ price: price.id }] });
   return { user, customer, subscription };
+}
+
+const SILENT_LOGGER = new Logger(() => () => {});
+
+/**
+ * Runs every queued job that is due, as the worker would, until none is left (a job that
+ * fails is retried later, by the queue's back-off: `retryFailedJobsNow` makes it due).
+ */
+export async function drainQueue(h: Pick<BillingHarness, "db" | "stripe" | "database">): Promise<void> {
+  await runOnce({ connectionString: h.database.url, taskList: billingTasks(h), logger: SILENT_LOGGER });
+}
+
+/** Makes jobs waiting out their back-off due now. */
+export async function retryFailedJobsNow(db: BillingDeps["db"]): Promise<number> {
+  return db.$executeRaw`UPDATE graphile_worker._private_jobs SET run_at = now() WHERE attempts > 0`;
+}
+
+/** The customer's sync jobs on the queue (pending, running or waiting to retry). */
+export async function queuedJobs(
+  db: BillingDeps["db"],
+  customerId: string,
+): Promise<Array<{ task: string; key: string | null }>> {
+  return db.$queryRaw`
+    SELECT task_identifier AS task, key FROM graphile_worker.jobs
+    WHERE queue_name = ${`stripe-customer:${customerId}`} ORDER BY id`;
 }

@@ -22,9 +22,9 @@ async function measure(name: string, query: (i: number) => Promise<unknown>): Pr
     const cpu = cpuMs();
     const started = performance.now();
     for (let i = 0; i < PER_ROUND; i++) await query(i);
-    rounds.push(
-      `${((cpuMs() - cpu) / PER_ROUND).toFixed(3)} ms CPU, ${((performance.now() - started) / PER_ROUND).toFixed(3)} ms wall`,
-    );
+    const cpuPerQuery = (cpuMs() - cpu) / PER_ROUND;
+    const wallPerQuery = (performance.now() - started) / PER_ROUND;
+    rounds.push(`${cpuPerQuery.toFixed(3)} ms CPU, ${wallPerQuery.toFixed(3)} ms wall`);
   }
   console.log(`${name.padEnd(46)} ${rounds.join("  |  ")}`);
 }
@@ -37,10 +37,12 @@ try {
   await deployMigrations(server.url);
   await raw.connect();
   await raw.query(
-    `INSERT INTO users (id, email, password_hash, updated_at) SELECT 'u' || i, 'u' || i || '@example.com', 'x', now() FROM generate_series(0, 49) AS i`,
+    `INSERT INTO users (id, email, password_hash, updated_at)
+     SELECT 'u' || i, 'u' || i || '@example.com', 'x', now() FROM generate_series(0, 49) AS i`,
   );
   await raw.query(
-    `INSERT INTO accounts (id, user_id, stripe_customer_id, updated_at) SELECT 'a' || i, 'u' || i, 'cus_' || i, now() FROM generate_series(0, 49) AS i`,
+    `INSERT INTO accounts (id, user_id, stripe_customer_id, updated_at)
+     SELECT 'a' || i, 'u' || i, 'cus_' || i, now() FROM generate_series(0, 49) AS i`,
   );
   console.log(
     `per query, sequential, ${ROUNDS} rounds of ${PER_ROUND} (the same SELECT of one account by stripe_customer_id):`,

@@ -50,9 +50,8 @@ export async function runSections({
 
   if (options.sections.has("ingest")) {
     const plan = planDeliveries(events, { total: options.events, duplicateShare: options.duplicateShare, seed: 42 });
-    log(
-      `ingest: ${plan.deliveries.length} deliveries (${plan.unique} unique) through the app at ${options.concurrency} in flight`,
-    );
+    const planned = `${plan.deliveries.length} deliveries (${plan.unique} unique)`;
+    log(`ingest: ${planned} through the app at ${options.concurrency} in flight`);
     const app = await ingestThroughApp(target, plan.deliveries, { concurrency: options.concurrency });
     plan.deliveries.forEach((d) => sentToApp.add(d.id));
     const baselineDb = await baseline();
@@ -67,9 +66,9 @@ export async function runSections({
       app,
       baseline: base,
     };
-    log(
-      `ingest: app ${app.eventsPerSecond.toFixed(1)}/s p99 ${app.latency.p99.toFixed(1)} ms; baseline ${base.eventsPerSecond.toFixed(1)}/s`,
-    );
+    const appRate = app.eventsPerSecond.toFixed(1);
+    const baselineRate = base.eventsPerSecond.toFixed(1);
+    log(`ingest: app ${appRate}/s p99 ${app.latency.p99.toFixed(1)} ms; baseline ${baselineRate}/s`);
 
     // Latency below saturation: with a fixed number always in flight, latency is that number
     // over the throughput, so the closed loop above cannot show it. Half the rate it sustained.
@@ -97,9 +96,8 @@ export async function runSections({
       const users = await signUpSubscribers(web, stack.emulator.url, count);
       const user = users[0] as SignedInUser;
       if (options.sections.has("portal")) {
-        log(
-          `portal: ${options.samples} calls through the app over ${users.length} users and as many straight to the emulator`,
-        );
+        const calls = `${options.samples} calls through the app over ${users.length} users`;
+        log(`portal: ${calls} and as many straight to the emulator`);
         results.portal = await measurePortalOverhead({
           client: web,
           users,

@@ -1,5 +1,5 @@
 // `pnpm test:mutation`: StrykerJS over the code that decides money and access, one package
-// after another (each has its stryker.config.mjs, decision 018), then the score per folder and
+// after another (each has its stryker.config.mjs, decision 019), then the score per folder and
 // the mutants that survived into MUTATION.md. Arguments go to every `stryker run`: `pnpm
 // test:mutation --force` tests every mutant again instead of reusing the results of those whose
 // file and tests are unchanged.

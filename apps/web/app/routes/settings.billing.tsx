@@ -2,8 +2,9 @@
 // subscription button after, a dunning banner while a payment has failed.
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { redirect } from "@remix-run/node";
-import { useActionData, useLoaderData } from "@remix-run/react";
-import { useQuery } from "@tanstack/react-query";
+import { useActionData, useLoaderData, useRevalidator } from "@remix-run/react";
+import { useQuery, useQueryClient } from "@tanstack/react-query";
+import { useEffect } from "react";
 import { DunningBanner } from "~/components/billing/dunning-banner";
 import { NotificationList } from "~/components/billing/notification-list";
 import { PlanPicker } from "~/components/billing/plan-picker";
@@ -36,6 +37,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
 }
 
 const INVALID = "That request was not valid.";
+const PENDING_RELOAD_MS = 500;
 
 /** The same services for browsers without JavaScript (or before hydration). */
 export async function action({ request, context }: ActionFunctionArgs) {
@@ -74,6 +76,20 @@ export default function Billing() {
     // Checkout finished but the subscription is not here yet: look again until it is.
     refetchInterval: (query) => (data.checkout === "success" && !query.state.data?.subscription ? 1_000 : false),
   });
+  // Back from the portal (or a webhook just in): Stripe's changes are queued for the sync
+  // job. Load the page again, notifications included, until they are applied.
+  const revalidator = useRevalidator();
+  const queryClient = useQueryClient();
+  const pendingChanges = data.status.pendingChanges;
+  useEffect(() => {
+    if (!pendingChanges) return;
+    const timer = setTimeout(() => {
+      revalidator.revalidate();
+      // The status and the notification list are queries seeded from the loader: refresh them too.
+      void queryClient.invalidateQueries();
+    }, PENDING_RELOAD_MS);
+    return () => clearTimeout(timer);
+  }, [pendingChanges, data, revalidator, queryClient]);
   const subscription = status.subscription;
   const ended = !subscription || subscription.status === "canceled" || subscription.status === "incomplete_expired";
 

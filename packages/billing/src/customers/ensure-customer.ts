@@ -42,6 +42,6 @@ export async function ensureCustomer(
       return customer.id;
     },
     // Waiters queue on the row lock; the Stripe call inside is bounded by the request's timeout and retries.
-    TRANSACTION_LIMITS.behindCustomerLock,
+    TRANSACTION_LIMITS.withStripeCall,
   );
 }

@@ -20,6 +20,8 @@ export type BillingStatus = {
   entitlement: { access: Access; reason: string };
   /** The newest unresolved failed payment, for the dunning banner. */
   paymentProblem: { message: string; since: string } | null;
+  /** Stripe has sent changes that the sync job has not applied yet: the page looks again shortly. */
+  pendingChanges: boolean;
 };
 
 const iso = (date: Date | null) => date?.toISOString() ?? null;
@@ -32,6 +34,13 @@ export async function getBillingStatus(db: PrismaClient, userId: string): Promis
       orderBy: { createdAt: "desc" },
     }),
   ]);
+  const customerId = account?.stripeCustomerId;
+  const pending = customerId
+    ? await db.webhookLog.findFirst({
+        where: { stripeCustomerId: customerId, outcome: "queued" },
+        select: { id: true },
+      })
+    : null;
   const subscription = currentSubscription(account?.subscriptions ?? []);
   const entitlement = entitlementFor(subscription);
   const catalogEntry = subscription?.priceLookupKey ? findCatalogPrice(subscription.priceLookupKey) : null;
@@ -50,6 +59,7 @@ export async function getBillingStatus(db: PrismaClient, userId: string): Promis
       trialEnd: iso(subscription.trialEnd),
     },
     entitlement: { access: entitlement.access, reason: entitlement.reason },
+    pendingChanges: pending !== null,
     paymentProblem: problem
       ? { message: problem.body, since: problem.createdAt.toISOString() }
       : pastDue

@@ -1,9 +1,11 @@
-// Syncs of one customer are serialized: a second one waits for the first to finish before
-// it reads Stripe, whichever process runs it.
+// Writes of one customer's state are ordered by when their Stripe read began: an older read
+// (a slow job, a checkout return racing a webhook) never overwrites a newer one, in
+// whatever order the writes arrive, and a sync keeps no transaction open while Stripe answers.
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
 import { StripeUnavailable } from "../errors.ts";
 import { createMappedSubscriber, startBillingHarness, type BillingHarness } from "../testing.ts";
 import { syncCustomer } from "./sync-customer.ts";
+import { databaseNow, readCustomerSubscriptions, writeCustomerSubscriptions } from "./sync-customer-subscriptions.ts";
 
 let h: BillingHarness;
 beforeAll(async () => {
@@ -12,49 +14,60 @@ beforeAll(async () => {
 afterAll(() => h.close());
 beforeEach(() => h.control.clearFaults());
 
-/** A mapped user whose customer has one active subscription, not synced yet. */
-async function subscribedCustomer() {
-  const { customer, subscription } = await createMappedSubscriber(h, { name: "Sync plan", unitAmount: 1_200 });
-  return { customer, subscription };
-}
+const rowOf = (subscriptionId: string) =>
+  h.db.subscription.findUniqueOrThrow({ where: { stripeSubscriptionId: subscriptionId } });
 
-/** Sessions of this test's database waiting for an advisory lock another one holds. */
-async function advisoryLockWaiters(): Promise<number> {
-  const [row] = await h.db.$queryRaw<Array<{ waiting: number }>>`
-    SELECT count(*)::int AS waiting FROM pg_locks
-    WHERE locktype = 'advisory' AND NOT granted
-      AND database = (SELECT oid FROM pg_database WHERE datname = current_database())`;
-  return row?.waiting ?? 0;
-}
+describe("writeCustomerSubscriptions", () => {
+  it("refuses a read that began before the one already written, whichever is written first", async () => {
+    const { customer, subscription } = await createMappedSubscriber(h, { name: "Sync plan", unitAmount: 1_200 });
+    // An old read (the subscription still renews), then Stripe changes, then a newer read.
+    const older = await readCustomerSubscriptions(h.stripe, customer.id, await databaseNow(h.db));
+    await h.stripe.subscriptions.update(subscription.id, { cancel_at_period_end: true });
+    const newer = await readCustomerSubscriptions(h.stripe, customer.id, await databaseNow(h.db));
+    expect(newer.readAt.getTime()).toBeGreaterThan(older.readAt.getTime());
 
-describe("syncCustomerSubscriptions", () => {
-  it("makes a second sync of the same customer wait until the first one has finished", async () => {
-    const { customer, subscription } = await subscribedCustomer();
-    // The first sync's read of Stripe hangs until the client gives up (2 s), while it holds the customer.
+    expect(await h.db.$transaction((tx) => writeCustomerSubscriptions(tx, newer))).toMatchObject({
+      current: true,
+      changed: 1,
+    });
+    // The older read arrives last: it changes nothing.
+    expect(await h.db.$transaction((tx) => writeCustomerSubscriptions(tx, older))).toMatchObject({
+      current: false,
+      changed: 0,
+    });
+    expect(await rowOf(subscription.id)).toMatchObject({ cancelAtPeriodEnd: true });
+  });
+
+  it("lets the newer of two concurrent writes win, the other waiting on the customer's row", async () => {
+    const { customer, subscription } = await createMappedSubscriber(h, { name: "Race plan", unitAmount: 1_300 });
+    const older = await readCustomerSubscriptions(h.stripe, customer.id, await databaseNow(h.db));
+    await h.stripe.subscriptions.update(subscription.id, { cancel_at_period_end: true });
+    const newer = await readCustomerSubscriptions(h.stripe, customer.id, await databaseNow(h.db));
+
+    const results = await Promise.all(
+      [newer, older, newer, older].map((read) => h.db.$transaction((tx) => writeCustomerSubscriptions(tx, read))),
+    );
+    expect(results.filter((r) => r.current && r.changed)).toHaveLength(1);
+    expect(await rowOf(subscription.id)).toMatchObject({ cancelAtPeriodEnd: true });
+    const [sync] = await h.db.customerSync.findMany({ where: { stripeCustomerId: customer.id } });
+    expect(sync?.readAt.getTime()).toBe(newer.readAt.getTime());
+  });
+});
+
+describe("syncCustomer", () => {
+  it("keeps no transaction open while Stripe answers, and writes nothing when Stripe fails", async () => {
+    const { customer, subscription } = await createMappedSubscriber(h, { name: "Outage plan", unitAmount: 1_400 });
     await h.control.addFault({ path: "/v1/subscriptions*", method: "GET", mode: "hang", count: 1, match: customer.id });
-    const finished: string[] = [];
-    /** The sync's result or error, once it is over; `finished` records the order. */
-    const settle = async (name: string, sync: Promise<unknown>): Promise<unknown> => {
-      try {
-        return await sync;
-      } catch (error) {
-        return error;
-      } finally {
-        finished.push(name);
-      }
-    };
-
-    const first = settle("first", syncCustomer(h, customer.id));
+    const sync = syncCustomer(h, customer.id).catch((error: unknown) => error);
     await vi.waitFor(async () => expect(await h.control.faults()).toEqual([]));
-    const second = settle("second", syncCustomer(h, customer.id));
-    await vi.waitFor(async () => expect(await advisoryLockWaiters()).toBe(1), { timeout: 1_500 });
-    expect(finished).toEqual([]);
+    const [open] = await h.db.$queryRaw<Array<{ n: number }>>`
+      SELECT count(*)::int AS n FROM pg_stat_activity
+      WHERE datname = current_database() AND state LIKE 'idle in transaction%'`;
+    expect(open?.n).toBe(0);
+    expect(await sync).toBeInstanceOf(StripeUnavailable);
+    expect(await h.db.subscription.count({ where: { stripeSubscriptionId: subscription.id } })).toBe(0);
 
-    expect(await first).toBeInstanceOf(StripeUnavailable);
-    expect(await second).toMatchObject({ known: true, subscriptions: 1, changed: 1 });
-    expect(finished).toEqual(["first", "second"]);
-    expect(
-      await h.db.subscription.findUniqueOrThrow({ where: { stripeSubscriptionId: subscription.id } }),
-    ).toMatchObject({ status: "active", stripeCustomerId: customer.id });
+    expect(await syncCustomer(h, customer.id)).toMatchObject({ known: true, changed: 1, current: true });
+    expect(await rowOf(subscription.id)).toMatchObject({ status: "active", stripeCustomerId: customer.id });
   });
 });

@@ -1,7 +1,9 @@
-// "Sync from truth": the one convergent function that makes our subscriptions rows
-// equal Stripe's, for one customer. Every webhook, the checkout return and reconcile
-// call it; none trusts an event payload's copy of the subscription.
-import type { Tx } from "@saas/db";
+// "Sync from truth": the one convergent function that makes our subscriptions rows equal
+// Stripe's, for one customer. The sync job, the checkout return and reconcile use it; none
+// trusts an event payload's copy of the subscription. It comes in two halves so that no
+// database transaction is open while Stripe answers: read Stripe, then write in one short
+// transaction, and only if no later read has been written in the meantime.
+import type { PrismaClient, Tx } from "@saas/db";
 import type Stripe from "stripe";
 import { callStripe } from "../errors.ts";
 import { subscriptionRow } from "./subscription-row.ts";
@@ -13,27 +15,34 @@ export type SyncOutcome = {
   changed: number;
   subscriptions: number;
   userId: string | null;
+  /** False when a read that started later had already been written: this one changed nothing. */
+  current: boolean;
 };
 
+/** Stripe's subscriptions of one customer, and when (by the database's clock) the read began. */
+export type CustomerRead = { customerId: string; readAt: Date; subscriptions: Stripe.Subscription[] };
+
 /**
- * Runs inside the caller's transaction. A transaction-scoped advisory lock per customer
- * serializes syncs of one customer across processes; Stripe is read after taking it, so
- * whoever writes last has read last, and an old event can never overwrite newer state.
+ * The database's clock, in UTC, at the precision of its timestamp columns: the time a read
+ * starts is compared with the times events were received, so both come from one clock.
  */
-export async function syncCustomerSubscriptions(
-  tx: Tx,
+export async function databaseNow(db: PrismaClient | Tx): Promise<Date> {
+  const [row] = await db.$queryRaw<Array<{ now: Date }>>`
+    SELECT (clock_timestamp() AT TIME ZONE 'UTC')::timestamp(3) AS now`;
+  if (!row) throw new Error("the database returned no time");
+  return row.now;
+}
+
+/**
+ * Reads the customer's subscriptions from Stripe. No transaction may be open around it;
+ * `readAt` is `databaseNow` taken just before.
+ */
+export async function readCustomerSubscriptions(
   stripe: Stripe,
   customerId: string,
+  readAt: Date,
   request: Stripe.RequestOptions = {},
-): Promise<SyncOutcome> {
-  await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtextextended(${`stripe-customer:${customerId}`}, 0))`;
-  const account = await tx.account.findUnique({
-    where: { stripeCustomerId: customerId },
-    select: { id: true, userId: true },
-  });
-  // A customer we never mapped (another app on the account, or a deleted user): nothing to sync.
-  if (!account) return { customerId, known: false, changed: 0, subscriptions: 0, userId: null };
-
+): Promise<CustomerRead> {
   const subscriptions = await callStripe(async () => {
     const all: Stripe.Subscription[] = [];
     const params = { customer: customerId, status: "all" as const, limit: 100, expand: ["data.items.data.price"] };
@@ -42,6 +51,31 @@ export async function syncCustomerSubscriptions(
     }
     return all;
   });
+  return { customerId, readAt, subscriptions };
+}
+
+/**
+ * Writes a read inside the caller's (short) transaction. The customer's row in
+ * `customer_syncs` holds the start time of the latest read written; this write goes ahead
+ * only if its read started later, and the row lock it takes serializes writers of one
+ * customer across processes. So whoever writes has read last, and an old read (a slow job,
+ * a checkout return racing a webhook) can never overwrite newer state.
+ */
+export async function writeCustomerSubscriptions(tx: Tx, read: CustomerRead): Promise<SyncOutcome> {
+  const { customerId, readAt, subscriptions } = read;
+  const newest = await tx.$queryRaw<Array<{ ok: number }>>`
+    INSERT INTO customer_syncs (stripe_customer_id, read_at) VALUES (${customerId}, ${readAt})
+    ON CONFLICT (stripe_customer_id) DO UPDATE SET read_at = EXCLUDED.read_at
+      WHERE customer_syncs.read_at < EXCLUDED.read_at
+    RETURNING 1 AS ok`;
+  const account = await tx.account.findUnique({
+    where: { stripeCustomerId: customerId },
+    select: { id: true, userId: true },
+  });
+  const outcome = { customerId, subscriptions: subscriptions.length, userId: account?.userId ?? null };
+  // A customer we never mapped (another app on the account, or a deleted user): nothing to write.
+  if (!account) return { ...outcome, known: false, changed: 0, current: newest.length > 0 };
+  if (!newest.length) return { ...outcome, known: true, changed: 0, current: false };
 
   const now = new Date();
   // One read for all of the customer's rows rather than one per subscription.
@@ -70,7 +104,7 @@ export async function syncCustomerSubscriptions(
       update: { ...row, accountId: account.id, stripeCustomerId: customerId, syncedAt: now },
     });
   }
-  return { customerId, known: true, changed, subscriptions: subscriptions.length, userId: account.userId };
+  return { ...outcome, known: true, changed, current: true };
 }
 
 function sameValue(a: unknown, b: unknown): boolean {

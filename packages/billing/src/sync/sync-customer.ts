@@ -1,17 +1,24 @@
-// Syncs one customer in a transaction of its own (checkout return, reconcile).
+// Syncs one customer now (checkout return, reconcile): Stripe first, with no transaction
+// open, then one short transaction to write what it said.
 import type Stripe from "stripe";
 import type { BillingDeps } from "../deps.ts";
 import { TRANSACTION_LIMITS } from "../transaction-limits.ts";
-import { syncCustomerSubscriptions, type SyncOutcome } from "./sync-customer-subscriptions.ts";
+import {
+  databaseNow,
+  readCustomerSubscriptions,
+  writeCustomerSubscriptions,
+  type SyncOutcome,
+} from "./sync-customer-subscriptions.ts";
 
 /** `request` overrides the client's settings, e.g. USER_FACING_REQUEST when a user waits on it. */
-export function syncCustomer(
+export async function syncCustomer(
   { db, stripe }: Pick<BillingDeps, "db" | "stripe">,
   customerId: string,
   request: Stripe.RequestOptions = {},
 ): Promise<SyncOutcome> {
-  return db.$transaction(
-    (tx) => syncCustomerSubscriptions(tx, stripe, customerId, request),
-    TRANSACTION_LIMITS.behindCustomerLock,
-  );
+  const mapped = await db.account.findUnique({ where: { stripeCustomerId: customerId }, select: { userId: true } });
+  // A customer we never mapped: Stripe is not asked about it.
+  if (!mapped) return { customerId, known: false, changed: 0, subscriptions: 0, userId: null, current: true };
+  const read = await readCustomerSubscriptions(stripe, customerId, await databaseNow(db), request);
+  return db.$transaction((tx) => writeCustomerSubscriptions(tx, read), TRANSACTION_LIMITS.write);
 }

@@ -4,7 +4,7 @@ import { getEntitlement } from "../entitlements/get-entitlement.ts";
 import { NOTIFICATION_KINDS } from "../notifications/notifications.ts";
 import { getBillingStatus } from "../status/get-billing-status.ts";
 import { reconcile } from "../sync/reconcile.ts";
-import { createMappedSubscriber, startBillingHarness, type BillingHarness } from "../testing.ts";
+import { createMappedSubscriber, drainQueue, startBillingHarness, type BillingHarness } from "../testing.ts";
 import type { WebhookDeps } from "./handle-stripe-webhook.ts";
 import { startWebhookEndpoint, type WebhookEndpoint } from "./webhook-testing.ts";
 
@@ -27,8 +27,10 @@ afterAll(async () => {
   await h.close();
 });
 
+/** Every delivery answered, then every job they queued run, as the worker would. */
 async function settle() {
   expect(await h.control.waitForDeliveries(15_000)).toBe(true);
+  await drainQueue(h);
 }
 
 async function advance(clockId: string, to: number) {

@@ -1,5 +1,6 @@
-// In-app alerts that follow invoices and trials. They run inside the webhook's
-// transaction; each carries a dedupe key so a redelivered event adds nothing.
+// In-app alerts that follow invoices and trials. They are written in the sync job's
+// transaction that marks their event applied, from invoices read before it began; each
+// carries a dedupe key as well, so a replayed event adds nothing.
 import type { Tx } from "@saas/db";
 import type Stripe from "stripe";
 import { callStripe } from "../errors.ts";
@@ -21,16 +22,41 @@ async function notify(tx: Tx, userId: string, alert: Alert): Promise<void> {
   await tx.notification.createMany({ data: [{ userId, ...alert }], skipDuplicates: true });
 }
 
-/** Stripe's current view of the invoice: the payload may be an older copy. */
-function fetchInvoice(stripe: Stripe, id: string): Promise<Stripe.Invoice> {
-  return callStripe(() => stripe.invoices.retrieve(id));
+const NEEDS_INVOICE = new Set(["invoice.payment_failed", "invoice.payment_action_required"]);
+
+/**
+ * Stripe's current view of the invoices these events warn about (the payloads may be
+ * older copies), read before the transaction that applies them: one read per invoice.
+ */
+export async function readDunningInvoices(
+  stripe: Stripe,
+  events: Stripe.Event[],
+): Promise<Map<string, Stripe.Invoice>> {
+  const ids = new Set(events.filter((e) => NEEDS_INVOICE.has(e.type)).map((e) => objectIdOf(e)));
+  const invoices = new Map<string, Stripe.Invoice>();
+  for (const id of ids) invoices.set(id, await callStripe(() => stripe.invoices.retrieve(id)));
+  return invoices;
 }
 
-export async function applyDunning(tx: Tx, stripe: Stripe, event: Stripe.Event, userId: string): Promise<void> {
+function objectIdOf(event: Stripe.Event): string {
+  return (event.data.object as { id?: string }).id ?? "";
+}
+
+export async function applyDunning(
+  tx: Tx,
+  event: Stripe.Event,
+  userId: string,
+  invoices: ReadonlyMap<string, Stripe.Invoice>,
+): Promise<void> {
   const object = event.data.object as { id?: string; object?: string };
+  const invoiceOf = (): Stripe.Invoice => {
+    const invoice = invoices.get(objectIdOf(event));
+    if (!invoice) throw new Error(`invoice ${objectIdOf(event)} was not read before applying ${event.id}`);
+    return invoice;
+  };
   switch (event.type) {
     case "invoice.payment_failed": {
-      const invoice = await fetchInvoice(stripe, object.id ?? "");
+      const invoice = invoiceOf();
       // Reordered delivery: the invoice was paid after this failure, so there is nothing to warn about.
       if (invoice.status === "paid" || invoice.status === "void") return;
       const amount = money(invoice.amount_due, invoice.currency);
@@ -45,7 +71,7 @@ export async function applyDunning(tx: Tx, stripe: Stripe, event: Stripe.Event, 
       return;
     }
     case "invoice.payment_action_required": {
-      const invoice = await fetchInvoice(stripe, object.id ?? "");
+      const invoice = invoiceOf();
       await notify(tx, userId, {
         kind: NOTIFICATION_KINDS.paymentActionRequired,
         title: "Confirm your payment",

@@ -1,7 +1,8 @@
 import { createUser } from "@saas/db/factories";
 import type Stripe from "stripe";
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { startBillingHarness, type BillingHarness } from "../testing.ts";
+import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
+import { runCustomerSync } from "../jobs/customer-sync-job.ts";
+import { drainQueue, queuedJobs, retryFailedJobsNow, startBillingHarness, type BillingHarness } from "../testing.ts";
 import { handleStripeWebhook, type WebhookDeps } from "./handle-stripe-webhook.ts";
 import { sign } from "./webhook-testing.ts";
 
@@ -15,8 +16,33 @@ beforeAll(async () => {
 afterAll(() => h.close());
 beforeEach(() => h.control.clearFaults());
 
+/** Acceptance only: what the route answers Stripe. */
 const deliver = (body: string, signature: string | null = sign(h.stripe, body, SECRET)) =>
   handleStripeWebhook(deps, { rawBody: body, signature });
+
+/** Accepted, then the worker runs what was queued. */
+async function deliverAndRun(body: string) {
+  const response = await deliver(body);
+  await drainQueue(h);
+  return response;
+}
+
+const logRow = (id: string | undefined) => h.db.webhookLog.findUniqueOrThrow({ where: { id: id ?? "" } });
+
+/** The event's row is still queued, with the reason its job failed. */
+async function expectQueuedWithError(id: string | undefined, reason: RegExp = /./) {
+  const row = await logRow(id);
+  expect(row.outcome).toBe("queued");
+  expect(row.error).toMatch(reason);
+}
+
+/** Sessions of this test's database inside a transaction that is waiting on its client. */
+async function idleInTransaction(): Promise<number> {
+  const [row] = await h.db.$queryRaw<Array<{ n: number }>>`
+    SELECT count(*)::int AS n FROM pg_stat_activity
+    WHERE datname = current_database() AND state LIKE 'idle in transaction%'`;
+  return row?.n ?? 0;
+}
 
 /** A mapped user with a subscription made through the API fast path, and the events that produced it. */
 async function subscribedCustomer(card = "pm_card_visa") {
@@ -115,7 +141,7 @@ describe("rejections: 400, nothing written", () => {
     expect(await h.db.webhookLog.count({ where: { id: created?.id ?? "" } })).toBe(0);
     expect(await h.db.subscription.count({ where: { stripeSubscriptionId: subscription.id } })).toBe(0);
     // The same bytes signed with our secret are applied: the event itself was fine.
-    expect(await deliver(body)).toMatchObject({ status: 200, body: { outcome: "applied" } });
+    expect(await deliverAndRun(body)).toMatchObject({ status: 200, body: { outcome: "queued" } });
     expect(await h.db.subscription.count({ where: { stripeSubscriptionId: subscription.id } })).toBe(1);
   });
 
@@ -160,28 +186,84 @@ describe("idempotency and ordering", () => {
     });
   });
 
-  it("applies one of 50 concurrent deliveries of the same event and answers all 2xx", async () => {
-    const { subscription } = await subscribedCustomer();
+  it("queues one of 50 concurrent deliveries of the same event, with one job, and answers all 2xx", async () => {
+    const { customer, subscription } = await subscribedCustomer();
     const [created] = await eventsFor(subscription.id, "customer.subscription.created");
     const body = JSON.stringify(created);
     const responses = await Promise.all(Array.from({ length: 50 }, () => deliver(body)));
     expect(responses.every((r) => r.status === 200)).toBe(true);
-    expect(responses.filter((r) => r.body.outcome === "applied")).toHaveLength(1);
+    expect(responses.filter((r) => r.body.outcome === "queued")).toHaveLength(1);
     expect(responses.filter((r) => r.body.outcome === "duplicate")).toHaveLength(49);
     expect(await h.db.webhookLog.count({ where: { id: created?.id ?? "" } })).toBe(1);
+    expect(await queuedJobs(h.db, customer.id)).toEqual([
+      { task: "billing.sync-customer", key: `sync:${customer.id}` },
+    ]);
+
+    await drainQueue(h);
     expect(await h.db.subscription.count({ where: { stripeSubscriptionId: subscription.id } })).toBe(1);
+    expect(await logRow(created?.id)).toMatchObject({ outcome: "applied", stripeCustomerId: customer.id });
+    expect(await queuedJobs(h.db, customer.id)).toEqual([]);
+  });
+
+  it("records the event and its job in one statement: if the job cannot be queued, nothing is stored", async () => {
+    const { subscription } = await subscribedCustomer();
+    const [created] = await eventsFor(subscription.id, "customer.subscription.created");
+    await h.db.$executeRawUnsafe(`
+      CREATE OR REPLACE FUNCTION fail_job_inserts() RETURNS trigger AS $$
+      BEGIN RAISE EXCEPTION 'injected queue failure'; END $$ LANGUAGE plpgsql`);
+    await h.db.$executeRawUnsafe(`
+      CREATE TRIGGER fail_jobs BEFORE INSERT ON graphile_worker._private_jobs
+      FOR EACH ROW EXECUTE FUNCTION fail_job_inserts()`);
+    try {
+      expect(await deliver(JSON.stringify(created))).toMatchObject({ status: 500, body: { outcome: "failed" } });
+      expect(await h.db.webhookLog.count({ where: { id: created?.id ?? "" } })).toBe(0);
+    } finally {
+      await h.db.$executeRawUnsafe("DROP TRIGGER fail_jobs ON graphile_worker._private_jobs");
+    }
+    expect(await deliverAndRun(JSON.stringify(created))).toMatchObject({ status: 200, body: { outcome: "queued" } });
+    expect(await logRow(created?.id)).toMatchObject({ outcome: "applied" });
+  });
+
+  it("coalesces a burst of one customer's events into one job and one read of Stripe", async () => {
+    const { customer, subscription } = await subscribedCustomer();
+    await h.stripe.subscriptions.update(subscription.id, { metadata: { step: "1" } });
+    await h.stripe.subscriptions.update(subscription.id, { metadata: { step: "2" } });
+    const events = await eventsFor(subscription.id);
+    expect(events.length).toBeGreaterThanOrEqual(3);
+    for (const event of events) expect((await deliver(JSON.stringify(event))).body.outcome).toBe("queued");
+    expect(await queuedJobs(h.db, customer.id)).toHaveLength(1);
+
+    const result = await runCustomerSync(h, customer.id);
+    expect(result).toMatchObject({ applied: events.length, stripeRequests: 1, current: true });
+    const outcomes = await h.db.webhookLog.findMany({ where: { id: { in: events.map((e) => e.id) } } });
+    expect(outcomes.map((row) => row.outcome)).toEqual(events.map(() => "applied"));
+    // The job that was queued finds nothing left to do, and asks Stripe nothing.
+    expect(await runCustomerSync(h, customer.id)).toMatchObject({ applied: 0, stripeRequests: 0 });
+  });
+
+  it("keeps no transaction open while Stripe answers the sync", async () => {
+    const { customer, subscription } = await subscribedCustomer();
+    const [created] = await eventsFor(subscription.id, "customer.subscription.created");
+    expect((await deliver(JSON.stringify(created))).status).toBe(200);
+    // The job's read of Stripe hangs until the client gives up (2 s): look at the database meanwhile.
+    await h.control.addFault({ path: "/v1/subscriptions*", method: "GET", mode: "hang", count: 1, match: customer.id });
+    const job = runCustomerSync(h, customer.id).catch((error: unknown) => error);
+    await vi.waitFor(async () => expect(await h.control.faults()).toEqual([]));
+    expect(await idleInTransaction()).toBe(0);
+    expect(await job).toBeInstanceOf(Error);
+    await expectQueuedWithError(created?.id);
   });
 
   it("answers a redelivery of an applied event as a duplicate without reading Stripe again", async () => {
     const { customer, subscription } = await subscribedCustomer();
     const [created] = await eventsFor(subscription.id, "customer.subscription.created");
     const body = JSON.stringify(created);
-    expect(await deliver(body)).toMatchObject({ status: 200, body: { outcome: "applied" } });
+    expect(await deliverAndRun(body)).toMatchObject({ status: 200, body: { outcome: "queued" } });
     // Any read of this customer's subscriptions would now hang until the client gives up.
     await h.control.addFault({ path: "/v1/subscriptions*", method: "GET", count: 1, mode: "hang", match: customer.id });
 
     const started = performance.now();
-    const again = await deliver(body);
+    const again = await deliverAndRun(body);
     const ms = performance.now() - started;
     expect(again).toMatchObject({ status: 200, body: { outcome: "duplicate" } });
     expect(await h.control.faults()).toEqual([expect.objectContaining({ path: "/v1/subscriptions*", remaining: 1 })]);
@@ -202,6 +284,7 @@ describe("idempotency and ordering", () => {
     expect(events.filter((e) => e.type === "customer.subscription.updated").length).toBeGreaterThanOrEqual(3);
     // Newest first: the last update, then the older ones, then created.
     for (const event of [...events].reverse()) expect((await deliver(JSON.stringify(event))).status).toBe(200);
+    await drainQueue(h);
 
     const truth = await h.stripe.subscriptions.retrieve(subscription.id);
     const row = await h.db.subscription.findUniqueOrThrow({ where: { stripeSubscriptionId: subscription.id } });
@@ -209,10 +292,9 @@ describe("idempotency and ordering", () => {
     expect(row.currentPeriodEnd.getTime()).toBe((truth.items.data[0]?.current_period_end ?? 0) * 1000);
   });
 
-  it("answers 5xx and logs nothing when the database fails mid-processing; the retry applies it", async () => {
+  it("keeps the event queued when the job's write fails, and applies it on the retry", async () => {
     const { subscription } = await subscribedCustomer();
     const [created] = await eventsFor(subscription.id, "customer.subscription.created");
-    const body = JSON.stringify(created);
     await h.db.$executeRawUnsafe(`
       CREATE OR REPLACE FUNCTION fail_subscription_writes() RETURNS trigger AS $$
       BEGIN RAISE EXCEPTION 'injected database failure'; END $$ LANGUAGE plpgsql`);
@@ -220,24 +302,28 @@ describe("idempotency and ordering", () => {
       CREATE TRIGGER fail_writes BEFORE INSERT OR UPDATE ON subscriptions
       FOR EACH ROW EXECUTE FUNCTION fail_subscription_writes()`);
     try {
-      const failed = await deliver(body);
-      expect(failed).toMatchObject({ status: 500, body: { outcome: "failed" } });
-      expect(await h.db.webhookLog.count({ where: { id: created?.id ?? "" } })).toBe(0);
+      expect(await deliverAndRun(JSON.stringify(created))).toMatchObject({ status: 200, body: { outcome: "queued" } });
+      await expectQueuedWithError(created?.id, /injected/);
       expect(await h.db.subscription.count({ where: { stripeSubscriptionId: subscription.id } })).toBe(0);
     } finally {
       await h.db.$executeRawUnsafe("DROP TRIGGER fail_writes ON subscriptions");
     }
-    expect(await deliver(body)).toMatchObject({ status: 200, body: { outcome: "applied" } });
+    expect(await retryFailedJobsNow(h.db)).toBe(1);
+    await drainQueue(h);
+    expect(await logRow(created?.id)).toMatchObject({ outcome: "applied", error: null });
     expect(await h.db.subscription.count({ where: { stripeSubscriptionId: subscription.id } })).toBe(1);
   });
 
-  it("answers 5xx and logs nothing when Stripe is down during the sync", async () => {
-    const { subscription } = await subscribedCustomer();
+  it("keeps the event queued while Stripe is down, and marks it failed when the last attempt fails", async () => {
+    const { customer, subscription } = await subscribedCustomer();
     const [created] = await eventsFor(subscription.id, "customer.subscription.created");
-    await h.control.addFault({ path: "/v1/subscriptions*", method: "GET", count: 1 });
-    expect((await deliver(JSON.stringify(created))).status).toBe(500);
-    expect(await h.db.webhookLog.count({ where: { id: created?.id ?? "" } })).toBe(0);
-    expect((await deliver(JSON.stringify(created))).status).toBe(200);
+    await h.control.addFault({ path: "/v1/subscriptions*", method: "GET", count: 2, match: customer.id });
+    expect(await deliverAndRun(JSON.stringify(created))).toMatchObject({ status: 200, body: { outcome: "queued" } });
+    await expectQueuedWithError(created?.id);
+
+    await expect(runCustomerSync(h, customer.id, { attempt: 12, maxAttempts: 12 })).rejects.toThrow();
+    expect(await logRow(created?.id)).toMatchObject({ outcome: "failed" });
+    expect(await h.db.subscription.count({ where: { stripeSubscriptionId: subscription.id } })).toBe(0);
   });
 
   it("acknowledges an event for a customer we don't know, creating nothing", async () => {
@@ -245,8 +331,9 @@ describe("idempotency and ordering", () => {
     const [event] = await eventsFor(stranger.id, "customer.created");
     const body = JSON.stringify({ ...event, type: "customer.updated" });
     const before = await rowCounts();
-    expect((await deliver(body)).status).toBe(200);
+    expect((await deliverAndRun(body)).status).toBe(200);
     expect(await rowCounts()).toEqual({ ...before, log: before.log + 1 });
+    expect(await logRow(event?.id)).toMatchObject({ outcome: "applied" });
   });
 });
 
@@ -254,11 +341,12 @@ describe("customer.deleted", () => {
   it("changes nothing when Stripe still has the customer, however well the event is signed", async () => {
     const { user, customer, subscription } = await subscribedCustomer();
     const [created] = await eventsFor(subscription.id, "customer.subscription.created");
-    expect((await deliver(JSON.stringify(created))).status).toBe(200);
+    expect((await deliverAndRun(JSON.stringify(created))).status).toBe(200);
     const [customerCreated] = await eventsFor(customer.id, "customer.created");
     const forged = JSON.stringify({ ...customerCreated, id: `evt_forged_${customer.id}`, type: "customer.deleted" });
 
-    expect(await deliver(forged)).toMatchObject({ status: 200, body: { outcome: "applied" } });
+    expect(await deliverAndRun(forged)).toMatchObject({ status: 200, body: { outcome: "queued" } });
+    expect(await logRow(`evt_forged_${customer.id}`)).toMatchObject({ outcome: "applied" });
     expect((await h.db.account.findUniqueOrThrow({ where: { userId: user.id } })).stripeCustomerId).toBe(customer.id);
     const row = await h.db.subscription.findUniqueOrThrow({ where: { stripeSubscriptionId: subscription.id } });
     expect(row).toMatchObject({ status: "active", canceledAt: null, endedAt: null });
@@ -267,11 +355,11 @@ describe("customer.deleted", () => {
   it("ends the subscriptions and unmaps the account when Stripe says the customer is deleted", async () => {
     const { user, customer, subscription } = await subscribedCustomer();
     const [created] = await eventsFor(subscription.id, "customer.subscription.created");
-    expect((await deliver(JSON.stringify(created))).status).toBe(200);
+    expect((await deliverAndRun(JSON.stringify(created))).status).toBe(200);
     await h.stripe.customers.del(customer.id);
     const [deleted] = await eventsFor(customer.id, "customer.deleted");
 
-    expect(await deliver(JSON.stringify(deleted))).toMatchObject({ status: 200, body: { outcome: "applied" } });
+    expect(await deliverAndRun(JSON.stringify(deleted))).toMatchObject({ status: 200, body: { outcome: "queued" } });
     expect((await h.db.account.findUniqueOrThrow({ where: { userId: user.id } })).stripeCustomerId).toBeNull();
     expect(
       await h.db.subscription.findUniqueOrThrow({ where: { stripeSubscriptionId: subscription.id } }),
@@ -288,22 +376,23 @@ describe("customer.deleted", () => {
       livemode: false,
       data: { object: { id: "cus_never_existed", object: "customer" } },
     });
-    expect(await deliver(body)).toMatchObject({ status: 200, body: { outcome: "applied" } });
+    expect(await deliverAndRun(body)).toMatchObject({ status: 200, body: { outcome: "queued" } });
+    expect(await logRow("evt_deleted_unknown")).toMatchObject({ outcome: "applied" });
     expect((await h.db.account.findUniqueOrThrow({ where: { userId: user.id } })).stripeCustomerId).toBe(
       "cus_never_existed",
     );
   });
 
-  it("answers 5xx and changes nothing when Stripe cannot say whether the customer is deleted", async () => {
+  it("changes nothing and keeps the event queued when Stripe cannot say whether the customer is deleted", async () => {
     const { user, customer, subscription } = await subscribedCustomer();
     const [created] = await eventsFor(subscription.id, "customer.subscription.created");
-    expect((await deliver(JSON.stringify(created))).status).toBe(200);
+    expect((await deliverAndRun(JSON.stringify(created))).status).toBe(200);
     await h.stripe.customers.del(customer.id);
     const [deleted] = await eventsFor(customer.id, "customer.deleted");
 
     await h.control.addFault({ path: `/v1/customers/${customer.id}`, method: "GET", count: 1 });
-    expect(await deliver(JSON.stringify(deleted))).toMatchObject({ status: 500, body: { outcome: "failed" } });
+    expect(await deliverAndRun(JSON.stringify(deleted))).toMatchObject({ status: 200, body: { outcome: "queued" } });
     expect((await h.db.account.findUniqueOrThrow({ where: { userId: user.id } })).stripeCustomerId).toBe(customer.id);
-    expect(await h.db.webhookLog.count({ where: { id: deleted?.id ?? "" } })).toBe(0);
+    await expectQueuedWithError(deleted?.id);
   });
 });

@@ -1,6 +1,7 @@
 // The chaos run: real Stripe activity over many customers, delivered by the emulator's signed
-// webhooks with duplicates, reordering and delays, while the database fails 5 % of the
-// transactions that apply an event. Once the retries settle, our rows must equal Stripe's.
+// webhooks with duplicates, reordering and delays, taken in by the endpoint and applied by
+// two job workers meanwhile, while the database fails 5 % of the acceptances and of the
+// jobs' transactions. Once the retries settle, our rows must equal Stripe's.
 // CHAOS_SIZE=full (pnpm test:chaos) runs 1,000 events over 100 customers; the default is the
 // reduced size of the normal test run. CHAOS_SEED seeds the workload's choices.
 import type Stripe from "stripe";
@@ -9,15 +10,17 @@ import { syncStripe } from "../../src/catalog/stripe-sync.ts";
 import { createStripeClient } from "../../src/stripe-client.ts";
 import { startBillingHarness, TEST_APP_BASE_URL, type BillingHarness } from "../../src/testing.ts";
 import { injectDatabaseFailures, injectedFailureCounts, removeDatabaseFailures } from "./database-chaos.ts";
+import { retryFailedJobsNow } from "../../src/testing.ts";
 import {
   duplicateNotifications,
   listEvents,
   logGaps,
-  notAppliedOnce,
+  notAcceptedOnce,
+  notApplied,
   subscriptionMismatches,
   summarizeDeliveries,
 } from "./oracles.ts";
-import { startReceiver, type Receiver } from "./webhook-receiver.ts";
+import { startReceiver, startWorkers, untilQueueSettled, type Receiver, type Workers } from "./webhook-receiver.ts";
 import { driveActivity } from "./workload.ts";
 
 // Sign-up and first subscription emit 9 events a customer: the reduced size keeps fewer
@@ -42,6 +45,7 @@ let h: BillingHarness;
 /** The workload's and the checks' own client: patient, because the machine may be busy and they are not under test. */
 let stripe: Stripe;
 let receiver: Receiver;
+let workers: Workers;
 let prices: string[];
 const eventsBefore = new Set<string>();
 
@@ -58,6 +62,13 @@ beforeAll(async () => {
   const handlerStripe = createStripeClient({ secretKey: "sk_test_handler", apiBase: h.emulator.url });
   // Every event type, as a dashboard endpoint would: ignored types must be logged once too.
   receiver = await startReceiver({ db: h.db, handlerStripe, admin: stripe, enabledEvents: ["*"] });
+  workers = await startWorkers({
+    databaseUrl: h.database.url,
+    db: h.db,
+    stripe: handlerStripe,
+    count: 2,
+    concurrency: 2,
+  });
   for (const event of await listEvents(stripe)) eventsBefore.add(event.id);
   await h.control.setSettings({ webhookRetryScheduleMs: RETRY_SCHEDULE_MS });
   await h.control.setChaos(CHAOS);
@@ -65,6 +76,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
+  await workers.stop();
   await receiver.endpoint.close();
   await h.close();
 });
@@ -78,9 +90,13 @@ describe(`chaos run (${SIZE.events} events over ${SIZE.customers} customers, see
       const { customers, stats } = await driveActivity(h.db, stripe, { ...SIZE, seed: SEED, prices, emitted });
       const activityMs = Date.now() - started;
       expect(await h.control.waitForDeliveries(SIZE.events * 200)).toBe(true);
-      const settleMs = Date.now() - started - activityMs;
       const injected = await injectedFailureCounts(h.db);
       await removeDatabaseFailures(h.db);
+      // Jobs that failed on an injected failure wait out their back-off: run them now.
+      await retryFailedJobsNow(h.db);
+      await untilQueueSettled(h.db);
+      const settleMs = Date.now() - started - activityMs;
+      const jobs = workers.lines;
 
       const events = (await listEvents(stripe)).filter((event) => !eventsBefore.has(event.id));
       const records = await h.control.deliveries({ endpoint: receiver.endpointId });
@@ -98,6 +114,11 @@ describe(`chaos run (${SIZE.events} events over ${SIZE.customers} customers, see
           injectedDbFailures: injected.failures,
           dbRolls: injected.rolls,
           failedEvents: failedAtDatabase.size,
+          jobRuns: jobs.length,
+          failedJobRuns: jobs.filter((line) => !line.ok).length,
+          stripeReadsPerHandledEvent: Number(
+            (jobs.reduce((sum, line) => sum + (line.stripeRequests ?? 0), 0) / Math.max(1, summary.events)).toFixed(3),
+          ),
           activityMs,
           settleMs,
           stats,
@@ -114,11 +135,13 @@ describe(`chaos run (${SIZE.events} events over ${SIZE.customers} customers, see
       // Each distinct event the endpoint received has exactly one webhook_log row.
       expect.soft(await logGaps(h.db, records)).toEqual({ missing: [], unexpected: [] });
       expect.soft(await h.db.webhookLog.count()).toBe(summary.events);
-      // Failed deliveries were retried and then applied: never answered "duplicate" without their changes.
-      expect.soft(notAppliedOnce(lines)).toEqual([]);
-      expect
-        .soft([...failedAtDatabase].filter((id) => !lines.some((l) => l.event === id && l.outcome === "applied")))
-        .toEqual([]);
+      // Failed deliveries were retried and then taken in, once: never "duplicate" without being recorded.
+      expect.soft(notAcceptedOnce(lines)).toEqual([]);
+      const accepted = (id: string | null) =>
+        lines.some((l) => l.event === id && (l.outcome === "queued" || l.outcome === "applied"));
+      expect.soft([...failedAtDatabase].filter((id) => !accepted(id))).toEqual([]);
+      // ...and every one of them applied by a job.
+      expect.soft(await notApplied(h.db)).toEqual([]);
       // Our rows equal Stripe's for every subscription of every customer.
       expect
         .soft(
@@ -136,6 +159,7 @@ describe(`chaos run (${SIZE.events} events over ${SIZE.customers} customers, see
       expect(summary.duplicates).toBeGreaterThan(0);
       expect(summary.reordered).toBeGreaterThan(0);
       expect(injected.failures).toBeGreaterThan(0);
+      expect(jobs.some((line) => !line.ok)).toBe(true);
       expect(summary.retries).toBeGreaterThan(0);
     },
     SIZE.events * 600,

@@ -127,19 +127,29 @@ export async function logGaps(
 }
 
 /**
- * Handled events whose effects did not land exactly once: each must have exactly one
- * "applied" outcome however many deliveries failed or were duplicates. An event that failed
- * and was then answered "duplicate" was logged without its changes.
+ * Handled events not taken in exactly once: each must have exactly one answer that recorded
+ * it ("queued", or "applied" when there was nothing to do) however many deliveries failed or
+ * were duplicates. An event that failed and was then answered "duplicate" was half written.
  */
-export function notAppliedOnce(lines: readonly WebhookLogLine[]): Array<{ event: string; outcomes: string[] }> {
+export function notAcceptedOnce(lines: readonly WebhookLogLine[]): Array<{ event: string; outcomes: string[] }> {
   const outcomes = new Map<string, string[]>();
   for (const line of lines) {
     if (!line.event || !line.type || !HANDLED_EVENTS.has(line.type)) continue;
     outcomes.set(line.event, [...(outcomes.get(line.event) ?? []), line.outcome]);
   }
+  const accepted = (outcome: string) => outcome === "queued" || outcome === "applied";
   return [...outcomes]
-    .filter(([, seen]) => seen.filter((outcome) => outcome === "applied").length !== 1)
+    .filter(([, seen]) => seen.filter(accepted).length !== 1)
     .map(([event, seen]) => ({ event, outcomes: seen }));
+}
+
+/** Handled events in webhook_log that the sync job has not (yet) applied. */
+export async function notApplied(db: PrismaClient): Promise<Array<{ id: string; outcome: string }>> {
+  const rows = await db.webhookLog.findMany({
+    where: { outcome: { not: "applied" }, type: { in: [...HANDLED_EVENTS] } },
+    select: { id: true, outcome: true },
+  });
+  return rows;
 }
 
 /** (user, dedupe key) pairs with more than one notification. */

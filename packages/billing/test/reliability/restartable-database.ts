@@ -9,6 +9,7 @@ import { deployMigrations } from "@saas/db/migrate";
 
 export type RestartableDatabase = {
   db: PrismaClient;
+  url: string;
   /** Stops the server as an operator or a crash-restart would: fast shutdown, open transactions rolled back. */
   stop(): Promise<void>;
   /** The same port and data folder, so the client's connection string stays valid. */
@@ -23,9 +24,11 @@ export async function startRestartableDatabase(): Promise<RestartableDatabase> {
   let server: EmbeddedDatabase | null = await startEmbeddedPostgres({ dataDir, persistent: true, database: DATABASE });
   const port = server.port;
   await deployMigrations(server.url);
-  const db = createDb(server.url);
+  const url = server.url;
+  const db = createDb(url);
   return {
     db,
+    url,
     async stop() {
       await server?.stop();
       server = null;

@@ -1,7 +1,10 @@
 // The app's side of the reliability runs: the real handler behind a local HTTP endpoint,
-// registered with the emulator like a production endpoint, recording each outcome line.
+// registered with the emulator like a production endpoint, recording each outcome line; and,
+// when asked, job workers running the queue meanwhile, as the app's processes would.
 import type { PrismaClient } from "@saas/db";
+import { Logger, run, type Runner } from "graphile-worker";
 import type Stripe from "stripe";
+import { billingTasks, type JobLogLine } from "../../src/jobs/tasks.ts";
 import type { WebhookLogLine } from "../../src/webhooks/handle-stripe-webhook.ts";
 import { startWebhookEndpoint, type WebhookEndpoint } from "../../src/webhooks/webhook-testing.ts";
 
@@ -33,6 +36,45 @@ export async function startReceiver(options: {
   });
   secrets.push(registered.secret ?? "");
   return { endpoint, endpointId: registered.id, lines };
+}
+
+const SILENT_LOGGER = new Logger(() => () => {});
+
+export type Workers = { lines: JobLogLine[]; stop(): Promise<void> };
+
+/** `count` worker runners on the database, each running `concurrency` jobs at a time. */
+export async function startWorkers(options: {
+  databaseUrl: string;
+  db: PrismaClient;
+  stripe: Stripe;
+  count: number;
+  concurrency: number;
+}): Promise<Workers> {
+  const lines: JobLogLine[] = [];
+  const tasks = billingTasks({ db: options.db, stripe: options.stripe }, (line) => lines.push(line));
+  const runners: Runner[] = [];
+  for (let i = 0; i < options.count; i++) {
+    runners.push(
+      await run({
+        connectionString: options.databaseUrl,
+        concurrency: options.concurrency,
+        noHandleSignals: true,
+        pollInterval: 500,
+        taskList: tasks,
+        logger: SILENT_LOGGER,
+      }),
+    );
+  }
+  return { lines, stop: async () => void (await Promise.all(runners.map((runner) => runner.stop()))) };
+}
+
+/** Waits until no handled event is left queued (the jobs that apply them have all run). */
+export async function untilQueueSettled(db: PrismaClient, timeoutMs = 120_000): Promise<void> {
+  for (const started = Date.now(); ;) {
+    if ((await db.webhookLog.count({ where: { outcome: "queued" } })) === 0) return;
+    if (Date.now() - started > timeoutMs) throw new Error(`events still queued after ${timeoutMs} ms`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
 }
 
 /** Polls until `condition` holds; the message says what never happened. */

@@ -1,5 +1,6 @@
 // Offline equivalents of `prisma migrate deploy | dev --create-only | status` and a drift
 // check, over the standard migrations folder and `_prisma_migrations` table.
+import { Logger, runMigrations as runQueueMigrations } from "graphile-worker";
 import type { HistoryDiagnostic, MigrationList, SchemaContainer, SchemaFilter } from "@prisma/schema-engine-wasm";
 import { openSchemaEngine, type EngineHandle } from "./engine.ts";
 import { readMigrationList, readSchema, writeMigration } from "./migrations-folder.ts";
@@ -34,13 +35,21 @@ async function withEngine<T>(
   }
 }
 
-/** Applies pending migrations, like `prisma migrate deploy`. Returns their names. */
+/**
+ * Applies pending migrations, like `prisma migrate deploy`, then brings the job queue's own
+ * schema (graphile-worker's, created by graphile-worker itself) up to date. Returns the
+ * names of the project's migrations it applied.
+ */
 export async function deployMigrations(databaseUrl: string, paths: MigrationPaths = {}): Promise<string[]> {
-  return withEngine(databaseUrl, paths, async ({ engine }, migrationsList) => {
+  const applied = await withEngine(databaseUrl, paths, async ({ engine }, migrationsList) => {
     const { appliedMigrationNames } = await engine.applyMigrations({ migrationsList, filters });
     return appliedMigrationNames;
   });
+  await runQueueMigrations({ connectionString: databaseUrl, logger: SILENT_LOGGER });
+  return applied;
 }
+
+const SILENT_LOGGER = new Logger(() => () => {});
 
 export type MigrationStatus = {
   applied: string[];

@@ -26,11 +26,13 @@ export async function createBaselineDatabase(appDatabaseUrl: string): Promise<st
       `SELECT id, user_id, stripe_customer_id FROM accounts`,
     );
     await target.query(
-      `INSERT INTO users (id, email, password_hash, updated_at) SELECT * , 'x', now() FROM unnest($1::text[], $2::text[])`,
+      `INSERT INTO users (id, email, password_hash, updated_at)
+       SELECT * , 'x', now() FROM unnest($1::text[], $2::text[])`,
       [users.rows.map((u) => u.id), users.rows.map((u) => u.email)],
     );
     await target.query(
-      `INSERT INTO accounts (id, user_id, stripe_customer_id, updated_at) SELECT *, now() FROM unnest($1::text[], $2::text[], $3::text[])`,
+      `INSERT INTO accounts (id, user_id, stripe_customer_id, updated_at)
+       SELECT *, now() FROM unnest($1::text[], $2::text[], $3::text[])`,
       [
         accounts.rows.map((a) => a.id),
         accounts.rows.map((a) => a.user_id),

@@ -26,7 +26,8 @@ const UPSERT = `
     cancel_at_period_end = EXCLUDED.cancel_at_period_end, cancel_at = EXCLUDED.cancel_at,
     canceled_at = EXCLUDED.canceled_at, ended_at = EXCLUDED.ended_at, trial_end = EXCLUDED.trial_end, synced_at = now()
   WHERE (s.account_id, s.status, s.stripe_price_id, s.stripe_product_id, s.price_lookup_key, s.quantity,
-    s.current_period_start, s.current_period_end, s.cancel_at_period_end, s.cancel_at, s.canceled_at, s.ended_at, s.trial_end)
+    s.current_period_start, s.current_period_end, s.cancel_at_period_end, s.cancel_at, s.canceled_at, s.ended_at,
+    s.trial_end)
     IS DISTINCT FROM (EXCLUDED.account_id, EXCLUDED.status, EXCLUDED.stripe_price_id, EXCLUDED.stripe_product_id,
     EXCLUDED.price_lookup_key, EXCLUDED.quantity, EXCLUDED.current_period_start, EXCLUDED.current_period_end,
     EXCLUDED.cancel_at_period_end, EXCLUDED.cancel_at, EXCLUDED.canceled_at, EXCLUDED.ended_at, EXCLUDED.trial_end)`;
@@ -45,7 +46,7 @@ async function applyOne(
   try {
     await client.query("BEGIN");
     const logged = await client.query(
-      `INSERT INTO webhook_log (id, type, outcome, stripe_created_at, received_at, processed_at)
+      `INSERT INTO webhook_log (id, type, outcome, stripe_created_at, received_at, applied_at)
        VALUES ($1, $2, 'applied', $3, now(), now()) ON CONFLICT (id) DO NOTHING`,
       [event.id, event.type, new Date(event.created * 1000)],
     );

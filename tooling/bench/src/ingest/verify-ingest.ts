@@ -34,6 +34,8 @@ export async function verifyIngest(
   try {
     const mismatches: string[] = [];
     const ids = [...eventIds];
+    // The app answers once an event is queued: its jobs apply it shortly after.
+    await untilApplied(client, ids);
     const logged = await client.query<{ id: string; n: number }>(
       `SELECT id, count(*)::int AS n FROM webhook_log WHERE id = ANY($1::text[]) AND outcome = 'applied' GROUP BY id`,
       [ids],
@@ -44,7 +46,8 @@ export async function verifyIngest(
 
     const customers = [...truth.keys()];
     const rows = await client.query<DbRow>(
-      `SELECT stripe_subscription_id, stripe_customer_id, status, stripe_price_id, current_period_end, cancel_at_period_end
+      `SELECT stripe_subscription_id, stripe_customer_id, status, stripe_price_id, current_period_end,
+         cancel_at_period_end
        FROM subscriptions WHERE stripe_customer_id = ANY($1::text[])`,
       [customers],
     );
@@ -72,5 +75,17 @@ export async function verifyIngest(
     return { label, ok: mismatches.length === 0, loggedOnce, expectedEvents: ids.length, subscriptions, mismatches };
   } finally {
     await client.end();
+  }
+}
+
+/** Waits (up to two minutes) until none of these events is still queued for its sync job. */
+async function untilApplied(client: pg.Client, ids: string[]): Promise<void> {
+  for (const started = Date.now(); Date.now() - started < 120_000;) {
+    const { rows } = await client.query<{ n: number }>(
+      `SELECT count(*)::int AS n FROM webhook_log WHERE id = ANY($1::text[]) AND outcome = 'queued'`,
+      [ids],
+    );
+    if (!rows[0]?.n) return;
+    await new Promise((resolve) => setTimeout(resolve, 200));
   }
 }

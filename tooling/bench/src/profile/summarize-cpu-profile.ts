@@ -49,7 +49,8 @@ export function summarizeCpuProfile(dir: string): ProfileSummary | null {
     if (!frame) continue;
     const pkg = packageOf(frame.url, frame.functionName);
     packages.set(pkg, (packages.get(pkg) ?? 0) + micros);
-    const name = `${frame.functionName || "(anonymous)"} ${frame.url ? `${path.basename(frame.url)}:${frame.lineNumber + 1}` : ""} [${pkg}]`;
+    const where = frame.url ? `${path.basename(frame.url)}:${frame.lineNumber + 1}` : "";
+    const name = `${frame.functionName || "(anonymous)"} ${where} [${pkg}]`;
     functions.set(name, (functions.get(name) ?? 0) + micros);
   }
   const sorted = (map: Map<string, number>, n: number) =>

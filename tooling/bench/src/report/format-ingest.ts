@@ -1,10 +1,16 @@
 // Markdown for the ingest and scaling sections.
 import type { IngestResult } from "../ingest/ingest-result.ts";
-import { ms, pct } from "../load/stats.ts";
+import { ms, pct, type Latency } from "../load/stats.ts";
+import { tableRow } from "./markdown.ts";
 import { TARGETS, type BenchResults } from "./results.ts";
 
 const cores = (share: number | undefined) => (share === undefined ? "–" : `${(share * 100).toFixed(0)} %`);
 const n1 = (value: number) => value.toFixed(1);
+/** p50, p95, p99 and max as table cells. */
+const latencyCells = (latency: Latency) => [latency.p50, latency.p95, latency.p99, latency.max].map((v) => ms(v));
+/** The handler's own p50 / p99, or a dash when the app's log had no times. */
+const handlerCell = (result: IngestResult) =>
+  result.handler ? `${ms(result.handler.p50, 0)} / ${ms(result.handler.p99, 0)}` : "–";
 
 /** CPU milliseconds one delivery cost a process group: steadier than throughput when others load the machine. */
 function cpuPerDelivery(result: IngestResult, group: string): number {
@@ -30,23 +36,33 @@ export function formatIngest(results: BenchResults): string[] {
   const { app, baseline } = ingest;
   const ratio = app.eventsPerSecond / baseline.eventsPerSecond;
   const met = (ok: boolean) => (ok ? "met" : "**missed**");
+  const ratioMet = met(ratio >= TARGETS.ingestRatio);
+  const p99Met = met(app.latency.p99 <= TARGETS.ingestP99Ms);
+  const cloned = ingest.cloned ? `, ${ingest.cloned} of them copies of real events under new ids` : "";
+  const row = (path: string, result: IngestResult) =>
+    tableRow(path, n1(result.eventsPerSecond), ...latencyCells(result.latency), outcomes(result));
   return [
     `### 1. Webhook ingest`,
     ``,
-    `${ingest.deliveries} signed deliveries (${ingest.unique} unique events${ingest.cloned ? `, ${ingest.cloned} of them copies of real events under new ids` : ""}, ${ingest.duplicates} duplicates) over ${results.setup.customers} customers, ${app.concurrency} in flight.`,
+    `${ingest.deliveries} signed deliveries ` +
+      `(${ingest.unique} unique events${cloned}, ${ingest.duplicates} duplicates) ` +
+      `over ${results.setup.customers} customers, ${app.concurrency} in flight.`,
     ``,
     `| path | events/s | p50 | p95 | p99 | max | outcomes (first try) |`,
     `|---|---:|---:|---:|---:|---:|---|`,
-    `| app: POST /api/webhooks/stripe (HTTP, verify, Prisma, Stripe sync) | ${n1(app.eventsPerSecond)} | ${ms(app.latency.p50)} | ${ms(app.latency.p95)} | ${ms(app.latency.p99)} | ${ms(app.latency.max)} | ${outcomes(app)} |`,
-    `| baseline: same writes with pg (no HTTP, no Stripe) | ${n1(baseline.eventsPerSecond)} | ${ms(baseline.latency.p50)} | ${ms(baseline.latency.p95)} | ${ms(baseline.latency.p99)} | ${ms(baseline.latency.max)} | ${outcomes(baseline)} |`,
+    row("app: POST /api/webhooks/stripe (HTTP, verify, Prisma, Stripe sync)", app),
+    row("baseline: same writes with pg (no HTTP, no Stripe)", baseline),
     ``,
     ...(app.handler
       ? [
-          `Inside the app, the handler itself (its own \`ms\` log field: verify + transaction incl. the Stripe call, after Express/Remix routing) took p50 ${ms(app.handler.p50)}, p99 ${ms(app.handler.p99)}; the rest of the end-to-end time is queueing for the app's CPU and HTTP handling.`,
+          `Inside the app, the handler itself (its own \`ms\` log field: verify + transaction incl. the Stripe call, ` +
+            `after Express/Remix routing) took p50 ${ms(app.handler.p50)}, p99 ${ms(app.handler.p99)}; ` +
+            `the rest of the end-to-end time is queueing for the app's CPU and HTTP handling.`,
           ``,
         ]
       : []),
-    `**app / baseline = ${pct(ratio)}** (target ≥ ${pct(TARGETS.ingestRatio)}: ${met(ratio >= TARGETS.ingestRatio)}); app p99 ${ms(app.latency.p99)} (target ≤ ${TARGETS.ingestP99Ms} ms: ${met(app.latency.p99 <= TARGETS.ingestP99Ms)}).`,
+    `**app / baseline = ${pct(ratio)}** (target ≥ ${pct(TARGETS.ingestRatio)}: ${ratioMet}); ` +
+      `app p99 ${ms(app.latency.p99)} (target ≤ ${TARGETS.ingestP99Ms} ms: ${p99Met}).`,
     ``,
     ...ceiling(app, baseline),
     ...usageTable(results.machine.cores, [
@@ -65,12 +81,21 @@ function formatSteady(results: BenchResults): string[] {
   if (!steady) return [];
   const { app } = steady;
   const met = app.latency.p99 <= TARGETS.steadyP99Ms;
+  const perSecond = app.perSecond ?? 0;
   return [
-    `**At a steady rate.** ${app.deliveries} more deliveries (fresh event ids, same share of duplicates) sent at a fixed ${app.perSecond ?? 0} per second — ${pct(steady.share)} of what the app sustained above — however many were still in flight (at most ${app.concurrency}); latency counted from when each was due.`,
+    `**At a steady rate.** ${app.deliveries} more deliveries (fresh event ids, same share of duplicates) ` +
+      `sent at a fixed ${perSecond} per second — ${pct(steady.share)} of what the app sustained above — ` +
+      `however many were still in flight (at most ${app.concurrency}); latency counted from when each was due.`,
     ``,
     `| path | events/s | p50 | p95 | p99 | max | handler p50 / p99 | outcomes (first try) |`,
     `|---|---:|---:|---:|---:|---:|---:|---|`,
-    `| app, open loop at ${app.perSecond ?? 0}/s | ${n1(app.eventsPerSecond)} | ${ms(app.latency.p50)} | ${ms(app.latency.p95)} | ${ms(app.latency.p99)} | ${ms(app.latency.max)} | ${app.handler ? `${ms(app.handler.p50, 0)} / ${ms(app.handler.p99, 0)}` : "–"} | ${outcomes(app)} |`,
+    tableRow(
+      `app, open loop at ${perSecond}/s`,
+      n1(app.eventsPerSecond),
+      ...latencyCells(app.latency),
+      handlerCell(app),
+      outcomes(app),
+    ),
     ``,
     `p99 below saturation ${ms(app.latency.p99)} (≤ ${TARGETS.steadyP99Ms} ms: ${met ? "met" : "**missed**"}).`,
     ``,
@@ -88,39 +113,103 @@ function ceiling(app: IngestResult, baseline: IngestResult): string[] {
   const base = total(baseline, ["app", "postgres", "emulator", "bench"]);
   if (!(rest > 0 && base > 0)) return [];
   return [
-    `Without the app's own CPU, a delivery on the app path would still cost ${rest.toFixed(1)} ms of CPU elsewhere (PostgreSQL, the emulator answering the Stripe read, the load generator) against the baseline's ${base.toFixed(1)} ms in all: on a machine where every process shares the cores, **a free app would reach about ${pct(base / rest)} of the baseline**.`,
+    `Without the app's own CPU, a delivery on the app path would still cost ${rest.toFixed(1)} ms of CPU elsewhere ` +
+      `(PostgreSQL, the emulator answering the Stripe read, the load generator) ` +
+      `against the baseline's ${base.toFixed(1)} ms in all: on a machine where every process shares the cores, ` +
+      `**a free app would reach about ${pct(base / rest)} of the baseline**.`,
     ``,
   ];
 }
 
+/** The share of a core each group used: app, postgres, emulator, load generator, others on the machine. */
+const cpuCells = (cpu: IngestResult["usage"]["cpu"]) =>
+  [cpu.app, cpu.postgres, cpu.emulator, cpu.bench, cpu.other].map(cores);
+
+const USAGE_COLUMNS = [
+  "run",
+  "CPU: app",
+  "postgres",
+  "emulator",
+  "load gen",
+  "others on the machine",
+  "CPU ms per delivery: app / postgres / emulator / load gen = total",
+  "PG connections: running",
+  "customer lock",
+  "row lock",
+  "WAL",
+  "idle in tx",
+  "idle",
+];
+
 function usageTable(machineCores: number, rows: Array<[string, IngestResult]>): string[] {
   return [
-    `| run | CPU: app | postgres | emulator | load gen | others on the machine | CPU ms per delivery: app / postgres / emulator / load gen = total | PG connections: running | customer lock | row lock | WAL | idle in tx | idle |`,
+    tableRow(...USAGE_COLUMNS),
     `|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|`,
     ...rows.map(([name, r]) => {
-      const c = r.usage.cpu;
       const w = r.usage.waits.avg;
-      return `| ${name} | ${cores(c.app)} | ${cores(c.postgres)} | ${cores(c.emulator)} | ${cores(c.bench)} | ${cores(c.other)} | ${cpuCost(r)} | ${n1(w.running)} | ${n1(w.customerLock)} | ${n1(w.rowLock)} | ${n1(w.wal)} | ${n1(w.idleInTx)} | ${n1(w.idle)} |`;
+      const waits = [w.running, w.customerLock, w.rowLock, w.wal, w.idleInTx, w.idle].map(n1);
+      return tableRow(name, ...cpuCells(r.usage.cpu), cpuCost(r), ...waits);
     }),
     ``,
-    `CPU is the share of one core over the phase (the machine has ${machineCores} cores: ${machineCores * 100} % is all of it); "others" is the rest of the machine's busy time, other users' work. CPU ms per delivery is the cost of one webhook to each process: it does not depend on how much CPU others left us, so it is the figure to compare across runs. PG connections: average count in each state, sampled every 100 ms from pg_stat_activity.`,
+    `CPU is the share of one core over the phase ` +
+      `(the machine has ${machineCores} cores: ${machineCores * 100} % is all of it); ` +
+      `"others" is the rest of the machine's busy time, other users' work. ` +
+      `CPU ms per delivery is the cost of one webhook to each process: it does not depend on how much CPU ` +
+      `others left us, so it is the figure to compare across runs. ` +
+      `PG connections: average count in each state, sampled every 100 ms from pg_stat_activity.`,
     ``,
   ];
 }
+
+const SCALING_COLUMNS = [
+  "in flight",
+  "app events/s",
+  "app p50",
+  "app p99",
+  "handler p50 / p99",
+  "baseline events/s",
+  "baseline p99",
+  "app / baseline",
+  "CPU: app",
+  "postgres",
+  "emulator",
+  "load gen",
+  "others",
+  "CPU ms/delivery, app path",
+  "CPU ms/delivery, baseline",
+  "app's PG connections: running / lock wait / idle in tx / idle",
+  "failed first try",
+];
 
 export function formatScaling(results: BenchResults): string[] {
   if (!results.scaling.length) return [];
   const rows = results.scaling.map(({ level, app, baseline }) => {
-    const c = app.usage.cpu;
     const w = app.usage.waits.avg;
-    return `| ${level} | ${n1(app.eventsPerSecond)} | ${ms(app.latency.p50)} | ${ms(app.latency.p99)} | ${app.handler ? `${ms(app.handler.p50, 0)} / ${ms(app.handler.p99, 0)}` : "–"} | ${n1(baseline.eventsPerSecond)} | ${ms(baseline.latency.p99)} | ${pct(app.eventsPerSecond / baseline.eventsPerSecond)} | ${cores(c.app)} | ${cores(c.postgres)} | ${cores(c.emulator)} | ${cores(c.bench)} | ${cores(c.other)} | ${cpuCost(app)} | ${cpuCost(baseline)} | ${n1(w.running)} / ${n1(w.customerLock + w.rowLock)} / ${n1(w.idleInTx)} / ${n1(w.idle)} | ${failures(app)} |`;
+    const connections = [w.running, w.customerLock + w.rowLock, w.idleInTx, w.idle].map(n1).join(" / ");
+    return tableRow(
+      String(level),
+      n1(app.eventsPerSecond),
+      ms(app.latency.p50),
+      ms(app.latency.p99),
+      handlerCell(app),
+      n1(baseline.eventsPerSecond),
+      ms(baseline.latency.p99),
+      pct(app.eventsPerSecond / baseline.eventsPerSecond),
+      ...cpuCells(app.usage.cpu),
+      cpuCost(app),
+      cpuCost(baseline),
+      connections,
+      failures(app),
+    );
   });
+  const deliveriesPerLevel = results.scaling[0]?.app.deliveries ?? 0;
   return [
     `### 4. Scaling: webhook ingest by concurrency`,
     ``,
-    `${results.scaling[0]?.app.deliveries ?? 0} deliveries per level (fresh event ids, same 20 % duplicates), through the app, then the baseline.`,
+    `${deliveriesPerLevel} deliveries per level (fresh event ids, same 20 % duplicates), ` +
+      `through the app, then the baseline.`,
     ``,
-    `| in flight | app events/s | app p50 | app p99 | handler p50 / p99 | baseline events/s | baseline p99 | app / baseline | CPU: app | postgres | emulator | load gen | others | CPU ms/delivery, app path | CPU ms/delivery, baseline | app's PG connections: running / lock wait / idle in tx / idle | failed first try |`,
+    tableRow(...SCALING_COLUMNS),
     `|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|---:|`,
     ...rows,
     ``,

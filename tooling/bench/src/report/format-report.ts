@@ -1,17 +1,18 @@
 // The run as Markdown: printed to stdout and placed in BENCHMARKS.md.
-import { kb, ms, pct } from "../load/stats.ts";
+import { kb, ms, pct, type Latency } from "../load/stats.ts";
 import { formatIngest, formatScaling } from "./format-ingest.ts";
+import { tableRow } from "./markdown.ts";
 import { TARGETS, type BenchResults } from "./results.ts";
 
 const kB = (bytes: number) => `${(bytes / 1000).toFixed(1)} kB`;
 const verdict = (ok: boolean) => (ok ? "met" : "**missed**");
+/** A latency's p50, p95 and p99 as a table row, to two decimals. */
+const percentiles = (name: string, latency: Latency) =>
+  tableRow(name, ms(latency.p50, 2), ms(latency.p95, 2), ms(latency.p99, 2));
 
 export function formatReport(results: BenchResults): string {
-  const m = results.machine;
   return [
-    `Run of ${results.startedAt} — \`${results.command}\` — ${m.cores} cores (${m.cpu}), ${m.memoryGiB} GiB, Node ${m.node}, load average at start ${m.loadAverage.map((l) => l.toFixed(1)).join(" / ")}; ${results.seconds.toFixed(0)} s in all.`,
-    `Code: commit ${results.revision.commit}${results.revision.changedFiles ? ` plus ${results.revision.changedFiles} uncommitted files in the working tree` : ""}.`,
-    `Setup: ${results.setup.customers} customers with subscriptions, ${results.setup.handledEvents} handled events recorded by the emulator, ${results.setup.seconds.toFixed(0)} s${results.setup.buildSeconds === null ? " (build skipped)" : `; production build ${results.setup.buildSeconds.toFixed(0)} s`}.${results.setup.stripeLatencyMs ? ` **Every Stripe call the app makes is delayed by ${results.setup.stripeLatencyMs} ms** (--stripe-latency).` : ""}`,
+    ...formatHeader(results),
     ``,
     ...formatTargets(results),
     ...formatIngest(results),
@@ -22,34 +23,88 @@ export function formatReport(results: BenchResults): string {
   ].join("\n");
 }
 
+function formatHeader(results: BenchResults): string[] {
+  const { machine: m, revision, setup } = results;
+  const loadAverage = m.loadAverage.map((l) => l.toFixed(1)).join(" / ");
+  const uncommitted = revision.changedFiles
+    ? ` plus ${revision.changedFiles} uncommitted files in the working tree`
+    : "";
+  const build =
+    setup.buildSeconds === null ? " (build skipped)" : `; production build ${setup.buildSeconds.toFixed(0)} s`;
+  const stripeLatency = setup.stripeLatencyMs
+    ? ` **Every Stripe call the app makes is delayed by ${setup.stripeLatencyMs} ms** (--stripe-latency).`
+    : "";
+  return [
+    `Run of ${results.startedAt} — \`${results.command}\` — ${m.cores} cores (${m.cpu}), ${m.memoryGiB} GiB, ` +
+      `Node ${m.node}, load average at start ${loadAverage}; ${results.seconds.toFixed(0)} s in all.`,
+    `Code: commit ${revision.commit}${uncommitted}.`,
+    `Setup: ${setup.customers} customers with subscriptions, ` +
+      `${setup.handledEvents} handled events recorded by the emulator, ` +
+      `${setup.seconds.toFixed(0)} s${build}.${stripeLatency}`,
+  ];
+}
+
 function formatTargets(results: BenchResults): string[] {
   const rows: string[] = [];
+  const target = (name: string, goal: string, measured: string, ok: boolean) =>
+    tableRow(name, goal, measured, verdict(ok));
   const { ingest, portal, settings } = results;
   if (ingest) {
+    const { concurrency, latency } = ingest.app;
     const ratio = ingest.app.eventsPerSecond / ingest.baseline.eventsPerSecond;
     rows.push(
-      `| webhook ingest vs baseline, ${ingest.app.concurrency} in flight | ≥ ${pct(TARGETS.ingestRatio)} | ${pct(ratio)} | ${verdict(ratio >= TARGETS.ingestRatio)} |`,
+      target(
+        `webhook ingest vs baseline, ${concurrency} in flight`,
+        `≥ ${pct(TARGETS.ingestRatio)}`,
+        pct(ratio),
+        ratio >= TARGETS.ingestRatio,
+      ),
     );
     rows.push(
-      `| webhook ingest p99, ${ingest.app.concurrency} in flight | ≤ ${TARGETS.ingestP99Ms} ms | ${ms(ingest.app.latency.p99)} | ${verdict(ingest.app.latency.p99 <= TARGETS.ingestP99Ms)} |`,
+      target(
+        `webhook ingest p99, ${concurrency} in flight`,
+        `≤ ${TARGETS.ingestP99Ms} ms`,
+        ms(latency.p99),
+        latency.p99 <= TARGETS.ingestP99Ms,
+      ),
     );
   }
   if (results.steady) {
     const { app } = results.steady;
     rows.push(
-      `| webhook ingest p99 at a steady ${app.perSecond ?? 0}/s (${pct(results.steady.share)} of the above) | ≤ ${TARGETS.steadyP99Ms} ms | ${ms(app.latency.p99)} | ${verdict(app.latency.p99 <= TARGETS.steadyP99Ms)} |`,
+      target(
+        `webhook ingest p99 at a steady ${app.perSecond ?? 0}/s (${pct(results.steady.share)} of the above)`,
+        `≤ ${TARGETS.steadyP99Ms} ms`,
+        ms(app.latency.p99),
+        app.latency.p99 <= TARGETS.steadyP99Ms,
+      ),
     );
   }
   if (portal)
     rows.push(
-      `| portal session overhead p50 | ≤ ${TARGETS.portalOverheadP50Ms} ms | ${ms(portal.overheadP50)} | ${verdict(portal.overheadP50 <= TARGETS.portalOverheadP50Ms)} |`,
+      target(
+        `portal session overhead p50`,
+        `≤ ${TARGETS.portalOverheadP50Ms} ms`,
+        ms(portal.overheadP50),
+        portal.overheadP50 <= TARGETS.portalOverheadP50Ms,
+      ),
     );
   if (settings) {
     rows.push(
-      `| settings page JavaScript, gzip | ≤ ${kB(TARGETS.settingsGzipBytes)} | ${kB(settings.total.gzip)} | ${verdict(settings.total.gzip <= TARGETS.settingsGzipBytes)} |`,
+      target(
+        `settings page JavaScript, gzip`,
+        `≤ ${kB(TARGETS.settingsGzipBytes)}`,
+        kB(settings.total.gzip),
+        settings.total.gzip <= TARGETS.settingsGzipBytes,
+      ),
     );
     rows.push(
-      `| settings page server render p50 | ≤ ${TARGETS.settingsRenderP50Ms} ms | ${ms(settings.render.p50)} | ${verdict(settings.render.p50 <= TARGETS.settingsRenderP50Ms)} |`,
+      target(
+        `settings page server render p50`,
+        `≤ ${TARGETS.settingsRenderP50Ms} ms`,
+        ms(settings.render.p50),
+        settings.render.p50 <= TARGETS.settingsRenderP50Ms,
+      ),
     );
   }
   if (!rows.length) return [];
@@ -62,12 +117,14 @@ function formatPortal(results: BenchResults): string[] {
   return [
     `### 2. Portal session overhead`,
     ``,
-    `${portal.app.count} sequential calls each, interleaved, over ${portal.users} signed-in subscribers in turn (at most ${portal.callsPerUser} calls each, warm-up included: the per-user limit), each direct call for the same customer.`,
+    `${portal.app.count} sequential calls each, interleaved, over ${portal.users} signed-in subscribers in turn ` +
+      `(at most ${portal.callsPerUser} calls each, warm-up included: the per-user limit), ` +
+      `each direct call for the same customer.`,
     ``,
     `| call | p50 | p95 | p99 |`,
     `|---|---:|---:|---:|`,
-    `| app: POST /api/trpc/billing.createPortalSession | ${ms(portal.app.p50, 2)} | ${ms(portal.app.p95, 2)} | ${ms(portal.app.p99, 2)} |`,
-    `| emulator: stripe.billingPortal.sessions.create | ${ms(portal.stripe.p50, 2)} | ${ms(portal.stripe.p95, 2)} | ${ms(portal.stripe.p99, 2)} |`,
+    percentiles("app: POST /api/trpc/billing.createPortalSession", portal.app),
+    percentiles("emulator: stripe.billingPortal.sessions.create", portal.stripe),
     `| **overhead (app − emulator)** | **${ms(portal.overheadP50, 2)}** | | ${ms(portal.overheadP99, 2)} |`,
     ``,
     `The app process spent ${ms(portal.appCpuMs, 2)} of CPU per call (the emulator's work is in its own process).`,
@@ -78,10 +135,13 @@ function formatPortal(results: BenchResults): string[] {
 function formatSettings(results: BenchResults): string[] {
   const s = results.settings;
   if (!s) return [];
+  const { render } = s;
   return [
     `### 3. Settings → Billing page`,
     ``,
-    `Server render (GET /settings/billing, signed-in subscriber, ${s.render.count} sequential requests): p50 ${ms(s.render.p50, 2)}, p95 ${ms(s.render.p95, 2)}, p99 ${ms(s.render.p99, 2)}; the app process spent ${ms(s.appCpuMs, 2)} of CPU per render; HTML ${kb(s.htmlBytes)}.`,
+    `Server render (GET /settings/billing, signed-in subscriber, ${render.count} sequential requests): ` +
+      `p50 ${ms(render.p50, 2)}, p95 ${ms(render.p95, 2)}, p99 ${ms(render.p99, 2)}; ` +
+      `the app process spent ${ms(s.appCpuMs, 2)} of CPU per render; HTML ${kb(s.htmlBytes)}.`,
     ``,
     `| JavaScript loaded at first visit | raw | gzip |`,
     `|---|---:|---:|`,
@@ -89,7 +149,9 @@ function formatSettings(results: BenchResults): string[] {
     `| **total, ${s.chunks.length} files** | **${kB(s.total.raw)}** | **${kB(s.total.gzip)}** (${kb(s.total.gzip)}) |`,
     `| inline scripts in the HTML (loader data, bootstrap) | ${kB(s.inline.raw)} | ${kB(s.inline.gzip)} |`,
     ``,
-    `gzip at zlib's default level, as Vite's build report; kB = 1000 bytes. Served by the app for \`Accept-Encoding: gzip, deflate, br\`: ${kB(s.served.bytes)} with content-encoding ${s.served.encodings.join(", ")}.`,
+    `gzip at zlib's default level, as Vite's build report; kB = 1000 bytes. ` +
+      `Served by the app for \`Accept-Encoding: gzip, deflate, br\`: ` +
+      `${kB(s.served.bytes)} with content-encoding ${s.served.encodings.join(", ")}.`,
     ``,
   ];
 }
@@ -99,7 +161,10 @@ function formatVerification(results: BenchResults): string[] {
     `### Verification`,
     ``,
     ...results.verification.map((v) => {
-      const head = `- ${v.ok ? "OK" : "**FAILED**"} ${v.label}: ${v.loggedOnce}/${v.expectedEvents} unique events logged exactly once; ${v.subscriptions} subscriptions compared with the emulator, ${v.mismatches.length} differ.`;
+      const status = v.ok ? "OK" : "**FAILED**";
+      const head =
+        `- ${status} ${v.label}: ${v.loggedOnce}/${v.expectedEvents} unique events logged exactly once; ` +
+        `${v.subscriptions} subscriptions compared with the emulator, ${v.mismatches.length} differ.`;
       return [head, ...v.mismatches.slice(0, 5).map((line) => `  - ${line}`)].join("\n");
     }),
     ``,

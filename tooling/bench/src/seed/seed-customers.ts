@@ -53,11 +53,13 @@ export async function seedCustomers(stripe: Stripe, db: pg.Pool, count: number):
     };
   });
   await db.query(
-    `INSERT INTO users (id, email, password_hash, updated_at) SELECT u, 'bench-' || i || '@example.com', 'x', now() FROM unnest($1::text[], $2::int[]) AS t(u, i)`,
+    `INSERT INTO users (id, email, password_hash, updated_at)
+     SELECT u, 'bench-' || i || '@example.com', 'x', now() FROM unnest($1::text[], $2::int[]) AS t(u, i)`,
     [results.map((c) => c.userId), results.map((c) => c.index)],
   );
   await db.query(
-    `INSERT INTO accounts (id, user_id, stripe_customer_id, updated_at) SELECT a, u, c, now() FROM unnest($1::text[], $2::text[], $3::text[]) AS t(a, u, c)`,
+    `INSERT INTO accounts (id, user_id, stripe_customer_id, updated_at)
+     SELECT a, u, c, now() FROM unnest($1::text[], $2::text[], $3::text[]) AS t(a, u, c)`,
     [results.map((c) => c.accountId), results.map((c) => c.userId), results.map((c) => c.customerId)],
   );
   return results;

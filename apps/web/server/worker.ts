@@ -1,0 +1,40 @@
+// The job worker: runs the queue's jobs (graphile-worker, decision 018) with every package's
+// tasks. `pnpm dev` and `pnpm start` run it in the web process; `pnpm worker` runs it on its
+// own, as many as needed, all sharing the one PostgreSQL.
+import { billingTasks, createStripeClient, type StripeSettings } from "@saas/billing";
+import { createDb } from "@saas/db/client";
+import { Logger, run, type LogLevel } from "graphile-worker";
+
+export type JobWorker = { stop(): Promise<void> };
+
+/** The queue's own messages: warnings and errors only, as one JSON line each. */
+const queueLogger = new Logger((scope) => (level: LogLevel, message: string) => {
+  if (level !== "warning" && level !== "error") return;
+  console.error(JSON.stringify({ msg: "job queue", level, message, ...scope }));
+});
+
+export async function startJobWorker(options: {
+  databaseUrl: string;
+  stripe: StripeSettings;
+  concurrency: number;
+}): Promise<JobWorker> {
+  const db = createDb(options.databaseUrl);
+  const { secretKey, apiBase, timeoutMs } = options.stripe;
+  const stripe = createStripeClient({ secretKey, apiBase, timeoutMs });
+  const runner = await run({
+    connectionString: options.databaseUrl,
+    concurrency: options.concurrency,
+    // The process owns its signals: it stops the worker as part of its own shutdown.
+    noHandleSignals: true,
+    // New jobs arrive by LISTEN/NOTIFY at once; polling only picks up retries that fall due.
+    pollInterval: 2_000,
+    taskList: billingTasks({ db, stripe }, (line) => console.log(JSON.stringify({ msg: "job", ...line }))),
+    logger: queueLogger,
+  });
+  return {
+    async stop() {
+      await runner.stop();
+      await db.$disconnect();
+    },
+  };
+}
