@@ -4,7 +4,8 @@ import { defineMutationRun } from "@saas/vitest-config/stryker";
 
 export default defineMutationRun({
   mutate: [
-    "src/{webhooks,sync,customers,entitlements,portal,checkout}/**/*.ts",
+    // `jobs`: the sync job, where webhook processing moved (decision 018).
+    "src/{webhooks,jobs,sync,customers,entitlements,portal,checkout}/**/*.ts",
     "!src/**/*.test.ts",
     // The webhook suite's helpers, not code the app runs.
     "!src/webhooks/webhook-testing.ts",

@@ -23,7 +23,15 @@ const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../.
 const TARGETS = [
   {
     dir: "packages/billing",
-    folders: ["src/webhooks", "src/sync", "src/customers", "src/entitlements", "src/portal", "src/checkout"],
+    folders: [
+      "src/webhooks",
+      "src/jobs",
+      "src/sync",
+      "src/customers",
+      "src/entitlements",
+      "src/portal",
+      "src/checkout",
+    ],
   },
   { dir: "packages/auth", folders: ["src/throttle.ts", "src/origin.ts", "src/redirects.ts", "src/accounts.ts"] },
   { dir: "packages/api", folders: ["src"] },
