@@ -168,6 +168,36 @@ describe("rejections: 400, nothing written", () => {
   });
 });
 
+describe("which events are handled", () => {
+  // Written out, not imported: dropping a type from the handler's list must fail here.
+  it.each([
+    "checkout.session.completed",
+    "customer.subscription.created",
+    "customer.subscription.updated",
+    "customer.subscription.deleted",
+    "customer.subscription.paused",
+    "customer.subscription.resumed",
+    "customer.subscription.trial_will_end",
+    "invoice.paid",
+    "invoice.payment_succeeded",
+    "invoice.payment_failed",
+    "invoice.payment_action_required",
+    "customer.updated",
+    "customer.deleted",
+  ])("queues the customer's sync for %s", async (type) => {
+    const id = `evt_handled_${type.replaceAll(".", "_")}`;
+    const kind = type.startsWith("customer.subscription.") ? "subscription" : type.split(".")[0];
+    const object =
+      kind === "customer"
+        ? { id: "cus_handled", object: "customer" }
+        : { id: `obj_${id}`, object: kind, customer: "cus_handled" };
+    const body = JSON.stringify({ id, object: "event", type, created: 1, livemode: false, data: { object } });
+    expect(await deliver(body)).toMatchObject({ status: 200, body: { outcome: "queued" } });
+    expect(await logRow(id)).toMatchObject({ outcome: "queued", stripeCustomerId: "cus_handled" });
+    expect(await queuedJobs(h.db, "cus_handled")).toHaveLength(1);
+  });
+});
+
 describe("idempotency and ordering", () => {
   it("acknowledges an unknown event type and changes nothing but the log", async () => {
     const body = JSON.stringify({
@@ -359,11 +389,21 @@ describe("customer.deleted", () => {
     await h.stripe.customers.del(customer.id);
     const [deleted] = await eventsFor(customer.id, "customer.deleted");
 
+    // Another customer, synced and active: the deletion must not reach it.
+    const bystander = await subscribedCustomer();
+    const [bystanderCreated] = await eventsFor(bystander.subscription.id, "customer.subscription.created");
+    expect((await deliverAndRun(JSON.stringify(bystanderCreated))).status).toBe(200);
+
     expect(await deliverAndRun(JSON.stringify(deleted))).toMatchObject({ status: 200, body: { outcome: "queued" } });
     expect((await h.db.account.findUniqueOrThrow({ where: { userId: user.id } })).stripeCustomerId).toBeNull();
     expect(
       await h.db.subscription.findUniqueOrThrow({ where: { stripeSubscriptionId: subscription.id } }),
     ).toMatchObject({ status: "canceled" });
+    const untouched = await h.db.account.findUniqueOrThrow({ where: { userId: bystander.user.id } });
+    expect(untouched.stripeCustomerId).toBe(bystander.customer.id);
+    expect(
+      await h.db.subscription.findUniqueOrThrow({ where: { stripeSubscriptionId: bystander.subscription.id } }),
+    ).toMatchObject({ status: "active", canceledAt: null, endedAt: null });
   });
 
   it("leaves alone an account whose customer Stripe has never heard of", async () => {
