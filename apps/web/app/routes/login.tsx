@@ -1,6 +1,7 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { redirect } from "@remix-run/node";
-import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
+import { Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
+import { CredentialsForm } from "~/components/credentials-form";
 import { Field } from "~/components/field";
 import {
   EMAIL_MAX_LENGTH,
@@ -56,22 +57,7 @@ export default function Login() {
   return (
     <main className="narrow">
       <h1>Log in</h1>
-      <Form method="post" className="card stack" noValidate>
-        {result?.errors.form ? (
-          <p role="alert" className="alert error">
-            {result.errors.form.join(" ")}
-          </p>
-        ) : null}
-        <input type="hidden" name="redirectTo" value={redirectTo} />
-        <Field
-          name="email"
-          label="Email"
-          type="email"
-          autoComplete="email"
-          required
-          defaultValue={result?.email}
-          errors={result?.errors.email}
-        />
+      <CredentialsForm redirectTo={redirectTo} result={result}>
         <Field
           name="password"
           label="Password"
@@ -83,7 +69,7 @@ export default function Login() {
         <button type="submit" className="button primary" disabled={submitting}>
           {submitting ? "Logging in…" : "Log in"}
         </button>
-      </Form>
+      </CredentialsForm>
       <p className="muted">
         New here?{" "}
         <Link to={`/signup${redirectTo ? `?${new URLSearchParams({ redirectTo })}` : ""}`}>Create an account</Link>

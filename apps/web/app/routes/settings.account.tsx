@@ -5,6 +5,7 @@ import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remi
 import { Form, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { z } from "zod";
 import { Field } from "~/components/field";
+import { FormMessages } from "~/components/form-messages";
 import { changeEmail } from "~/lib/account.server";
 import {
   changePassword,
@@ -87,16 +88,7 @@ export default function Account() {
       </h2>
       <Form method="post" className="card stack" noValidate>
         <h3>Email</h3>
-        {of("email")?.ok ? (
-          <p role="status" className="alert success">
-            {of("email")?.ok}
-          </p>
-        ) : null}
-        {of("email")?.errors?.form ? (
-          <p role="alert" className="alert error">
-            {of("email")?.errors?.form?.join(" ")}
-          </p>
-        ) : null}
+        <FormMessages ok={of("email")?.ok} errors={of("email")?.errors?.form} />
         <input type="hidden" name="intent" value="email" />
         <Field
           name="email"
@@ -119,16 +111,7 @@ export default function Account() {
       </Form>
       <Form method="post" className="card stack" noValidate>
         <h3>Password</h3>
-        {of("password")?.ok ? (
-          <p role="status" className="alert success">
-            {of("password")?.ok}
-          </p>
-        ) : null}
-        {of("password")?.errors?.form ? (
-          <p role="alert" className="alert error">
-            {of("password")?.errors?.form?.join(" ")}
-          </p>
-        ) : null}
+        <FormMessages ok={of("password")?.ok} errors={of("password")?.errors?.form} />
         <input type="hidden" name="intent" value="password" />
         <Field
           name="currentPassword"

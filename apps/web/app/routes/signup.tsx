@@ -1,6 +1,7 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { redirect } from "@remix-run/node";
-import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
+import { Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
+import { CredentialsForm } from "~/components/credentials-form";
 import { Field } from "~/components/field";
 import {
   EMAIL_MAX_LENGTH,
@@ -60,22 +61,7 @@ export default function Signup() {
   return (
     <main className="narrow">
       <h1>Create your account</h1>
-      <Form method="post" className="card stack" noValidate>
-        {result?.errors.form ? (
-          <p role="alert" className="alert error">
-            {result.errors.form.join(" ")}
-          </p>
-        ) : null}
-        <input type="hidden" name="redirectTo" value={redirectTo} />
-        <Field
-          name="email"
-          label="Email"
-          type="email"
-          autoComplete="email"
-          required
-          defaultValue={result?.email}
-          errors={result?.errors.email}
-        />
+      <CredentialsForm redirectTo={redirectTo} result={result}>
         <Field name="name" label="Name (optional)" autoComplete="name" errors={result?.errors.name} />
         <Field
           name="password"
@@ -89,7 +75,7 @@ export default function Signup() {
         <button type="submit" className="button primary" disabled={submitting}>
           {submitting ? "Creating account…" : "Create account"}
         </button>
-      </Form>
+      </CredentialsForm>
       <p className="muted">
         Already have an account?{" "}
         <Link to={`/login${redirectTo ? `?${new URLSearchParams({ redirectTo })}` : ""}`}>Log in</Link>
