@@ -90,14 +90,15 @@ export async function createMappedSubscriber(
   return { user, customer, subscription };
 }
 
-const SILENT_LOGGER = new Logger(() => () => {});
+/** The queue's own messages, kept out of test output. */
+export const SILENT_QUEUE_LOGGER = new Logger(() => () => {});
 
 /**
  * Runs every queued job that is due, as the worker would, until none is left (a job that
  * fails is retried later, by the queue's back-off: `retryFailedJobsNow` makes it due).
  */
-export async function drainQueue(h: Pick<BillingHarness, "db" | "stripe" | "database">): Promise<void> {
-  await runOnce({ connectionString: h.database.url, taskList: billingTasks(h), logger: SILENT_LOGGER });
+export async function drainQueue(h: Pick<BillingDeps, "db" | "stripe"> & { database: { url: string } }): Promise<void> {
+  await runOnce({ connectionString: h.database.url, taskList: billingTasks(h), logger: SILENT_QUEUE_LOGGER });
 }
 
 /** Makes jobs waiting out their back-off due now. */

@@ -59,22 +59,21 @@ async function syncAndApply(
   const { db, stripe } = deps;
   const events = pending.map((p) => p.event);
   let stripeRequests = 0;
+  /** Nothing to change: the events are acknowledged as applied. */
+  const acknowledge = async (): Promise<CustomerSyncResult> => {
+    const applied = await db.$transaction((tx) => markApplied(tx, pending), TRANSACTION_LIMITS.write);
+    return { customerId, applied, stripeRequests, current: true };
+  };
   const mapped = await db.account.findUnique({ where: { stripeCustomerId: customerId }, select: { id: true } });
-  // A customer we never mapped: acknowledged, nothing to read or change.
-  if (!mapped) {
-    await db.$transaction((tx) => markApplied(tx, pending), TRANSACTION_LIMITS.write);
-    return { customerId, applied: pending.length, stripeRequests, current: true };
-  }
+  // A customer we never mapped: nothing to read or change.
+  if (!mapped) return acknowledge();
 
   // The payload only names the customer: whether it is gone is Stripe's to say.
   let deleted = false;
   if (events.some((e) => e.type === "customer.deleted")) {
     stripeRequests++;
     const state = await customerState(stripe, customerId);
-    if (state === "unknown") {
-      await db.$transaction((tx) => markApplied(tx, pending), TRANSACTION_LIMITS.write);
-      return { customerId, applied: pending.length, stripeRequests, current: true };
-    }
+    if (state === "unknown") return acknowledge();
     deleted = state === "deleted";
   }
   stripeRequests++;

@@ -2,6 +2,7 @@ import { createUser } from "@saas/db/factories";
 import type Stripe from "stripe";
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
 import { runCustomerSync } from "../jobs/customer-sync-job.ts";
+import { getBillingStatus } from "../status/get-billing-status.ts";
 import { drainQueue, queuedJobs, retryFailedJobsNow, startBillingHarness, type BillingHarness } from "../testing.ts";
 import { handleStripeWebhook, type WebhookDeps } from "./handle-stripe-webhook.ts";
 import { sign } from "./webhook-testing.ts";
@@ -34,6 +35,21 @@ async function expectQueuedWithError(id: string | undefined, reason: RegExp = /.
   const row = await logRow(id);
   expect(row.outcome).toBe("queued");
   expect(row.error).toMatch(reason);
+}
+
+/** Runs `body` while every `operations` write to `table` fails as a real database error would. */
+async function whileWritesFail(table: string, operations: string, body: () => Promise<void>): Promise<void> {
+  await h.db.$executeRawUnsafe(`
+    CREATE OR REPLACE FUNCTION fail_writes() RETURNS trigger AS $$
+    BEGIN RAISE EXCEPTION 'injected failure (% on %)', TG_OP, TG_TABLE_NAME; END $$ LANGUAGE plpgsql`);
+  await h.db.$executeRawUnsafe(
+    `CREATE TRIGGER fail_writes BEFORE ${operations} ON ${table} FOR EACH ROW EXECUTE FUNCTION fail_writes()`,
+  );
+  try {
+    await body();
+  } finally {
+    await h.db.$executeRawUnsafe(`DROP TRIGGER fail_writes ON ${table}`);
+  }
 }
 
 /** Sessions of this test's database inside a transaction that is waiting on its client. */
@@ -238,33 +254,27 @@ describe("idempotency and ordering", () => {
   it("records the event and its job in one statement: if the job cannot be queued, nothing is stored", async () => {
     const { subscription } = await subscribedCustomer();
     const [created] = await eventsFor(subscription.id, "customer.subscription.created");
-    await h.db.$executeRawUnsafe(`
-      CREATE OR REPLACE FUNCTION fail_job_inserts() RETURNS trigger AS $$
-      BEGIN RAISE EXCEPTION 'injected queue failure'; END $$ LANGUAGE plpgsql`);
-    await h.db.$executeRawUnsafe(`
-      CREATE TRIGGER fail_jobs BEFORE INSERT ON graphile_worker._private_jobs
-      FOR EACH ROW EXECUTE FUNCTION fail_job_inserts()`);
-    try {
+    await whileWritesFail("graphile_worker._private_jobs", "INSERT", async () => {
       expect(await deliver(JSON.stringify(created))).toMatchObject({ status: 500, body: { outcome: "failed" } });
       expect(await h.db.webhookLog.count({ where: { id: created?.id ?? "" } })).toBe(0);
-    } finally {
-      await h.db.$executeRawUnsafe("DROP TRIGGER fail_jobs ON graphile_worker._private_jobs");
-    }
+    });
     expect(await deliverAndRun(JSON.stringify(created))).toMatchObject({ status: 200, body: { outcome: "queued" } });
     expect(await logRow(created?.id)).toMatchObject({ outcome: "applied" });
   });
 
   it("coalesces a burst of one customer's events into one job and one read of Stripe", async () => {
-    const { customer, subscription } = await subscribedCustomer();
+    const { user, customer, subscription } = await subscribedCustomer();
     await h.stripe.subscriptions.update(subscription.id, { metadata: { step: "1" } });
     await h.stripe.subscriptions.update(subscription.id, { metadata: { step: "2" } });
     const events = await eventsFor(subscription.id);
     expect(events.length).toBeGreaterThanOrEqual(3);
     for (const event of events) expect((await deliver(JSON.stringify(event))).body.outcome).toBe("queued");
     expect(await queuedJobs(h.db, customer.id)).toHaveLength(1);
+    expect((await getBillingStatus(h.db, user.id)).pendingChanges).toBe(true);
 
     const result = await runCustomerSync(h, customer.id);
     expect(result).toMatchObject({ applied: events.length, stripeRequests: 1, current: true });
+    expect((await getBillingStatus(h.db, user.id)).pendingChanges).toBe(false);
     const outcomes = await h.db.webhookLog.findMany({ where: { id: { in: events.map((e) => e.id) } } });
     expect(outcomes.map((row) => row.outcome)).toEqual(events.map(() => "applied"));
     // The job that was queued finds nothing left to do, and asks Stripe nothing.
@@ -325,19 +335,11 @@ describe("idempotency and ordering", () => {
   it("keeps the event queued when the job's write fails, and applies it on the retry", async () => {
     const { subscription } = await subscribedCustomer();
     const [created] = await eventsFor(subscription.id, "customer.subscription.created");
-    await h.db.$executeRawUnsafe(`
-      CREATE OR REPLACE FUNCTION fail_subscription_writes() RETURNS trigger AS $$
-      BEGIN RAISE EXCEPTION 'injected database failure'; END $$ LANGUAGE plpgsql`);
-    await h.db.$executeRawUnsafe(`
-      CREATE TRIGGER fail_writes BEFORE INSERT OR UPDATE ON subscriptions
-      FOR EACH ROW EXECUTE FUNCTION fail_subscription_writes()`);
-    try {
+    await whileWritesFail("subscriptions", "INSERT OR UPDATE", async () => {
       expect(await deliverAndRun(JSON.stringify(created))).toMatchObject({ status: 200, body: { outcome: "queued" } });
       await expectQueuedWithError(created?.id, /injected/);
       expect(await h.db.subscription.count({ where: { stripeSubscriptionId: subscription.id } })).toBe(0);
-    } finally {
-      await h.db.$executeRawUnsafe("DROP TRIGGER fail_writes ON subscriptions");
-    }
+    });
     expect(await retryFailedJobsNow(h.db)).toBe(1);
     await drainQueue(h);
     expect(await logRow(created?.id)).toMatchObject({ outcome: "applied", error: null });

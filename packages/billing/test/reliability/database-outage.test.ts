@@ -5,12 +5,10 @@
 // to Stripe's.
 import { startEmulator, EmulatorControlClient, type RunningEmulator } from "@saas/stripe-emulator";
 import type Stripe from "stripe";
-import { Logger, runOnce } from "graphile-worker";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { syncStripe } from "../../src/catalog/stripe-sync.ts";
 import { createStripeClient } from "../../src/stripe-client.ts";
-import { billingTasks } from "../../src/jobs/tasks.ts";
-import { TEST_APP_BASE_URL } from "../../src/testing.ts";
+import { drainQueue, TEST_APP_BASE_URL } from "../../src/testing.ts";
 import {
   listEvents,
   logGaps,
@@ -106,11 +104,7 @@ describe(`database outage (${SIZE.customers} customers, seed ${SEED})`, () => {
     await burst;
     expect(await control.waitForDeliveries(120_000)).toBe(true);
     // What was accepted is on the queue: the worker runs it now.
-    await runOnce({
-      connectionString: pg.url,
-      taskList: billingTasks({ db: pg.db, stripe: handlerStripe }),
-      logger: new Logger(() => () => {}),
-    });
+    await drainQueue({ db: pg.db, stripe: handlerStripe, database: pg });
 
     const records = await control.deliveries({ endpoint: receiver.endpointId });
     const summary = summarizeDeliveries(records, await listEvents(stripe));

@@ -2,9 +2,10 @@
 // registered with the emulator like a production endpoint, recording each outcome line; and,
 // when asked, job workers running the queue meanwhile, as the app's processes would.
 import type { PrismaClient } from "@saas/db";
-import { Logger, run, type Runner } from "graphile-worker";
+import { run, type Runner } from "graphile-worker";
 import type Stripe from "stripe";
 import { billingTasks, type JobLogLine } from "../../src/jobs/tasks.ts";
+import { SILENT_QUEUE_LOGGER } from "../../src/testing.ts";
 import type { WebhookLogLine } from "../../src/webhooks/handle-stripe-webhook.ts";
 import { startWebhookEndpoint, type WebhookEndpoint } from "../../src/webhooks/webhook-testing.ts";
 
@@ -38,8 +39,6 @@ export async function startReceiver(options: {
   return { endpoint, endpointId: registered.id, lines };
 }
 
-const SILENT_LOGGER = new Logger(() => () => {});
-
 export type Workers = { lines: JobLogLine[]; stop(): Promise<void> };
 
 /** `count` worker runners on the database, each running `concurrency` jobs at a time. */
@@ -61,7 +60,7 @@ export async function startWorkers(options: {
         noHandleSignals: true,
         pollInterval: 500,
         taskList: tasks,
-        logger: SILENT_LOGGER,
+        logger: SILENT_QUEUE_LOGGER,
       }),
     );
   }
