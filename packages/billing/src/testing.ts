@@ -115,3 +115,11 @@ export async function queuedJobs(
     SELECT task_identifier AS task, key FROM graphile_worker.jobs
     WHERE queue_name = ${`stripe-customer:${customerId}`} ORDER BY id`;
 }
+
+/** Sessions of this database inside a transaction that is waiting on its client (e.g. on Stripe). */
+export async function idleInTransaction(db: BillingDeps["db"]): Promise<number> {
+  const [row] = await db.$queryRaw<Array<{ n: number }>>`
+    SELECT count(*)::int AS n FROM pg_stat_activity
+    WHERE datname = current_database() AND state LIKE 'idle in transaction%'`;
+  return row?.n ?? 0;
+}

@@ -1,10 +1,6 @@
 // How long a billing transaction may wait to start and how long it may run: written once.
+// No billing transaction calls Stripe (decision 018): each reads Stripe first, then writes.
 export const TRANSACTION_LIMITS = {
-  /** No Stripe call inside; the wait covers a burst of writers of one customer queued on its row. */
+  /** The wait covers a burst of writers of one customer queued on its row. */
   write: { maxWait: 10_000, timeout: 15_000 },
-  /**
-   * One Stripe call inside (ensureCustomer and the email change, until they too read
-   * Stripe outside their transaction), behind the customer's lock.
-   */
-  withStripeCall: { maxWait: 15_000, timeout: 60_000 },
 } as const;

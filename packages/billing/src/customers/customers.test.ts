@@ -1,8 +1,8 @@
 import { createUser } from "@saas/db/factories";
 import type Stripe from "stripe";
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
 import { StripeUnavailable } from "../errors.ts";
-import { startBillingHarness, USER_FACING_ATTEMPTS, type BillingHarness } from "../testing.ts";
+import { idleInTransaction, startBillingHarness, USER_FACING_ATTEMPTS, type BillingHarness } from "../testing.ts";
 import { backfillCustomers } from "./backfill-customers.ts";
 import { customerIdempotencyKey, ensureCustomer } from "./ensure-customer.ts";
 import { updateUserEmail } from "./update-customer-email.ts";
@@ -56,7 +56,7 @@ describe("ensureCustomer", () => {
     expect(account.stripeCustomerId).toBe(ids[0]);
   });
 
-  // Stripe's idempotency replay would hide extra creates: only the lock and re-check keep them from being sent.
+  // Stripe's idempotency replay would hide extra creates: only the shared creation keeps them from being sent.
   it("sends one customer creation to Stripe under 20 concurrent calls: the others wait and reuse it", async () => {
     const user = await createUser(h.db);
     let ids: string[] = [];
@@ -93,6 +93,35 @@ describe("ensureCustomer", () => {
       (event) => (event.data.object as { id?: string }).id === id,
     );
     expect(created?.request?.idempotency_key).toBe(customerIdempotencyKey(user.id));
+  });
+
+  it("keeps the customer another process stored while this one waited on Stripe", async () => {
+    const user = await createUser(h.db);
+    const elsewhere = await h.stripe.customers.create({ email: user.email, metadata: { userId: user.id } });
+    // Another process maps the user while this call's creation is on its way to Stripe.
+    const racing: Pick<BillingHarness, "db" | "stripe"> = {
+      db: h.db,
+      stripe: {
+        customers: {
+          create: async (...args: Parameters<Stripe["customers"]["create"]>) => {
+            await h.db.account.update({ where: { userId: user.id }, data: { stripeCustomerId: elsewhere.id } });
+            return h.stripe.customers.create(...args);
+          },
+        },
+      } as unknown as Stripe,
+    };
+    await expect(ensureCustomer(racing, user.id)).resolves.toBe(elsewhere.id);
+    expect((await h.db.account.findUniqueOrThrow({ where: { userId: user.id } })).stripeCustomerId).toBe(elsewhere.id);
+  });
+
+  it("keeps no transaction open while Stripe answers", async () => {
+    const user = await createUser(h.db);
+    await h.control.addFault({ path: "/v1/customers", method: "POST", count: 1, mode: "hang", match: user.id });
+    const creation = ensureCustomer(h, user.id);
+    await vi.waitFor(async () => expect(await h.control.faults()).toEqual([]));
+    expect(await idleInTransaction(h.db)).toBe(0);
+    // The retry, after the hanging attempt times out, creates the customer.
+    expect(await creation).toMatch(/^cus_/);
   });
 
   it("returns the stored customer without calling Stripe again", async () => {
@@ -134,12 +163,25 @@ describe("updateUserEmail", () => {
     expect((await h.db.user.findUniqueOrThrow({ where: { id: user.id } })).email).toBe(email);
   });
 
+  it("keeps no transaction open while Stripe answers", async () => {
+    const user = await createUser(h.db);
+    const customerId = await ensureCustomer(h, user.id);
+    const email = `patient-${Date.now()}@example.com`;
+    await h.control.addFault({ path: `/v1/customers/${customerId}`, method: "POST", count: 1, mode: "hang" });
+    const change = updateUserEmail(h, user.id, email);
+    await vi.waitFor(async () => expect(await h.control.faults()).toEqual([]));
+    expect(await idleInTransaction(h.db)).toBe(0);
+    await change;
+    expect((await h.stripe.customers.retrieve(customerId)) as { email: string }).toMatchObject({ email });
+  });
+
   it("keeps the old email everywhere when Stripe is down", async () => {
     const user = await createUser(h.db);
     const customerId = await ensureCustomer(h, user.id);
     await h.control.addFault({ path: `/v1/customers/${customerId}`, method: "POST", count: USER_FACING_ATTEMPTS });
     await expect(updateUserEmail(h, user.id, "new@example.com")).rejects.toBeInstanceOf(StripeUnavailable);
     expect((await h.db.user.findUniqueOrThrow({ where: { id: user.id } })).email).toBe(user.email);
+    expect(((await h.stripe.customers.retrieve(customerId)) as { email: string }).email).toBe(user.email);
   });
 });
 
