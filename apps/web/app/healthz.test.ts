@@ -16,6 +16,8 @@ beforeAll(async () => {
     persistent: false,
     unsafeFast: true,
   });
+  const { deployMigrations } = await import("@saas/db/migrate");
+  await deployMigrations(server.url);
   db = createDb(server.url, { max: 3 });
   vi.doMock("~/lib/db.server", () => ({ db }));
   ({ loader } = await import("./routes/healthz"));
@@ -56,15 +58,22 @@ async function healthz() {
 }
 
 describe("GET /healthz", () => {
-  it("answers 200 with the database up", async () => {
-    expect(await healthz()).toMatchObject({ status: 200, body: { ok: true, db: "up" } });
+  it("answers 200 with the database up and the job queue's backlog", async () => {
+    expect(await healthz()).toMatchObject({
+      status: 200,
+      body: { ok: true, db: "up", queue: { depth: 0, oldestAgeSeconds: 0, failed: 0 } },
+    });
+    await db.$executeRaw`SELECT graphile_worker.add_job('healthz.example', run_at => now() + interval '1 hour')`;
+    await db.$executeRaw`UPDATE graphile_worker._private_jobs SET created_at = now() - interval '2 minutes'`;
+    expect(await healthz()).toMatchObject({ body: { queue: { depth: 1, oldestAgeSeconds: 120, failed: 0 } } });
+    await db.$executeRaw`DELETE FROM graphile_worker._private_jobs`;
   });
 
   it("answers 200 at once while every connection of the main pool is busy", async () => {
     const release = await saturate(3);
     try {
       const result = await healthz();
-      expect(result).toMatchObject({ status: 200, body: { ok: true, db: "up" } });
+      expect(result).toMatchObject({ status: 200, body: { ok: true, db: "up", queue: { depth: 0 } } });
       // It used to wait 2 s for a pooled connection and then say 503.
       expect(result.ms).toBeLessThan(1_000);
     } finally {
@@ -75,7 +84,7 @@ describe("GET /healthz", () => {
   it("stays live (200) and reports the database down when PostgreSQL is gone", async () => {
     await server.stop();
     const result = await healthz();
-    expect(result).toMatchObject({ status: 200, body: { ok: true, db: "down" } });
+    expect(result).toMatchObject({ status: 200, body: { ok: true, db: "down", queue: null } });
     expect(result.ms).toBeLessThan(2_000);
   });
 });

@@ -1,9 +1,11 @@
 // The job worker: runs the queue's jobs (graphile-worker, decision 018) with every package's
-// tasks. `pnpm dev` and `pnpm start` run it in the web process; `pnpm worker` runs it on its
-// own, as many as needed, all sharing the one PostgreSQL.
+// tasks, and the hourly housekeeping. `pnpm dev` and `pnpm start` run it in the web process;
+// `pnpm worker` runs it on its own (server/worker-main.ts), as many as needed, all sharing
+// the one PostgreSQL.
 import { billingTasks, createStripeClient, type StripeSettings } from "@saas/billing";
 import { createDb } from "@saas/db/client";
-import { Logger, run, type LogLevel } from "graphile-worker";
+import { Logger, makeWorkerUtils, run, type LogLevel, type TaskList } from "graphile-worker";
+import { HOUSEKEEPING_CRONTAB, HOUSEKEEPING_TASK, runHousekeeping } from "./housekeeping.ts";
 
 export type JobWorker = { stop(): Promise<void> };
 
@@ -13,6 +15,8 @@ const queueLogger = new Logger((scope) => (level: LogLevel, message: string) => 
   console.error(JSON.stringify({ msg: "job queue", level, message, ...scope }));
 });
 
+const logJob = (line: object) => console.log(JSON.stringify({ msg: "job", ...line }));
+
 export async function startJobWorker(options: {
   databaseUrl: string;
   stripe: StripeSettings;
@@ -21,6 +25,15 @@ export async function startJobWorker(options: {
   const db = createDb(options.databaseUrl);
   const { secretKey, apiBase, timeoutMs } = options.stripe;
   const stripe = createStripeClient({ secretKey, apiBase, timeoutMs });
+  const utils = await makeWorkerUtils({ connectionString: options.databaseUrl, logger: queueLogger });
+  const taskList: TaskList = {
+    ...billingTasks({ db, stripe }, logJob),
+    [HOUSEKEEPING_TASK]: async () => {
+      const started = performance.now();
+      const result = await runHousekeeping(db, utils);
+      logJob({ task: HOUSEKEEPING_TASK, ok: true, ...result, ms: Math.round(performance.now() - started) });
+    },
+  };
   const runner = await run({
     connectionString: options.databaseUrl,
     concurrency: options.concurrency,
@@ -28,12 +41,14 @@ export async function startJobWorker(options: {
     noHandleSignals: true,
     // New jobs arrive by LISTEN/NOTIFY at once; polling only picks up retries that fall due.
     pollInterval: 2_000,
-    taskList: billingTasks({ db, stripe }, (line) => console.log(JSON.stringify({ msg: "job", ...line }))),
+    taskList,
+    crontab: HOUSEKEEPING_CRONTAB,
     logger: queueLogger,
   });
   return {
     async stop() {
       await runner.stop();
+      await utils.release();
       await db.$disconnect();
     },
   };

@@ -3,6 +3,7 @@ export { logIn, signUp, type NewUser } from "./accounts.ts";
 export { createAuth, type Auth } from "./lucia.ts";
 export { EmailTaken, InvalidCredentials, TooManyAttempts } from "./errors.ts";
 export { isSameOrigin } from "./origin.ts";
+export { AUTH_RETENTION, pruneAuthRecords, type AuthPruneResult } from "./housekeeping.ts";
 export { hashPassword, verifyPassword } from "./password.ts";
 export { safeRedirect } from "./redirects.ts";
 export { THROTTLE } from "./throttle.ts";

@@ -60,3 +60,5 @@ export {
   type WebhookResponse,
 } from "./webhooks/handle-stripe-webhook.ts";
 export { MAX_WEBHOOK_BYTES } from "./webhooks/verify-event.ts";
+export { QUEUE_HEALTH_QUERY, toQueueHealth, type QueueHealth } from "./events/queue-health.ts";
+export { pruneWebhookLog } from "./events/retention.ts";

@@ -61,7 +61,14 @@ function listenForErrors(client: pg.ClientBase): void {
   client.on("error", () => {});
 }
 
-const probes = new WeakMap<PrismaClient, () => Promise<boolean>>();
+type Probe = { ping(): Promise<boolean>; query<T>(text: string): Promise<T[]> };
+const probes = new WeakMap<PrismaClient, Probe>();
+
+function probeOf(db: PrismaClient): Probe {
+  const probe = probes.get(db);
+  if (!probe) throw new Error("this client was not made by createDb");
+  return probe;
+}
 
 /**
  * Whether the database answers within `PING_TIMEOUT_MS`, asked on a connection of its own
@@ -69,18 +76,24 @@ const probes = new WeakMap<PrismaClient, () => Promise<boolean>>();
  * work is the app being busy, not the database being down. Concurrent pings share one query.
  */
 export function pingDatabase(db: PrismaClient): Promise<boolean> {
-  const probe = probes.get(db);
-  if (!probe) throw new Error("pingDatabase: this client was not made by createDb");
-  return probe();
+  return probeOf(db).ping();
+}
+
+/**
+ * Runs a small read-only health query (e.g. the job queue's depth) on the same connection of
+ * its own as `pingDatabase`, within `PING_TIMEOUT_MS`, so a busy main pool does not delay it.
+ */
+export function probeQuery<T>(db: PrismaClient, text: string): Promise<T[]> {
+  return probeOf(db).query<T>(text);
 }
 
 export const PING_TIMEOUT_MS = 1_000;
 
-function databaseProbe(databaseUrl: string): () => Promise<boolean> {
+function databaseProbe(databaseUrl: string): Probe {
   let pool: pg.Pool | null = null;
   let inFlight: Promise<boolean> | null = null;
-  const ping = async () => {
-    pool ??= new pg.Pool({
+  const open = () =>
+    (pool ??= new pg.Pool({
       connectionString: databaseUrl,
       max: 1,
       connectionTimeoutMillis: PING_TIMEOUT_MS,
@@ -91,15 +104,19 @@ function databaseProbe(databaseUrl: string): () => Promise<boolean> {
       allowExitOnIdle: true,
     }).on("error", () => {
       // An idle probe connection dropped (server restart): the next ping opens another.
-    });
+    }));
+  const ping = async () => {
     try {
-      await pool.query("SELECT 1");
+      await open().query("SELECT 1");
       return true;
     } catch {
       return false;
     }
   };
-  return () => (inFlight ??= ping().finally(() => (inFlight = null)));
+  return {
+    ping: () => (inFlight ??= ping().finally(() => (inFlight = null))),
+    query: async <T>(text: string) => (await open().query(text)).rows as T[],
+  };
 }
 
 /** Rethrows the driver's "did not answer in time" errors as DatabaseUnavailable (Prisma passes them on as they are). */

@@ -46,3 +46,16 @@ export async function openAppDatabase(options: DatabaseSettings): Promise<AppDat
     throw error;
   }
 }
+
+/**
+ * The database another process serves, without starting one: DATABASE_URL when set, else
+ * the embedded PostgreSQL of a running `pnpm dev` (the URL it left beside its data); null
+ * when there is neither. For processes that must not own the data, such as `pnpm worker`.
+ */
+export function findRunningAppDatabase(options: DatabaseSettings): AppDatabase | null {
+  if (options.databaseUrl) return { url: options.databaseUrl, embedded: null, shared: false, stop: async () => {} };
+  const dataDir = options.embeddedDir ? path.resolve(repoRoot, options.embeddedDir) : devDataDir;
+  const urlFile = `${dataDir}.url`;
+  if (!existsSync(urlFile)) return null;
+  return { url: readFileSync(urlFile, "utf8").trim(), embedded: null, shared: true, stop: async () => {} };
+}

@@ -6,8 +6,12 @@ test("the home page renders", async ({ page }) => {
   await expect(page.getByRole("heading", { level: 1, name: "Acme SaaS" })).toBeVisible();
 });
 
-test("/healthz reports the database up", async ({ request }) => {
+test("/healthz reports the database up and the job queue's backlog", async ({ request }) => {
   const response = await request.get("/healthz");
   expect(response.status()).toBe(200);
-  expect(await response.json()).toEqual({ ok: true, db: "up" });
+  expect(await response.json()).toEqual({
+    ok: true,
+    db: "up",
+    queue: { depth: expect.any(Number), oldestAgeSeconds: expect.any(Number), failed: expect.any(Number) },
+  });
 });

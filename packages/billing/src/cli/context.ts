@@ -29,18 +29,22 @@ export function openStripeContext(): Pick<BillingDeps, "stripe" | "config"> & { 
   };
 }
 
-export async function openCliContext(): Promise<BillingDeps & { describeStripe: string; close(): Promise<void> }> {
-  const stripeContext = openStripeContext();
+/** The app's database: DATABASE_URL, a running `pnpm dev`'s embedded one, or one started for the command. */
+export async function openCliDatabase(): Promise<Pick<BillingDeps, "db"> & { close(): Promise<void> }> {
   const database = await openAppDatabase(readDatabaseEnv(environment(repoRoot)));
   const db = createDb(database.url, { max: 4 });
   return {
-    ...stripeContext,
     db,
     async close() {
       await db.$disconnect();
       await database.stop();
     },
   };
+}
+
+export async function openCliContext(): Promise<BillingDeps & { describeStripe: string; close(): Promise<void> }> {
+  const stripeContext = openStripeContext();
+  return { ...stripeContext, ...(await openCliDatabase()) };
 }
 
 /** Runs a command-line tool and exits with its code; errors print their message, not a stack. */

@@ -1,0 +1,106 @@
+// `pnpm worker`: the job queue's worker as a process of its own, for deployments that run web
+// and worker processes apart (the web processes then set WORKER_IN_PROCESS=false). Any number
+// of them share the one PostgreSQL; each job runs once, one at a time per customer.
+//
+// It reads the same settings as the web server. In development it borrows what a running
+// `pnpm dev` has: its embedded PostgreSQL, and the Stripe emulator when no STRIPE_SECRET_KEY
+// is set.
+import { readStripeEnv, type StripeSettings } from "@saas/billing";
+import { findRunningAppDatabase, readDatabaseEnv, redactUrl, repoRoot } from "@saas/db/dev-database";
+import { deployMigrations } from "@saas/db/migrate";
+import { environment, EnvError } from "@saas/env";
+import { readServerEnv } from "./env.ts";
+import { startJobWorker, type JobWorker } from "./worker.ts";
+
+/** What `pnpm dev` and `pnpm emulator` serve the emulator with. */
+const EMULATOR_KEY = "sk_test_emulator";
+
+class WorkerStartError extends Error {}
+
+async function main(): Promise<() => Promise<void>> {
+  const source = environment(repoRoot);
+  const env = readServerEnv(source);
+  const stripeEnv = readStripeEnv(source);
+
+  const database = findRunningAppDatabase(readDatabaseEnv(source));
+  if (!database) {
+    throw new WorkerStartError(
+      "pnpm worker needs the app's database, and none is running: DATABASE_URL is not set and no pnpm dev is up.\n" +
+        "Start pnpm dev first (the worker shares its embedded PostgreSQL), or set " +
+        "DATABASE_URL=postgresql://user:password@host:5432/app.",
+    );
+  }
+  await deployMigrations(database.url).catch((error: unknown) => {
+    const where = database.shared ? "the embedded PostgreSQL of pnpm dev" : redactUrl(database.url);
+    throw new WorkerStartError(
+      `pnpm worker cannot use ${where}: ${error instanceof Error ? error.message : String(error)}\n` +
+        (database.shared
+          ? "Is pnpm dev still running? Start it again."
+          : "Check DATABASE_URL and that the server is up."),
+    );
+  });
+  const stripe = await stripeSettings(stripeEnv, env.STRIPE_EMULATOR_PORT);
+  const worker: JobWorker = await startJobWorker({
+    databaseUrl: database.url,
+    stripe,
+    concurrency: env.WORKER_CONCURRENCY,
+  });
+  console.log(
+    [
+      ``,
+      `  Worker      ${env.WORKER_CONCURRENCY} jobs at a time (${env.production ? "production" : "development"})`,
+      `  Database    ${database.shared ? "the embedded PostgreSQL of a running pnpm dev" : redactUrl(database.url)}`,
+      `  Stripe      ${stripe.apiBase ? `at ${stripe.apiBase}` : "api.stripe.com"}`,
+      ``,
+      `  Stop with Ctrl-C (running jobs finish first).`,
+      ``,
+    ].join("\n"),
+  );
+  return () => worker.stop();
+}
+
+/** Stripe as configured; in development without a key, the emulator of a running pnpm dev (or pnpm emulator). */
+async function stripeSettings(env: ReturnType<typeof readStripeEnv>, emulatorPort: number): Promise<StripeSettings> {
+  if (env.secretKey) return { ...env, secretKey: env.secretKey, webhookSecrets: env.webhookSecrets ?? [] };
+  const apiBase = env.apiBase ?? `http://127.0.0.1:${emulatorPort}`;
+  const answers = await fetch(new URL("/v1/customers?limit=1", apiBase), {
+    headers: { Authorization: `Bearer ${EMULATOR_KEY}` },
+    signal: AbortSignal.timeout(2_000),
+  }).then(
+    (response) => response.ok,
+    () => false,
+  );
+  if (!answers) {
+    throw new WorkerStartError(
+      `STRIPE_SECRET_KEY is not set and no Stripe emulator answers at ${apiBase}.\n` +
+        "Start pnpm dev (or pnpm emulator) first, or set STRIPE_SECRET_KEY=sk_test_… (see .env.example).",
+    );
+  }
+  return { ...env, secretKey: EMULATOR_KEY, apiBase, webhookSecrets: [] };
+}
+
+function explain(error: unknown): unknown {
+  if (error instanceof WorkerStartError || error instanceof EnvError) return error.message;
+  return error;
+}
+
+main().then(
+  (stop) => {
+    for (const signal of ["SIGINT", "SIGTERM"] as const) {
+      process.once(signal, () => {
+        console.log(`\n${signal}: stopping the worker`);
+        stop().then(
+          () => process.exit(0),
+          (error: unknown) => {
+            console.error(error);
+            process.exit(1);
+          },
+        );
+      });
+    }
+  },
+  (error: unknown) => {
+    console.error(explain(error));
+    process.exit(1);
+  },
+);
