@@ -1,10 +1,12 @@
 // The job worker: runs the queue's jobs (graphile-worker, decision 018) with every package's
-// tasks, and the hourly housekeeping. `pnpm dev` and `pnpm start` run it in the web process;
+// tasks, and the hourly housekeeping; jobs of a worker process that died are taken over
+// (startQueueWorker). `pnpm dev` and `pnpm start` run it in the web process;
 // `pnpm worker` runs it on its own (server/worker-main.ts), as many as needed, all sharing
 // the one PostgreSQL.
 import { billingTasks, createStripeClient, type StripeSettings } from "@saas/billing";
 import { createDb } from "@saas/db/client";
-import { Logger, makeWorkerUtils, run, type LogLevel, type TaskList } from "graphile-worker";
+import { startQueueWorker } from "@saas/db/queue";
+import { Logger, makeWorkerUtils, type LogLevel, type TaskList } from "graphile-worker";
 import { HOUSEKEEPING_CRONTAB, HOUSEKEEPING_TASK, runHousekeeping } from "./housekeeping.ts";
 
 export type JobWorker = { stop(): Promise<void> };
@@ -34,20 +36,16 @@ export async function startJobWorker(options: {
       logJob({ task: HOUSEKEEPING_TASK, ok: true, ...result, ms: Math.round(performance.now() - started) });
     },
   };
-  const runner = await run({
-    connectionString: options.databaseUrl,
+  const worker = await startQueueWorker({
+    databaseUrl: options.databaseUrl,
     concurrency: options.concurrency,
-    // The process owns its signals: it stops the worker as part of its own shutdown.
-    noHandleSignals: true,
-    // New jobs arrive by LISTEN/NOTIFY at once; polling only picks up retries that fall due.
-    pollInterval: 2_000,
     taskList,
     crontab: HOUSEKEEPING_CRONTAB,
     logger: queueLogger,
   });
   return {
     async stop() {
-      await runner.stop();
+      await worker.stop();
       await utils.release();
       await db.$disconnect();
     },
