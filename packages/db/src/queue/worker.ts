@@ -20,6 +20,8 @@ const SWEEP_INTERVAL_MS = 10_000;
 const RECONNECT_DELAY_MS = 1_000;
 
 export type QueueWorker = {
+  /** The ids of this process's worker pools, in whose name its jobs are locked. */
+  poolIds(): string[];
   /** Hands the jobs of dead processes' pools back to the queue; returns those pools' ids. */
   sweep(): Promise<string[]>;
   /** Stops taking jobs, waits for running ones, then lets go of the liveness lock. */
@@ -77,6 +79,7 @@ export async function startQueueWorker(options: {
   sweeper.unref();
 
   return {
+    poolIds: () => [...workerIds],
     sweep,
     async stop() {
       clearInterval(sweeper);
@@ -91,6 +94,7 @@ export async function startQueueWorker(options: {
 class Liveness {
   private client: pg.Client | null = null;
   private closed = false;
+  private queue: Promise<void> = Promise.resolve();
 
   constructor(
     private readonly databaseUrl: string,
@@ -142,9 +146,17 @@ class Liveness {
     await client.end().catch(() => {});
   }
 
+  /** One query at a time on the connection (the sweeper and new pools' registrations share it). */
   private async query<R extends pg.QueryResultRow>(text: string, values: unknown[]): Promise<pg.QueryResult<R>> {
-    if (!this.client) throw new Error("the job worker's liveness connection is down (reconnecting)");
-    return this.client.query<R>(text, values);
+    const run = this.queue.then(() => {
+      if (!this.client) throw new Error("the job worker's liveness connection is down (reconnecting)");
+      return this.client.query<R>(text, values);
+    });
+    this.queue = run.then(
+      () => {},
+      () => {},
+    );
+    return run;
   }
 
   /** The lock went with the connection: take it again on a new one, until that works or the worker stops. */
