@@ -3,7 +3,7 @@
 // whatever order the writes arrive, and a sync keeps no transaction open while Stripe answers.
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
 import { StripeUnavailable } from "../errors.ts";
-import { createMappedSubscriber, startBillingHarness, type BillingHarness } from "../testing.ts";
+import { createMappedSubscriber, idleInTransaction, startBillingHarness, type BillingHarness } from "../testing.ts";
 import { syncCustomer } from "./sync-customer.ts";
 import { databaseNow, readCustomerSubscriptions, writeCustomerSubscriptions } from "./sync-customer-subscriptions.ts";
 
@@ -60,10 +60,7 @@ describe("syncCustomer", () => {
     await h.control.addFault({ path: "/v1/subscriptions*", method: "GET", mode: "hang", count: 1, match: customer.id });
     const sync = syncCustomer(h, customer.id).catch((error: unknown) => error);
     await vi.waitFor(async () => expect(await h.control.faults()).toEqual([]));
-    const [open] = await h.db.$queryRaw<Array<{ n: number }>>`
-      SELECT count(*)::int AS n FROM pg_stat_activity
-      WHERE datname = current_database() AND state LIKE 'idle in transaction%'`;
-    expect(open?.n).toBe(0);
+    expect(await idleInTransaction(h.db)).toBe(0);
     expect(await sync).toBeInstanceOf(StripeUnavailable);
     expect(await h.db.subscription.count({ where: { stripeSubscriptionId: subscription.id } })).toBe(0);
 

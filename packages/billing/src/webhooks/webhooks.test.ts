@@ -3,7 +3,14 @@ import type Stripe from "stripe";
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
 import { runCustomerSync } from "../jobs/customer-sync-job.ts";
 import { getBillingStatus } from "../status/get-billing-status.ts";
-import { drainQueue, queuedJobs, retryFailedJobsNow, startBillingHarness, type BillingHarness } from "../testing.ts";
+import {
+  drainQueue,
+  idleInTransaction,
+  queuedJobs,
+  retryFailedJobsNow,
+  startBillingHarness,
+  type BillingHarness,
+} from "../testing.ts";
 import { handleStripeWebhook, type WebhookDeps } from "./handle-stripe-webhook.ts";
 import { sign } from "./webhook-testing.ts";
 
@@ -50,14 +57,6 @@ async function whileWritesFail(table: string, operations: string, body: () => Pr
   } finally {
     await h.db.$executeRawUnsafe(`DROP TRIGGER fail_writes ON ${table}`);
   }
-}
-
-/** Sessions of this test's database inside a transaction that is waiting on its client. */
-async function idleInTransaction(): Promise<number> {
-  const [row] = await h.db.$queryRaw<Array<{ n: number }>>`
-    SELECT count(*)::int AS n FROM pg_stat_activity
-    WHERE datname = current_database() AND state LIKE 'idle in transaction%'`;
-  return row?.n ?? 0;
 }
 
 /** A mapped user with a subscription made through the API fast path, and the events that produced it. */
@@ -289,7 +288,7 @@ describe("idempotency and ordering", () => {
     await h.control.addFault({ path: "/v1/subscriptions*", method: "GET", mode: "hang", count: 1, match: customer.id });
     const job = runCustomerSync(h, customer.id).catch((error: unknown) => error);
     await vi.waitFor(async () => expect(await h.control.faults()).toEqual([]));
-    expect(await idleInTransaction()).toBe(0);
+    expect(await idleInTransaction(h.db)).toBe(0);
     expect(await job).toBeInstanceOf(Error);
     await expectQueuedWithError(created?.id);
   });
