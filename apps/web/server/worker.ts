@@ -6,7 +6,7 @@
 import { billingTasks, createStripeClient, type StripeSettings } from "@saas/billing";
 import { createDb } from "@saas/db/client";
 import { startQueueWorker } from "@saas/db/queue";
-import { Logger, makeWorkerUtils, type LogLevel, type TaskList } from "graphile-worker";
+import { Logger, type LogLevel, type TaskList, type WorkerUtils } from "graphile-worker";
 import { HOUSEKEEPING_CRONTAB, HOUSEKEEPING_TASK, runHousekeeping } from "./housekeeping.ts";
 
 export type JobWorker = { stop(): Promise<void> };
@@ -27,15 +27,14 @@ export async function startJobWorker(options: {
   const db = createDb(options.databaseUrl);
   const { secretKey, apiBase, timeoutMs } = options.stripe;
   const stripe = createStripeClient({ secretKey, apiBase, timeoutMs });
-  const utils = await makeWorkerUtils({ connectionString: options.databaseUrl, logger: queueLogger });
-  const taskList: TaskList = {
+  const taskList = (utils: WorkerUtils): TaskList => ({
     ...billingTasks({ db, stripe }, logJob),
     [HOUSEKEEPING_TASK]: async () => {
       const started = performance.now();
       const result = await runHousekeeping(db, utils);
       logJob({ task: HOUSEKEEPING_TASK, ok: true, ...result, ms: Math.round(performance.now() - started) });
     },
-  };
+  });
   const worker = await startQueueWorker({
     databaseUrl: options.databaseUrl,
     concurrency: options.concurrency,
@@ -46,7 +45,6 @@ export async function startJobWorker(options: {
   return {
     async stop() {
       await worker.stop();
-      await utils.release();
       await db.$disconnect();
     },
   };

@@ -11,7 +11,7 @@
 // was running there runs again: tasks must be idempotent, as every task here is.
 import { randomInt } from "node:crypto";
 import { EventEmitter } from "node:events";
-import { makeWorkerUtils, run, type Logger, type TaskList, type WorkerEvents } from "graphile-worker";
+import { makeWorkerUtils, run, type Logger, type TaskList, type WorkerEvents, type WorkerUtils } from "graphile-worker";
 import pg from "pg";
 
 /** The advisory lock class of worker liveness keys ("jobs" in ASCII). */
@@ -31,7 +31,8 @@ export type QueueWorker = {
 export async function startQueueWorker(options: {
   databaseUrl: string;
   concurrency: number;
-  taskList: TaskList;
+  /** The tasks; given the worker's own utilities, for tasks that manage the queue itself. */
+  taskList: TaskList | ((utils: WorkerUtils) => TaskList);
   crontab?: string;
   logger: Logger;
   /** New jobs arrive by LISTEN/NOTIFY at once; polling only picks up retries that fall due. */
@@ -67,7 +68,7 @@ export async function startQueueWorker(options: {
     // The process owns its signals: it stops the worker as part of its own shutdown.
     noHandleSignals: true,
     pollInterval: options.pollInterval ?? 2_000,
-    taskList: options.taskList,
+    taskList: typeof options.taskList === "function" ? options.taskList(utils) : options.taskList,
     ...(options.crontab ? { crontab: options.crontab } : {}),
     logger: options.logger,
     events,
@@ -106,8 +107,13 @@ class Liveness {
     const client = new pg.Client({ connectionString: this.databaseUrl, application_name: "job worker liveness" });
     client.on("error", () => this.lost(client));
     client.on("end", () => this.lost(client));
-    await client.connect();
-    await client.query("SELECT pg_advisory_lock($1, $2)", [LIVENESS_LOCK_CLASS, this.key]);
+    try {
+      await client.connect();
+      await client.query("SELECT pg_advisory_lock($1, $2)", [LIVENESS_LOCK_CLASS, this.key]);
+    } catch (error) {
+      await client.end().catch(() => {});
+      throw error;
+    }
     this.client = client;
     // After a reconnection: a sweeper may have forgotten these workers meanwhile.
     for (const workerId of this.workerIds) await this.register(workerId);
