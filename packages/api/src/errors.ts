@@ -1,4 +1,5 @@
 // The one place domain errors become tRPC errors (and so HTTP statuses).
+import { NotAMember } from "@saas/auth";
 import {
   BillingNotFound,
   BillingProfileMissing,
@@ -17,6 +18,7 @@ export function toTRPCError(error: unknown): TRPCError | null {
   if (error instanceof SubscriptionExists)
     return new TRPCError({ code: "CONFLICT", message: error.message, cause: error });
   if (error instanceof BillingNotFound) return new TRPCError({ code: "NOT_FOUND", message: "Not found", cause: error });
+  if (error instanceof NotAMember) return new TRPCError({ code: "NOT_FOUND", message: "Not found", cause: error });
   if (error instanceof RateLimited) {
     return new TRPCError({ code: "TOO_MANY_REQUESTS", message: error.message, cause: error });
   }

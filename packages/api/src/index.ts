@@ -4,6 +4,7 @@ import { createCallerFactory } from "./trpc.ts";
 
 export { appRouter, type AppRouter };
 export { checkoutSessionInput, portalSessionInput } from "./routers/billing.ts";
+export { createOrganizationInput } from "./routers/organizations.ts";
 export { createContext, type Context, type SessionUser } from "./context.ts";
 export { toTRPCError } from "./errors.ts";
 export { STRIPE_CALL_LIMIT } from "./rate-limit.ts";

@@ -6,6 +6,7 @@ import { createUser } from "@saas/db/factories";
 import { TRPCError } from "@trpc/server";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createCaller } from "./index.ts";
+import { signedInAs } from "./testing.ts";
 import { STRIPE_CALL_LIMIT, takeRateLimit } from "./rate-limit.ts";
 
 let h: BillingHarness;
@@ -18,10 +19,13 @@ afterAll(() => h.close());
 async function customerCaller() {
   const user = await createUser(h.db);
   const customer = await h.stripe.customers.create({ email: user.email, metadata: { userId: user.id } });
-  await h.db.account.update({ where: { userId: user.id }, data: { stripeCustomerId: customer.id } });
+  await h.db.account.update({
+    where: { organizationId: user.organization.id },
+    data: { stripeCustomerId: customer.id },
+  });
   return {
     customerId: customer.id,
-    caller: createCaller({ db: h.db, stripe: h.stripe, config: h.config, user: { id: user.id, email: user.email } }),
+    caller: createCaller({ db: h.db, stripe: h.stripe, config: h.config, ...signedInAs(user) }),
   };
 }
 

@@ -8,6 +8,7 @@ import { holdConnection } from "@saas/db/testing";
 import { TRPCError } from "@trpc/server";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { createCaller, type Context } from "./index.ts";
+import { signedInAs } from "./testing.ts";
 
 let h: BillingHarness;
 /** Made as apps/web makes it (lib/billing.server.ts), with the environment's defaults. */
@@ -20,8 +21,8 @@ beforeAll(async () => {
 afterAll(() => h.close());
 beforeEach(() => h.control.clearFaults());
 
-const callerFor = (user: { id: string; email: string }, deps: Partial<Context> = {}) =>
-  createCaller({ db: h.db, stripe: appStripe, config: h.config, user, ...deps });
+const callerFor = (user: Parameters<typeof signedInAs>[0], deps: Partial<Context> = {}) =>
+  createCaller({ db: h.db, stripe: appStripe, config: h.config, ...signedInAs(user), ...deps });
 
 /** The tRPC code a call failed with (or "ok"), and how long it took. */
 async function timed(call: () => Promise<unknown>): Promise<{ code: string; ms: number }> {
@@ -40,12 +41,15 @@ describe("Stripe hanging", () => {
       email: withCustomer.email,
       metadata: { userId: withCustomer.id },
     });
-    await h.db.account.update({ where: { userId: withCustomer.id }, data: { stripeCustomerId: customer.id } });
-    const portalUser = callerFor({ id: withCustomer.id, email: withCustomer.email });
+    await h.db.account.update({
+      where: { organizationId: withCustomer.organization.id },
+      data: { stripeCustomerId: customer.id },
+    });
+    const portalUser = callerFor(withCustomer);
     const { redirectUrl } = await portalUser.billing.createCheckoutSession({ lookupKey: "pro_monthly" });
     const sessionId = redirectUrl.match(/cs_test_\w+/)?.[0] ?? "";
     const newcomer = await createUser(h.db);
-    const newUser = callerFor({ id: newcomer.id, email: newcomer.email });
+    const newUser = callerFor(newcomer);
 
     // Three hangs each: as many attempts as the client makes by default.
     await Promise.all([
@@ -73,7 +77,7 @@ describe("PostgreSQL without a free connection", () => {
   it("answers SERVICE_UNAVAILABLE with a message a user can read, then serves again", async () => {
     const user = await createUser(h.db);
     const db = createDb(h.database.url, { max: 1, connectionTimeoutMs: 1_000 });
-    const caller = callerFor({ id: user.id, email: user.email }, { db });
+    const caller = callerFor(user, { db });
     try {
       const release = await holdConnection(db);
       const error = await caller.billing.status().then(

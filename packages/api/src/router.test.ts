@@ -10,6 +10,7 @@ import { fetchRequestHandler } from "@trpc/server/adapters/fetch";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { z } from "zod";
 import { appRouter, createCaller, type RouterInputs, type RouterOutputs } from "./index.ts";
+import { overTheWire, signedInAs, SIGNED_OUT } from "./testing.ts";
 import { createTRPCRouter, protectedProcedure } from "./trpc.ts";
 
 let h: BillingHarness;
@@ -19,12 +20,13 @@ beforeAll(async () => {
 afterAll(() => h.close());
 beforeEach(() => h.control.clearFaults());
 
-const callerFor = (user: { id: string; email: string } | null) =>
-  createCaller({ db: h.db, stripe: h.stripe, config: h.config, user });
+type TestUser = Parameters<typeof signedInAs>[0];
+const callerFor = (user: TestUser | null) =>
+  createCaller({ db: h.db, stripe: h.stripe, config: h.config, ...(user ? signedInAs(user) : SIGNED_OUT) });
 
 async function signedInCaller() {
   const user = await createUser(h.db);
-  return { user, caller: callerFor({ id: user.id, email: user.email }) };
+  return { user, caller: callerFor(user) };
 }
 
 async function trpcError(promise: Promise<unknown>): Promise<TRPCError> {
@@ -117,7 +119,7 @@ describe("billing router", () => {
       endpoint: "/api/trpc",
       req: new Request(`${TEST_APP_BASE_URL}/api/trpc/billing.status?input=${input}`),
       router: appRouter,
-      createContext: () => ({ db: h.db, stripe: h.stripe, config: h.config, user: intruder }),
+      createContext: () => ({ db: h.db, stripe: h.stripe, config: h.config, ...signedInAs(intruder) }),
     });
     expect(response.status).toBe(200);
     const body = (await response.json()) as { result: { data: RouterOutputs["billing"]["status"] } };
@@ -143,7 +145,9 @@ describe("billing router", () => {
     const badFlow = { flow: "delete_everything" } as unknown as RouterInputs["billing"]["createPortalSession"];
     expect((await trpcError(caller.billing.createPortalSession(badFlow))).code).toBe("BAD_REQUEST");
     expect((await trpcError(caller.billing.syncCheckoutSession({ sessionId: "../../etc" }))).code).toBe("BAD_REQUEST");
-    expect((await h.db.account.findUniqueOrThrow({ where: { userId: user.id } })).stripeCustomerId).toBeNull();
+    expect(
+      (await h.db.account.findUniqueOrThrow({ where: { organizationId: user.organization.id } })).stripeCustomerId,
+    ).toBeNull();
   });
 
   it("answers NOT_FOUND for another user's checkout session", async () => {
@@ -202,17 +206,13 @@ describe("billing router", () => {
 });
 
 describe("over the wire", () => {
-  const post = (procedure: string, input: unknown, user: { id: string; email: string } | null) =>
-    fetchRequestHandler({
-      endpoint: "/api/trpc",
-      req: new Request(`${TEST_APP_BASE_URL}/api/trpc/${procedure}`, {
-        method: "POST",
-        headers: { "content-type": "application/json" },
-        body: JSON.stringify(input),
-      }),
-      router: appRouter,
-      createContext: () => ({ db: h.db, stripe: h.stripe, config: h.config, user }),
-    });
+  const post = (procedure: string, input: unknown, user: TestUser | null) =>
+    overTheWire(TEST_APP_BASE_URL, () => ({
+      db: h.db,
+      stripe: h.stripe,
+      config: h.config,
+      ...(user ? signedInAs(user) : SIGNED_OUT),
+    })).post(procedure, input);
   type ErrorBody = { error: { message: string; data: { code: string; fieldErrors: unknown } } };
 
   it("hands the client zod's message for each bad field, and no field errors for other failures", async () => {
@@ -241,7 +241,12 @@ describe("over the wire", () => {
       endpoint: "/api/trpc",
       req: new Request(`${TEST_APP_BASE_URL}/api/trpc/broken`),
       router,
-      createContext: () => ({ db: h.db, stripe: h.stripe, config: h.config, user }),
+      createContext: () => ({
+        db: h.db,
+        stripe: h.stripe,
+        config: h.config,
+        ...(user ? signedInAs(user) : SIGNED_OUT),
+      }),
       onError: () => {},
     });
     expect(response.status).toBe(500);

@@ -1,4 +1,5 @@
 // tRPC set-up: error shape, the domain-error mapping, and the procedure kinds.
+import { hasRole, type MembershipRole } from "@saas/auth";
 import { initTRPC, TRPCError } from "@trpc/server";
 import { z } from "zod";
 import type { Context } from "./context.ts";
@@ -37,10 +38,33 @@ export const protectedProcedure = publicProcedure.use(({ ctx, next }) => {
 });
 
 /**
- * For procedures that call Stripe on the user's behalf: at most STRIPE_CALL_LIMIT calls per
- * user per procedure; the one over it is refused before it reaches Stripe (TOO_MANY_REQUESTS).
+ * Acts on the caller's current organization and requires `role` or above in it (owner >
+ * admin > member): `ctx.organization` and `ctx.membership` are non-null inside. Every id a
+ * procedure acts on comes from ctx.organization, never from the input; a role below the
+ * one required is FORBIDDEN.
  */
-export const stripeProcedure = protectedProcedure.use(async ({ ctx, path, next }) => {
+export function orgProcedure(role: MembershipRole) {
+  return protectedProcedure.use(({ ctx, next }) => {
+    const { organization } = ctx;
+    if (!organization) throw new TRPCError({ code: "FORBIDDEN", message: "You are not a member of an organization" });
+    if (!hasRole(organization.role, role))
+      throw new TRPCError({ code: "FORBIDDEN", message: FORBIDDEN_MESSAGES[role] });
+    return next({ ctx: { ...ctx, organization, membership: { role: organization.role } } });
+  });
+}
+
+const FORBIDDEN_MESSAGES: Record<MembershipRole, string> = {
+  owner: "Only the organization's owners can do that",
+  admin: "Only the organization's owners and admins can do that",
+  member: "You are not a member of this organization",
+};
+
+/**
+ * For procedures that call Stripe for the organization's billing: owners and admins only,
+ * and at most STRIPE_CALL_LIMIT calls per user per procedure; the one over it is refused
+ * before it reaches Stripe (TOO_MANY_REQUESTS).
+ */
+export const billingManagerProcedure = orgProcedure("admin").use(async ({ ctx, path, next }) => {
   await takeRateLimit(ctx.db, `${path}:${ctx.user.id}`, STRIPE_CALL_LIMIT);
   return next();
 });

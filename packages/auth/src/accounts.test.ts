@@ -22,13 +22,21 @@ const rejection = (promise: Promise<unknown>) =>
   );
 
 describe("sign-up", () => {
-  it("creates the user and its billing account together, with a hashed password", async () => {
+  it("creates the user, their personal organization and its account together, with a hashed password", async () => {
     const email = newEmail();
     const user = await signUp(database.db, { email, password: "correct horse", name: "Ada", ip: "10.0.0.1" });
-    const stored = await database.db.user.findUniqueOrThrow({ where: { id: user.id }, include: { account: true } });
+    const stored = await database.db.user.findUniqueOrThrow({
+      where: { id: user.id },
+      include: { memberships: { include: { organization: { include: { account: true } } } } },
+    });
     expect(stored.email).toBe(email);
-    expect(stored.account).not.toBeNull();
-    expect(stored.account?.stripeCustomerId).toBeNull();
+    expect(stored.memberships).toHaveLength(1);
+    const [owned] = stored.memberships;
+    expect(owned?.role).toBe("owner");
+    expect(owned?.organization.name).toBe("Ada");
+    expect(owned?.organization.slug).toMatch(/^ada-[0-9a-f]{12}$/);
+    expect(owned?.organization.account).not.toBeNull();
+    expect(owned?.organization.account?.stripeCustomerId).toBeNull();
     expect(stored.passwordHash).toMatch(/^\$argon2id\$v=19\$m=19456,t=2,p=1\$/);
     expect(stored.passwordHash).not.toContain("correct horse");
   });
@@ -40,12 +48,14 @@ describe("sign-up", () => {
       signUp(database.db, { email, password: "second password", name: null, ip: "10.0.0.1" }),
     ).rejects.toBeInstanceOf(EmailTaken);
     expect(await database.db.user.count({ where: { email } })).toBe(1);
-    expect(await database.db.account.count({ where: { userId: first.id } })).toBe(1);
+    const owned = { organization: { memberships: { some: { userId: first.id } } } };
+    expect(await database.db.account.count({ where: owned })).toBe(1);
     await expect(attempt(email, "first password")).resolves.toMatchObject({ id: first.id });
   });
 
   it("passes on a failure of ours (not a taken email) and does not count it as an attempt", async () => {
     const email = newEmail();
+    const organizationsBefore = await database.db.organization.count();
     // PostgreSQL refuses a NUL in text: the insert fails, but not on a unique constraint.
     const error = await rejection(
       signUp(database.db, { email, password: "any password", name: "\u0000", ip: "10.0.0.1" }),
@@ -53,6 +63,8 @@ describe("sign-up", () => {
     expect(error).toBeInstanceOf(Error);
     expect(error).not.toBeInstanceOf(EmailTaken);
     expect(await database.db.user.count({ where: { email } })).toBe(0);
+    // Nothing of it stays behind: the organization went with the user's insert.
+    expect(await database.db.organization.count()).toBe(organizationsBefore);
     expect(await database.db.loginAttempt.count({ where: { email } })).toBe(0);
   });
 });

@@ -2,13 +2,15 @@
 import type { PrismaClient, User } from "@saas/db";
 import { isUniqueViolation } from "@saas/db";
 import { EmailTaken, InvalidCredentials } from "./errors.ts";
+import { organizationSlug, personalOrganizationName } from "./organizations.ts";
 import { hashPassword, verifyAgainstDecoy, verifyPassword } from "./password.ts";
 import { beginAttempt } from "./throttle.ts";
 
 export type NewUser = { email: string; password: string; name: string | null };
 
 /**
- * Creates the user and its billing account in one transaction. Whether an email is taken
+ * Creates the user, their personal organization (owned by them) and its billing account in
+ * one transaction (a nested create). Whether an email is taken
  * shows in the outcome, so asking counts like a failed log-in (per email and per address);
  * a sign-up that succeeds does not count.
  */
@@ -16,8 +18,19 @@ export async function signUp(db: PrismaClient, input: NewUser & { ip: string }):
   const attempt = await beginAttempt(db, { email: input.email, ip: input.ip });
   const passwordHash = await hashPassword(input.password);
   try {
+    const name = personalOrganizationName(input);
     const user = await db.user.create({
-      data: { email: input.email, name: input.name, passwordHash, account: { create: {} } },
+      data: {
+        email: input.email,
+        name: input.name,
+        passwordHash,
+        memberships: {
+          create: {
+            role: "owner",
+            organization: { create: { name, slug: organizationSlug(name), account: { create: {} } } },
+          },
+        },
+      },
     });
     await attempt.succeeded();
     return user;

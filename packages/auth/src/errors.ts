@@ -22,3 +22,11 @@ export class TooManyAttempts extends Error {
     super(`Too many failed attempts. Try again in ${minutes} minute${minutes === 1 ? "" : "s"}.`);
   }
 }
+
+/** The user is not a member of that organization (or it does not exist: the two look the same). */
+export class NotAMember extends Error {
+  override name = "NotAMember";
+  constructor() {
+    super("Organization not found");
+  }
+}

@@ -1,7 +1,17 @@
 export { changeEmail, changePassword } from "./account-changes.ts";
 export { logIn, signUp, type NewUser } from "./accounts.ts";
 export { createAuth, type Auth } from "./lucia.ts";
-export { EmailTaken, InvalidCredentials, TooManyAttempts } from "./errors.ts";
+export { EmailTaken, InvalidCredentials, NotAMember, TooManyAttempts } from "./errors.ts";
+export {
+  createOrganization,
+  createOrganizationSchema,
+  listOrganizations,
+  organizationNameSchema,
+  switchOrganization,
+  type CurrentOrganization,
+  type OrganizationSummary,
+} from "./organizations.ts";
+export { BILLING_MANAGER, hasRole, ROLES, type MembershipRole } from "./roles.ts";
 export { isSameOrigin } from "./origin.ts";
 export { AUTH_RETENTION, pruneAuthRecords, type AuthPruneResult } from "./housekeeping.ts";
 export { hashPassword, verifyPassword } from "./password.ts";

@@ -3,6 +3,7 @@
 import { Lucia, TimeSpan } from "lucia";
 import type { PrismaClient } from "@saas/db";
 import { PrismaAdapter } from "./adapter.ts";
+import type { CurrentOrganization } from "./organizations.ts";
 
 export function createAuth(db: PrismaClient, options: { appBaseUrl: string }) {
   return new Lucia(new PrismaAdapter(db), {
@@ -14,6 +15,8 @@ export function createAuth(db: PrismaClient, options: { appBaseUrl: string }) {
       attributes: { secure: new URL(options.appBaseUrl).protocol === "https:", sameSite: "lax" },
     },
     getUserAttributes: (attributes) => ({ email: attributes.email, name: attributes.name }),
+    // Filled by the session lookup from the user's memberships; null only for a user with none.
+    getSessionAttributes: (attributes) => ({ organization: attributes.organization ?? null }),
   });
 }
 
@@ -23,5 +26,7 @@ declare module "lucia" {
   interface Register {
     Lucia: Auth;
     DatabaseUserAttributes: { email: string; name: string | null };
+    // Optional so a new session needs none: its organization is looked up with it on every request.
+    DatabaseSessionAttributes: { organization?: CurrentOrganization | null };
   }
 }

@@ -26,15 +26,15 @@ const portalSession = (url: string) => [...h.emulator.app.store.portalSessions.v
 /** A user who paid through Checkout with 4242, as the hosted page would do it. */
 async function subscribedUser(lookupKey = "pro_monthly") {
   const user = await createUser(h.db);
-  const { redirectUrl } = await createCheckoutSession(h, { userId: user.id, lookupKey });
+  const { redirectUrl } = await createCheckoutSession(h, { organizationId: user.organization.id, lookupKey });
   const sessionId = sessionIdFrom(redirectUrl);
   await h.control.completeCheckout(sessionId, { cardNumber: "4242424242424242" });
-  const synced = await syncCheckoutSession(h, { userId: user.id, sessionId });
+  const synced = await syncCheckoutSession(h, { organizationId: user.organization.id, sessionId });
   return { user, sessionId, synced };
 }
 
-const stripeCustomerOf = async (userId: string) =>
-  (await h.db.account.findUniqueOrThrow({ where: { userId } })).stripeCustomerId;
+const stripeCustomerOf = async (organizationId: string) =>
+  (await h.db.account.findUniqueOrThrow({ where: { organizationId } })).stripeCustomerId;
 
 /** The Stripe client with Checkout answering `session` to every create. */
 const checkoutAnswering = (session: { id: string; url: string | null }): Stripe =>
@@ -46,45 +46,50 @@ const checkoutAnswering = (session: { id: string; url: string | null }): Stripe 
 describe("checkout", () => {
   it("creates a session for the user's own customer with return URLs from configuration", async () => {
     const user = await createUser(h.db);
-    const { redirectUrl } = await createCheckoutSession(h, { userId: user.id, lookupKey: "starter_yearly" });
+    const { redirectUrl } = await createCheckoutSession(h, {
+      organizationId: user.organization.id,
+      lookupKey: "starter_yearly",
+    });
     expect(redirectUrl).toContain(h.emulator.url);
     const session = await h.stripe.checkout.sessions.retrieve(sessionIdFrom(redirectUrl), { expand: ["line_items"] });
-    const account = await h.db.account.findUniqueOrThrow({ where: { userId: user.id } });
+    const account = await h.db.account.findUniqueOrThrow({ where: { organizationId: user.organization.id } });
     expect(session.customer).toBe(account.stripeCustomerId);
     expect(session.success_url).toBe(
       `${TEST_APP_BASE_URL}/settings/billing?checkout=success&session_id={CHECKOUT_SESSION_ID}`,
     );
     expect(session.cancel_url).toBe(`${TEST_APP_BASE_URL}/settings/billing?checkout=canceled`);
-    expect(session.client_reference_id).toBe(user.id);
-    expect(session.metadata).toEqual({ userId: user.id });
+    expect(session.client_reference_id).toBe(user.organization.id);
+    expect(session.metadata).toEqual({ organizationId: user.organization.id });
     expect(session.line_items?.data[0]?.price?.lookup_key).toBe("starter_yearly");
   });
 
   it("syncs the subscription as soon as the user is back, before any webhook", async () => {
     const { user, synced } = await subscribedUser();
     expect(synced).toEqual({ status: "complete", complete: true });
-    const rows = await h.db.subscription.findMany({ where: { account: { userId: user.id } } });
+    const rows = await h.db.subscription.findMany({ where: { account: { organizationId: user.organization.id } } });
     expect(rows).toHaveLength(1);
     expect(rows[0]).toMatchObject({ status: "active", priceLookupKey: "pro_monthly", cancelAtPeriodEnd: false });
     const stripeSub = await h.stripe.subscriptions.retrieve(rows[0]?.stripeSubscriptionId ?? "");
     expect(rows[0]?.currentPeriodEnd.getTime()).toBe((stripeSub.items.data[0]?.current_period_end ?? 0) * 1000);
     // The subscription carries the user, as the session did, for whoever reads it in Stripe.
-    expect(stripeSub.metadata).toEqual({ userId: user.id });
-    expect((await getEntitlement(h.db, user.id)).access).toBe("full");
+    expect(stripeSub.metadata).toEqual({ organizationId: user.organization.id });
+    expect((await getEntitlement(h.db, user.organization.id)).access).toBe("full");
   });
 
   it("starts a trial for the plan that has one", async () => {
     const { user } = await subscribedUser("pro_yearly");
-    const row = await h.db.subscription.findFirstOrThrow({ where: { account: { userId: user.id } } });
+    const row = await h.db.subscription.findFirstOrThrow({
+      where: { account: { organizationId: user.organization.id } },
+    });
     expect(row.status).toBe("trialing");
     expect(row.trialEnd?.getTime()).toBeGreaterThan(Date.now() + 13 * 86_400_000);
   });
 
   it("refuses a second subscription: plan changes go through the portal", async () => {
     const { user } = await subscribedUser();
-    await expect(createCheckoutSession(h, { userId: user.id, lookupKey: "team_monthly" })).rejects.toBeInstanceOf(
-      SubscriptionExists,
-    );
+    await expect(
+      createCheckoutSession(h, { organizationId: user.organization.id, lookupKey: "team_monthly" }),
+    ).rejects.toBeInstanceOf(SubscriptionExists);
   });
 
   it.each(["active", "trialing", "past_due", "unpaid", "incomplete", "paused"])(
@@ -92,10 +97,10 @@ describe("checkout", () => {
     async (status) => {
       const user = await createUser(h.db);
       await createSubscription(h.db, user.account, { status });
-      await expect(createCheckoutSession(h, { userId: user.id, lookupKey: "pro_monthly" })).rejects.toBeInstanceOf(
-        SubscriptionExists,
-      );
-      expect(await stripeCustomerOf(user.id)).toBeNull();
+      await expect(
+        createCheckoutSession(h, { organizationId: user.organization.id, lookupKey: "pro_monthly" }),
+      ).rejects.toBeInstanceOf(SubscriptionExists);
+      expect(await stripeCustomerOf(user.organization.id)).toBeNull();
     },
   );
 
@@ -104,18 +109,21 @@ describe("checkout", () => {
     async (status) => {
       const user = await createUser(h.db);
       await createSubscription(h.db, user.account, { status });
-      const { redirectUrl } = await createCheckoutSession(h, { userId: user.id, lookupKey: "pro_monthly" });
+      const { redirectUrl } = await createCheckoutSession(h, {
+        organizationId: user.organization.id,
+        lookupKey: "pro_monthly",
+      });
       const session = await h.stripe.checkout.sessions.retrieve(sessionIdFrom(redirectUrl));
-      expect(session.customer).toBe(await stripeCustomerOf(user.id));
+      expect(session.customer).toBe(await stripeCustomerOf(user.organization.id));
     },
   );
 
   it("refuses an unknown plan before touching Stripe", async () => {
     const user = await createUser(h.db);
-    await expect(createCheckoutSession(h, { userId: user.id, lookupKey: "platinum_forever" })).rejects.toStrictEqual(
-      new BillingNotFound("no plan with lookup key platinum_forever"),
-    );
-    expect(await stripeCustomerOf(user.id)).toBeNull();
+    await expect(
+      createCheckoutSession(h, { organizationId: user.organization.id, lookupKey: "platinum_forever" }),
+    ).rejects.toStrictEqual(new BillingNotFound("no plan with lookup key platinum_forever"));
+    expect(await stripeCustomerOf(user.organization.id)).toBeNull();
   });
 
   it("refuses a plan of the catalog that Stripe does not sell yet, saying how to fix it", async () => {
@@ -123,12 +131,13 @@ describe("checkout", () => {
     await h.stripe.prices.update(price?.id ?? "", { active: false });
     try {
       const user = await createUser(h.db);
-      const refusal = await createCheckoutSession(h, { userId: user.id, lookupKey: "team_yearly" }).catch(
-        (error: unknown) => error,
-      );
+      const refusal = await createCheckoutSession(h, {
+        organizationId: user.organization.id,
+        lookupKey: "team_yearly",
+      }).catch((error: unknown) => error);
       expect(refusal).toBeInstanceOf(BillingNotFound);
       expect(refusal).toHaveProperty("message", "the plan team_yearly is not in Stripe yet: run pnpm stripe:sync");
-      const customer = (await stripeCustomerOf(user.id)) ?? "";
+      const customer = (await stripeCustomerOf(user.organization.id)) ?? "";
       expect((await h.stripe.checkout.sessions.list({ customer })).data).toEqual([]);
     } finally {
       await h.stripe.prices.update(price?.id ?? "", { active: true });
@@ -139,45 +148,56 @@ describe("checkout", () => {
     const user = await createUser(h.db);
     const stripe = checkoutAnswering({ id: "cs_test_without_url", url: null });
     await expect(
-      createCheckoutSession({ ...h, stripe }, { userId: user.id, lookupKey: "pro_monthly" }),
+      createCheckoutSession({ ...h, stripe }, { organizationId: user.organization.id, lookupKey: "pro_monthly" }),
     ).rejects.toThrow("checkout session cs_test_without_url has no url");
   });
 
   it("tells on return whether the checkout is complete yet", async () => {
     const user = await createUser(h.db);
-    const { redirectUrl } = await createCheckoutSession(h, { userId: user.id, lookupKey: "starter_monthly" });
+    const { redirectUrl } = await createCheckoutSession(h, {
+      organizationId: user.organization.id,
+      lookupKey: "starter_monthly",
+    });
     const sessionId = sessionIdFrom(redirectUrl);
-    expect(await syncCheckoutSession(h, { userId: user.id, sessionId })).toEqual({ status: "open", complete: false });
-    expect(await h.db.subscription.count({ where: { account: { userId: user.id } } })).toBe(0);
+    expect(await syncCheckoutSession(h, { organizationId: user.organization.id, sessionId })).toEqual({
+      status: "open",
+      complete: false,
+    });
+    expect(await h.db.subscription.count({ where: { account: { organizationId: user.organization.id } } })).toBe(0);
   });
 
   it("will not sync someone else's checkout session", async () => {
     const { sessionId } = await subscribedUser();
     const intruder = await createUser(h.db);
-    await ensureCustomer(h, intruder.id);
+    await ensureCustomer(h, intruder.organization.id);
     // Someone else's session and one that does not exist get the same answer.
     const notFound = new BillingNotFound("checkout session not found");
-    await expect(syncCheckoutSession(h, { userId: intruder.id, sessionId })).rejects.toStrictEqual(notFound);
-    await expect(syncCheckoutSession(h, { userId: intruder.id, sessionId: "cs_test_nope" })).rejects.toStrictEqual(
+    await expect(syncCheckoutSession(h, { organizationId: intruder.organization.id, sessionId })).rejects.toStrictEqual(
       notFound,
     );
-    expect(await h.db.subscription.count({ where: { account: { userId: intruder.id } } })).toBe(0);
+    await expect(
+      syncCheckoutSession(h, { organizationId: intruder.organization.id, sessionId: "cs_test_nope" }),
+    ).rejects.toStrictEqual(notFound);
+    expect(await h.db.subscription.count({ where: { account: { organizationId: intruder.organization.id } } })).toBe(0);
   });
 
   it("reports Stripe being down as StripeUnavailable", async () => {
     const user = await createUser(h.db);
     await h.control.addFault({ path: "/v1/checkout/sessions", method: "POST", count: USER_FACING_ATTEMPTS });
-    await expect(createCheckoutSession(h, { userId: user.id, lookupKey: "pro_monthly" })).rejects.toBeInstanceOf(
-      StripeUnavailable,
-    );
+    await expect(
+      createCheckoutSession(h, { organizationId: user.organization.id, lookupKey: "pro_monthly" }),
+    ).rejects.toBeInstanceOf(StripeUnavailable);
   });
 
   it("reports Stripe being down on the return as StripeUnavailable, not as a session it cannot find", async () => {
     const user = await createUser(h.db);
-    const { redirectUrl } = await createCheckoutSession(h, { userId: user.id, lookupKey: "pro_monthly" });
+    const { redirectUrl } = await createCheckoutSession(h, {
+      organizationId: user.organization.id,
+      lookupKey: "pro_monthly",
+    });
     await h.control.addFault({ path: "/v1/checkout/sessions/*", method: "GET", count: USER_FACING_ATTEMPTS });
     await expect(
-      syncCheckoutSession(h, { userId: user.id, sessionId: sessionIdFrom(redirectUrl) }),
+      syncCheckoutSession(h, { organizationId: user.organization.id, sessionId: sessionIdFrom(redirectUrl) }),
     ).rejects.toBeInstanceOf(StripeUnavailable);
   });
 });
@@ -185,8 +205,8 @@ describe("checkout", () => {
 describe("portal", () => {
   it("opens the portal for the user's own customer with the configured return URL and configuration", async () => {
     const { user } = await subscribedUser();
-    const { redirectUrl } = await createPortalSession(h, { userId: user.id });
-    const account = await h.db.account.findUniqueOrThrow({ where: { userId: user.id } });
+    const { redirectUrl } = await createPortalSession(h, { organizationId: user.organization.id });
+    const account = await h.db.account.findUniqueOrThrow({ where: { organizationId: user.organization.id } });
     const session = portalSession(redirectUrl);
     expect(session).toMatchObject({
       customer: account.stripeCustomerId,
@@ -197,8 +217,13 @@ describe("portal", () => {
 
   it("deep-links into a flow for the user's current subscription", async () => {
     const { user } = await subscribedUser();
-    const sub = await h.db.subscription.findFirstOrThrow({ where: { account: { userId: user.id } } });
-    const { redirectUrl } = await createPortalSession(h, { userId: user.id, flow: "subscription_cancel" });
+    const sub = await h.db.subscription.findFirstOrThrow({
+      where: { account: { organizationId: user.organization.id } },
+    });
+    const { redirectUrl } = await createPortalSession(h, {
+      organizationId: user.organization.id,
+      flow: "subscription_cancel",
+    });
     const session = portalSession(redirectUrl);
     expect(session?.flow).toMatchObject({
       type: "subscription_cancel",
@@ -209,7 +234,7 @@ describe("portal", () => {
       },
     });
     const update = portalSession(
-      (await createPortalSession(h, { userId: user.id, flow: "subscription_update" })).redirectUrl,
+      (await createPortalSession(h, { organizationId: user.organization.id, flow: "subscription_update" })).redirectUrl,
     );
     expect(update?.flow).toMatchObject({
       type: "subscription_update",
@@ -224,11 +249,11 @@ describe("portal", () => {
   it("deep-links into the card update, subscribed or not, back to billing settings", async () => {
     const { user } = await subscribedUser();
     const withoutSubscription = await createUser(h.db);
-    await ensureCustomer(h, withoutSubscription.id);
-    for (const userId of [user.id, withoutSubscription.id]) {
-      const { redirectUrl } = await createPortalSession(h, { userId, flow: "payment_method_update" });
+    await ensureCustomer(h, withoutSubscription.organization.id);
+    for (const organizationId of [user.organization.id, withoutSubscription.organization.id]) {
+      const { redirectUrl } = await createPortalSession(h, { organizationId, flow: "payment_method_update" });
       expect(portalSession(redirectUrl)).toMatchObject({
-        customer: await stripeCustomerOf(userId),
+        customer: await stripeCustomerOf(organizationId),
         flow: {
           type: "payment_method_update",
           after_completion: { type: "redirect", redirect: { return_url: `${TEST_APP_BASE_URL}/settings/billing` } },
@@ -239,15 +264,15 @@ describe("portal", () => {
 
   it("refuses to deep-link into a subscription that is not there or has ended", async () => {
     const ended = await createUser(h.db);
-    await ensureCustomer(h, ended.id);
-    const account = await h.db.account.findUniqueOrThrow({ where: { userId: ended.id } });
+    await ensureCustomer(h, ended.organization.id);
+    const account = await h.db.account.findUniqueOrThrow({ where: { organizationId: ended.organization.id } });
     await createSubscription(h.db, account, { status: "canceled" });
     const never = await createUser(h.db);
-    await ensureCustomer(h, never.id);
+    await ensureCustomer(h, never.organization.id);
     const sessionsBefore = h.emulator.app.store.portalSessions.size;
-    for (const userId of [ended.id, never.id]) {
+    for (const organizationId of [ended.organization.id, never.organization.id]) {
       for (const flow of ["subscription_cancel", "subscription_update"] as const) {
-        await expect(createPortalSession(h, { userId, flow })).rejects.toStrictEqual(
+        await expect(createPortalSession(h, { organizationId, flow })).rejects.toStrictEqual(
           new BillingNotFound("no subscription to change"),
         );
       }
@@ -257,7 +282,9 @@ describe("portal", () => {
 
   it("refuses a user with no Stripe customer yet", async () => {
     const user = await createUser(h.db);
-    await expect(createPortalSession(h, { userId: user.id })).rejects.toBeInstanceOf(BillingProfileMissing);
+    await expect(createPortalSession(h, { organizationId: user.organization.id })).rejects.toBeInstanceOf(
+      BillingProfileMissing,
+    );
   });
 
   it("reports Stripe being down as StripeUnavailable", async () => {
@@ -268,14 +295,16 @@ describe("portal", () => {
       count: USER_FACING_ATTEMPTS,
       mode: "hang",
     });
-    await expect(createPortalSession(h, { userId: user.id })).rejects.toBeInstanceOf(StripeUnavailable);
+    await expect(createPortalSession(h, { organizationId: user.organization.id })).rejects.toBeInstanceOf(
+      StripeUnavailable,
+    );
   });
 });
 
 describe("sync from truth and entitlements", () => {
   it("repairs a row altered by hand and follows a cancellation", async () => {
     const { user } = await subscribedUser();
-    const account = await h.db.account.findUniqueOrThrow({ where: { userId: user.id } });
+    const account = await h.db.account.findUniqueOrThrow({ where: { organizationId: user.organization.id } });
     const row = await h.db.subscription.findFirstOrThrow({ where: { accountId: account.id } });
     await h.db.subscription.update({ where: { id: row.id }, data: { status: "canceled", priceLookupKey: "tampered" } });
 
@@ -296,7 +325,7 @@ describe("sync from truth and entitlements", () => {
     await h.stripe.subscriptions.cancel(row.stripeSubscriptionId);
     await syncCustomer(h, account.stripeCustomerId ?? "");
     expect((await h.db.subscription.findUniqueOrThrow({ where: { id: row.id } })).status).toBe("canceled");
-    expect((await getEntitlement(h.db, user.id)).access).toBe("none");
+    expect((await getEntitlement(h.db, user.organization.id)).access).toBe("none");
   });
 
   it("ignores a customer that belongs to no account", async () => {
@@ -314,13 +343,13 @@ describe("sync from truth and entitlements", () => {
   ])("treats %s as %s access", async (status, access) => {
     const user = await createUser(h.db);
     await createSubscription(h.db, user.account, { status });
-    expect((await getEntitlement(h.db, user.id)).access).toBe(access);
+    expect((await getEntitlement(h.db, user.organization.id)).access).toBe(access);
   });
 
   it("lets a live subscription speak for the account over an ended one", async () => {
     const user = await createUser(h.db);
     await createSubscription(h.db, user.account, { status: "canceled", currentPeriodEnd: new Date(Date.now() + 1e9) });
     await createSubscription(h.db, user.account, { status: "active" });
-    expect((await getEntitlement(h.db, user.id)).subscription?.status).toBe("active");
+    expect((await getEntitlement(h.db, user.organization.id)).subscription?.status).toBe("active");
   });
 });

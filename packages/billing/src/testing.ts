@@ -64,8 +64,9 @@ export async function startBillingHarness(
 }
 
 /**
- * A user of the app mapped to a Stripe customer paying with pm_card_visa, with one monthly
- * subscription to a plan of its own that is not synced yet; on `testClock` when given.
+ * A user of the app whose personal organization is mapped to a Stripe customer paying with
+ * pm_card_visa, with one monthly subscription to a plan of its own that is not synced yet; on
+ * `testClock` when given.
  */
 export async function createMappedSubscriber(
   deps: Pick<BillingDeps, "db" | "stripe">,
@@ -75,11 +76,11 @@ export async function createMappedSubscriber(
   const customer = await deps.stripe.customers.create({
     email: user.email,
     ...(plan.testClock ? { test_clock: plan.testClock } : {}),
-    metadata: { userId: user.id },
+    metadata: { organizationId: user.organization.id },
     payment_method: "pm_card_visa",
     invoice_settings: { default_payment_method: "pm_card_visa" },
   });
-  await deps.db.account.update({ where: { userId: user.id }, data: { stripeCustomerId: customer.id } });
+  await deps.db.account.update({ where: { id: user.account.id }, data: { stripeCustomerId: customer.id } });
   const price = await deps.stripe.prices.create({
     currency: "usd",
     unit_amount: plan.unitAmount,

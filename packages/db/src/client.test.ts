@@ -20,7 +20,7 @@ describe("client and factories", () => {
     const user = await createUser(database.db, { email: "factory@example.com", stripeCustomerId: "cus_factory" });
     const subscription = await createSubscription(database.db, user.account, { status: "past_due" });
     const stored = await database.db.account.findUniqueOrThrow({
-      where: { userId: user.id },
+      where: { organizationId: user.organization.id },
       include: { subscriptions: true },
     });
     expect(stored.stripeCustomerId).toBe("cus_factory");
@@ -44,7 +44,7 @@ describe("client and factories", () => {
   });
 
   it("does not mistake other errors for duplicates", async () => {
-    const error = await database.db.account.create({ data: { userId: "no-such-user" } }).then(
+    const error = await database.db.account.create({ data: { organizationId: "no-such-organization" } }).then(
       () => null,
       (e: unknown) => e,
     );

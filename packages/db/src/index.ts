@@ -5,8 +5,12 @@ import { Prisma } from "./generated/prisma/client.ts";
 export { Prisma };
 export type {
   Account,
+  Invitation,
   LoginAttempt,
+  Membership,
+  MembershipRole,
   Notification,
+  Organization,
   PrismaClient,
   Session,
   Subscription,

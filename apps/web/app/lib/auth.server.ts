@@ -1,6 +1,6 @@
 // Sessions for routes: who is signed in, and the guards that require it.
 import { redirect, type AppLoadContext } from "@remix-run/node";
-import { createAuth } from "@saas/auth";
+import { createAuth, hasRole, switchOrganization, type CurrentOrganization, type MembershipRole } from "@saas/auth";
 import { DatabaseUnavailable } from "@saas/db/client";
 
 // Routes reach the auth package only through this server module, so none of it (or its
@@ -13,6 +13,7 @@ export {
   InvalidCredentials,
   logIn,
   loginSchema,
+  NotAMember,
   safeRedirect,
   signUp,
   signupSchema,
@@ -86,6 +87,28 @@ export async function requireSignedIn(args: RequestArgs): Promise<SignedIn> {
   if (signedIn) return signedIn;
   const url = new URL(args.request.url);
   throw redirect(`/login?${new URLSearchParams({ redirectTo: `${url.pathname}${url.search}` })}`);
+}
+
+export type InOrganization = SignedIn & { organization: CurrentOrganization };
+
+/**
+ * The loader and action guard for organization pages: the signed-in user (else the login
+ * redirect) and their session's current organization, re-checked against their memberships
+ * by this request's session lookup, with at least `role` in it; otherwise 403. The
+ * organization always comes from the session, never from the request.
+ */
+export async function requireOrganization(args: RequestArgs, role: MembershipRole): Promise<InOrganization> {
+  const signedIn = await requireSignedIn(args);
+  const { organization } = signedIn.session;
+  if (!organization || !hasRole(organization.role, role)) {
+    throw new Response("You do not have access to that in this organization.", { status: 403 });
+  }
+  return { ...signedIn, organization };
+}
+
+/** Makes `organizationId` the session's current organization; NotAMember unless the user belongs to it. */
+export async function switchToOrganization(signedIn: SignedIn, organizationId: string): Promise<void> {
+  await switchOrganization(db, { sessionId: signedIn.session.id, userId: signedIn.user.id, organizationId });
 }
 
 /** Starts a session for the user and redirects, with the cookie set. */

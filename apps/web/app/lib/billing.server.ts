@@ -3,7 +3,8 @@ import { createCaller, createContext } from "@saas/api";
 import { createStripeClient, isLiveKey, type BillingDeps } from "@saas/billing";
 import { TRPCError } from "@trpc/server";
 import { DatabaseUnavailable } from "@saas/db/client";
-import { pageUnavailable, requireSignedIn, type RequestArgs } from "./auth.server";
+import type { CurrentOrganization } from "@saas/auth";
+import { pageUnavailable, requireSignedIn, type RequestArgs, type SignedIn } from "./auth.server";
 import { db } from "./db.server";
 import { appSettings } from "./settings.server";
 
@@ -24,8 +25,11 @@ export const webhookSettings = {
   livemode: isLiveKey(stripe.secretKey),
 };
 
-export function trpcContext(user: { id: string; email: string } | null) {
-  return createContext({ ...billing, user });
+/** The procedures' context for a validated session (or none): the user and their current organization. */
+export function trpcContext(signedIn: SignedIn | null) {
+  if (!signedIn) return createContext({ ...billing, user: null, organization: null });
+  const organization: CurrentOrganization | null = signedIn.session.organization;
+  return createContext({ ...billing, user: { id: signedIn.user.id, email: signedIn.user.email }, organization });
 }
 
 /**
@@ -35,8 +39,7 @@ export function trpcContext(user: { id: string; email: string } | null) {
  * tRPC error, whose message it shows beside the form.
  */
 export async function callerFor(args: RequestArgs) {
-  const { user } = await requireSignedIn(args);
-  const context = trpcContext({ id: user.id, email: user.email });
+  const context = trpcContext(await requireSignedIn(args));
   if (args.request.method !== "GET" && args.request.method !== "HEAD") return createCaller(context);
   return createCaller(context, {
     onError: ({ error }) => {

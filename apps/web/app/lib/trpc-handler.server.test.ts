@@ -9,7 +9,10 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from "vites
 
 const portalSessions = vi.fn(() => Promise.resolve({ url: "https://billing.example/p/session/bps_1" }));
 const signedInFromCookie = vi.fn((_cookie: string | undefined) =>
-  Promise.resolve({ user: { id: "u1", email: "a@example.com" } }),
+  Promise.resolve({
+    user: { id: "u1", email: "a@example.com" },
+    session: { organization: { id: "o1", name: "Personal", slug: "personal-1", role: "owner" } },
+  }),
 );
 
 // Just enough database for createPortalSession and the rate limit in front of it (its one
@@ -25,10 +28,14 @@ vi.mock("./billing.server", async () => {
   const stripe = { billingPortal: { sessions: { create: portalSessions } } };
   return {
     appRouter,
-    trpcContext: (user: { id: string; email: string } | null) =>
-      createContext({ db, stripe, config: { appBaseUrl: "http://localhost:3000" }, user } as unknown as Parameters<
-        typeof createContext
-      >[0]),
+    trpcContext: (signedIn: Awaited<ReturnType<typeof signedInFromCookie>> | null) =>
+      createContext({
+        db,
+        stripe,
+        config: { appBaseUrl: "http://localhost:3000" },
+        user: signedIn?.user ?? null,
+        organization: signedIn?.session.organization ?? null,
+      } as unknown as Parameters<typeof createContext>[0]),
   };
 });
 

@@ -17,7 +17,7 @@ export const trpcMiddleware = createExpressMiddleware({
     const signedIn = await signedInFromCookie(req.headers.cookie).catch((error: unknown) => {
       throw toTRPCError(error) ?? error;
     });
-    return trpcContext(signedIn ? { id: signedIn.user.id, email: signedIn.user.email } : null);
+    return trpcContext(signedIn);
   },
   onError({ error, path }) {
     if (error.code === "INTERNAL_SERVER_ERROR") console.error(`tRPC ${path ?? "?"} failed`, error.cause ?? error);

@@ -9,6 +9,7 @@ import { DunningBanner } from "~/components/billing/dunning-banner";
 import { NotificationList } from "~/components/billing/notification-list";
 import { PlanPicker } from "~/components/billing/plan-picker";
 import { SubscriptionSummary } from "~/components/billing/subscription-summary";
+import { requireOrganization } from "~/lib/auth.server";
 import { callerFor, checkoutSessionInput, portalSessionInput, userMessage } from "~/lib/billing.server";
 import { readForm } from "~/lib/forms";
 import { useTRPC } from "~/lib/trpc";
@@ -39,8 +40,12 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
 const INVALID = "That request was not valid.";
 const PENDING_RELOAD_MS = 500;
 
-/** The same services for browsers without JavaScript (or before hydration). */
+/**
+ * The same services for browsers without JavaScript (or before hydration). Each one pays or
+ * manages: owners and admins only (403 for members; the procedures refuse them too).
+ */
 export async function action({ request, context }: ActionFunctionArgs) {
+  await requireOrganization({ request, context }, "admin");
   const caller = await callerFor({ request, context });
   const form = await readForm(request);
   const intent = form.get("intent");

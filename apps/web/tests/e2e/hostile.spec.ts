@@ -3,7 +3,7 @@ import { BillingPage } from "./support/billing-page.ts";
 import { expect, test } from "./support/fixtures.ts";
 import { CARDS, HostedCheckout } from "./support/stripe-pages.ts";
 import { emulator, NEEDS_EMULATOR, onEmulator, stripe } from "./support/stripe.ts";
-import { userIdOf, withAppDb } from "./support/app-db.ts";
+import { personalCustomerOf, personalOrganizationIdOf, withAppDb } from "./support/app-db.ts";
 
 const trpcPost = (path: string, input: unknown) => ({
   url: `/api/trpc/${path}`,
@@ -96,26 +96,17 @@ test("Stripe failing or hanging at checkout: the user is told, nothing is half w
   await billing.subscribe("Pro");
   await expect(page.getByRole("alert")).toHaveText("Billing service unavailable");
   expect((await stripe.customers.list({ email: signedUpUser.email })).data).toHaveLength(0);
-  expect(
-    (
-      await withAppDb((db) =>
-        db.query<{ stripe_customer_id: string | null }>(
-          "SELECT a.stripe_customer_id FROM accounts a JOIN users u ON u.id = a.user_id WHERE u.email = $1",
-          [signedUpUser.email],
-        ),
-      )
-    ).rows[0]?.stripe_customer_id,
-  ).toBeNull();
+  expect(await personalCustomerOf(signedUpUser.email)).toBeNull();
 
   // Now the customer exists; the Checkout call hangs past the client timeout, three times (two retries).
   await page.reload();
-  // Matched on the user id the app sends as client_reference_id.
+  // Matched on the organization id the app sends as client_reference_id.
   await emulator.addFault({
     path: "/v1/checkout/sessions",
     method: "POST",
     count: 3,
     mode: "hang",
-    match: await userIdOf(signedUpUser.email),
+    match: await personalOrganizationIdOf(signedUpUser.email),
   });
   await billing.subscribe("Pro");
   await expect(page.getByRole("button", { name: "Redirecting…" })).toBeDisabled();

@@ -1,5 +1,6 @@
-// The billing procedures behind Settings → Billing. Every one acts on the caller's own
-// account: no input names a customer, subscription or URL to return to.
+// The billing procedures behind Settings → Billing. Every one acts on the account of the
+// caller's current organization: no input names an organization, customer, subscription or
+// URL to return to. Members read; owners and admins also pay and manage.
 import {
   createCheckoutSession,
   createPortalSession,
@@ -10,9 +11,10 @@ import {
   PORTAL_FLOWS,
   syncCheckoutSession,
 } from "@saas/billing";
+import { BILLING_MANAGER, hasRole } from "@saas/auth";
 import type { TRPCRouterRecord } from "@trpc/server";
 import { z } from "zod";
-import { protectedProcedure, stripeProcedure } from "../trpc.ts";
+import { billingManagerProcedure, orgProcedure, protectedProcedure } from "../trpc.ts";
 
 /** The inputs, also for server-side callers that parse a form into them. */
 export const checkoutSessionInput = z.object({ lookupKey: z.enum(LOOKUP_KEYS) });
@@ -21,20 +23,27 @@ export const portalSessionInput = z.object({ flow: z.enum(PORTAL_FLOWS).optional
 export const billingRouter = {
   plans: protectedProcedure.query(({ ctx }) => listPlans(ctx.stripe)),
 
-  status: protectedProcedure.query(({ ctx }) => getBillingStatus(ctx.db, ctx.user.id)),
+  /** The organization's plan and status; `canManage` says whether the caller may pay and manage it. */
+  status: orgProcedure("member").query(async ({ ctx }) => ({
+    ...(await getBillingStatus(ctx.db, ctx.organization.id)),
+    canManage: hasRole(ctx.membership.role, BILLING_MANAGER),
+  })),
 
-  /** What the caller's plan lets them use: paid pages check it. */
-  entitlement: protectedProcedure.query(async ({ ctx }) => {
-    const { access, reason } = await getEntitlement(ctx.db, ctx.user.id);
+  /** What the organization's plan lets its members use: paid pages check it. */
+  entitlement: orgProcedure("member").query(async ({ ctx }) => {
+    const { access, reason } = await getEntitlement(ctx.db, ctx.organization.id);
     return { access, reason };
   }),
 
-  // Each of these calls Stripe for the user: rate-limited per user (the plans are cached for everyone).
-  createCheckoutSession: stripeProcedure
+  // Each of these calls Stripe for the organization: owners and admins only, rate-limited per
+  // user (the plans are cached for everyone).
+  createCheckoutSession: billingManagerProcedure
     .input(checkoutSessionInput)
-    .mutation(({ ctx, input }) => createCheckoutSession(ctx, { userId: ctx.user.id, lookupKey: input.lookupKey })),
+    .mutation(({ ctx, input }) =>
+      createCheckoutSession(ctx, { organizationId: ctx.organization.id, lookupKey: input.lookupKey }),
+    ),
 
-  syncCheckoutSession: stripeProcedure
+  syncCheckoutSession: billingManagerProcedure
     .input(
       z.object({
         sessionId: z
@@ -43,9 +52,11 @@ export const billingRouter = {
           .max(255),
       }),
     )
-    .mutation(({ ctx, input }) => syncCheckoutSession(ctx, { userId: ctx.user.id, sessionId: input.sessionId })),
+    .mutation(({ ctx, input }) =>
+      syncCheckoutSession(ctx, { organizationId: ctx.organization.id, sessionId: input.sessionId }),
+    ),
 
-  createPortalSession: stripeProcedure
+  createPortalSession: billingManagerProcedure
     .input(portalSessionInput)
-    .mutation(({ ctx, input }) => createPortalSession(ctx, { userId: ctx.user.id, flow: input?.flow })),
+    .mutation(({ ctx, input }) => createPortalSession(ctx, { organizationId: ctx.organization.id, flow: input?.flow })),
 } satisfies TRPCRouterRecord;

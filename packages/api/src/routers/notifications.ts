@@ -1,10 +1,11 @@
 import { dismissNotification, listNotifications } from "@saas/billing";
 import type { TRPCRouterRecord } from "@trpc/server";
 import { z } from "zod";
-import { protectedProcedure } from "../trpc.ts";
+import { orgProcedure, protectedProcedure } from "../trpc.ts";
 
 export const notificationsRouter = {
-  list: protectedProcedure.query(({ ctx }) => listNotifications(ctx.db, ctx.user.id)),
+  /** The caller's own alerts about their current organization. */
+  list: orgProcedure("member").query(({ ctx }) => listNotifications(ctx.db, ctx.user.id, ctx.organization.id)),
 
   dismiss: protectedProcedure.input(z.object({ id: z.string().min(1).max(64) })).mutation(async ({ ctx, input }) => {
     await dismissNotification(ctx.db, ctx.user.id, input.id);

@@ -5,23 +5,23 @@ import type { BillingDeps } from "../deps.ts";
 import { BillingNotFound, callStripe, SubscriptionExists } from "../errors.ts";
 import { USER_FACING_REQUEST } from "../stripe-client.ts";
 
-/** Statuses in which the user still has a subscription to manage rather than buy. */
+/** Statuses in which the organization still has a subscription to manage rather than buy. */
 const LIVE_STATUSES = ["active", "trialing", "past_due", "unpaid", "incomplete", "paused"];
 
 export async function createCheckoutSession(
   deps: BillingDeps,
-  input: { userId: string; lookupKey: string },
+  input: { organizationId: string; lookupKey: string },
 ): Promise<{ redirectUrl: string }> {
   const { db, stripe, config } = deps;
   const entry = findCatalogPrice(input.lookupKey);
   if (!entry) throw new BillingNotFound(`no plan with lookup key ${input.lookupKey}`);
 
   const live = await db.subscription.count({
-    where: { account: { userId: input.userId }, status: { in: LIVE_STATUSES } },
+    where: { account: { organizationId: input.organizationId }, status: { in: LIVE_STATUSES } },
   });
   if (live) throw new SubscriptionExists();
 
-  const customer = await ensureCustomer(deps, input.userId);
+  const customer = await ensureCustomer(deps, input.organizationId);
   const price = await callStripe(() =>
     stripe.prices.list({ lookup_keys: [input.lookupKey], active: true, limit: 1 }, USER_FACING_REQUEST),
   );
@@ -37,10 +37,10 @@ export async function createCheckoutSession(
         line_items: [{ price: priceId, quantity: 1 }],
         success_url: `${billingUrl}?checkout=success&session_id={CHECKOUT_SESSION_ID}`,
         cancel_url: `${billingUrl}?checkout=canceled`,
-        client_reference_id: input.userId,
-        metadata: { userId: input.userId },
+        client_reference_id: input.organizationId,
+        metadata: { organizationId: input.organizationId },
         subscription_data: {
-          metadata: { userId: input.userId },
+          metadata: { organizationId: input.organizationId },
           ...(entry.price.trialDays ? { trial_period_days: entry.price.trialDays } : {}),
         },
       },

@@ -1,4 +1,4 @@
-// On return from Checkout: bring the user's subscription in at once, before the webhook lands.
+// On return from Checkout: bring the organization's subscription in at once, before the webhook lands.
 import type { BillingDeps } from "../deps.ts";
 import { BillingNotFound, callStripe, isStripeNotFound } from "../errors.ts";
 import { USER_FACING_REQUEST } from "../stripe-client.ts";
@@ -6,10 +6,10 @@ import { syncCustomer } from "../sync/sync-customer.ts";
 
 export async function syncCheckoutSession(
   deps: Pick<BillingDeps, "db" | "stripe">,
-  input: { userId: string; sessionId: string },
+  input: { organizationId: string; sessionId: string },
 ): Promise<{ status: string | null; complete: boolean }> {
   const account = await deps.db.account.findUnique({
-    where: { userId: input.userId },
+    where: { organizationId: input.organizationId },
     select: { stripeCustomerId: true },
   });
   const retrieve = () => deps.stripe.checkout.sessions.retrieve(input.sessionId, {}, USER_FACING_REQUEST);

@@ -14,7 +14,7 @@ runCli(async () => {
       onProgress: (p) => {
         const customer = p.customerId ? ` → ${p.customerId}` : "";
         const error = p.error ? `: ${p.error}` : "";
-        console.log(`  ${p.outcome.padEnd(12)} ${p.email}${customer}${error}`);
+        console.log(`  ${p.outcome.padEnd(12)} ${p.email} (${p.organizationId})${customer}${error}`);
       },
     });
     console.log(

@@ -20,7 +20,8 @@ runCli(async () => {
         console.log(`  ${outcome} ${p.customerId}${p.error ? `: ${p.error}` : rows}`);
       },
     });
-    console.log(`\nexamined ${summary.examined}, changed ${summary.changed}, failed ${summary.failed}`);
+    const linked = summary.linked ? `, linked ${summary.linked} by its metadata` : "";
+    console.log(`\nexamined ${summary.examined}, changed ${summary.changed}, failed ${summary.failed}${linked}`);
     return summary.failed ? 1 : 0;
   } finally {
     await context.close();

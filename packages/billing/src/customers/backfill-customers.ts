@@ -1,12 +1,15 @@
-// Gives every account without a Stripe customer one: an existing customer whose
-// metadata.userId matches, else a new one. Safe to run any number of times.
+// Gives every account without a Stripe customer one: an existing customer whose metadata
+// names its organization (metadata.organizationId, or the old metadata.userId of the user
+// whose personal organization it is), else a new one. Safe to run any number of times.
 import type Stripe from "stripe";
 import type { BillingDeps } from "../deps.ts";
+import { billingContact } from "./billing-contact.ts";
+import { metadataNames, personalOwnerOf } from "./customer-metadata.ts";
 import { ensureCustomer } from "./ensure-customer.ts";
 
 export type BackfillSummary = { examined: number; linked: number; created: number; failed: number };
 export type BackfillProgress = (event: {
-  userId: string;
+  organizationId: string;
   email: string;
   outcome: "linked" | "created" | "would-link" | "would-create" | "failed";
   customerId?: string;
@@ -21,19 +24,21 @@ export async function backfillCustomers(
   const summary: BackfillSummary = { examined: 0, linked: 0, created: 0, failed: 0 };
   const accounts = await db.account.findMany({
     where: { stripeCustomerId: null },
-    select: { id: true, userId: true, user: { select: { email: true } } },
+    select: { id: true, organizationId: true },
     orderBy: { createdAt: "asc" },
   });
   for (const account of accounts) {
     summary.examined++;
-    const { userId } = account;
-    const email = account.user.email;
+    const { organizationId } = account;
+    let email = "";
     try {
+      email = (await billingContact(db, organizationId)).email;
+      const organization = { id: organizationId, personalOf: await personalOwnerOf(db, organizationId) };
       // List by email, then match the metadata: search is eventually consistent and could miss a fresh customer.
-      const existing = await findCustomerForUser(stripe, email, userId);
+      const existing = await findCustomerFor(stripe, email, organization);
       if (options.dryRun) {
         options.onProgress?.({
-          userId,
+          organizationId,
           email,
           outcome: existing ? "would-link" : "would-create",
           ...(existing ? { customerId: existing.id } : {}),
@@ -47,18 +52,18 @@ export async function backfillCustomers(
         });
         if (linked.count) {
           summary.linked++;
-          options.onProgress?.({ userId, email, outcome: "linked", customerId: existing.id });
+          options.onProgress?.({ organizationId, email, outcome: "linked", customerId: existing.id });
         }
         continue;
       }
       // Nobody waits on a backfill: the client's own (background) timeouts apply.
-      const customerId = await ensureCustomer(deps, userId, {});
+      const customerId = await ensureCustomer(deps, organizationId, {});
       summary.created++;
-      options.onProgress?.({ userId, email, outcome: "created", customerId });
+      options.onProgress?.({ organizationId, email, outcome: "created", customerId });
     } catch (error) {
       summary.failed++;
       options.onProgress?.({
-        userId,
+        organizationId,
         email,
         outcome: "failed",
         error: error instanceof Error ? error.message : String(error),
@@ -68,9 +73,13 @@ export async function backfillCustomers(
   return summary;
 }
 
-async function findCustomerForUser(stripe: Stripe, email: string, userId: string): Promise<Stripe.Customer | null> {
+async function findCustomerFor(
+  stripe: Stripe,
+  email: string,
+  organization: { id: string; personalOf: string | null },
+): Promise<Stripe.Customer | null> {
   for await (const customer of stripe.customers.list({ email, limit: 100 })) {
-    if (customer.metadata.userId === userId) return customer;
+    if (metadataNames(customer.metadata, organization)) return customer;
   }
   return null;
 }

@@ -1,8 +1,9 @@
-import { createUser } from "@saas/db/factories";
+import { addMember, createOrganization, createUser } from "@saas/db/factories";
 import type Stripe from "stripe";
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
 import { StripeUnavailable } from "../errors.ts";
 import { idleInTransaction, startBillingHarness, USER_FACING_ATTEMPTS, type BillingHarness } from "../testing.ts";
+import { reconcile } from "../sync/reconcile.ts";
 import { backfillCustomers } from "./backfill-customers.ts";
 import { customerIdempotencyKey, ensureCustomer } from "./ensure-customer.ts";
 import { updateUserEmail } from "./update-customer-email.ts";
@@ -41,7 +42,7 @@ async function customerCreatesDuring(run: () => Promise<unknown>): Promise<numbe
 describe("ensureCustomer", () => {
   it("creates exactly one customer and one mapping under 20 concurrent calls", async () => {
     const user = await createUser(h.db, { name: "Concurrent Ada" });
-    const ids = await Promise.all(Array.from({ length: 20 }, () => ensureCustomer(h, user.id)));
+    const ids = await Promise.all(Array.from({ length: 20 }, () => ensureCustomer(h, user.organization.id)));
 
     expect(new Set(ids).size).toBe(1);
     const customers = await customersByEmail(user.email);
@@ -50,9 +51,9 @@ describe("ensureCustomer", () => {
       id: ids[0],
       email: user.email,
       name: "Concurrent Ada",
-      metadata: { userId: user.id },
+      metadata: { organizationId: user.organization.id },
     });
-    const account = await h.db.account.findUniqueOrThrow({ where: { userId: user.id } });
+    const account = await h.db.account.findUniqueOrThrow({ where: { organizationId: user.organization.id } });
     expect(account.stripeCustomerId).toBe(ids[0]);
   });
 
@@ -61,7 +62,7 @@ describe("ensureCustomer", () => {
     const user = await createUser(h.db);
     let ids: string[] = [];
     const creates = await customerCreatesDuring(async () => {
-      ids = await Promise.all(Array.from({ length: 20 }, () => ensureCustomer(h, user.id)));
+      ids = await Promise.all(Array.from({ length: 20 }, () => ensureCustomer(h, user.organization.id)));
     });
     expect(creates).toBe(1);
     expect(new Set(ids)).toEqual(new Set([(await customersByEmail(user.email))[0]?.id]));
@@ -78,21 +79,23 @@ describe("ensureCustomer", () => {
         "FOR EACH ROW EXECUTE FUNCTION fail_customer_mapping()",
     );
     try {
-      await expect(ensureCustomer(h, user.id)).rejects.toThrow(/crashed before storing the customer/);
+      await expect(ensureCustomer(h, user.organization.id)).rejects.toThrow(/crashed before storing the customer/);
     } finally {
       await h.db.$executeRawUnsafe("DROP TRIGGER fail_mapping ON accounts");
     }
     const [orphan] = await customersByEmail(user.email);
-    expect((await h.db.account.findUniqueOrThrow({ where: { userId: user.id } })).stripeCustomerId).toBeNull();
+    expect(
+      (await h.db.account.findUniqueOrThrow({ where: { organizationId: user.organization.id } })).stripeCustomerId,
+    ).toBeNull();
 
-    const id = await ensureCustomer(h, user.id);
+    const id = await ensureCustomer(h, user.organization.id);
     expect(id).toBe(orphan?.id);
     expect(await customersByEmail(user.email)).toHaveLength(1);
-    // The key Stripe recorded is the per-user one, not a random key a retry could not repeat.
+    // The key Stripe recorded is the per-organization one, not a random key a retry could not repeat.
     const [created] = (await h.stripe.events.list({ type: "customer.created", limit: 100 })).data.filter(
       (event) => (event.data.object as { id?: string }).id === id,
     );
-    expect(created?.request?.idempotency_key).toBe(customerIdempotencyKey(user.id));
+    expect(created?.request?.idempotency_key).toBe(customerIdempotencyKey(user.organization.id));
   });
 
   it("keeps the customer another process stored while this one waited on Stripe", async () => {
@@ -104,20 +107,31 @@ describe("ensureCustomer", () => {
       stripe: {
         customers: {
           create: async (...args: Parameters<Stripe["customers"]["create"]>) => {
-            await h.db.account.update({ where: { userId: user.id }, data: { stripeCustomerId: elsewhere.id } });
+            await h.db.account.update({
+              where: { organizationId: user.organization.id },
+              data: { stripeCustomerId: elsewhere.id },
+            });
             return h.stripe.customers.create(...args);
           },
         },
       } as unknown as Stripe,
     };
-    await expect(ensureCustomer(racing, user.id)).resolves.toBe(elsewhere.id);
-    expect((await h.db.account.findUniqueOrThrow({ where: { userId: user.id } })).stripeCustomerId).toBe(elsewhere.id);
+    await expect(ensureCustomer(racing, user.organization.id)).resolves.toBe(elsewhere.id);
+    expect(
+      (await h.db.account.findUniqueOrThrow({ where: { organizationId: user.organization.id } })).stripeCustomerId,
+    ).toBe(elsewhere.id);
   });
 
   it("keeps no transaction open while Stripe answers", async () => {
     const user = await createUser(h.db);
-    await h.control.addFault({ path: "/v1/customers", method: "POST", count: 1, mode: "hang", match: user.id });
-    const creation = ensureCustomer(h, user.id);
+    await h.control.addFault({
+      path: "/v1/customers",
+      method: "POST",
+      count: 1,
+      mode: "hang",
+      match: user.organization.id,
+    });
+    const creation = ensureCustomer(h, user.organization.id);
     await vi.waitFor(async () => expect(await h.control.faults()).toEqual([]));
     expect(await idleInTransaction(h.db)).toBe(0);
     // The retry, after the hanging attempt times out, creates the customer.
@@ -126,20 +140,24 @@ describe("ensureCustomer", () => {
 
   it("returns the stored customer without calling Stripe again", async () => {
     const user = await createUser(h.db);
-    const first = await ensureCustomer(h, user.id);
+    const first = await ensureCustomer(h, user.organization.id);
     await h.control.addFault({ path: "/v1/customers*", count: 5 });
-    await expect(ensureCustomer(h, user.id)).resolves.toBe(first);
+    await expect(ensureCustomer(h, user.organization.id)).resolves.toBe(first);
   });
 
   it("stores nothing and throws StripeUnavailable when Stripe fails, then works on the next try", async () => {
     const user = await createUser(h.db);
     await h.control.addFault({ path: "/v1/customers", method: "POST", count: USER_FACING_ATTEMPTS, mode: "error" });
-    await expect(ensureCustomer(h, user.id)).rejects.toBeInstanceOf(StripeUnavailable);
-    expect((await h.db.account.findUniqueOrThrow({ where: { userId: user.id } })).stripeCustomerId).toBeNull();
+    await expect(ensureCustomer(h, user.organization.id)).rejects.toBeInstanceOf(StripeUnavailable);
+    expect(
+      (await h.db.account.findUniqueOrThrow({ where: { organizationId: user.organization.id } })).stripeCustomerId,
+    ).toBeNull();
     expect(await customersByEmail(user.email)).toHaveLength(0);
 
-    const id = await ensureCustomer(h, user.id);
-    expect((await h.db.account.findUniqueOrThrow({ where: { userId: user.id } })).stripeCustomerId).toBe(id);
+    const id = await ensureCustomer(h, user.organization.id);
+    expect(
+      (await h.db.account.findUniqueOrThrow({ where: { organizationId: user.organization.id } })).stripeCustomerId,
+    ).toBe(id);
     expect(await customersByEmail(user.email)).toHaveLength(1);
   });
 
@@ -147,16 +165,59 @@ describe("ensureCustomer", () => {
     const user = await createUser(h.db);
     await h.control.addFault({ path: "/v1/customers", method: "POST", count: USER_FACING_ATTEMPTS, mode: "hang" });
     const started = Date.now();
-    await expect(ensureCustomer(h, user.id)).rejects.toBeInstanceOf(StripeUnavailable);
+    await expect(ensureCustomer(h, user.organization.id)).rejects.toBeInstanceOf(StripeUnavailable);
     expect(Date.now() - started).toBeLessThan(10_000);
-    expect((await h.db.account.findUniqueOrThrow({ where: { userId: user.id } })).stripeCustomerId).toBeNull();
+    expect(
+      (await h.db.account.findUniqueOrThrow({ where: { organizationId: user.organization.id } })).stripeCustomerId,
+    ).toBeNull();
+  });
+});
+
+describe("ensureCustomer for an organization", () => {
+  it("bills the organization's own billing email when it has one, else its first owner's, named after it", async () => {
+    const owner = await createUser(h.db);
+    const admin = await createUser(h.db);
+    const { organization: team } = await createOrganization(h.db, { name: "Team Billing", owner: owner.id });
+    await addMember(h.db, team.id, admin.id, "owner");
+    const billed = await createOrganization(h.db, { name: "Accounts Dept", billingEmail: "billing@example.net" });
+    await addMember(h.db, billed.organization.id, owner.id, "owner");
+
+    const teamCustomer = await h.stripe.customers.retrieve(await ensureCustomer(h, team.id));
+    expect(teamCustomer).toMatchObject({
+      email: owner.email,
+      name: "Team Billing",
+      metadata: { organizationId: team.id },
+    });
+    const billedCustomer = await h.stripe.customers.retrieve(await ensureCustomer(h, billed.organization.id));
+    expect(billedCustomer).toMatchObject({ email: "billing@example.net", name: "Accounts Dept" });
+    // Each organization has a customer of its own, however many organizations a user owns.
+    expect(teamCustomer.id).not.toBe(billedCustomer.id);
+    expect(await ensureCustomer(h, owner.organization.id)).not.toBe(teamCustomer.id);
   });
 });
 
 describe("updateUserEmail", () => {
+  it("moves only the customers billed to the user: not those with a billing email or an earlier owner", async () => {
+    const user = await createUser(h.db);
+    const other = await createUser(h.db);
+    const personal = await ensureCustomer(h, user.organization.id);
+    const { organization: billed } = await createOrganization(h.db, { owner: user.id, billingEmail: "ap@example.net" });
+    const billedCustomer = await ensureCustomer(h, billed.id);
+    // The user is an owner here, but not the first: the customer's email is the other owner's.
+    await addMember(h.db, other.organization.id, user.id, "owner");
+    const othersCustomer = await ensureCustomer(h, other.organization.id);
+
+    const email = `moved-${Date.now()}@example.com`;
+    await updateUserEmail(h, user.id, email);
+    const emailOf = async (id: string) => ((await h.stripe.customers.retrieve(id)) as { email: string }).email;
+    expect(await emailOf(personal)).toBe(email);
+    expect(await emailOf(billedCustomer)).toBe("ap@example.net");
+    expect(await emailOf(othersCustomer)).toBe(other.email);
+  });
+
   it("moves the Stripe customer's email along with the user's", async () => {
     const user = await createUser(h.db);
-    const customerId = await ensureCustomer(h, user.id);
+    const customerId = await ensureCustomer(h, user.organization.id);
     const email = `renamed-${Date.now()}@example.com`;
     await updateUserEmail(h, user.id, email);
     expect((await h.stripe.customers.retrieve(customerId)) as { email: string }).toMatchObject({ email });
@@ -165,7 +226,7 @@ describe("updateUserEmail", () => {
 
   it("keeps no transaction open while Stripe answers", async () => {
     const user = await createUser(h.db);
-    const customerId = await ensureCustomer(h, user.id);
+    const customerId = await ensureCustomer(h, user.organization.id);
     const email = `patient-${Date.now()}@example.com`;
     await h.control.addFault({ path: `/v1/customers/${customerId}`, method: "POST", count: 1, mode: "hang" });
     const change = updateUserEmail(h, user.id, email);
@@ -177,7 +238,7 @@ describe("updateUserEmail", () => {
 
   it("keeps the old email everywhere when Stripe is down", async () => {
     const user = await createUser(h.db);
-    const customerId = await ensureCustomer(h, user.id);
+    const customerId = await ensureCustomer(h, user.organization.id);
     await h.control.addFault({ path: `/v1/customers/${customerId}`, method: "POST", count: USER_FACING_ATTEMPTS });
     await expect(updateUserEmail(h, user.id, "new@example.com")).rejects.toBeInstanceOf(StripeUnavailable);
     expect((await h.db.user.findUniqueOrThrow({ where: { id: user.id } })).email).toBe(user.email);
@@ -200,17 +261,30 @@ describe("backfillCustomers", () => {
     // Same email, another user's customer: must not be linked.
     await h.stripe.customers.create({ email: withCustomer.email, metadata: { userId: "someone-else" } });
     const without = await createUser(h.db);
+    // A customer made since organizations: its metadata names the organization.
+    const { organization: team } = await createOrganization(h.db, {
+      owner: without.id,
+      billingEmail: "team@example.net",
+    });
+    const teamCustomer = await h.stripe.customers.create({
+      email: "team@example.net",
+      metadata: { organizationId: team.id },
+    });
+    // The old per-user metadata of the team's owner must not link the team: it was their personal customer.
+    await h.stripe.customers.create({ email: "team@example.net", metadata: { userId: without.id } });
 
     const dry = await backfillCustomers(h, { dryRun: true });
-    expect(dry).toEqual({ examined: 2, linked: 0, created: 0, failed: 0 });
-    expect(await h.db.account.count({ where: { stripeCustomerId: null } })).toBe(2);
+    expect(dry).toEqual({ examined: 3, linked: 0, created: 0, failed: 0 });
+    expect(await h.db.account.count({ where: { stripeCustomerId: null } })).toBe(3);
 
     const first = await backfillCustomers(h);
-    expect(first).toEqual({ examined: 2, linked: 1, created: 1, failed: 0 });
-    expect((await h.db.account.findUniqueOrThrow({ where: { userId: withCustomer.id } })).stripeCustomerId).toBe(
-      existing.id,
-    );
-    const created = (await h.db.account.findUniqueOrThrow({ where: { userId: without.id } })).stripeCustomerId;
+    expect(first).toEqual({ examined: 3, linked: 2, created: 1, failed: 0 });
+    const customerOf = async (organizationId: string) =>
+      (await h.db.account.findUniqueOrThrow({ where: { organizationId } })).stripeCustomerId;
+    expect(await customerOf(withCustomer.organization.id)).toBe(existing.id);
+    expect(await customerOf(team.id)).toBe(teamCustomer.id);
+    const created = (await h.db.account.findUniqueOrThrow({ where: { organizationId: without.organization.id } }))
+      .stripeCustomerId;
     expect(created).toMatch(/^cus_/);
     expect((await customersByEmail(without.email)).map((c) => c.id)).toEqual([created]);
 
@@ -224,9 +298,34 @@ describe("updateUserEmail with a taken email", () => {
   it("fails before touching Stripe", async () => {
     const owner = await createUser(h.db);
     const user = await createUser(h.db);
-    const customerId = await ensureCustomer(h, user.id);
+    const customerId = await ensureCustomer(h, user.organization.id);
     await expect(updateUserEmail(h, user.id, owner.email)).rejects.toThrow();
     expect(((await h.stripe.customers.retrieve(customerId)) as { email: string }).email).toBe(user.email);
     expect((await h.db.user.findUniqueOrThrow({ where: { id: user.id } })).email).toBe(user.email);
+  });
+});
+
+describe("reconcile of one unmapped customer", () => {
+  it("links it to the organization its metadata names, old per-user metadata or new", async () => {
+    const old = await createUser(h.db);
+    const oldCustomer = await h.stripe.customers.create({ email: old.email, metadata: { userId: old.id } });
+    const owner = await createUser(h.db);
+    const { organization: team } = await createOrganization(h.db, { owner: owner.id });
+    const teamCustomer = await h.stripe.customers.create({ email: owner.email, metadata: { organizationId: team.id } });
+    const stray = await h.stripe.customers.create({ email: owner.email, metadata: { organizationId: "no-such-org" } });
+
+    expect(await reconcile(h, { customerId: oldCustomer.id })).toMatchObject({ linked: 1, examined: 1, failed: 0 });
+    expect(await reconcile(h, { customerId: teamCustomer.id })).toMatchObject({ linked: 1, examined: 1 });
+    expect(await reconcile(h, { customerId: stray.id })).toMatchObject({ linked: 0, examined: 0 });
+    const customerOf = async (organizationId: string) =>
+      (await h.db.account.findUniqueOrThrow({ where: { organizationId } })).stripeCustomerId;
+    expect(await customerOf(old.organization.id)).toBe(oldCustomer.id);
+    expect(await customerOf(team.id)).toBe(teamCustomer.id);
+    expect(await customerOf(owner.organization.id)).toBeNull();
+
+    // An account that has a customer keeps it: another customer naming it is not linked.
+    const second = await h.stripe.customers.create({ email: owner.email, metadata: { organizationId: team.id } });
+    expect(await reconcile(h, { customerId: second.id })).toMatchObject({ linked: 0 });
+    expect(await customerOf(team.id)).toBe(teamCustomer.id);
   });
 });

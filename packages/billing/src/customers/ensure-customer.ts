@@ -1,18 +1,19 @@
-// Maps a user to exactly one Stripe customer, however many requests ask at once, with no
-// database transaction open while Stripe answers.
+// Maps an organization to exactly one Stripe customer, however many requests ask at once,
+// with no database transaction open while Stripe answers.
 import type Stripe from "stripe";
 import type { BillingDeps } from "../deps.ts";
 import { BillingNotFound, callStripe } from "../errors.ts";
 import { USER_FACING_REQUEST } from "../stripe-client.ts";
+import { billingContact } from "./billing-contact.ts";
 
-/** The idempotency key for creating a user's customer: a retry returns the first customer. */
-export const customerIdempotencyKey = (userId: string) => `customer-for-user-${userId}`;
+/** The idempotency key for creating an organization's customer: a retry returns the first customer. */
+export const customerIdempotencyKey = (organizationId: string) => `customer-for-organization-${organizationId}`;
 
-/** Creations in flight in this process, by user: concurrent callers share one. */
+/** Creations in flight in this process, by organization: concurrent callers share one. */
 const inFlight = new Map<string, Promise<string>>();
 
 /**
- * Returns the account's Stripe customer id, creating the customer first when there is none.
+ * Returns the organization's Stripe customer id, creating the customer first when there is none.
  *
  * Nothing is locked while Stripe answers. Concurrent calls in one process share one creation;
  * calls from other processes send the same idempotency key, so Stripe answers them all with
@@ -23,35 +24,38 @@ const inFlight = new Map<string, Promise<string>>();
  */
 export async function ensureCustomer(
   deps: Pick<BillingDeps, "db" | "stripe">,
-  userId: string,
+  organizationId: string,
   request: Stripe.RequestOptions = USER_FACING_REQUEST,
 ): Promise<string> {
-  const known = await deps.db.account.findUnique({ where: { userId }, select: { stripeCustomerId: true } });
-  if (!known) throw new BillingNotFound(`no billing account for user ${userId}`);
+  const known = await deps.db.account.findUnique({ where: { organizationId }, select: { stripeCustomerId: true } });
+  if (!known) throw new BillingNotFound(`no billing account for organization ${organizationId}`);
   if (known.stripeCustomerId) return known.stripeCustomerId;
 
-  const pending = inFlight.get(userId);
+  const pending = inFlight.get(organizationId);
   if (pending) return pending;
-  const creation = createAndStore(deps, userId, request).finally(() => inFlight.delete(userId));
-  inFlight.set(userId, creation);
+  const creation = createAndStore(deps, organizationId, request).finally(() => inFlight.delete(organizationId));
+  inFlight.set(organizationId, creation);
   return creation;
 }
 
 async function createAndStore(
   { db, stripe }: Pick<BillingDeps, "db" | "stripe">,
-  userId: string,
+  organizationId: string,
   request: Stripe.RequestOptions,
 ): Promise<string> {
-  const user = await db.user.findUniqueOrThrow({ where: { id: userId }, select: { email: true, name: true } });
+  const contact = await billingContact(db, organizationId);
   const customer = await callStripe(() =>
     stripe.customers.create(
-      { email: user.email, ...(user.name ? { name: user.name } : {}), metadata: { userId } },
-      { ...request, idempotencyKey: customerIdempotencyKey(userId) },
+      { email: contact.email, name: contact.name, metadata: { organizationId } },
+      { ...request, idempotencyKey: customerIdempotencyKey(organizationId) },
     ),
   );
   // Only where no customer is stored yet: another process may have stored this same one.
-  await db.account.updateMany({ where: { userId, stripeCustomerId: null }, data: { stripeCustomerId: customer.id } });
-  const stored = await db.account.findUnique({ where: { userId }, select: { stripeCustomerId: true } });
-  if (!stored?.stripeCustomerId) throw new BillingNotFound(`no billing account for user ${userId}`);
+  await db.account.updateMany({
+    where: { organizationId, stripeCustomerId: null },
+    data: { stripeCustomerId: customer.id },
+  });
+  const stored = await db.account.findUnique({ where: { organizationId }, select: { stripeCustomerId: true } });
+  if (!stored?.stripeCustomerId) throw new BillingNotFound(`no billing account for organization ${organizationId}`);
   return stored.stripeCustomerId;
 }

@@ -1,4 +1,4 @@
-// What a user may use, from their synced subscription status.
+// What an organization's members may use, from its synced subscription status.
 import type { PrismaClient, Subscription } from "@saas/db";
 
 export type Access = "full" | "grace" | "none";
@@ -51,7 +51,7 @@ export function entitlementFor(subscription: Subscription | null): Entitlement {
   return { access, reason, subscription };
 }
 
-export async function getEntitlement(db: PrismaClient, userId: string): Promise<Entitlement> {
-  const subscriptions = await db.subscription.findMany({ where: { account: { userId } } });
+export async function getEntitlement(db: PrismaClient, organizationId: string): Promise<Entitlement> {
+  const subscriptions = await db.subscription.findMany({ where: { account: { organizationId } } });
   return entitlementFor(currentSubscription(subscriptions));
 }

@@ -84,8 +84,8 @@ async function syncAndApply(
   return db.$transaction(async (tx) => {
     const synced = await writeCustomerSubscriptions(tx, read);
     if (deleted) await unmapDeletedCustomer(tx, customerId);
-    else if (synced.userId) {
-      for (const event of events) await applyDunning(tx, event, synced.userId, invoices);
+    else if (synced.organizationId) {
+      for (const event of events) await applyDunning(tx, event, synced.organizationId, invoices);
     }
     const applied = await markApplied(tx, pending);
     return { customerId, applied, stripeRequests, current: synced.current };

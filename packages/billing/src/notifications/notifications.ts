@@ -19,9 +19,14 @@ export type NotificationView = {
   resolved: boolean;
 };
 
-export async function listNotifications(db: PrismaClient, userId: string): Promise<NotificationView[]> {
+/** The user's alerts about this organization (and those about no organization). */
+export async function listNotifications(
+  db: PrismaClient,
+  userId: string,
+  organizationId: string,
+): Promise<NotificationView[]> {
   const rows = await db.notification.findMany({
-    where: { userId, dismissedAt: null },
+    where: { userId, dismissedAt: null, OR: [{ organizationId }, { organizationId: null }] },
     orderBy: { createdAt: "desc" },
     take: 50,
   });

@@ -32,9 +32,9 @@ describe("createPortalSession", () => {
     expect(decoy.is_default).toBe(true);
     expect(ours).toMatchObject({ is_default: false, metadata: { managed_by: "saas-billing" } });
     const user = await createUser(h.db);
-    const customer = await ensureCustomer(h, user.id);
+    const customer = await ensureCustomer(h, user.organization.id);
 
-    const { redirectUrl } = await createPortalSession(deps, { userId: user.id });
+    const { redirectUrl } = await createPortalSession(deps, { organizationId: user.organization.id });
     // Stripe's API cannot read a portal session back, so look in the emulator's store.
     const session = [...h.emulator.app.store.portalSessions.values()].find((s) => s.url === redirectUrl);
     expect(session).toMatchObject({ customer, configuration: ours.id });

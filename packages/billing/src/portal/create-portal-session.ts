@@ -1,4 +1,4 @@
-// Opens the Stripe Customer Portal for the signed-in user's own customer.
+// Opens the Stripe Customer Portal for the customer of the caller's current organization.
 import type Stripe from "stripe";
 import type { BillingDeps } from "../deps.ts";
 import { BillingNotFound, BillingProfileMissing, callStripe } from "../errors.ts";
@@ -9,18 +9,18 @@ export const PORTAL_FLOWS = ["payment_method_update", "subscription_cancel", "su
 export type PortalFlow = (typeof PORTAL_FLOWS)[number];
 
 /**
- * The customer comes from the user's account, never from the request; the return URL
+ * The customer comes from the organization's account, never from the request; the return URL
  * comes from configuration, never from the client.
  */
 export async function createPortalSession(
   deps: BillingDeps,
-  input: { userId: string; flow?: PortalFlow | undefined },
+  input: { organizationId: string; flow?: PortalFlow | undefined },
 ): Promise<{ redirectUrl: string }> {
   const { db, stripe, config } = deps;
   // The subscriptions are a second query: read them only for the flows that name one.
   const needsSubscription = input.flow === "subscription_cancel" || input.flow === "subscription_update";
   const account = await db.account.findUnique({
-    where: { userId: input.userId },
+    where: { organizationId: input.organizationId },
     select: { stripeCustomerId: true, subscriptions: needsSubscription },
   });
   if (!account?.stripeCustomerId) throw new BillingProfileMissing();

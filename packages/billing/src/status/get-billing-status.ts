@@ -1,4 +1,4 @@
-// Everything the Settings → Billing page shows about the account, in one read.
+// Everything the Settings → Billing page shows about the organization's account, in one read.
 import type { PrismaClient } from "@saas/db";
 import { findCatalogPrice } from "../catalog/catalog.ts";
 import { currentSubscription, entitlementFor, type Access } from "../entitlements/get-entitlement.ts";
@@ -26,18 +26,18 @@ export type BillingStatus = {
 
 const iso = (date: Date | null) => date?.toISOString() ?? null;
 
-export async function getBillingStatus(db: PrismaClient, userId: string): Promise<BillingStatus> {
+export async function getBillingStatus(db: PrismaClient, organizationId: string): Promise<BillingStatus> {
   const [account, problem, [pending]] = await Promise.all([
-    db.account.findUnique({ where: { userId }, select: { stripeCustomerId: true, subscriptions: true } }),
+    db.account.findUnique({ where: { organizationId }, select: { stripeCustomerId: true, subscriptions: true } }),
     db.notification.findFirst({
-      where: { userId, kind: NOTIFICATION_KINDS.paymentFailed, resolvedAt: null },
+      where: { organizationId, kind: NOTIFICATION_KINDS.paymentFailed, resolvedAt: null },
       orderBy: { createdAt: "desc" },
     }),
     // Beside the other two reads, not after them: the account's customer is joined, not awaited.
     db.$queryRaw<Array<{ queued: boolean }>>`
       SELECT EXISTS (
         SELECT 1 FROM webhook_log w JOIN accounts a ON a.stripe_customer_id = w.stripe_customer_id
-        WHERE a.user_id = ${userId} AND w.outcome = 'queued'
+        WHERE a.organization_id = ${organizationId} AND w.outcome = 'queued'
       ) AS queued`,
   ]);
   const subscription = currentSubscription(account?.subscriptions ?? []);

@@ -8,13 +8,13 @@ import type Stripe from "stripe";
 import { callStripe } from "../errors.ts";
 import { subscriptionRow } from "./subscription-row.ts";
 
-/** `userId` is the account owner, null for a customer we never mapped. */
+/** `organizationId` is the account's organization, null for a customer we never mapped. */
 export type SyncOutcome = {
   customerId: string;
   known: boolean;
   changed: number;
   subscriptions: number;
-  userId: string | null;
+  organizationId: string | null;
   /** False when a read that started later had already been written: this one changed nothing. */
   current: boolean;
 };
@@ -70,9 +70,9 @@ export async function writeCustomerSubscriptions(tx: Tx, read: CustomerRead): Pr
     RETURNING 1 AS ok`;
   const account = await tx.account.findUnique({
     where: { stripeCustomerId: customerId },
-    select: { id: true, userId: true },
+    select: { id: true, organizationId: true },
   });
-  const outcome = { customerId, subscriptions: subscriptions.length, userId: account?.userId ?? null };
+  const outcome = { customerId, subscriptions: subscriptions.length, organizationId: account?.organizationId ?? null };
   // A customer we never mapped (another app on the account, or a deleted user): nothing to write.
   if (!account) return { ...outcome, known: false, changed: 0, current: newest.length > 0 };
   if (!newest.length) return { ...outcome, known: true, changed: 0, current: false };

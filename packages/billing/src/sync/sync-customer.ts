@@ -16,9 +16,9 @@ export async function syncCustomer(
   customerId: string,
   request: Stripe.RequestOptions = {},
 ): Promise<SyncOutcome> {
-  const mapped = await db.account.findUnique({ where: { stripeCustomerId: customerId }, select: { userId: true } });
+  const mapped = await db.account.findUnique({ where: { stripeCustomerId: customerId }, select: { id: true } });
   // A customer we never mapped: Stripe is not asked about it.
-  if (!mapped) return { customerId, known: false, changed: 0, subscriptions: 0, userId: null, current: true };
+  if (!mapped) return { customerId, known: false, changed: 0, subscriptions: 0, organizationId: null, current: true };
   const read = await readCustomerSubscriptions(stripe, customerId, await databaseNow(db), request);
   return db.$transaction((tx) => writeCustomerSubscriptions(tx, read), TRANSACTION_LIMITS.write);
 }

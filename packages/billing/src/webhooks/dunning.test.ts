@@ -1,4 +1,5 @@
 // A full dunning cycle with real signed deliveries from the emulator, driven by a test clock.
+import { addMember, createUser } from "@saas/db/factories";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { getEntitlement } from "../entitlements/get-entitlement.ts";
 import { NOTIFICATION_KINDS } from "../notifications/notifications.ts";
@@ -71,7 +72,7 @@ describe("dunning", () => {
 
     const row = await h.db.subscription.findUniqueOrThrow({ where: { stripeSubscriptionId: subscription.id } });
     expect(row.status).toBe("past_due");
-    expect((await getEntitlement(h.db, user.id)).access).toBe("grace");
+    expect((await getEntitlement(h.db, user.organization.id)).access).toBe("grace");
     const failures = await h.db.notification.findMany({
       where: { userId: user.id, kind: NOTIFICATION_KINDS.paymentFailed },
     });
@@ -89,7 +90,7 @@ describe("dunning", () => {
     expect(
       (await h.db.subscription.findUniqueOrThrow({ where: { stripeSubscriptionId: subscription.id } })).status,
     ).toBe("active");
-    expect((await getEntitlement(h.db, user.id)).access).toBe("full");
+    expect((await getEntitlement(h.db, user.organization.id)).access).toBe("full");
     const after = await h.db.notification.findMany({ where: { userId: user.id }, orderBy: { createdAt: "asc" } });
     expect(after.map((n) => [n.kind, n.resolvedAt !== null])).toEqual([
       [NOTIFICATION_KINDS.paymentFailed, true],
@@ -120,7 +121,7 @@ describe("dunning", () => {
     expect(
       (await h.db.subscription.findUniqueOrThrow({ where: { stripeSubscriptionId: subscription.id } })).status,
     ).toBe("active");
-    expect((await getBillingStatus(h.db, user.id)).paymentProblem).toBeNull();
+    expect((await getBillingStatus(h.db, user.organization.id)).paymentProblem).toBeNull();
   });
 
   it("reconcile repairs a subscription row altered by hand and reports it", async () => {
@@ -134,5 +135,33 @@ describe("dunning", () => {
       cancelAtPeriodEnd: false,
     });
     expect(await reconcile(h)).toMatchObject({ changed: 0 });
+  });
+});
+
+// Last: its subscription stays past_due, and the tests above pick subscriptions of their own or any.
+describe("dunning in an organization", () => {
+  it("alerts the organization's owners and admins, not its members; the status shows the problem to all", async () => {
+    const clock = await h.stripe.testHelpers.testClocks.create({ frozen_time: JAN_1_2027 });
+    const plan = { name: "Team", unitAmount: 4_900, testClock: clock.id };
+    const { user, customer } = await createMappedSubscriber(h, plan);
+    const admin = await createUser(h.db);
+    const member = await createUser(h.db);
+    await addMember(h.db, user.organization.id, admin.id, "admin");
+    await addMember(h.db, user.organization.id, member.id, "member");
+    await settle();
+    const failing = await h.stripe.paymentMethods.attach("pm_card_chargeCustomerFail", { customer: customer.id });
+    await h.stripe.customers.update(customer.id, { invoice_settings: { default_payment_method: failing.id } });
+    await advance(clock.id, JAN_1_2027 + 32 * DAY);
+    await settle();
+
+    const alerted = await h.db.notification.findMany({
+      where: { kind: NOTIFICATION_KINDS.paymentFailed, userId: { in: [user.id, admin.id, member.id] } },
+      select: { userId: true, organizationId: true },
+    });
+    expect(alerted.map((a) => a.userId).sort()).toEqual([user.id, admin.id].sort());
+    expect(alerted.every((a) => a.organizationId === user.organization.id)).toBe(true);
+    expect((await getBillingStatus(h.db, user.organization.id)).paymentProblem).not.toBeNull();
+    // The member's own organization knows nothing of it.
+    expect((await getBillingStatus(h.db, member.organization.id)).paymentProblem).toBeNull();
   });
 });

@@ -18,8 +18,16 @@ const day = (seconds: number) =>
 
 type Alert = { kind: string; title: string; body: string; actionUrl: string | null; dedupeKey: string };
 
-async function notify(tx: Tx, userId: string, alert: Alert): Promise<void> {
-  await tx.notification.createMany({ data: [{ userId, ...alert }], skipDuplicates: true });
+/** The organization's billing contacts in the app: its owners and admins, one alert each. */
+async function notify(tx: Tx, organizationId: string, alert: Alert): Promise<void> {
+  const managers = await tx.membership.findMany({
+    where: { organizationId, role: { in: ["owner", "admin"] } },
+    select: { userId: true },
+  });
+  await tx.notification.createMany({
+    data: managers.map(({ userId }) => ({ userId, organizationId, ...alert })),
+    skipDuplicates: true,
+  });
 }
 
 const NEEDS_INVOICE = new Set(["invoice.payment_failed", "invoice.payment_action_required"]);
@@ -45,7 +53,7 @@ function objectIdOf(event: Stripe.Event): string {
 export async function applyDunning(
   tx: Tx,
   event: Stripe.Event,
-  userId: string,
+  organizationId: string,
   invoices: ReadonlyMap<string, Stripe.Invoice>,
 ): Promise<void> {
   const object = event.data.object as { id?: string; object?: string };
@@ -61,7 +69,7 @@ export async function applyDunning(
       if (invoice.status === "paid" || invoice.status === "void") return;
       const amount = money(invoice.amount_due, invoice.currency);
       const retry = invoice.next_payment_attempt ? ` We'll try again on ${day(invoice.next_payment_attempt)}.` : "";
-      await notify(tx, userId, {
+      await notify(tx, organizationId, {
         kind: NOTIFICATION_KINDS.paymentFailed,
         title: "Payment failed",
         body: `We couldn't charge ${amount} for your subscription.${retry} Update your payment method to keep access.`,
@@ -72,7 +80,7 @@ export async function applyDunning(
     }
     case "invoice.payment_action_required": {
       const invoice = invoiceOf();
-      await notify(tx, userId, {
+      await notify(tx, organizationId, {
         kind: NOTIFICATION_KINDS.paymentActionRequired,
         title: "Confirm your payment",
         body: `Your bank asks you to confirm the payment of ${money(invoice.amount_due, invoice.currency)}.`,
@@ -85,7 +93,7 @@ export async function applyDunning(
     case "invoice.payment_succeeded": {
       const open = await tx.notification.updateMany({
         where: {
-          userId,
+          organizationId,
           kind: { in: [NOTIFICATION_KINDS.paymentFailed, NOTIFICATION_KINDS.paymentActionRequired] },
           resolvedAt: null,
           // Only this invoice's alerts: a late paid event for an older invoice says nothing about a newer failure.
@@ -94,7 +102,7 @@ export async function applyDunning(
         data: { resolvedAt: new Date() },
       });
       if (!open.count) return;
-      await notify(tx, userId, {
+      await notify(tx, organizationId, {
         kind: NOTIFICATION_KINDS.paymentRecovered,
         title: "Payment received",
         body: "Thanks! Your payment went through and your subscription is active again.",
@@ -106,7 +114,7 @@ export async function applyDunning(
     case "customer.subscription.trial_will_end": {
       const subscription = event.data.object;
       const ends = subscription.trial_end ? ` on ${day(subscription.trial_end)}` : " soon";
-      await notify(tx, userId, {
+      await notify(tx, organizationId, {
         kind: NOTIFICATION_KINDS.trialWillEnd,
         title: "Your trial ends soon",
         body: `Your free trial ends${ends}. Your card will be charged then unless you cancel.`,

@@ -68,7 +68,10 @@ async function subscribedCustomer(card = "pm_card_visa") {
     payment_method: card,
     invoice_settings: { default_payment_method: card },
   });
-  await h.db.account.update({ where: { userId: user.id }, data: { stripeCustomerId: customer.id } });
+  await h.db.account.update({
+    where: { organizationId: user.organization.id },
+    data: { stripeCustomerId: customer.id },
+  });
   const prices = await h.stripe.prices.list({ lookup_keys: ["wh_monthly"] });
   const price =
     prices.data[0] ??
@@ -269,11 +272,11 @@ describe("idempotency and ordering", () => {
     expect(events.length).toBeGreaterThanOrEqual(3);
     for (const event of events) expect((await deliver(JSON.stringify(event))).body.outcome).toBe("queued");
     expect(await queuedJobs(h.db, customer.id)).toHaveLength(1);
-    expect((await getBillingStatus(h.db, user.id)).pendingChanges).toBe(true);
+    expect((await getBillingStatus(h.db, user.organization.id)).pendingChanges).toBe(true);
 
     const result = await runCustomerSync(h, customer.id);
     expect(result).toMatchObject({ applied: events.length, stripeRequests: 1, current: true });
-    expect((await getBillingStatus(h.db, user.id)).pendingChanges).toBe(false);
+    expect((await getBillingStatus(h.db, user.organization.id)).pendingChanges).toBe(false);
     const outcomes = await h.db.webhookLog.findMany({ where: { id: { in: events.map((e) => e.id) } } });
     expect(outcomes.map((row) => row.outcome)).toEqual(events.map(() => "applied"));
     // The job that was queued finds nothing left to do, and asks Stripe nothing.
@@ -378,7 +381,9 @@ describe("customer.deleted", () => {
 
     expect(await deliverAndRun(forged)).toMatchObject({ status: 200, body: { outcome: "queued" } });
     expect(await logRow(`evt_forged_${customer.id}`)).toMatchObject({ outcome: "applied" });
-    expect((await h.db.account.findUniqueOrThrow({ where: { userId: user.id } })).stripeCustomerId).toBe(customer.id);
+    expect(
+      (await h.db.account.findUniqueOrThrow({ where: { organizationId: user.organization.id } })).stripeCustomerId,
+    ).toBe(customer.id);
     const row = await h.db.subscription.findUniqueOrThrow({ where: { stripeSubscriptionId: subscription.id } });
     expect(row).toMatchObject({ status: "active", canceledAt: null, endedAt: null });
   });
@@ -396,11 +401,15 @@ describe("customer.deleted", () => {
     expect((await deliverAndRun(JSON.stringify(bystanderCreated))).status).toBe(200);
 
     expect(await deliverAndRun(JSON.stringify(deleted))).toMatchObject({ status: 200, body: { outcome: "queued" } });
-    expect((await h.db.account.findUniqueOrThrow({ where: { userId: user.id } })).stripeCustomerId).toBeNull();
+    expect(
+      (await h.db.account.findUniqueOrThrow({ where: { organizationId: user.organization.id } })).stripeCustomerId,
+    ).toBeNull();
     expect(
       await h.db.subscription.findUniqueOrThrow({ where: { stripeSubscriptionId: subscription.id } }),
     ).toMatchObject({ status: "canceled" });
-    const untouched = await h.db.account.findUniqueOrThrow({ where: { userId: bystander.user.id } });
+    const untouched = await h.db.account.findUniqueOrThrow({
+      where: { organizationId: bystander.user.organization.id },
+    });
     expect(untouched.stripeCustomerId).toBe(bystander.customer.id);
     expect(
       await h.db.subscription.findUniqueOrThrow({ where: { stripeSubscriptionId: bystander.subscription.id } }),
@@ -419,9 +428,9 @@ describe("customer.deleted", () => {
     });
     expect(await deliverAndRun(body)).toMatchObject({ status: 200, body: { outcome: "queued" } });
     expect(await logRow("evt_deleted_unknown")).toMatchObject({ outcome: "applied" });
-    expect((await h.db.account.findUniqueOrThrow({ where: { userId: user.id } })).stripeCustomerId).toBe(
-      "cus_never_existed",
-    );
+    expect(
+      (await h.db.account.findUniqueOrThrow({ where: { organizationId: user.organization.id } })).stripeCustomerId,
+    ).toBe("cus_never_existed");
   });
 
   it("changes nothing and keeps the event queued when Stripe cannot say whether the customer is deleted", async () => {
@@ -433,7 +442,9 @@ describe("customer.deleted", () => {
 
     await h.control.addFault({ path: `/v1/customers/${customer.id}`, method: "GET", count: 1 });
     expect(await deliverAndRun(JSON.stringify(deleted))).toMatchObject({ status: 200, body: { outcome: "queued" } });
-    expect((await h.db.account.findUniqueOrThrow({ where: { userId: user.id } })).stripeCustomerId).toBe(customer.id);
+    expect(
+      (await h.db.account.findUniqueOrThrow({ where: { organizationId: user.organization.id } })).stripeCustomerId,
+    ).toBe(customer.id);
     await expectQueuedWithError(deleted?.id);
   });
 });

@@ -52,7 +52,7 @@ export async function signUp(db: PrismaClient, stripe: Stripe, rng: Rng): Promis
     },
     { idempotencyKey: customerIdempotencyKey(user.id) },
   );
-  await db.account.update({ where: { userId: user.id }, data: { stripeCustomerId: customer.id } });
+  await db.account.update({ where: { organizationId: user.organization.id }, data: { stripeCustomerId: customer.id } });
   return {
     userId: user.id,
     customerId: customer.id,

@@ -15,13 +15,38 @@ export async function withAppDb<T>(run: (client: pg.Client) => Promise<T>): Prom
   }
 }
 
+/** The personal organization of a user (their first membership), as sign-up made it. */
+const PERSONAL_ORGANIZATION = `
+  SELECT m.organization_id FROM memberships m JOIN users u ON u.id = m.user_id
+  WHERE u.email = $1 ORDER BY m.created_at, m.id LIMIT 1`;
+
+/** Maps the user's personal organization's account to a Stripe customer. */
 export async function linkCustomer(email: string, customerId: string): Promise<void> {
   await withAppDb(async (db) => {
     const { rowCount } = await db.query(
-      "UPDATE accounts SET stripe_customer_id = $2 FROM users WHERE accounts.user_id = users.id AND users.email = $1",
+      `UPDATE accounts SET stripe_customer_id = $2 WHERE organization_id = (${PERSONAL_ORGANIZATION})`,
       [email, customerId],
     );
     if (rowCount !== 1) throw new Error(`no account for ${email}`);
+  });
+}
+
+export async function personalOrganizationIdOf(email: string): Promise<string> {
+  return withAppDb(async (db) => {
+    const { rows } = await db.query<{ organization_id: string }>(PERSONAL_ORGANIZATION, [email]);
+    if (!rows[0]) throw new Error(`no organization for ${email}`);
+    return rows[0].organization_id;
+  });
+}
+
+/** The Stripe customer of the user's personal organization, or null. */
+export async function personalCustomerOf(email: string): Promise<string | null> {
+  return withAppDb(async (db) => {
+    const { rows } = await db.query<{ stripe_customer_id: string | null }>(
+      `SELECT stripe_customer_id FROM accounts WHERE organization_id = (${PERSONAL_ORGANIZATION})`,
+      [email],
+    );
+    return rows[0]?.stripe_customer_id ?? null;
   });
 }
 

@@ -1,7 +1,7 @@
 // The API fast path to a subscribed user: a customer on a test clock, mapped to the
 // signed-up user, subscribed without going through the UI.
 import type Stripe from "stripe";
-import { linkCustomer, userIdOf } from "./app-db.ts";
+import { linkCustomer, personalOrganizationIdOf } from "./app-db.ts";
 import { priceFor, settleWebhooks, stripe } from "./stripe.ts";
 
 export type ClockedSubscriber = {
@@ -20,7 +20,7 @@ export async function subscribeOnClock(
   const customer = await stripe.customers.create({
     email,
     test_clock: clock.id,
-    metadata: { userId: await userIdOf(email) },
+    metadata: { organizationId: await personalOrganizationIdOf(email) },
     payment_method: "pm_card_visa",
     invoice_settings: { default_payment_method: "pm_card_visa" },
   });

@@ -1,0 +1,39 @@
+// Test helpers: the context fields a signed-in request carries, as the session lookup fills them.
+import type { MembershipRole } from "@saas/auth";
+import { fetchRequestHandler } from "@trpc/server/adapters/fetch";
+import type { Context } from "./context.ts";
+import { appRouter } from "./root.ts";
+
+type TestUser = { id: string; email: string; organization: { id: string; name: string; slug: string } };
+
+/** A user working in `organization` with `role`; by default their personal organization, as its owner. */
+export function signedInAs(
+  user: TestUser,
+  organization: { id: string; name: string; slug: string } = user.organization,
+  role: MembershipRole = "owner",
+): Pick<Context, "user" | "organization"> {
+  return {
+    user: { id: user.id, email: user.email },
+    organization: { id: organization.id, name: organization.name, slug: organization.slug, role },
+  };
+}
+
+export const SIGNED_OUT: Pick<Context, "user" | "organization"> = { user: null, organization: null };
+
+/** Calls over HTTP, as a browser (or a hand-made request) sends them, answered by the real router. */
+export function overTheWire(baseUrl: string, createContext: () => Context) {
+  const handle = (req: Request) =>
+    fetchRequestHandler({ endpoint: "/api/trpc", req, router: appRouter, createContext });
+  return {
+    get: (procedure: string, input: unknown) =>
+      handle(new Request(`${baseUrl}/api/trpc/${procedure}?input=${encodeURIComponent(JSON.stringify(input))}`)),
+    post: (procedure: string, input: unknown) =>
+      handle(
+        new Request(`${baseUrl}/api/trpc/${procedure}`, {
+          method: "POST",
+          headers: { "content-type": "application/json" },
+          body: JSON.stringify(input),
+        }),
+      ),
+  };
+}
