@@ -8,6 +8,7 @@ import {
   Outlet,
   Scripts,
   ScrollRestoration,
+  useLoaderData,
   useRouteError,
   useRouteLoaderData,
 } from "@remix-run/react";
@@ -15,6 +16,7 @@ import type { ReactNode } from "react";
 import { ErrorPage, NotFoundPage } from "~/components/error-pages";
 import { Providers } from "~/components/providers";
 import { getSignedIn } from "~/lib/auth.server";
+import { callerFor } from "~/lib/billing.server";
 import { useNonce } from "~/lib/nonce";
 import appStyles from "./styles/app.css?url";
 
@@ -28,7 +30,40 @@ export const meta: MetaFunction = ({ error }) => (error ? [{ title: "Something w
 
 export async function loader(args: LoaderFunctionArgs) {
   const signedIn = await getSignedIn(args);
-  return { user: signedIn ? { email: signedIn.user.email } : null };
+  if (!signedIn) return { user: null, organizations: [], path: "/" };
+  const organizations = await (await callerFor(args)).organizations.list();
+  const url = new URL(args.request.url);
+  return {
+    user: { email: signedIn.user.email },
+    organizations: organizations.map(({ id, name, current }) => ({ id, name, current })),
+    path: `${url.pathname}${url.search}`,
+  };
+}
+
+type Organizations = Awaited<ReturnType<typeof loader>>["organizations"];
+
+/** Only for users in more than one organization; a form, so it works before hydration too. */
+function OrganizationSwitcher({ organizations, path }: { organizations: Organizations; path: string }) {
+  if (organizations.length < 2) return null;
+  const current = organizations.find((o) => o.current);
+  return (
+    <Form method="post" action="/organizations/switch" className="org-switcher">
+      <input type="hidden" name="redirectTo" value={path} />
+      <label htmlFor="organization-switcher" className="visually-hidden">
+        Organization
+      </label>
+      <select id="organization-switcher" name="organizationId" defaultValue={current?.id} key={current?.id}>
+        {organizations.map((o) => (
+          <option key={o.id} value={o.id}>
+            {o.name}
+          </option>
+        ))}
+      </select>
+      <button type="submit" className="button small">
+        Switch
+      </button>
+    </Form>
+  );
 }
 
 function Header() {
@@ -41,6 +76,8 @@ function Header() {
       <nav aria-label="Account">
         {data?.user ? (
           <>
+            <OrganizationSwitcher organizations={data.organizations} path={data.path} />
+            <Link to="/organizations/new">New organization</Link>
             <Link to="/app/reports">Reports</Link>
             <Link to="/settings/billing">Settings</Link>
             <Form method="post" action="/logout">
@@ -83,8 +120,11 @@ export function Layout({ children }: { children: ReactNode }) {
 }
 
 export default function App() {
+  // The query cache holds the current organization's data (billing status, notifications):
+  // a new cache for each organization, so a switch never shows the previous one's.
+  const current = useLoaderData<typeof loader>().organizations.find((o) => o.current)?.id ?? "";
   return (
-    <Providers>
+    <Providers key={current}>
       <Outlet />
     </Providers>
   );

@@ -123,11 +123,18 @@ export default function Billing() {
           Checkout was canceled; you have not been charged.
         </p>
       ) : null}
-      {status.paymentProblem ? <DunningBanner message={status.paymentProblem.message} /> : null}
-      {subscription ? <SubscriptionSummary subscription={subscription} /> : null}
+      {status.canManage ? null : (
+        <p role="status" className="alert" data-testid="read-only-billing">
+          You are a member of this organization: its owners and admins choose and manage the plan.
+        </p>
+      )}
+      {status.paymentProblem ? (
+        <DunningBanner message={status.paymentProblem.message} canManage={status.canManage} />
+      ) : null}
+      {subscription ? <SubscriptionSummary subscription={subscription} canManage={status.canManage} /> : null}
       {ended && !awaitingCheckout ? (
         data.plans ? (
-          <PlanPicker plans={data.plans} interval={data.interval} />
+          <PlanPicker plans={data.plans} interval={data.interval} canSubscribe={status.canManage} />
         ) : (
           <p role="alert" className="alert error">
             Plans are unavailable right now: Billing service unavailable. Please try again shortly.

@@ -7,7 +7,16 @@ import { SubscribeButton } from "./subscribe-button";
 
 type Plans = RouterOutputs["billing"]["plans"];
 
-export function PlanPicker({ plans, interval }: { plans: Plans; interval: "month" | "year" }) {
+export function PlanPicker({
+  plans,
+  interval,
+  canSubscribe,
+}: {
+  plans: Plans;
+  interval: "month" | "year";
+  /** Members see the plans without the buttons: only owners and admins can subscribe. */
+  canSubscribe: boolean;
+}) {
   return (
     <section aria-labelledby="plans-heading" className="stack">
       <div className="plans-header">
@@ -44,7 +53,9 @@ export function PlanPicker({ plans, interval }: { plans: Plans; interval: "month
                   <li key={feature}>{feature}</li>
                 ))}
               </ul>
-              <SubscribeButton lookupKey={price.lookupKey}>Subscribe to {plan.name}</SubscribeButton>
+              {canSubscribe ? (
+                <SubscribeButton lookupKey={price.lookupKey}>Subscribe to {plan.name}</SubscribeButton>
+              ) : null}
             </li>
           );
         })}

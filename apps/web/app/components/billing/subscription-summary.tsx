@@ -30,7 +30,7 @@ function nextStep(subscription: Subscription): string {
   return `Renews on ${formatDate(subscription.currentPeriodEnd)}`;
 }
 
-export function SubscriptionSummary({ subscription }: { subscription: Subscription }) {
+export function SubscriptionSummary({ subscription, canManage }: { subscription: Subscription; canManage: boolean }) {
   const badge = BADGES[subscription.status] ?? { label: subscription.status, tone: "neutral" };
   return (
     <section aria-labelledby="plan-heading" className="card stack">
@@ -44,7 +44,7 @@ export function SubscriptionSummary({ subscription }: { subscription: Subscripti
         <span className={`badge ${badge.tone}`}>{badge.label}</span>
       </div>
       <p data-testid="next-step">{nextStep(subscription)}</p>
-      <BillingAccessButton />
+      {canManage ? <BillingAccessButton /> : null}
     </section>
   );
 }

@@ -68,3 +68,50 @@ export async function recordFailedAttempts(email: string, count: number): Promis
     ),
   );
 }
+
+/** The id of an organization of that name the user belongs to. */
+export async function organizationIdOf(email: string, name: string): Promise<string> {
+  return withAppDb(async (db) => {
+    const { rows } = await db.query<{ id: string }>(
+      `SELECT o.id FROM organizations o JOIN memberships m ON m.organization_id = o.id
+       JOIN users u ON u.id = m.user_id WHERE u.email = $1 AND o.name = $2`,
+      [email, name],
+    );
+    if (!rows[0]) throw new Error(`${email} has no organization ${name}`);
+    return rows[0].id;
+  });
+}
+
+/**
+ * Makes the user a member of the organization, as accepting an invitation will (the
+ * invitation flow needs email, which comes later).
+ */
+export async function addMembership(email: string, organizationId: string, role: string): Promise<void> {
+  await withAppDb((db) =>
+    db.query(
+      `INSERT INTO memberships (id, user_id, organization_id, role)
+       SELECT 'm_' || md5(random()::text), id, $2, $3::membership_role FROM users WHERE email = $1`,
+      [email, organizationId, role],
+    ),
+  );
+}
+
+export async function removeMembership(email: string, organizationId: string): Promise<void> {
+  await withAppDb((db) =>
+    db.query(
+      "DELETE FROM memberships WHERE organization_id = $2 AND user_id = (SELECT id FROM users WHERE email = $1)",
+      [email, organizationId],
+    ),
+  );
+}
+
+/** Maps an organization's account to a Stripe customer. */
+export async function linkOrganizationCustomer(organizationId: string, customerId: string): Promise<void> {
+  await withAppDb(async (db) => {
+    const { rowCount } = await db.query("UPDATE accounts SET stripe_customer_id = $2 WHERE organization_id = $1", [
+      organizationId,
+      customerId,
+    ]);
+    if (rowCount !== 1) throw new Error(`no account for organization ${organizationId}`);
+  });
+}

@@ -1,0 +1,176 @@
+// Organizations: creating and switching, what a member sees and may do, and what a member
+// of one organization reaches of another (nothing), through the pages and over the wire.
+import type { Browser, Page } from "@playwright/test";
+import {
+  addMembership,
+  linkOrganizationCustomer,
+  organizationIdOf,
+  personalOrganizationIdOf,
+  removeMembership,
+} from "./support/app-db.ts";
+import { BillingPage } from "./support/billing-page.ts";
+import { expect, test } from "./support/fixtures.ts";
+import { SignupPage } from "./support/pages.ts";
+import { priceFor, settleWebhooks, stripe } from "./support/stripe.ts";
+
+const trpcPost = (path: string, input: unknown) => ({
+  url: `/api/trpc/${path}`,
+  data: JSON.stringify(input),
+  headers: { "Content-Type": "application/json" },
+});
+
+async function createOrganization(page: Page, name: string) {
+  await page.getByRole("link", { name: "New organization" }).click();
+  await page.getByLabel("Name").fill(name);
+  await page.getByRole("button", { name: "Create organization" }).click();
+  await expect(page).toHaveURL(/\/settings\/billing$/);
+  await expect(page.getByTestId("current-organization")).toHaveText(name);
+}
+
+async function switchTo(page: Page, name: string) {
+  await page.getByLabel("Organization").selectOption({ label: name });
+  await page.getByRole("button", { name: "Switch" }).click();
+  await expect(page.getByTestId("current-organization")).toHaveText(name);
+}
+
+/** A second person, signed up in a browser context of their own. */
+async function secondUser(browser: Browser, baseURL: string | undefined) {
+  const context = await browser.newContext({ baseURL });
+  const page = await context.newPage();
+  const email = `member-${Date.now()}-${Math.random().toString(16).slice(2, 8)}@example.com`;
+  const signup = new SignupPage(page);
+  await signup.goto();
+  await signup.signUp(email, "member password here");
+  await expect(page).toHaveURL(/\/settings\/billing$/);
+  return { context, page, email };
+}
+
+/** The organization subscribed through the API fast path, its customer named by its metadata. */
+async function subscribeOrganization(organizationId: string, email: string) {
+  const customer = await stripe.customers.create({
+    email,
+    metadata: { organizationId },
+    payment_method: "pm_card_visa",
+    invoice_settings: { default_payment_method: "pm_card_visa" },
+  });
+  await linkOrganizationCustomer(organizationId, customer.id);
+  const price = await priceFor("team_monthly");
+  await stripe.subscriptions.create({ customer: customer.id, items: [{ price: price.id }] });
+  await settleWebhooks();
+  return customer;
+}
+
+test("a single-organization user sees no switcher; creating an organization adds it and switches to it", async ({
+  page,
+  signedUpUser,
+}) => {
+  await expect(page.getByLabel("Organization")).toHaveCount(0);
+  await createOrganization(page, "Acme Robotics");
+  // A new organization has no plan of its own: the plans are offered again.
+  await expect(page.getByRole("button", { name: "Subscribe to Pro" })).toBeVisible();
+  const personal = signedUpUser.email.split("@")[0] ?? "";
+  await switchTo(page, personal);
+  await switchTo(page, "Acme Robotics");
+  await page.goto("/settings/account");
+  await expect(page.getByTestId("current-organization")).toHaveText("Acme Robotics");
+});
+
+test("a member sees the plan read-only, may not open the portal or check out, and loses access when removed", async ({
+  page,
+  browser,
+  baseURL,
+  signedUpUser,
+}) => {
+  await createOrganization(page, "Paid Team");
+  const teamId = await organizationIdOf(signedUpUser.email, "Paid Team");
+  await subscribeOrganization(teamId, signedUpUser.email);
+  const billing = new BillingPage(page);
+  await billing.goto();
+  await expect(billing.manageButton()).toBeVisible();
+
+  const member = await secondUser(browser, baseURL);
+  await addMembership(member.email, teamId, "member");
+  await member.page.reload();
+  await switchTo(member.page, "Paid Team");
+  const memberBilling = new BillingPage(member.page);
+  await memberBilling.expectPlan("Team", /^Renews on /);
+  await expect(member.page.getByTestId("read-only-billing")).toBeVisible();
+  await expect(memberBilling.manageButton()).toHaveCount(0);
+  // Paid features are the organization's: its members get them.
+  const reports = await member.page.goto("/app/reports");
+  expect(reports?.status()).toBe(200);
+  await expect(member.page.getByText("Monthly summary")).toBeVisible();
+
+  // Over the wire, the procedures and the form action refuse the member.
+  const origin = { Origin: baseURL ?? "" };
+  for (const [path, input] of [
+    ["billing.createPortalSession", { flow: "payment_method_update" }],
+    ["billing.createCheckoutSession", { lookupKey: "pro_monthly" }],
+  ] as const) {
+    const call = trpcPost(path, input);
+    const response = await member.page.request.post(call.url, {
+      data: call.data,
+      headers: { ...call.headers, ...origin },
+    });
+    expect(response.status()).toBe(403);
+    expect(JSON.stringify(await response.json())).toContain("FORBIDDEN");
+  }
+  const forms: Array<Record<string, string>> = [{ intent: "portal" }, { intent: "checkout", lookupKey: "pro_monthly" }];
+  for (const form of forms) {
+    const response = await member.page.request.post("/settings/billing", { form, headers: origin, maxRedirects: 0 });
+    expect(response.status()).toBe(403);
+  }
+
+  // Removed: the next request is in their personal organization, without the team's plan.
+  await removeMembership(member.email, teamId);
+  const after = await member.page.goto("/app/reports");
+  expect(after?.status()).toBe(403);
+  await member.page.goto("/settings/billing");
+  await expect(member.page.getByTestId("current-organization")).not.toHaveText("Paid Team");
+  await expect(member.page.getByLabel("Organization")).toHaveCount(0);
+  await member.context.close();
+});
+
+test("a member of one organization reaches nothing of another, whatever ids are sent", async ({
+  page,
+  browser,
+  baseURL,
+  signedUpUser,
+}) => {
+  const victimOrg = await personalOrganizationIdOf(signedUpUser.email);
+  await subscribeOrganization(victimOrg, signedUpUser.email);
+  await page.reload();
+  await expect(new BillingPage(page).manageButton()).toBeVisible();
+
+  const attacker = await secondUser(browser, baseURL);
+  const origin = { Origin: baseURL ?? "" };
+  // Switching to someone else's organization: not found, and the session stays where it was.
+  const switched = await attacker.page.request.post("/organizations/switch", {
+    form: { organizationId: victimOrg, redirectTo: "/app/reports" },
+    headers: origin,
+    maxRedirects: 0,
+  });
+  expect(switched.status()).toBe(404);
+  const reports = await attacker.page.goto("/app/reports");
+  expect(reports?.status()).toBe(403);
+
+  // Ids slipped into procedure inputs and forms are ignored: everything is the caller's own.
+  const status = await attacker.page.request.get(
+    `/api/trpc/billing.status?input=${encodeURIComponent(JSON.stringify({ organizationId: victimOrg }))}`,
+  );
+  expect(await status.json()).toMatchObject({ result: { data: { hasBillingProfile: false, subscription: null } } });
+  const portal = trpcPost("billing.createPortalSession", { organizationId: victimOrg });
+  const opened = await attacker.page.request.post(portal.url, {
+    data: portal.data,
+    headers: { ...portal.headers, ...origin },
+  });
+  expect(opened.status()).toBe(412);
+  const form = await attacker.page.request.post("/settings/billing", {
+    form: { intent: "portal", organizationId: victimOrg },
+    headers: origin,
+    maxRedirects: 0,
+  });
+  expect(form.status()).toBe(200);
+  expect(await form.text()).not.toContain("/p/session/");
+  await attacker.context.close();
+});
