@@ -1,5 +1,5 @@
 // The one place domain errors become tRPC errors (and so HTTP statuses).
-import { NotAMember } from "@saas/auth";
+import { LastOwner, MemberNotFound, NotAllowed, NotAMember } from "@saas/auth";
 import {
   BillingNotFound,
   BillingProfileMissing,
@@ -18,7 +18,10 @@ export function toTRPCError(error: unknown): TRPCError | null {
   if (error instanceof SubscriptionExists)
     return new TRPCError({ code: "CONFLICT", message: error.message, cause: error });
   if (error instanceof BillingNotFound) return new TRPCError({ code: "NOT_FOUND", message: "Not found", cause: error });
-  if (error instanceof NotAMember) return new TRPCError({ code: "NOT_FOUND", message: "Not found", cause: error });
+  if (error instanceof NotAMember || error instanceof MemberNotFound)
+    return new TRPCError({ code: "NOT_FOUND", message: "Not found", cause: error });
+  if (error instanceof NotAllowed) return new TRPCError({ code: "FORBIDDEN", message: error.message, cause: error });
+  if (error instanceof LastOwner) return new TRPCError({ code: "CONFLICT", message: error.message, cause: error });
   if (error instanceof RateLimited) {
     return new TRPCError({ code: "TOO_MANY_REQUESTS", message: error.message, cause: error });
   }

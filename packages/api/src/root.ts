@@ -1,10 +1,12 @@
 import { billingRouter } from "./routers/billing.ts";
+import { membersRouter } from "./routers/members.ts";
 import { notificationsRouter } from "./routers/notifications.ts";
 import { organizationsRouter } from "./routers/organizations.ts";
 import { createTRPCRouter } from "./trpc.ts";
 
 export const appRouter = createTRPCRouter({
   billing: billingRouter,
+  members: membersRouter,
   notifications: notificationsRouter,
   organizations: organizationsRouter,
 });

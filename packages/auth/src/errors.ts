@@ -30,3 +30,27 @@ export class NotAMember extends Error {
     super("Organization not found");
   }
 }
+
+/** No member of this organization has that user id (another organization's members look the same). */
+export class MemberNotFound extends Error {
+  override name = "MemberNotFound";
+  constructor() {
+    super("Member not found");
+  }
+}
+
+/** The actor's role does not allow this change. */
+export class NotAllowed extends Error {
+  override name = "NotAllowed";
+  constructor() {
+    super("Your role in this organization does not allow that");
+  }
+}
+
+/** The change would leave the organization without an owner. */
+export class LastOwner extends Error {
+  override name = "LastOwner";
+  constructor() {
+    super("An organization needs an owner: make someone else an owner first");
+  }
+}

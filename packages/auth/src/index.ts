@@ -1,7 +1,16 @@
 export { changeEmail, changePassword } from "./account-changes.ts";
 export { logIn, signUp, type NewUser } from "./accounts.ts";
 export { createAuth, type Auth } from "./lucia.ts";
-export { EmailTaken, InvalidCredentials, NotAMember, TooManyAttempts } from "./errors.ts";
+export {
+  EmailTaken,
+  InvalidCredentials,
+  LastOwner,
+  MemberNotFound,
+  NotAllowed,
+  NotAMember,
+  TooManyAttempts,
+} from "./errors.ts";
+export { changeMemberRole, listMembers, removeMember, type MemberView } from "./members.ts";
 export {
   createOrganization,
   createOrganizationSchema,

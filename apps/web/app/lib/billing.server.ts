@@ -9,7 +9,14 @@ import { db } from "./db.server";
 import { appSettings } from "./settings.server";
 
 // Routes reach billing only through this server module (see auth.server.ts).
-export { appRouter, checkoutSessionInput, createOrganizationInput, portalSessionInput } from "@saas/api";
+export {
+  appRouter,
+  changeRoleInput,
+  checkoutSessionInput,
+  createOrganizationInput,
+  portalSessionInput,
+  removeMemberInput,
+} from "@saas/api";
 export { handleStripeWebhook, MAX_WEBHOOK_BYTES, StripeUnavailable, updateUserEmail } from "@saas/billing";
 
 const { stripe, appBaseUrl } = appSettings();

@@ -25,6 +25,7 @@ export default function Settings() {
       </p>
       <nav aria-label="Settings" className="tabs">
         <NavLink to="/settings/billing">Billing</NavLink>
+        <NavLink to="/settings/members">Members</NavLink>
         <NavLink to="/settings/account">Account</NavLink>
       </nav>
       <Outlet />

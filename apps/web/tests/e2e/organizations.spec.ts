@@ -174,3 +174,39 @@ test("a member of one organization reaches nothing of another, whatever ids are 
   expect(await form.text()).not.toContain("/p/session/");
   await attacker.context.close();
 });
+
+test("Settings -> Members: roles are changed and members removed by owners; the last owner cannot leave", async ({
+  page,
+  browser,
+  baseURL,
+  signedUpUser,
+}) => {
+  await createOrganization(page, "Crew");
+  const crewId = await organizationIdOf(signedUpUser.email, "Crew");
+  const member = await secondUser(browser, baseURL);
+  await addMembership(member.email, crewId, "member");
+
+  await page.getByRole("link", { name: "Members" }).click();
+  const rows = page.getByTestId("member-row");
+  await expect(rows).toHaveCount(2);
+  await page.getByLabel(`Role of ${member.email}`).selectOption("admin");
+  await rows.filter({ hasText: member.email }).getByRole("button", { name: "Save" }).click();
+  await expect(page.getByRole("status")).toHaveText("Role changed.");
+  await expect(page.getByLabel(`Role of ${member.email}`)).toHaveValue("admin");
+
+  // The only owner cannot leave.
+  await rows.filter({ hasText: "(you)" }).getByRole("button", { name: "Leave" }).click();
+  await expect(page.getByRole("alert")).toContainText("An organization needs an owner");
+
+  // The member sees the list without controls over the owner, and loses it all once removed.
+  await member.page.reload();
+  await switchTo(member.page, "Crew");
+  await member.page.goto("/settings/members");
+  await expect(member.page.getByLabel(`Role of ${signedUpUser.email}`)).toHaveCount(0);
+  await page.getByRole("button", { name: `Remove ${member.email}` }).click();
+  await expect(page.getByRole("status")).toHaveText("Member removed.");
+  await expect(rows).toHaveCount(1);
+  await member.page.goto("/settings/members");
+  await expect(member.page.getByTestId("current-organization")).not.toHaveText("Crew");
+  await member.context.close();
+});

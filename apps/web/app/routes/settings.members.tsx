@@ -1,0 +1,135 @@
+// Settings -> Members: who belongs to the current organization, with their roles. Owners and
+// admins change roles and remove members; anyone may leave (the last owner may not).
+import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { redirect } from "@remix-run/node";
+import { Form, useActionData, useLoaderData } from "@remix-run/react";
+import { FormMessages } from "~/components/form-messages";
+import { callerFor, changeRoleInput, removeMemberInput, userMessage } from "~/lib/billing.server";
+import { readForm } from "~/lib/forms";
+
+export const meta: MetaFunction = () => [{ title: "Members · Acme SaaS" }];
+
+const ROLE_LABELS = { owner: "Owner", admin: "Admin", member: "Member" } as const;
+
+export async function loader({ request, context }: LoaderFunctionArgs) {
+  const caller = await callerFor({ request, context });
+  return caller.members.list();
+}
+
+type Outcome = { ok?: string; error?: string };
+
+export async function action({ request, context }: ActionFunctionArgs): Promise<Outcome> {
+  const caller = await callerFor({ request, context });
+  const form = await readForm(request);
+  const intent = form.get("intent");
+  if (intent === "leave") {
+    const left = await caller.members.leave().then(
+      () => null,
+      (error: unknown) => ({ error: userMessage(error) }),
+    );
+    if (left) return left;
+    // Thrown, not returned: the session falls back to the personal organization on the next request.
+    throw redirect("/settings/billing");
+  }
+  try {
+    if (intent === "change-role") {
+      const input = changeRoleInput.safeParse({ userId: form.get("userId"), role: form.get("role") });
+      if (!input.success) return { error: "That request was not valid." };
+      await caller.members.changeRole(input.data);
+      return { ok: "Role changed." };
+    }
+    if (intent === "remove") {
+      const input = removeMemberInput.safeParse({ userId: form.get("userId") });
+      if (!input.success) return { error: "That request was not valid." };
+      await caller.members.remove(input.data);
+      return { ok: "Member removed." };
+    }
+    return { error: "Unknown action" };
+  } catch (error) {
+    return { error: userMessage(error) };
+  }
+}
+
+export default function Members() {
+  const { members, you } = useLoaderData<typeof loader>();
+  const result = useActionData<typeof action>();
+  const manages = you.role === "owner" || you.role === "admin";
+  return (
+    <section aria-labelledby="members-heading" className="stack">
+      <h2 id="members-heading">Members</h2>
+      <FormMessages ok={result?.ok} errors={result?.error ? [result.error] : undefined} />
+      <table className="members">
+        <thead>
+          <tr>
+            <th scope="col">Member</th>
+            <th scope="col">Role</th>
+            <th scope="col">
+              <span className="visually-hidden">Actions</span>
+            </th>
+          </tr>
+        </thead>
+        <tbody>
+          {members.map((m) => {
+            const self = m.userId === you.userId;
+            // Owners are changed by owners only; an admin sees their role without a control.
+            const changeable = manages && !self && (you.role === "owner" || m.role !== "owner");
+            return (
+              <tr key={m.userId} data-testid="member-row">
+                <td>
+                  {m.name ? `${m.name} · ` : ""}
+                  {m.email}
+                  {self ? " (you)" : ""}
+                </td>
+                <td>
+                  {changeable ? (
+                    <Form method="post" className="inline-form">
+                      <input type="hidden" name="intent" value="change-role" />
+                      <input type="hidden" name="userId" value={m.userId} />
+                      <label htmlFor={`role-${m.userId}`} className="visually-hidden">
+                        Role of {m.email}
+                      </label>
+                      <select id={`role-${m.userId}`} name="role" defaultValue={m.role}>
+                        {(you.role === "owner"
+                          ? (["owner", "admin", "member"] as const)
+                          : (["admin", "member"] as const)
+                        ).map((role) => (
+                          <option key={role} value={role}>
+                            {ROLE_LABELS[role]}
+                          </option>
+                        ))}
+                      </select>
+                      <button type="submit" className="button small">
+                        Save
+                      </button>
+                    </Form>
+                  ) : (
+                    ROLE_LABELS[m.role]
+                  )}
+                </td>
+                <td>
+                  {self ? (
+                    <Form method="post">
+                      <input type="hidden" name="intent" value="leave" />
+                      <button type="submit" className="button small">
+                        Leave
+                      </button>
+                    </Form>
+                  ) : changeable ? (
+                    <Form method="post">
+                      <input type="hidden" name="intent" value="remove" />
+                      <input type="hidden" name="userId" value={m.userId} />
+                      <button type="submit" className="button small danger" aria-label={`Remove ${m.email}`}>
+                        Remove
+                      </button>
+                    </Form>
+                  ) : null}
+                </td>
+              </tr>
+            );
+          })}
+        </tbody>
+      </table>
+      <p className="muted">Invitations by email are coming; until then members are added by an operator.</p>
+    </section>
+  );
+}
