@@ -25,10 +25,13 @@ vi.mock("./db.server", async () => {
   const { createDb } = await import("@saas/db/client");
   return { db: createDb(hole.url, { connectionTimeoutMs: 300 }) };
 });
-// The session was read just before the database stalled.
+// The session was read just before the database stalled: the owner of their personal organization.
+const organization = { id: "o1", name: "Personal", slug: "personal-1", role: "owner" as const };
+const signedIn = { user: { id: "u1", email: "a@example.com" }, session: { id: "s1", organization } };
 vi.mock("./auth.server", async (importOriginal) => ({
   ...(await importOriginal<typeof AuthServer>()),
-  requireSignedIn: () => Promise.resolve({ user: { id: "u1", email: "a@example.com" } }),
+  requireSignedIn: () => Promise.resolve(signedIn),
+  requireOrganization: () => Promise.resolve({ ...signedIn, organization }),
 }));
 
 const held = new Set<Socket>();
