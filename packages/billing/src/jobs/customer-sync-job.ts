@@ -5,7 +5,7 @@
 // one job per customer at a time and retries a failed one with back-off.
 import type { PrismaClient, Tx } from "@saas/db";
 import type Stripe from "stripe";
-import { callStripe, isStripeNotFound } from "../errors.ts";
+import { callStripe, isStripeNotFound, isStripeRateLimited } from "../errors.ts";
 import {
   databaseNow,
   readCustomerSubscriptions,
@@ -45,6 +45,8 @@ export async function runCustomerSync(
   try {
     return await syncAndApply(deps, customerId, readAt, pending);
   } catch (error) {
+    // Not a failure of the events: the task backs off and runs again (tasks.ts).
+    if (isStripeRateLimited(error)) throw error;
     await recordFailure(deps.db, pending, error, attempt.attempt >= attempt.maxAttempts);
     throw error;
   }
