@@ -48,6 +48,8 @@ beforeAll(async () => {
       realTimeTickMs: 0,
       settings: { clockAdvanceDelayMs: 5 },
       webhookRetryScheduleMs: RETRY_SCHEDULE_MS,
+      // About the database going away: Stripe's rate limit is another test's subject.
+      rateLimit: "off",
     }),
   ]);
   control = new EmulatorControlClient(emulator.url);
