@@ -2,7 +2,8 @@
 // for all of the events that arrived before it began. Stripe is read with no transaction
 // open; then one short transaction writes the subscriptions (only if no later read was
 // written first), the events' side effects, and marks those events applied. The queue runs
-// one job per customer at a time and retries a failed one with back-off.
+// one job per customer at a time and retries a failed one with back-off; a run that Stripe's
+// rate limit turned back is no failure, and tasks.ts queues it again for later.
 import type { PrismaClient, Tx } from "@saas/db";
 import type Stripe from "stripe";
 import { callStripe, isStripeNotFound, isStripeRateLimited } from "../errors.ts";

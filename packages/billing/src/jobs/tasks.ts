@@ -39,14 +39,13 @@ export function billingTasks(deps: CustomerSyncDeps, log?: (line: JobLogLine) =>
         });
         log?.({ ...line, ok: true, applied: result.applied, stripeRequests: result.stripeRequests, ms: ms() });
       } catch (error) {
-        const message = error instanceof Error ? error.message : String(error);
         if (isStripeRateLimited(error)) {
           // Success for the queue, so no attempt is spent; the job is queued again for later.
           const retryInMs = await backOffRateLimitedSync(deps.db, parsed);
           log?.({ ...line, ok: true, backedOff: { rateLimited: parsed.rateLimited + 1, retryInMs }, ms: ms() });
           return;
         }
-        log?.({ ...line, ok: false, error: message, ms: ms() });
+        log?.({ ...line, ok: false, error: error instanceof Error ? error.message : String(error), ms: ms() });
         throw error;
       }
     },
