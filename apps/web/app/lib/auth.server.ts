@@ -54,13 +54,18 @@ export function getSignedIn({ request, context }: RequestArgs): Promise<SignedIn
   return pending;
 }
 
+/** What a page shows when the database does not answer: the "temporarily unavailable" page (503). */
+export function pageUnavailable(): Response {
+  return new Response("Temporarily unavailable", { status: 503 });
+}
+
 /**
  * Every page looks the session up first: a database that does not answer becomes the
  * "temporarily unavailable" page (503) at once, rather than a hang or a bare 500.
  */
 function signedInForPage(cookie: string | null): Promise<SignedIn | null> {
   return signedInFromCookie(cookie).catch((error: unknown) => {
-    if (error instanceof DatabaseUnavailable) throw new Response("Temporarily unavailable", { status: 503 });
+    if (error instanceof DatabaseUnavailable) throw pageUnavailable();
     throw error;
   });
 }

@@ -2,7 +2,8 @@
 import { createCaller, createContext } from "@saas/api";
 import { createStripeClient, isLiveKey, type BillingDeps } from "@saas/billing";
 import { TRPCError } from "@trpc/server";
-import { requireSignedIn, type RequestArgs } from "./auth.server";
+import { DatabaseUnavailable } from "@saas/db/client";
+import { pageUnavailable, requireSignedIn, type RequestArgs } from "./auth.server";
 import { db } from "./db.server";
 import { appSettings } from "./settings.server";
 
@@ -27,10 +28,21 @@ export function trpcContext(user: { id: string; email: string } | null) {
   return createContext({ ...billing, user });
 }
 
-/** A server-side tRPC caller for the signed-in user (redirects to login otherwise). */
+/**
+ * A server-side tRPC caller for the signed-in user (redirects to login otherwise). In a
+ * loader (GET), a database that stops answering after the session lookup shows the
+ * "temporarily unavailable" page (503), as the lookup itself does; an action keeps the
+ * tRPC error, whose message it shows beside the form.
+ */
 export async function callerFor(args: RequestArgs) {
   const { user } = await requireSignedIn(args);
-  return createCaller(trpcContext({ id: user.id, email: user.email }));
+  const context = trpcContext({ id: user.id, email: user.email });
+  if (args.request.method !== "GET" && args.request.method !== "HEAD") return createCaller(context);
+  return createCaller(context, {
+    onError: ({ error }) => {
+      if (error.cause instanceof DatabaseUnavailable) throw pageUnavailable();
+    },
+  });
 }
 
 /** What a user may read of a failed call: tRPC's message, never an internal error's. */

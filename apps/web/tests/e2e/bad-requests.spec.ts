@@ -61,7 +61,7 @@ for (const [what, contentType, body] of NOT_A_FORM) {
   test(`a ${what} body is a 400 on every form action and changes nothing`, async ({ page, signedUpUser, baseURL }) => {
     // page.request carries the signed-in user's cookie, for Settings → Account.
     const headers = { Origin: baseURL ?? "", "Content-Type": contentType };
-    for (const path of ["/login", "/signup", "/settings/account"]) {
+    for (const path of ["/login", "/signup", "/settings/account", "/settings/billing"]) {
       const response = await page.request.post(path, { headers, data: body, maxRedirects: 0 });
       expect(response.status(), path).toBe(400);
     }

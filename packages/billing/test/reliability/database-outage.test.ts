@@ -3,12 +3,11 @@
 // The endpoint must answer 5xx while it is down, so that the emulator's retries bring every
 // event in once it is back, each logged once; the jobs they queued then make our rows equal
 // to Stripe's.
-import { startEmulator, EmulatorControlClient, type RunningEmulator } from "@saas/stripe-emulator";
+import type { EmulatorControlClient } from "@saas/stripe-emulator";
 import type Stripe from "stripe";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { syncStripe } from "../../src/catalog/stripe-sync.ts";
 import { createStripeClient } from "../../src/stripe-client.ts";
-import { drainQueue, TEST_APP_BASE_URL } from "../../src/testing.ts";
+import { drainQueue } from "../../src/testing.ts";
 import {
   listEvents,
   logGaps,
@@ -17,7 +16,8 @@ import {
   subscriptionMismatches,
   summarizeDeliveries,
 } from "./oracles.ts";
-import { startRestartableDatabase, type RestartableDatabase } from "./restartable-database.ts";
+import type { RestartableDatabase } from "./restartable-database.ts";
+import { startStandaloneStack, type StandaloneStack } from "./standalone-stack.ts";
 import { startReceiver, until, type Receiver } from "./webhook-receiver.ts";
 import { seededRandom } from "../../src/seeded-random.ts";
 import { emptyStats, signUp, step, type Customer } from "./workload.ts";
@@ -33,8 +33,8 @@ const RETRY_SCHEDULE_MS = [200, 400, 800, 1_500, 2_500, 3_000, 4_000, 4_000, 4_0
 // event must fail with a 5xx too, not throw.
 const SUBSCRIBED: Stripe.WebhookEndpointCreateParams.EnabledEvent[] = ["*"];
 
+let stack: StandaloneStack;
 let pg: RestartableDatabase;
-let emulator: RunningEmulator;
 let control: EmulatorControlClient;
 let stripe: Stripe;
 let receiver: Receiver;
@@ -42,32 +42,15 @@ let prices: string[];
 let handlerStripe: Stripe;
 
 beforeAll(async () => {
-  [pg, emulator] = await Promise.all([
-    startRestartableDatabase(),
-    startEmulator({
-      realTimeTickMs: 0,
-      settings: { clockAdvanceDelayMs: 5 },
-      webhookRetryScheduleMs: RETRY_SCHEDULE_MS,
-      // About the database going away: Stripe's rate limit is another test's subject.
-      rateLimit: "off",
-    }),
-  ]);
-  control = new EmulatorControlClient(emulator.url);
-  stripe = createStripeClient({
-    secretKey: "sk_test_workload",
-    apiBase: emulator.url,
-    timeoutMs: 30_000,
-    maxNetworkRetries: 3,
-  });
-  prices = Object.values((await syncStripe(stripe, { appBaseUrl: TEST_APP_BASE_URL, apply: true })).priceIds);
-  handlerStripe = createStripeClient({ secretKey: "sk_test_handler", apiBase: emulator.url });
+  stack = await startStandaloneStack({ webhookRetryScheduleMs: RETRY_SCHEDULE_MS });
+  ({ pg, control, stripe, prices } = stack);
+  handlerStripe = createStripeClient({ secretKey: "sk_test_handler", apiBase: stack.emulator.url });
   receiver = await startReceiver({ db: pg.db, handlerStripe, admin: stripe, enabledEvents: SUBSCRIBED });
 }, 180_000);
 
 afterAll(async () => {
   await receiver?.endpoint.close();
-  await emulator?.stop();
-  await pg?.destroy();
+  await stack?.close();
 });
 
 describe(`database outage (${SIZE.customers} customers, seed ${SEED})`, () => {

