@@ -14,7 +14,12 @@ afterAll(() => h.close());
 beforeEach(() => h.control.clearFaults());
 
 /** Records an event about the customer as the webhook would, waiting for its sync. */
-async function queueEvent(customerId: string, type: string, object: Record<string, unknown>, receivedAt = new Date()) {
+async function queueEvent(
+  customerId: string,
+  type: string,
+  object: Record<string, string | undefined>,
+  receivedAt = new Date(),
+) {
   const id = `evt_${type.replaceAll(".", "_")}_${customerId}_${receivedAt.getTime()}`;
   const payload = { id, object: "event", type, created: 1, livemode: false, data: { object } };
   await h.db.webhookLog.create({
