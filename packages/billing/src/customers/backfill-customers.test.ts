@@ -54,6 +54,16 @@ describe("backfillCustomers", () => {
     expect(done.summary).toEqual({ examined: 2, linked: 1, created: 1, failed: 0 });
   });
 
+  it("looks customers up by the user's email: one with their id under another email is not linked", async () => {
+    const user = await createUser(h.db);
+    const stray = await h.stripe.customers.create({ email: `old-${user.email}`, metadata: { userId: user.id } });
+    const { summary } = await run(h);
+    expect(summary).toEqual({ examined: 1, linked: 0, created: 1, failed: 0 });
+    const mapped = (await h.db.account.findUniqueOrThrow({ where: { userId: user.id } })).stripeCustomerId;
+    expect(mapped).not.toBe(stray.id);
+    expect(((await h.stripe.customers.retrieve(mapped ?? "")) as Stripe.Customer).email).toBe(user.email);
+  });
+
   it("counts no link when another process mapped the account first, and keeps that mapping", async () => {
     const user = await createUser(h.db);
     await h.stripe.customers.create({ email: user.email, metadata: { userId: user.id } });
