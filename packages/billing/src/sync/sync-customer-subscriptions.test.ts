@@ -39,6 +39,25 @@ describe("writeCustomerSubscriptions", () => {
     expect(await rowOf(subscription.id)).toMatchObject({ cancelAtPeriodEnd: true });
   });
 
+  it("orders the reads of a customer we never mapped too, writing no rows", async () => {
+    const customer = await h.stripe.customers.create({ email: "unmapped@example.com" });
+    const older = await readCustomerSubscriptions(h.stripe, customer.id, await databaseNow(h.db));
+    const newer = await readCustomerSubscriptions(h.stripe, customer.id, await databaseNow(h.db));
+    expect(newer.readAt.getTime()).toBeGreaterThan(older.readAt.getTime());
+    expect(await h.db.$transaction((tx) => writeCustomerSubscriptions(tx, newer))).toEqual({
+      customerId: customer.id,
+      subscriptions: 0,
+      userId: null,
+      known: false,
+      changed: 0,
+      current: true,
+    });
+    expect(await h.db.$transaction((tx) => writeCustomerSubscriptions(tx, older))).toMatchObject({
+      known: false,
+      current: false,
+    });
+  });
+
   it("lets the newer of two concurrent writes win, the other waiting on the customer's row", async () => {
     const { customer, subscription } = await createMappedSubscriber(h, { name: "Race plan", unitAmount: 1_300 });
     const older = await readCustomerSubscriptions(h.stripe, customer.id, await databaseNow(h.db));

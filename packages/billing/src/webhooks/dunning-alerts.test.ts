@@ -193,17 +193,24 @@ describe("customer.subscription.trial_will_end", () => {
 
 describe("readDunningInvoices", () => {
   it("reads each invoice a failure or a confirmation is about, once, and no other", async () => {
-    const { customer } = await createMappedSubscriber(h, { name: "Reader plan", unitAmount: 1_100 });
-    const [invoice] = (await h.stripe.invoices.list({ customer: customer.id })).data;
-    if (!invoice?.id) throw new Error("the subscription made no invoice");
+    const invoiceOfNewSubscriber = async (name: string) => {
+      const { customer } = await createMappedSubscriber(h, { name, unitAmount: 1_100 });
+      const [invoice] = (await h.stripe.invoices.list({ customer: customer.id })).data;
+      if (!invoice?.id) throw new Error("the subscription made no invoice");
+      return { ...invoice, id: invoice.id };
+    };
+    const failed = await invoiceOfNewSubscriber("Failed plan");
+    const confirmed = await invoiceOfNewSubscriber("Confirmed plan");
     const events = [
-      eventOf("invoice.payment_failed", { id: invoice.id }, "evt_read_1"),
-      eventOf("invoice.payment_action_required", { id: invoice.id }, "evt_read_2"),
+      eventOf("invoice.payment_failed", { id: failed.id }, "evt_read_1"),
+      eventOf("invoice.payment_action_required", { id: confirmed.id }, "evt_read_2"),
+      eventOf("invoice.payment_failed", { id: failed.id }, "evt_read_3"),
       eventOf("invoice.paid", { id: "in_not_read" }),
       eventOf("customer.subscription.updated", { id: "sub_not_read" }),
     ];
     const read = await readDunningInvoices(h.stripe, events);
-    expect([...read.keys()]).toEqual([invoice.id]);
-    expect(read.get(invoice.id)).toMatchObject({ id: invoice.id, customer: customer.id });
+    expect([...read.keys()]).toEqual([failed.id, confirmed.id]);
+    expect(read.get(failed.id)).toMatchObject({ id: failed.id, customer: failed.customer });
+    expect(read.get(confirmed.id)).toMatchObject({ id: confirmed.id, customer: confirmed.customer });
   });
 });
