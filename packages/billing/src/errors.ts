@@ -61,3 +61,15 @@ export function isStripeRateLimited(error: unknown): boolean {
 export function isStripeNotFound(error: unknown): boolean {
   return error instanceof Error && "statusCode" in error && error.statusCode === 404;
 }
+
+/** One line saying why; Prisma's messages start with a blank line and end with the cause. */
+export function errorReason(error: unknown): string {
+  if (!(error instanceof Error)) return String(error);
+  return (
+    error.message
+      .split("\n")
+      .map((line) => line.trim())
+      .filter(Boolean)
+      .at(-1) ?? error.name
+  );
+}

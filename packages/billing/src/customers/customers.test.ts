@@ -1,7 +1,7 @@
 import { createUser } from "@saas/db/factories";
 import type Stripe from "stripe";
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
-import { StripeUnavailable } from "../errors.ts";
+import { BillingNotFound, StripeUnavailable } from "../errors.ts";
 import { idleInTransaction, startBillingHarness, USER_FACING_ATTEMPTS, type BillingHarness } from "../testing.ts";
 import { backfillCustomers } from "./backfill-customers.ts";
 import { customerIdempotencyKey, ensureCustomer } from "./ensure-customer.ts";
@@ -112,6 +112,28 @@ describe("ensureCustomer", () => {
     };
     await expect(ensureCustomer(racing, user.id)).resolves.toBe(elsewhere.id);
     expect((await h.db.account.findUniqueOrThrow({ where: { userId: user.id } })).stripeCustomerId).toBe(elsewhere.id);
+  });
+
+  it("refuses a user with no account, before and after Stripe answers", async () => {
+    await expect(ensureCustomer(h, "user_without_account")).rejects.toEqual(
+      new BillingNotFound("no billing account for user user_without_account"),
+    );
+    const user = await createUser(h.db);
+    // The account is deleted (the user with it) while the customer is being created.
+    const deleting: Pick<BillingHarness, "db" | "stripe"> = {
+      db: h.db,
+      stripe: {
+        customers: {
+          create: async (...args: Parameters<Stripe["customers"]["create"]>) => {
+            await h.db.account.delete({ where: { userId: user.id } });
+            return h.stripe.customers.create(...args);
+          },
+        },
+      } as unknown as Stripe,
+    };
+    await expect(ensureCustomer(deleting, user.id)).rejects.toEqual(
+      new BillingNotFound(`no billing account for user ${user.id}`),
+    );
   });
 
   it("keeps no transaction open while Stripe answers", async () => {

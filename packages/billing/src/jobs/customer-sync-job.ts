@@ -6,7 +6,7 @@
 // rate limit turned back is no failure, and tasks.ts queues it again for later.
 import type { PrismaClient, Tx } from "@saas/db";
 import type Stripe from "stripe";
-import { callStripe, isStripeNotFound, isStripeRateLimited } from "../errors.ts";
+import { callStripe, errorReason, isStripeNotFound, isStripeRateLimited } from "../errors.ts";
 import {
   databaseNow,
   readCustomerSubscriptions,
@@ -113,13 +113,16 @@ async function markApplied(tx: Tx, pending: PendingEvent[]): Promise<number> {
   return done.count;
 }
 
-/** Visible in `pnpm billing:events`: why it failed, and `failed` once the queue gives up. */
+/**
+ * Visible in `pnpm billing:events`: why it failed, and `failed` once the queue gives up. The
+ * cause, not the whole message: Prisma's quote the calling code first, and a long quote would
+ * push the cause past the stored length.
+ */
 async function recordFailure(db: PrismaClient, pending: PendingEvent[], error: unknown, final: boolean) {
-  const message = error instanceof Error ? error.message : String(error);
   await db.webhookLog
     .updateMany({
       where: { id: { in: pending.map((p) => p.id) }, outcome: "queued" },
-      data: { error: message.slice(0, 1_000), ...(final ? { outcome: "failed" } : {}) },
+      data: { error: errorReason(error).slice(0, 1_000), ...(final ? { outcome: "failed" } : {}) },
     })
     // The database may be what failed: the queue's own record of the attempt still holds.
     .catch(() => undefined);
