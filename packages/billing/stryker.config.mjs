@@ -4,8 +4,12 @@ import { defineMutationRun } from "@saas/vitest-config/stryker";
 
 export default defineMutationRun({
   mutate: [
-    // `jobs`: the sync job, where webhook processing moved (decision 018).
-    "src/{webhooks,jobs,sync,customers,entitlements,portal,checkout}/**/*.ts",
+    // `jobs`: the sync job, where webhook processing moved (decision 018); `events`: the webhook
+    // log as operators read and replay it.
+    "src/{webhooks,jobs,sync,customers,events,entitlements,portal,checkout}/**/*.ts",
+    // Of the command-line tools, only the arguments are read in the test process: the scripts
+    // themselves run as child processes, where Stryker cannot switch a mutant on.
+    "src/cli/events-args.ts",
     "!src/**/*.test.ts",
     // The webhook suite's helpers, not code the app runs.
     "!src/webhooks/webhook-testing.ts",

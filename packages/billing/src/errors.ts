@@ -51,7 +51,25 @@ export function isStripeError(error: unknown): boolean {
   return error instanceof Stripe.errors.StripeError;
 }
 
+/** Stripe's rate limit turned the call back (after the client's own re-sends), even once callStripe wrapped it. */
+export function isStripeRateLimited(error: unknown): boolean {
+  if (error instanceof Stripe.errors.StripeRateLimitError) return true;
+  return error instanceof StripeUnavailable && error.cause instanceof Stripe.errors.StripeRateLimitError;
+}
+
 /** Stripe's answer for an id it does not have (or that another account owns): a 404. */
 export function isStripeNotFound(error: unknown): boolean {
   return error instanceof Error && "statusCode" in error && error.statusCode === 404;
+}
+
+/** One line saying why; Prisma's messages start with a blank line and end with the cause. */
+export function errorReason(error: unknown): string {
+  if (!(error instanceof Error)) return String(error);
+  return (
+    error.message
+      .split("\n")
+      .map((line) => line.trim())
+      .filter(Boolean)
+      .at(-1) ?? error.name
+  );
 }

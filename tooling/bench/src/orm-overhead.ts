@@ -41,8 +41,16 @@ try {
      SELECT 'u' || i, 'u' || i || '@example.com', 'x', now() FROM generate_series(0, 49) AS i`,
   );
   await raw.query(
-    `INSERT INTO accounts (id, user_id, stripe_customer_id, updated_at)
-     SELECT 'a' || i, 'u' || i, 'cus_' || i, now() FROM generate_series(0, 49) AS i`,
+    `INSERT INTO organizations (id, name, slug, updated_at)
+     SELECT 'o' || i, 'Org ' || i, 'org-' || i, now() FROM generate_series(0, 49) AS i`,
+  );
+  await raw.query(
+    `INSERT INTO memberships (id, user_id, organization_id, role)
+     SELECT 'm' || i, 'u' || i, 'o' || i, 'owner'::membership_role FROM generate_series(0, 49) AS i`,
+  );
+  await raw.query(
+    `INSERT INTO accounts (id, organization_id, stripe_customer_id, updated_at)
+     SELECT 'a' || i, 'o' || i, 'cus_' || i, now() FROM generate_series(0, 49) AS i`,
   );
   console.log(
     `per query, sequential, ${ROUNDS} rounds of ${PER_ROUND} (the same SELECT of one account by stripe_customer_id):`,

@@ -28,6 +28,8 @@ const TARGETS = [
       "src/jobs",
       "src/sync",
       "src/customers",
+      "src/events",
+      "src/cli/events-args.ts",
       "src/entitlements",
       "src/portal",
       "src/checkout",

@@ -1,7 +1,7 @@
 import { addMember, createOrganization, createUser } from "@saas/db/factories";
 import type Stripe from "stripe";
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
-import { StripeUnavailable } from "../errors.ts";
+import { BillingNotFound, StripeUnavailable } from "../errors.ts";
 import { idleInTransaction, startBillingHarness, USER_FACING_ATTEMPTS, type BillingHarness } from "../testing.ts";
 import { reconcile } from "../sync/reconcile.ts";
 import { backfillCustomers } from "./backfill-customers.ts";
@@ -120,6 +120,28 @@ describe("ensureCustomer", () => {
     expect(
       (await h.db.account.findUniqueOrThrow({ where: { organizationId: user.organization.id } })).stripeCustomerId,
     ).toBe(elsewhere.id);
+  });
+
+  it("refuses an organization with no account, before and after Stripe answers", async () => {
+    await expect(ensureCustomer(h, "organization_without_account")).rejects.toEqual(
+      new BillingNotFound("no billing account for organization organization_without_account"),
+    );
+    const user = await createUser(h.db);
+    // The account is deleted while the customer is being created.
+    const deleting: Pick<BillingHarness, "db" | "stripe"> = {
+      db: h.db,
+      stripe: {
+        customers: {
+          create: async (...args: Parameters<Stripe["customers"]["create"]>) => {
+            await h.db.account.delete({ where: { organizationId: user.organization.id } });
+            return h.stripe.customers.create(...args);
+          },
+        },
+      } as unknown as Stripe,
+    };
+    await expect(ensureCustomer(deleting, user.organization.id)).rejects.toEqual(
+      new BillingNotFound(`no billing account for organization ${user.organization.id}`),
+    );
   });
 
   it("keeps no transaction open while Stripe answers", async () => {

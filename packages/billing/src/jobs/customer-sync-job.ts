@@ -2,10 +2,11 @@
 // for all of the events that arrived before it began. Stripe is read with no transaction
 // open; then one short transaction writes the subscriptions (only if no later read was
 // written first), the events' side effects, and marks those events applied. The queue runs
-// one job per customer at a time and retries a failed one with back-off.
+// one job per customer at a time and retries a failed one with back-off; a run that Stripe's
+// rate limit turned back is no failure, and tasks.ts queues it again for later.
 import type { PrismaClient, Tx } from "@saas/db";
 import type Stripe from "stripe";
-import { callStripe, isStripeNotFound } from "../errors.ts";
+import { callStripe, errorReason, isStripeNotFound, isStripeRateLimited } from "../errors.ts";
 import {
   databaseNow,
   readCustomerSubscriptions,
@@ -45,6 +46,8 @@ export async function runCustomerSync(
   try {
     return await syncAndApply(deps, customerId, readAt, pending);
   } catch (error) {
+    // Not a failure of the events: the task backs off and runs again (tasks.ts).
+    if (isStripeRateLimited(error)) throw error;
     await recordFailure(deps.db, pending, error, attempt.attempt >= attempt.maxAttempts);
     throw error;
   }
@@ -110,13 +113,16 @@ async function markApplied(tx: Tx, pending: PendingEvent[]): Promise<number> {
   return done.count;
 }
 
-/** Visible in `pnpm billing:events`: why it failed, and `failed` once the queue gives up. */
+/**
+ * Visible in `pnpm billing:events`: why it failed, and `failed` once the queue gives up. The
+ * cause, not the whole message: Prisma's quote the calling code first, and a long quote would
+ * push the cause past the stored length.
+ */
 async function recordFailure(db: PrismaClient, pending: PendingEvent[], error: unknown, final: boolean) {
-  const message = error instanceof Error ? error.message : String(error);
   await db.webhookLog
     .updateMany({
       where: { id: { in: pending.map((p) => p.id) }, outcome: "queued" },
-      data: { error: message.slice(0, 1_000), ...(final ? { outcome: "failed" } : {}) },
+      data: { error: errorReason(error).slice(0, 1_000), ...(final ? { outcome: "failed" } : {}) },
     })
     // The database may be what failed: the queue's own record of the attempt still holds.
     .catch(() => undefined);

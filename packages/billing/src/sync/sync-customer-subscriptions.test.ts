@@ -1,6 +1,7 @@
 // Writes of one customer's state are ordered by when their Stripe read began: an older read
 // (a slow job, a checkout return racing a webhook) never overwrites a newer one, in
 // whatever order the writes arrive, and a sync keeps no transaction open while Stripe answers.
+import { createUser } from "@saas/db/factories";
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
 import { StripeUnavailable } from "../errors.ts";
 import { createMappedSubscriber, idleInTransaction, startBillingHarness, type BillingHarness } from "../testing.ts";
@@ -38,6 +39,25 @@ describe("writeCustomerSubscriptions", () => {
     expect(await rowOf(subscription.id)).toMatchObject({ cancelAtPeriodEnd: true });
   });
 
+  it("orders the reads of a customer we never mapped too, writing no rows", async () => {
+    const customer = await h.stripe.customers.create({ email: "unmapped@example.com" });
+    const older = await readCustomerSubscriptions(h.stripe, customer.id, await databaseNow(h.db));
+    const newer = await readCustomerSubscriptions(h.stripe, customer.id, await databaseNow(h.db));
+    expect(newer.readAt.getTime()).toBeGreaterThan(older.readAt.getTime());
+    expect(await h.db.$transaction((tx) => writeCustomerSubscriptions(tx, newer))).toEqual({
+      customerId: customer.id,
+      subscriptions: 0,
+      userId: null,
+      known: false,
+      changed: 0,
+      current: true,
+    });
+    expect(await h.db.$transaction((tx) => writeCustomerSubscriptions(tx, older))).toMatchObject({
+      known: false,
+      current: false,
+    });
+  });
+
   it("lets the newer of two concurrent writes win, the other waiting on the customer's row", async () => {
     const { customer, subscription } = await createMappedSubscriber(h, { name: "Race plan", unitAmount: 1_300 });
     const older = await readCustomerSubscriptions(h.stripe, customer.id, await databaseNow(h.db));
@@ -47,7 +67,11 @@ describe("writeCustomerSubscriptions", () => {
     const results = await Promise.all(
       [newer, older, newer, older].map((read) => h.db.$transaction((tx) => writeCustomerSubscriptions(tx, read))),
     );
-    expect(results.filter((r) => r.current && r.changed)).toHaveLength(1);
+    // Of the two writes of the newer read, the second finds it written already. An older read
+    // may still go first, if it takes the row first; it is then overwritten.
+    const [newerResults, olderResults] = [results.filter((_, i) => i % 2 === 0), results.filter((_, i) => i % 2)];
+    expect(newerResults.map((r) => r.current).sort()).toEqual([false, true]);
+    expect(olderResults.filter((r) => r.current).length).toBeLessThanOrEqual(1);
     expect(await rowOf(subscription.id)).toMatchObject({ cancelAtPeriodEnd: true });
     const [sync] = await h.db.customerSync.findMany({ where: { stripeCustomerId: customer.id } });
     expect(sync?.readAt.getTime()).toBe(newer.readAt.getTime());
@@ -55,6 +79,30 @@ describe("writeCustomerSubscriptions", () => {
 });
 
 describe("syncCustomer", () => {
+  it("rewrites a row whose dates differ from Stripe's, and leaves an equal one alone", async () => {
+    const { customer, subscription } = await createMappedSubscriber(h, { name: "Dated plan", unitAmount: 1_500 });
+    expect(await syncCustomer(h, customer.id)).toMatchObject({ changed: 1 });
+    const synced = await rowOf(subscription.id);
+    const moved = new Date(synced.currentPeriodEnd.getTime() + 86_400_000);
+    await h.db.subscription.update({ where: { id: synced.id }, data: { currentPeriodEnd: moved } });
+
+    expect(await syncCustomer(h, customer.id)).toMatchObject({ changed: 1, current: true });
+    expect((await rowOf(subscription.id)).currentPeriodEnd).toEqual(synced.currentPeriodEnd);
+    expect(await syncCustomer(h, customer.id)).toMatchObject({ changed: 0, subscriptions: 1 });
+  });
+
+  it("moves an unchanged subscription to the account its customer is mapped to now", async () => {
+    const { user, customer, subscription } = await createMappedSubscriber(h, { name: "Moved plan", unitAmount: 1_600 });
+    await syncCustomer(h, customer.id);
+    const other = await createUser(h.db);
+    await h.db.account.update({ where: { id: user.account.id }, data: { stripeCustomerId: null } });
+    await h.db.account.update({ where: { id: other.account.id }, data: { stripeCustomerId: customer.id } });
+
+    expect(await syncCustomer(h, customer.id)).toMatchObject({ changed: 1, organizationId: other.organization.id });
+    const account = await h.db.account.findUniqueOrThrow({ where: { id: other.account.id } });
+    expect((await rowOf(subscription.id)).accountId).toBe(account.id);
+  });
+
   it("keeps no transaction open while Stripe answers, and writes nothing when Stripe fails", async () => {
     const { customer, subscription } = await createMappedSubscriber(h, { name: "Outage plan", unitAmount: 1_400 });
     await h.control.addFault({ path: "/v1/subscriptions*", method: "GET", mode: "hang", count: 1, match: customer.id });

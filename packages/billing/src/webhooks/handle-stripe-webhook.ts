@@ -4,6 +4,7 @@
 // reading the customer's state from Stripe rather than taking it from the payload.
 import { Prisma, type PrismaClient } from "@saas/db";
 import type Stripe from "stripe";
+import { errorReason } from "../errors.ts";
 import { enqueueCustomerSync } from "../jobs/queue.ts";
 import { verifyEvent } from "./verify-event.ts";
 
@@ -78,7 +79,7 @@ export async function handleStripeWebhook(
     return inserted ? finish(200, outcome, event) : finish(200, "duplicate", event);
   } catch (error) {
     // One statement: nothing was stored, and Stripe's retry will deliver it again.
-    return finish(500, "failed", event, reasonOf(error));
+    return finish(500, "failed", event, errorReason(error));
   }
 }
 
@@ -108,18 +109,6 @@ async function recordEvent(
     )
     SELECT (SELECT count(*) FROM logged)::int AS logged, (SELECT count(*) FROM queued)::int AS queued`;
   return (result?.logged ?? 0) > 0;
-}
-
-/** One line saying why; Prisma's messages start with a blank line and end with the cause. */
-function reasonOf(error: unknown): string {
-  if (!(error instanceof Error)) return String(error);
-  return (
-    error.message
-      .split("\n")
-      .map((line) => line.trim())
-      .filter(Boolean)
-      .at(-1) ?? error.name
-  );
 }
 
 /** The customer an event is about: the only part of the payload we rely on. */

@@ -250,7 +250,8 @@ describe("idempotency and ordering", () => {
     await drainQueue(h);
     expect(await h.db.subscription.count({ where: { stripeSubscriptionId: subscription.id } })).toBe(1);
     expect(await logRow(created?.id)).toMatchObject({ outcome: "applied", stripeCustomerId: customer.id });
-    expect(await queuedJobs(h.db, customer.id)).toEqual([]);
+    // graphile-worker deletes a finished job without the run waiting for it: the row may outlive runOnce briefly.
+    await vi.waitFor(async () => expect(await queuedJobs(h.db, customer.id)).toEqual([]));
   });
 
   it("records the event and its job in one statement: if the job cannot be queued, nothing is stored", async () => {
@@ -339,7 +340,11 @@ describe("idempotency and ordering", () => {
     const [created] = await eventsFor(subscription.id, "customer.subscription.created");
     await whileWritesFail("subscriptions", "INSERT OR UPDATE", async () => {
       expect(await deliverAndRun(JSON.stringify(created))).toMatchObject({ status: 200, body: { outcome: "queued" } });
-      await expectQueuedWithError(created?.id, /injected/);
+      // The cause alone: Prisma's message quotes the calling code before it, at any length.
+      expect(await logRow(created?.id)).toMatchObject({
+        outcome: "queued",
+        error: "Database error. Code: `P0001`. Message: `injected failure (INSERT on subscriptions)`",
+      });
       expect(await h.db.subscription.count({ where: { stripeSubscriptionId: subscription.id } })).toBe(0);
     });
     expect(await retryFailedJobsNow(h.db)).toBe(1);

@@ -1,5 +1,6 @@
 // The baseline's own database on the app's PostgreSQL server: same server, same settings,
-// same schema (the app's migrations), same users and accounts, empty otherwise.
+// same schema (the app's migrations), same users, organizations, memberships and accounts,
+// empty otherwise.
 import { deployMigrations } from "@saas/db/migrate";
 import pg from "pg";
 
@@ -22,8 +23,14 @@ export async function createBaselineDatabase(appDatabaseUrl: string): Promise<st
   await Promise.all([source.connect(), target.connect()]);
   try {
     const users = await source.query<{ id: string; email: string }>(`SELECT id, email FROM users`);
-    const accounts = await source.query<{ id: string; user_id: string; stripe_customer_id: string | null }>(
-      `SELECT id, user_id, stripe_customer_id FROM accounts`,
+    const organizations = await source.query<{ id: string; name: string; slug: string }>(
+      `SELECT id, name, slug FROM organizations`,
+    );
+    const memberships = await source.query<{ id: string; user_id: string; organization_id: string; role: string }>(
+      `SELECT id, user_id, organization_id, role::text AS role FROM memberships`,
+    );
+    const accounts = await source.query<{ id: string; organization_id: string; stripe_customer_id: string | null }>(
+      `SELECT id, organization_id, stripe_customer_id FROM accounts`,
     );
     await target.query(
       `INSERT INTO users (id, email, password_hash, updated_at)
@@ -31,11 +38,30 @@ export async function createBaselineDatabase(appDatabaseUrl: string): Promise<st
       [users.rows.map((u) => u.id), users.rows.map((u) => u.email)],
     );
     await target.query(
-      `INSERT INTO accounts (id, user_id, stripe_customer_id, updated_at)
+      `INSERT INTO organizations (id, name, slug, updated_at)
+       SELECT *, now() FROM unnest($1::text[], $2::text[], $3::text[])`,
+      [
+        organizations.rows.map((o) => o.id),
+        organizations.rows.map((o) => o.name),
+        organizations.rows.map((o) => o.slug),
+      ],
+    );
+    await target.query(
+      `INSERT INTO memberships (id, user_id, organization_id, role)
+       SELECT i, u, o, r::membership_role FROM unnest($1::text[], $2::text[], $3::text[], $4::text[]) AS t(i, u, o, r)`,
+      [
+        memberships.rows.map((m) => m.id),
+        memberships.rows.map((m) => m.user_id),
+        memberships.rows.map((m) => m.organization_id),
+        memberships.rows.map((m) => m.role),
+      ],
+    );
+    await target.query(
+      `INSERT INTO accounts (id, organization_id, stripe_customer_id, updated_at)
        SELECT *, now() FROM unnest($1::text[], $2::text[], $3::text[])`,
       [
         accounts.rows.map((a) => a.id),
-        accounts.rows.map((a) => a.user_id),
+        accounts.rows.map((a) => a.organization_id),
         accounts.rows.map((a) => a.stripe_customer_id),
       ],
     );

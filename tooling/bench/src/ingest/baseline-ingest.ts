@@ -54,8 +54,8 @@ async function applyOne(
       await client.query("COMMIT");
       return { outcome: "duplicate", ms: performance.now() - started };
     }
-    const account = await client.query<{ id: string; user_id: string }>(
-      `SELECT id, user_id FROM accounts WHERE stripe_customer_id = $1`,
+    const account = await client.query<{ id: string; organization_id: string }>(
+      `SELECT id, organization_id FROM accounts WHERE stripe_customer_id = $1`,
       [delivery.customerId],
     );
     const row = account.rows[0];
@@ -84,8 +84,9 @@ async function applyOne(
       }
       if (PAID.has(event.type)) {
         await client.query(
-          `UPDATE notifications SET resolved_at = now() WHERE user_id = $1 AND kind = ANY($2) AND resolved_at IS NULL`,
-          [row.user_id, [NOTIFICATION_KINDS.paymentFailed, NOTIFICATION_KINDS.paymentActionRequired]],
+          `UPDATE notifications SET resolved_at = now()
+           WHERE organization_id = $1 AND kind = ANY($2) AND resolved_at IS NULL`,
+          [row.organization_id, [NOTIFICATION_KINDS.paymentFailed, NOTIFICATION_KINDS.paymentActionRequired]],
         );
       }
     }

@@ -1,5 +1,6 @@
 // ~500 real customers: each a Stripe customer in the emulator (card pm_card_visa, one
-// subscription) and a user + account row in the app's database pointing at it. Then a
+// subscription) and, in the app's database, a user owning a personal organization whose
+// account points at it. Then a
 // history of plan changes, renewals-as-invoices and cancellations, so the events the
 // webhook replays are Stripe's own and each one makes the sync do real work.
 import { randomUUID } from "node:crypto";
@@ -12,6 +13,7 @@ export type SeededCustomer = {
   index: number;
   customerId: string;
   userId: string;
+  organizationId: string;
   accountId: string;
   subscriptionId: string;
   canceled: boolean;
@@ -47,6 +49,7 @@ export async function seedCustomers(stripe: Stripe, db: pg.Pool, count: number):
       index,
       customerId: customer.id,
       userId: randomUUID(),
+      organizationId: randomUUID(),
       accountId: randomUUID(),
       subscriptionId: subscription.id,
       canceled: false,
@@ -57,10 +60,21 @@ export async function seedCustomers(stripe: Stripe, db: pg.Pool, count: number):
      SELECT u, 'bench-' || i || '@example.com', 'x', now() FROM unnest($1::text[], $2::int[]) AS t(u, i)`,
     [results.map((c) => c.userId), results.map((c) => c.index)],
   );
+  // As sign-up does: the user's personal organization, their owner membership, its account.
   await db.query(
-    `INSERT INTO accounts (id, user_id, stripe_customer_id, updated_at)
-     SELECT a, u, c, now() FROM unnest($1::text[], $2::text[], $3::text[]) AS t(a, u, c)`,
-    [results.map((c) => c.accountId), results.map((c) => c.userId), results.map((c) => c.customerId)],
+    `INSERT INTO organizations (id, name, slug, updated_at)
+     SELECT o, 'Bench ' || i, 'bench-' || i || '-' || o, now() FROM unnest($1::text[], $2::int[]) AS t(o, i)`,
+    [results.map((c) => c.organizationId), results.map((c) => c.index)],
+  );
+  await db.query(
+    `INSERT INTO memberships (id, user_id, organization_id, role)
+     SELECT gen_random_uuid()::text, u, o, 'owner'::membership_role FROM unnest($1::text[], $2::text[]) AS t(u, o)`,
+    [results.map((c) => c.userId), results.map((c) => c.organizationId)],
+  );
+  await db.query(
+    `INSERT INTO accounts (id, organization_id, stripe_customer_id, updated_at)
+     SELECT a, o, c, now() FROM unnest($1::text[], $2::text[], $3::text[]) AS t(a, o, c)`,
+    [results.map((c) => c.accountId), results.map((c) => c.organizationId), results.map((c) => c.customerId)],
   );
   return results;
 }

@@ -51,7 +51,10 @@ export async function measurePortalOverhead(options: {
   const db = new pg.Client({ connectionString: options.databaseUrl });
   await db.connect();
   const { rows } = await db.query<{ email: string; stripe_customer_id: string | null }>(
-    `SELECT u.email, a.stripe_customer_id FROM accounts a JOIN users u ON u.id = a.user_id WHERE u.email = ANY($1)`,
+    // Each user's personal organization, the one they own: its account's customer.
+    `SELECT u.email, a.stripe_customer_id FROM accounts a
+     JOIN memberships m ON m.organization_id = a.organization_id AND m.role = 'owner'
+     JOIN users u ON u.id = m.user_id WHERE u.email = ANY($1)`,
     [users.map((user) => user.email)],
   );
   await db.end();
