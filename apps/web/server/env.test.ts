@@ -19,6 +19,12 @@ describe("server environment", () => {
     });
   });
 
+  it("reads the emulator's rate limit as a number or off, and leaves it to the emulator when unset", () => {
+    expect(readServerEnv({ STRIPE_EMULATOR_RATE_LIMIT: "100" }).STRIPE_EMULATOR_RATE_LIMIT).toBe(100);
+    expect(readServerEnv({ STRIPE_EMULATOR_RATE_LIMIT: "off" }).STRIPE_EMULATOR_RATE_LIMIT).toBe("off");
+    expect(readServerEnv({}).STRIPE_EMULATOR_RATE_LIMIT).toBeUndefined();
+  });
+
   it("drops a trailing slash from APP_BASE_URL", () => {
     expect(readServerEnv({ APP_BASE_URL: "https://app.example.com/" }).APP_BASE_URL).toBe("https://app.example.com");
   });
@@ -28,6 +34,8 @@ describe("server environment", () => {
     [{ PORT: "0" }, /PORT/],
     [{ APP_BASE_URL: "app.example.com" }, /APP_BASE_URL: must be a URL starting with http:\/\/ or https:\/\//],
     [{ NODE_ENV: "staging" }, /NODE_ENV/],
+    [{ STRIPE_EMULATOR_RATE_LIMIT: "fast" }, /STRIPE_EMULATOR_RATE_LIMIT[\s\S]*or off/],
+    [{ STRIPE_EMULATOR_RATE_LIMIT: "0" }, /STRIPE_EMULATOR_RATE_LIMIT/],
   ])("refuses %o with a message naming the variable", (source, message) => {
     expect(() => readServerEnv(source)).toThrow(EnvError);
     expect(() => readServerEnv(source)).toThrow(message);

@@ -1,4 +1,5 @@
 // The web server's own environment, validated once at start.
+import { LOCAL_EMULATOR } from "@saas/billing";
 import { appBaseUrl, baseUrlSchema, EnvError, parseEnv, portSchema, type Environment } from "@saas/env";
 import { SMTP_URL_HINT } from "@saas/mail";
 import { z } from "zod";
@@ -11,8 +12,10 @@ export function readServerEnv(source: Environment) {
       HOST: z.string().min(1).optional(),
       APP_BASE_URL: baseUrlSchema.optional(),
       TRUST_PROXY: z.string().min(1).default("false"),
-      STRIPE_EMULATOR_PORT: portSchema.default(12111),
+      STRIPE_EMULATOR_PORT: portSchema.default(LOCAL_EMULATOR.port),
       STRIPE_EMULATOR_DATA: z.string().min(1).default(".data/stripe-emulator.json"),
+      // Unset: the emulator's own default, Stripe's test mode limit of 25.
+      STRIPE_EMULATOR_RATE_LIMIT: z.union([z.literal("off"), z.coerce.number().positive()]).optional(),
       OFFLINE_DEMO: z.enum(["true", "false"]).default("false"),
       WORKER_IN_PROCESS: z.enum(["true", "false"]).default("true"),
       WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(100).default(4),
@@ -23,8 +26,9 @@ export function readServerEnv(source: Environment) {
       HOST: "HOST=0.0.0.0",
       APP_BASE_URL: "APP_BASE_URL=https://app.example.com",
       TRUST_PROXY: "TRUST_PROXY=loopback (Express's trust proxy setting)",
-      STRIPE_EMULATOR_PORT: "STRIPE_EMULATOR_PORT=12111",
+      STRIPE_EMULATOR_PORT: `STRIPE_EMULATOR_PORT=${LOCAL_EMULATOR.port}`,
       STRIPE_EMULATOR_DATA: "STRIPE_EMULATOR_DATA=.data/stripe-emulator.json (or memory)",
+      STRIPE_EMULATOR_RATE_LIMIT: "STRIPE_EMULATOR_RATE_LIMIT=25 (API requests per second per key, or off)",
       OFFLINE_DEMO: "OFFLINE_DEMO=true (production build on the embedded database and the Stripe emulator)",
       WORKER_IN_PROCESS: "WORKER_IN_PROCESS=false (when `pnpm worker` processes run the job queue instead)",
       WORKER_CONCURRENCY: "WORKER_CONCURRENCY=4 (jobs one worker runs at a time)",

@@ -69,6 +69,7 @@ async function main() {
     appBaseUrl: env.APP_BASE_URL,
     emulatorPort: env.STRIPE_EMULATOR_PORT,
     emulatorData: env.STRIPE_EMULATOR_DATA,
+    emulatorRateLimit: env.STRIPE_EMULATOR_RATE_LIMIT,
   });
   cleanups.push(() => stripe.stop());
   const mail = await prepareMail(mailEnv, { appBaseUrl: env.APP_BASE_URL });

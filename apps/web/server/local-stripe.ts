@@ -15,6 +15,8 @@ export async function prepareStripe(
     emulatorPort: number;
     /** Where the emulator keeps its state across restarts; "memory" keeps none. */
     emulatorData: string;
+    /** Requests per second per API key, or "off"; unset is the emulator's default (Stripe's 25). */
+    emulatorRateLimit?: number | "off" | undefined;
   },
 ): Promise<LocalStripe> {
   if (env.secretKey) {
@@ -39,6 +41,7 @@ export async function prepareStripe(
     forwardTo: `http://127.0.0.1:${options.appPort}/api/webhooks/stripe`,
     ...(webhookSecret ? { webhookSecret } : {}),
     ...(options.emulatorData === "memory" ? {} : { dataFile: path.resolve(repoRoot, options.emulatorData) }),
+    ...(options.emulatorRateLimit === undefined ? {} : { rateLimit: options.emulatorRateLimit }),
   });
   const settings: StripeSettings = {
     ...env,

@@ -5,7 +5,7 @@
 // It reads the same settings as the web server. In development it borrows what a running
 // `pnpm dev` has: its embedded PostgreSQL, the Stripe emulator when no STRIPE_SECRET_KEY is
 // set, and the embedded SMTP inbox when no SMTP_URL is.
-import { readStripeEnv, type StripeSettings } from "@saas/billing";
+import { localEmulatorSettings, readStripeEnv, type StripeSettings } from "@saas/billing";
 import { findRunningAppDatabase, readDatabaseEnv, redactUrl, repoRoot } from "@saas/db/dev-database";
 import { deployMigrations } from "@saas/db/migrate";
 import { environment, EnvError } from "@saas/env";
@@ -13,9 +13,6 @@ import { readMailEnv, SMTP_URL_HINT } from "@saas/mail";
 import { readServerEnv } from "./env.ts";
 import { runningDevSmtp } from "./local-mail.ts";
 import { startJobWorker, type JobWorker } from "./worker.ts";
-
-/** What `pnpm dev` and `pnpm emulator` serve the emulator with. */
-const EMULATOR_KEY = "sk_test_emulator";
 
 class WorkerStartError extends Error {}
 
@@ -74,9 +71,10 @@ async function main(): Promise<() => Promise<void>> {
 /** Stripe as configured; in development without a key, the emulator of a running pnpm dev (or pnpm emulator). */
 async function stripeSettings(env: ReturnType<typeof readStripeEnv>, emulatorPort: number): Promise<StripeSettings> {
   if (env.secretKey) return { ...env, secretKey: env.secretKey, webhookSecrets: env.webhookSecrets ?? [] };
-  const apiBase = env.apiBase ?? `http://127.0.0.1:${emulatorPort}`;
+  const emulator = localEmulatorSettings(env, emulatorPort);
+  const apiBase = emulator.apiBase ?? "";
   const answers = await fetch(new URL("/v1/customers?limit=1", apiBase), {
-    headers: { Authorization: `Bearer ${EMULATOR_KEY}` },
+    headers: { Authorization: `Bearer ${emulator.secretKey}` },
     signal: AbortSignal.timeout(2_000),
   }).then(
     (response) => response.ok,
@@ -88,7 +86,7 @@ async function stripeSettings(env: ReturnType<typeof readStripeEnv>, emulatorPor
         "Start pnpm dev (or pnpm emulator) first, or set STRIPE_SECRET_KEY=sk_test_… (see .env.example).",
     );
   }
-  return { ...env, secretKey: EMULATOR_KEY, apiBase, webhookSecrets: [] };
+  return emulator;
 }
 
 function explain(error: unknown): unknown {

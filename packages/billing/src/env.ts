@@ -67,3 +67,19 @@ export function readStripeEnv(source: Environment): StripeEnv {
 export function isLiveKey(secretKey: string): boolean {
   return /^(sk|rk)_live_/.test(secretKey);
 }
+
+/**
+ * The emulator that `pnpm dev` and `pnpm emulator` run when no STRIPE_SECRET_KEY is set, on
+ * STRIPE_EMULATOR_PORT: the key it is served with, and its default port.
+ */
+export const LOCAL_EMULATOR = { secretKey: "sk_test_emulator", port: 12111 } as const;
+
+/** Stripe settings for that local emulator: STRIPE_API_BASE if set, else 127.0.0.1 on `port`. */
+export function localEmulatorSettings(env: StripeEnv, port: number): StripeSettings {
+  return {
+    ...env,
+    secretKey: LOCAL_EMULATOR.secretKey,
+    apiBase: env.apiBase ?? `http://127.0.0.1:${port}`,
+    webhookSecrets: env.webhookSecrets ?? [],
+  };
+}

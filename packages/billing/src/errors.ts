@@ -51,6 +51,12 @@ export function isStripeError(error: unknown): boolean {
   return error instanceof Stripe.errors.StripeError;
 }
 
+/** Stripe's rate limit turned the call back (after the client's own re-sends), even once callStripe wrapped it. */
+export function isStripeRateLimited(error: unknown): boolean {
+  if (error instanceof Stripe.errors.StripeRateLimitError) return true;
+  return error instanceof StripeUnavailable && error.cause instanceof Stripe.errors.StripeRateLimitError;
+}
+
 /** Stripe's answer for an id it does not have (or that another account owns): a 404. */
 export function isStripeNotFound(error: unknown): boolean {
   return error instanceof Error && "statusCode" in error && error.statusCode === 404;

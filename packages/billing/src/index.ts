@@ -21,7 +21,14 @@ export {
   type Access,
   type Entitlement,
 } from "./entitlements/get-entitlement.ts";
-export { isLiveKey, readStripeEnv, type StripeEnv, type StripeSettings } from "./env.ts";
+export {
+  isLiveKey,
+  LOCAL_EMULATOR,
+  localEmulatorSettings,
+  readStripeEnv,
+  type StripeEnv,
+  type StripeSettings,
+} from "./env.ts";
 export {
   BillingNotFound,
   BillingProfileMissing,

@@ -1,6 +1,7 @@
-// The one place a Stripe client is made: bounded retries, a request timeout, and
-// STRIPE_API_BASE to point it at the emulator.
+// The one place a Stripe client is made: bounded retries, a request timeout, re-sends of
+// rate-limited requests, and STRIPE_API_BASE to point it at the emulator.
 import Stripe from "stripe";
+import { retryRateLimits } from "./stripe-rate-limit-retry.ts";
 
 export type StripeClientOptions = {
   secretKey: string;
@@ -28,6 +29,8 @@ export function createStripeClient(options: StripeClientOptions): Stripe {
     timeout: options.timeoutMs ?? 10_000,
     maxNetworkRetries: options.maxNetworkRetries ?? 2,
     telemetry: false,
+    // 429s are re-sent inside each attempt (stripe-rate-limit-retry.ts); the SDK would not.
+    httpClient: retryRateLimits(Stripe.createNodeHttpClient()),
     ...(base
       ? {
           host: base.hostname,

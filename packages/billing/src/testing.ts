@@ -12,7 +12,7 @@ import { Logger, runOnce } from "graphile-worker";
 import type Stripe from "stripe";
 import { syncStripe } from "./catalog/stripe-sync.ts";
 import type { BillingDeps } from "./deps.ts";
-import { billingTasks } from "./jobs/tasks.ts";
+import { billingTasks, type JobLogLine } from "./jobs/tasks.ts";
 import { createStripeClient, USER_FACING_REQUEST } from "./stripe-client.ts";
 
 export { seededRandom, type Rng } from "./seeded-random.ts";
@@ -39,7 +39,8 @@ export async function startBillingHarness(
 ): Promise<BillingHarness> {
   const [database, emulator] = await Promise.all([
     createTestDatabase(),
-    startEmulator({ realTimeTickMs: 0, settings: { clockAdvanceDelayMs: 5 }, ...options.emulator }),
+    // The rate limit is off unless a test asks for it: tests about other things outrun 25 calls a second.
+    startEmulator({ realTimeTickMs: 0, settings: { clockAdvanceDelayMs: 5 }, rateLimit: "off", ...options.emulator }),
   ]);
   const stripe: Stripe = createStripeClient({
     secretKey: "sk_test_billing",
@@ -107,13 +108,21 @@ export const SILENT_QUEUE_LOGGER = new Logger(() => () => {});
  * Runs every queued job that is due, as the worker would, until none is left (a job that
  * fails is retried later, by the queue's back-off: `retryFailedJobsNow` makes it due).
  */
-export async function drainQueue(h: Pick<BillingDeps, "db" | "stripe"> & { database: { url: string } }): Promise<void> {
-  await runOnce({ connectionString: h.database.url, taskList: billingTasks(h), logger: SILENT_QUEUE_LOGGER });
+export async function drainQueue(
+  h: Pick<BillingDeps, "db" | "stripe"> & { database: { url: string } },
+  log?: (line: JobLogLine) => void,
+): Promise<void> {
+  await runOnce({ connectionString: h.database.url, taskList: billingTasks(h, log), logger: SILENT_QUEUE_LOGGER });
 }
 
 /** Makes jobs waiting out their back-off due now. */
 export async function retryFailedJobsNow(db: BillingDeps["db"]): Promise<number> {
   return db.$executeRaw`UPDATE graphile_worker._private_jobs SET run_at = now() WHERE attempts > 0`;
+}
+
+/** Makes jobs scheduled for later (e.g. backing off from Stripe's rate limit) due now. */
+export async function makeScheduledJobsDueNow(db: BillingDeps["db"]): Promise<number> {
+  return db.$executeRaw`UPDATE graphile_worker._private_jobs SET run_at = now() WHERE run_at > now()`;
 }
 
 /** The customer's sync jobs on the queue (pending, running or waiting to retry). */

@@ -2,12 +2,15 @@
 import { parseArgs } from "node:util";
 import { z } from "zod";
 import { readEmulatorEnv } from "./env.ts";
+import { DEFAULT_RATE_LIMIT, rateLimitTextSchema } from "./http/rate-limit.ts";
 import { startEmulator } from "./server.ts";
 
 const USAGE =
   "Usage: pnpm emulator [--port 12111] [--host 127.0.0.1] [--forward-to URL] " +
-  "[--webhook-secret whsec_…] [--data FILE]\n" +
-  "  --webhook-secret defaults to $STRIPE_WEBHOOK_SECRET, else a new random whsec_ secret.";
+  "[--webhook-secret whsec_…] [--data FILE] [--rate-limit <n|off>]\n" +
+  "  --webhook-secret defaults to $STRIPE_WEBHOOK_SECRET, else a new random whsec_ secret.\n" +
+  "  --rate-limit: API requests per second per API key, or off; defaults to $STRIPE_EMULATOR_RATE_LIMIT, " +
+  `else ${DEFAULT_RATE_LIMIT}.`;
 
 const optionsSchema = z.object({
   port: z.coerce.number().int().min(0).max(65_535).default(12_111),
@@ -15,6 +18,7 @@ const optionsSchema = z.object({
   forwardTo: z.string().url().optional(),
   webhookSecret: z.string().startsWith("whsec_", "the webhook secret must start with whsec_").optional(),
   dataFile: z.string().optional(),
+  rateLimit: rateLimitTextSchema.default(DEFAULT_RATE_LIMIT),
 });
 
 async function main(): Promise<void> {
@@ -25,6 +29,7 @@ async function main(): Promise<void> {
       "forward-to": { type: "string" },
       "webhook-secret": { type: "string" },
       data: { type: "string" },
+      "rate-limit": { type: "string" },
       help: { type: "boolean" },
     },
   });
@@ -32,12 +37,14 @@ async function main(): Promise<void> {
     console.log(USAGE);
     return;
   }
+  const env = readEmulatorEnv();
   const parsed = optionsSchema.safeParse({
     port: values.port,
     host: values.host,
     forwardTo: values["forward-to"],
-    webhookSecret: values["webhook-secret"] ?? readEmulatorEnv().webhookSecret,
+    webhookSecret: values["webhook-secret"] ?? env.webhookSecret,
     dataFile: values.data,
+    rateLimit: values["rate-limit"] ?? env.rateLimit,
   });
   if (!parsed.success) {
     const issues = parsed.error.issues.map((issue) => `  ${issue.path.join(".")}: ${issue.message}`).join("\n");
@@ -54,6 +61,8 @@ async function main(): Promise<void> {
   console.log(`  Webhook secret: ${emulator.webhookSecret}`);
   if (parsed.data.forwardTo !== undefined) console.log(`  Forwarding:     ${parsed.data.forwardTo}`);
   if (parsed.data.dataFile !== undefined) console.log(`  Data file:      ${parsed.data.dataFile}`);
+  const { rateLimit } = parsed.data;
+  console.log(`  Rate limit:     ${rateLimit === "off" ? "off" : `${rateLimit} requests/s per API key`}`);
   const shutdown = () => {
     void emulator.stop().then(() => process.exit(0));
   };

@@ -13,6 +13,8 @@ export interface EmulatorSettings {
   portalSessionLifetimeSeconds: number;
   webhookRetryScheduleMs: number[];
   webhookTimeoutMs: number;
+  /** API requests per second per key (Stripe's test mode allows 25), or "off"; setting it refills every key. */
+  rateLimit: number | "off";
 }
 
 export interface CompleteCheckoutInput {

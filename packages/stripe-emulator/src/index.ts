@@ -10,6 +10,7 @@ export type { Settings } from "./app.ts";
 export type { ChaosSettings } from "./webhooks/chaos.ts";
 export type { DeliveryRecord } from "./webhooks/dispatcher.ts";
 export type { Fault, FaultInput } from "./http/faults.ts";
+export { DEFAULT_RATE_LIMIT, type RateLimit } from "./http/rate-limit.ts";
 export {
   createHostedPages,
   type HostedPages,

@@ -9,6 +9,7 @@ import { handleApi } from "./http/api-handler.ts";
 import { StripeHttpError } from "./http/errors.ts";
 import { FaultInjector } from "./http/faults.ts";
 import { IdempotencyCache } from "./http/idempotency.ts";
+import { DEFAULT_RATE_LIMIT, RateLimiter, type RateLimit } from "./http/rate-limit.ts";
 import { createHostedPages, type HostedPages } from "./hosted/hosted-pages.ts";
 import { HostedState } from "./hosted/hosted-state.ts";
 import { servePage } from "./hosted/serve-pages.ts";
@@ -35,6 +36,10 @@ export interface EmulatorOptions {
   hostedPages?: HostedPages;
   /** How often subscriptions not on a test clock are renewed in real time; 0 disables. */
   realTimeTickMs?: number;
+  /** API requests per second per key, as Stripe limits them (default 25, test mode's), or "off". */
+  rateLimit?: RateLimit;
+  /** The rate limiter's clock in milliseconds; tests freeze and move it by hand. */
+  rateLimitClock?: () => number;
 }
 
 export interface RunningEmulator {
@@ -97,6 +102,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
   app.events.onEvent((event) => dispatcher.enqueue(event));
   const publish = (events: StoredEvent[]) => app.events.publish(events);
   const faults = new FaultInjector();
+  const rateLimiter = new RateLimiter(options.rateLimit ?? DEFAULT_RATE_LIMIT, options.rateLimitClock);
   const idempotency = new IdempotencyCache();
   const hanging = new Set<ServerResponse>();
   const dataFile = options.dataFile === undefined ? undefined : new DataFile(app.store, options.dataFile);
@@ -112,6 +118,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     app.store.clear();
     idempotency.clear();
     faults.clear();
+    rateLimiter.clear();
     dispatcher.clearLog();
     app.onChange();
   };
@@ -131,7 +138,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
         }
         try {
           const result = await handleControl(
-            { app, dispatcher, faults, reset },
+            { app, dispatcher, faults, rateLimiter, reset },
             method,
             url,
             rawBody,
@@ -153,7 +160,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
         return;
       }
       if (servePage({ app, hostedPages, deliveries: dispatcher.log, publish }, method, url, rawBody, response)) return;
-      handleApi({ app, faults, idempotency, hanging, publish }, request, response, url, rawBody);
+      handleApi({ app, faults, rateLimiter, idempotency, hanging, publish }, request, response, url, rawBody);
     })().catch((error: unknown) => {
       console.error("[stripe-emulator] request failed:", error);
       if (!response.headersSent) sendJson(response, 500, { error: { type: "api_error", message: "Emulator failure" } });

@@ -143,33 +143,63 @@ describe("persistence", () => {
 });
 
 describe("cli", () => {
-  it("starts on the requested port and prints the URL, key and webhook secret", async () => {
-    const child = spawn(
-      process.execPath,
-      ["--import", "tsx", "src/cli.ts", "--port", "0", "--webhook-secret", "whsec_cli_secret"],
-      {
-        cwd: join(import.meta.dirname, ".."),
-        stdio: ["ignore", "pipe", "pipe"],
-      },
-    );
-    try {
-      const output = await new Promise<string>((resolve, reject) => {
-        let text = "";
-        child.stdout.on("data", (chunk: Buffer) => {
-          text += chunk.toString();
-          if (text.includes("Webhook secret")) resolve(text);
-        });
-        child.on("exit", (code) => reject(new Error(`cli exited with ${code ?? "signal"}`)));
-        setTimeout(() => reject(new Error(`cli did not start: ${text}`)), 15_000).unref();
+  /** Runs `pnpm emulator` with these arguments until it has printed its settings. */
+  function startCli(args: string[], env: Record<string, string> = {}) {
+    const child = spawn(process.execPath, ["--import", "tsx", "src/cli.ts", "--port", "0", ...args], {
+      cwd: join(import.meta.dirname, ".."),
+      env: { ...process.env, ...env },
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    const output = new Promise<string>((resolve, reject) => {
+      let text = "";
+      child.stdout.on("data", (chunk: Buffer) => {
+        text += chunk.toString();
+        if (text.includes("Rate limit")) resolve(text);
       });
-      expect(output).toContain("whsec_cli_secret");
-      expect(output).toContain("sk_test_");
-      const url = /listening on (http:\/\/\S+)/.exec(output)?.[1] ?? "";
+      child.stderr.on("data", (chunk: Buffer) => (text += chunk.toString()));
+      child.on("exit", (code) => reject(new Error(`cli exited with ${code ?? "signal"}: ${text}`)));
+      setTimeout(() => reject(new Error(`cli did not start: ${text}`)), 15_000).unref();
+    });
+    return { child, output };
+  }
+
+  it("starts on the requested port and prints the URL, key, webhook secret and rate limit", async () => {
+    const { child, output } = startCli(["--webhook-secret", "whsec_cli_secret"], {
+      STRIPE_EMULATOR_RATE_LIMIT: "",
+    });
+    try {
+      const text = await output;
+      expect(text).toContain("whsec_cli_secret");
+      expect(text).toContain("sk_test_");
+      expect(text).toContain("25 requests/s per API key");
+      const url = /listening on (http:\/\/\S+)/.exec(text)?.[1] ?? "";
       const health = await fetch(`${url}/_emulator/health`);
       expect(await health.json()).toEqual({ ok: true });
     } finally {
       child.kill("SIGTERM");
     }
+  });
+
+  it("takes the rate limit from --rate-limit over STRIPE_EMULATOR_RATE_LIMIT", async () => {
+    const { child, output } = startCli(["--rate-limit", "3"], { STRIPE_EMULATOR_RATE_LIMIT: "off" });
+    try {
+      const url = /listening on (http:\/\/\S+)/.exec(await output)?.[1] ?? "";
+      const settings = await fetch(`${url}/_emulator/settings`);
+      expect(await settings.json()).toMatchObject({ rateLimit: 3 });
+    } finally {
+      child.kill("SIGTERM");
+    }
+    const fromEnv = startCli([], { STRIPE_EMULATOR_RATE_LIMIT: "off" });
+    try {
+      expect(await fromEnv.output).toContain("Rate limit:     off");
+    } finally {
+      fromEnv.child.kill("SIGTERM");
+    }
+  });
+
+  it("refuses a rate limit that is neither a positive number nor off", async () => {
+    const { output } = startCli([], { STRIPE_EMULATOR_RATE_LIMIT: "lots" });
+    await expect(output).rejects.toThrow(/exited with 2: Invalid options:\n {2}rateLimit/);
   });
 });
 

@@ -54,6 +54,40 @@ test("Stripe down: Manage subscription says so and can be tried again", async ({
   await expect(page).toHaveURL(/\/settings\/billing/);
 });
 
+test("Stripe's rate limit: one 429 on Manage subscription goes unnoticed, a lasting one is told", async ({
+  page,
+  signedUpUser,
+}) => {
+  test.skip(!onEmulator, NEEDS_EMULATOR);
+  void signedUpUser;
+  const billing = new BillingPage(page);
+  await billing.subscribe("Starter");
+  const sessionId = await billing.checkoutSessionId();
+  const { redirect_url, session } = await emulator.completeCheckout(sessionId, {});
+  await page.goto(redirect_url ?? "");
+  await expect(billing.manageButton()).toBeEnabled();
+  const rateLimitPortal = (count: number) =>
+    emulator.addFault({
+      path: "/v1/billing_portal/sessions",
+      method: "POST",
+      count,
+      mode: "rate_limit",
+      match: customerOf(session),
+    });
+
+  // The Stripe client re-sends a 429 by itself.
+  await rateLimitPortal(1);
+  await billing.manageButton().click();
+  await new HostedPortal(page).expectOpen();
+
+  // More 429s than the client re-sends: the user is told, and can try again.
+  await page.goto(redirect_url ?? "");
+  await rateLimitPortal(4);
+  await billing.manageButton().click();
+  await expect(page.getByRole("alert")).toHaveText("Billing service unavailable");
+  await expect(billing.manageButton()).toBeEnabled();
+});
+
 test("the paid-only page refuses access without a subscription", async ({ page, signedUpUser }) => {
   void signedUpUser;
   const response = await page.goto("/app/reports");

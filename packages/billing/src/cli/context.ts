@@ -4,19 +4,17 @@ import { createDb } from "@saas/db/client";
 import { openAppDatabase, readDatabaseEnv, repoRoot } from "@saas/db/dev-database";
 import { appBaseUrl, environment } from "@saas/env";
 import type { BillingDeps } from "../deps.ts";
-import { isLiveKey, readStripeEnv } from "../env.ts";
+import { isLiveKey, localEmulatorSettings, readStripeEnv } from "../env.ts";
 import { readCliEnv } from "./env.ts";
 import { createStripeClient } from "../stripe-client.ts";
-
-/** Where `pnpm dev` and `pnpm emulator` serve the emulator by default. */
-const LOCAL_EMULATOR = { secretKey: "sk_test_emulator", apiBase: "http://127.0.0.1:12111" };
 
 export function openStripeContext(): Pick<BillingDeps, "stripe" | "config"> & { describeStripe: string } {
   const source = environment(repoRoot);
   const stripeEnv = readStripeEnv(source);
   const cli = readCliEnv(source);
-  const secretKey = stripeEnv.secretKey ?? LOCAL_EMULATOR.secretKey;
-  const apiBase = stripeEnv.secretKey ? stripeEnv.apiBase : (stripeEnv.apiBase ?? LOCAL_EMULATOR.apiBase);
+  const { secretKey, apiBase } = stripeEnv.secretKey
+    ? { secretKey: stripeEnv.secretKey, apiBase: stripeEnv.apiBase }
+    : localEmulatorSettings(stripeEnv, cli.STRIPE_EMULATOR_PORT);
   return {
     stripe: createStripeClient({ secretKey, apiBase, timeoutMs: stripeEnv.timeoutMs }),
     config: {

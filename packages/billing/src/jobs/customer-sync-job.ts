@@ -2,10 +2,11 @@
 // for all of the events that arrived before it began. Stripe is read with no transaction
 // open; then one short transaction writes the subscriptions (only if no later read was
 // written first), the events' side effects, and marks those events applied. The queue runs
-// one job per customer at a time and retries a failed one with back-off.
+// one job per customer at a time and retries a failed one with back-off; a run that Stripe's
+// rate limit turned back is no failure, and tasks.ts queues it again for later.
 import type { PrismaClient, Tx } from "@saas/db";
 import type Stripe from "stripe";
-import { callStripe, isStripeNotFound } from "../errors.ts";
+import { callStripe, isStripeNotFound, isStripeRateLimited } from "../errors.ts";
 import {
   databaseNow,
   readCustomerSubscriptions,
@@ -45,6 +46,8 @@ export async function runCustomerSync(
   try {
     return await syncAndApply(deps, customerId, readAt, pending);
   } catch (error) {
+    // Not a failure of the events: the task backs off and runs again (tasks.ts).
+    if (isStripeRateLimited(error)) throw error;
     await recordFailure(deps.db, pending, error, attempt.attempt >= attempt.maxAttempts);
     throw error;
   }

@@ -1,8 +1,10 @@
 // The billing package's tasks for the worker (apps/web runs it in-process, `pnpm worker`
 // on its own): one structured log line per job run.
 import type { TaskList } from "graphile-worker";
+import { isStripeRateLimited } from "../errors.ts";
 import { runCustomerSync, type CustomerSyncDeps } from "./customer-sync-job.ts";
 import { CUSTOMER_SYNC_TASK, parseCustomerSyncPayload } from "./queue.ts";
+import { backOffRateLimitedSync } from "./rate-limit-backoff.ts";
 
 export type JobLogLine = {
   task: string;
@@ -12,6 +14,8 @@ export type JobLogLine = {
   ok: boolean;
   applied?: number;
   stripeRequests?: number;
+  /** Stripe's rate limit turned this run back: it runs again in `retryInMs`, its attempt not spent. */
+  backedOff?: { rateLimited: number; retryInMs: number };
   error?: string;
   ms: number;
 };
@@ -20,32 +24,28 @@ export function billingTasks(deps: CustomerSyncDeps, log?: (line: JobLogLine) =>
   return {
     [CUSTOMER_SYNC_TASK]: async (payload, helpers) => {
       const started = performance.now();
-      const { customerId } = parseCustomerSyncPayload(payload);
+      const parsed = parseCustomerSyncPayload(payload);
       const line = {
         task: CUSTOMER_SYNC_TASK,
         job: helpers.job.id,
         attempt: helpers.job.attempts,
-        customer: customerId,
+        customer: parsed.customerId,
       };
+      const ms = () => Math.round(performance.now() - started);
       try {
-        const result = await runCustomerSync(deps, customerId, {
+        const result = await runCustomerSync(deps, parsed.customerId, {
           attempt: helpers.job.attempts,
           maxAttempts: helpers.job.max_attempts,
         });
-        log?.({
-          ...line,
-          ok: true,
-          applied: result.applied,
-          stripeRequests: result.stripeRequests,
-          ms: Math.round(performance.now() - started),
-        });
+        log?.({ ...line, ok: true, applied: result.applied, stripeRequests: result.stripeRequests, ms: ms() });
       } catch (error) {
-        log?.({
-          ...line,
-          ok: false,
-          error: error instanceof Error ? error.message : String(error),
-          ms: Math.round(performance.now() - started),
-        });
+        if (isStripeRateLimited(error)) {
+          // Success for the queue, so no attempt is spent; the job is queued again for later.
+          const retryInMs = await backOffRateLimitedSync(deps.db, parsed);
+          log?.({ ...line, ok: true, backedOff: { rateLimited: parsed.rateLimited + 1, retryInMs }, ms: ms() });
+          return;
+        }
+        log?.({ ...line, ok: false, error: error instanceof Error ? error.message : String(error), ms: ms() });
         throw error;
       }
     },

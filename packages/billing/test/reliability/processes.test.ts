@@ -2,8 +2,9 @@
 // processes, all separate OS processes sharing one PostgreSQL, under real Stripe activity
 // with duplicate and reordered deliveries. Meanwhile a worker is killed with SIGKILL in the
 // middle of a job (and replaced, as a supervisor would), the database is frozen for longer
-// than the app's query timeouts, and Stripe fails the sync's reads for a while. Once the
-// retries settle, our rows must equal Stripe's and every event must be applied exactly once.
+// than the app's query timeouts, and Stripe rate-limits one customer's sync reads and fails
+// another's for a while. Once the retries settle, our rows must equal Stripe's and every
+// event must be applied exactly once.
 // CHAOS_SIZE=full (pnpm test:chaos) runs it larger.
 import { spawn, type ChildProcess } from "node:child_process";
 import { createServer, request, type Server } from "node:http";
@@ -124,8 +125,12 @@ afterAll(async () => {
 });
 
 /** A customer of the run's, mapped in the app's database. */
-async function someCustomer(): Promise<string> {
-  const account = await pg.db.account.findFirst({ where: { stripeCustomerId: { not: null } }, orderBy: { id: "asc" } });
+async function someCustomer(nth = 0): Promise<string> {
+  const account = await pg.db.account.findFirst({
+    where: { stripeCustomerId: { not: null } },
+    orderBy: { id: "asc" },
+    skip: nth,
+  });
   if (!account?.stripeCustomerId) throw new Error("no customer yet");
   return account.stripeCustomerId;
 }
@@ -152,7 +157,7 @@ async function killAWorkerMidJob(): Promise<void> {
 const RUN = `${SIZE.events} events over ${SIZE.customers} customers, seed ${SEED}`;
 describe(`separate web and worker processes (${RUN})`, () => {
   it(
-    "converge to Stripe's truth through a worker killed mid-job, a frozen database and failing Stripe reads",
+    "converge through a worker killed mid-job, a frozen database, Stripe's rate limits and failing Stripe reads",
     async () => {
       const emitted = () => [...emulator.app.store.events.keys()].filter((id) => !eventsBefore.has(id)).length;
       const activity = driveActivity(pg.db, stripe, { ...SIZE, seed: SEED, prices, emitted });
@@ -168,8 +173,19 @@ describe(`separate web and worker processes (${RUN})`, () => {
         await stall;
       })();
       const [{ customers }] = await Promise.all([activity, mayhem]);
+      // Stripe rate-limits another customer's sync reads for a while: its job backs off, no attempt spent.
+      const limited = await someCustomer(1);
+      await control.addFault({
+        path: "/v1/subscriptions*",
+        method: "GET",
+        mode: "rate_limit",
+        count: 8,
+        match: limited,
+      });
+      await stripe.customers.update(limited, { metadata: { limited: "yes" } });
+      await until(() => jobLines().some((line) => line.backedOff && line.customer === limited), "a backed-off sync");
       // Stripe fails a customer's sync reads, and an operator replays that customer's events.
-      const failing = await someCustomer();
+      const failing = await someCustomer(2);
       await control.addFault({ path: "/v1/subscriptions*", method: "GET", count: 1_000, match: failing });
       await retryEvents(pg.db, { ids: (await listLogged(pg.db, { customerId: failing, limit: 5 })).map((e) => e.id) });
       await until(() => jobLines().some((line) => !line.ok && line.customer === failing), "a failed sync", 60_000);
@@ -194,6 +210,7 @@ describe(`separate web and worker processes (${RUN})`, () => {
           byWebProcess: web.map((w) => w.lines.filter((l) => l.kind === "webhook").length),
           jobRuns: jobs.length,
           failedJobRuns: jobs.filter((line) => !line.ok).length,
+          backedOffJobRuns: jobs.filter((line) => line.backedOff).length,
           killedWorkerJobRuns: killed.flatMap((w) => w.lines).filter((l) => l.kind === "job").length,
         }),
       );
@@ -215,6 +232,7 @@ describe(`separate web and worker processes (${RUN})`, () => {
       expect(web.every((w) => w.lines.some((l) => l.kind === "webhook"))).toBe(true);
       expect(lines.some((line) => line.outcome === "failed")).toBe(true);
       expect(jobs.some((line) => !line.ok)).toBe(true);
+      expect(jobs.some((line) => line.backedOff)).toBe(true);
       expect(summary.retries).toBeGreaterThan(0);
     },
     SIZE.events * 3_000,

@@ -29,6 +29,8 @@ export async function startStandaloneStack(options: { webhookRetryScheduleMs: nu
       realTimeTickMs: 0,
       settings: { clockAdvanceDelayMs: 5 },
       webhookRetryScheduleMs: options.webhookRetryScheduleMs,
+      // About processes and the database going away: Stripe's rate limit is another test's subject.
+      rateLimit: "off",
     }),
   ]);
   const stripe = workloadStripe(emulator.url);

@@ -6,6 +6,7 @@ import type { App, Settings } from "../app.ts";
 import { completeCheckoutSession } from "../billing/checkout-completion.ts";
 import { StripeHttpError } from "../http/errors.ts";
 import type { FaultInjector } from "../http/faults.ts";
+import { rateLimitSchema, type RateLimit, type RateLimiter } from "../http/rate-limit.ts";
 import { parseForm } from "../http/params.ts";
 import { getOr404 } from "../resources/lookup.ts";
 import type { StoredEvent } from "../store.ts";
@@ -17,6 +18,7 @@ export interface ControlDeps {
   app: App;
   dispatcher: WebhookDispatcher;
   faults: FaultInjector;
+  rateLimiter: RateLimiter;
   reset: () => void;
 }
 
@@ -34,6 +36,7 @@ const settingsSchema = z
     portalSessionLifetimeSeconds: z.number().int().min(0),
     webhookRetryScheduleMs: z.array(z.number().int().min(0)),
     webhookTimeoutMs: z.number().int().positive(),
+    rateLimit: rateLimitSchema,
   })
   .partial();
 
@@ -50,11 +53,14 @@ function readBody(raw: string, contentType: string | undefined): unknown {
   return JSON.parse(raw);
 }
 
-function settingsView(deps: ControlDeps): Settings & { webhookRetryScheduleMs: number[]; webhookTimeoutMs: number } {
+type SettingsView = Settings & { webhookRetryScheduleMs: number[]; webhookTimeoutMs: number; rateLimit: RateLimit };
+
+function settingsView(deps: ControlDeps): SettingsView {
   return {
     ...deps.app.settings,
     webhookRetryScheduleMs: deps.dispatcher.options.retryScheduleMs,
     webhookTimeoutMs: deps.dispatcher.options.timeoutMs,
+    rateLimit: deps.rateLimiter.limit,
   };
 }
 
@@ -149,10 +155,11 @@ export async function handleControl(
     case "GET /settings":
       return { status: 200, body: settingsView(deps) };
     case "POST /settings": {
-      const { webhookRetryScheduleMs, webhookTimeoutMs, ...settings } = settingsSchema.parse(body);
+      const { webhookRetryScheduleMs, webhookTimeoutMs, rateLimit, ...settings } = settingsSchema.parse(body);
       deps.app.settings = { ...deps.app.settings, ...settings };
       if (webhookRetryScheduleMs !== undefined) deps.dispatcher.options.retryScheduleMs = webhookRetryScheduleMs;
       if (webhookTimeoutMs !== undefined) deps.dispatcher.options.timeoutMs = webhookTimeoutMs;
+      if (rateLimit !== undefined) deps.rateLimiter.limit = rateLimit;
       return { status: 200, body: settingsView(deps) };
     }
     default:

@@ -1,4 +1,4 @@
-// The /v1 pipeline: auth, fault injection, form parsing, idempotency, dispatch, Stripe errors.
+// The /v1 pipeline: auth, the rate limit, fault injection, form parsing, idempotency, dispatch, Stripe errors.
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { App } from "../app.ts";
 import { API_VERSION } from "../events/event-log.ts";
@@ -6,14 +6,16 @@ import { newId } from "../ids.ts";
 import { matchRoute, RawJson, type ApiResponse } from "../router.ts";
 import { API_ROUTES } from "../api-routes.ts";
 import type { StoredEvent } from "../store.ts";
-import { apiError, authenticationError, StripeHttpError } from "./errors.ts";
+import { apiError, authenticationError, rateLimitError, StripeHttpError } from "./errors.ts";
 import type { FaultInjector } from "./faults.ts";
 import { fingerprint, type IdempotencyCache } from "./idempotency.ts";
 import { Params, parseForm } from "./params.ts";
+import type { RateLimiter } from "./rate-limit.ts";
 
 export interface ApiDeps {
   app: App;
   faults: FaultInjector;
+  rateLimiter: RateLimiter;
   idempotency: IdempotencyCache;
   /** Responses held open by "hang" faults, closed on stop. */
   hanging: Set<ServerResponse>;
@@ -88,6 +90,11 @@ export function handleApi(
     send(response, result.status, result.body, headers);
     return;
   }
+  if (!deps.rateLimiter.take(apiKey)) {
+    const result = errorResult(rateLimitError());
+    send(response, result.status, result.body, headers);
+    return;
+  }
   const fault = deps.faults.take(method, url.pathname, method === "POST" ? rawBody : url.search.slice(1));
   if (fault?.mode === "hang") {
     deps.hanging.add(response);
@@ -101,6 +108,11 @@ export function handleApi(
       JSON.stringify({ error: apiError("An unknown error occurred (injected by the emulator).").body }),
       headers,
     );
+    return;
+  }
+  if (fault?.mode === "rate_limit") {
+    const result = errorResult(rateLimitError());
+    send(response, result.status, result.body, headers);
     return;
   }
   const raw = parseForm(method === "POST" ? rawBody : url.search.slice(1));

@@ -101,6 +101,21 @@ export function authenticationError(message: string): StripeHttpError {
   return new StripeHttpError(401, { type: "invalid_request_error", message }, false);
 }
 
+/** Stripe's answer over the rate limit; never stored under an idempotency key, since nothing ran. */
+export function rateLimitError(): StripeHttpError {
+  return new StripeHttpError(
+    429,
+    {
+      type: "invalid_request_error",
+      code: "rate_limit",
+      message:
+        "Request rate limit exceeded. You can learn more about rate limits here https://stripe.com/docs/rate-limits.",
+      doc_url: `${DOCS}/rate-limit`,
+    },
+    false,
+  );
+}
+
 export function apiError(message: string): StripeHttpError {
   return new StripeHttpError(500, { type: "api_error", message }, false);
 }

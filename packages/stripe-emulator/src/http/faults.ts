@@ -1,4 +1,5 @@
-// Fault injection for API calls: answer 500 api_error, or hang until the client gives up.
+// Fault injection for API calls: answer 500 api_error, answer 429 rate_limit as if the key were over
+// its limit, or hang until the client gives up.
 import { z } from "zod";
 
 const faultSchema = z.object({
@@ -6,7 +7,7 @@ const faultSchema = z.object({
   path: z.string().min(1),
   method: z.string().optional(),
   count: z.number().int().positive().default(1),
-  mode: z.enum(["error", "hang"]).default("error"),
+  mode: z.enum(["error", "hang", "rate_limit"]).default("error"),
   /**
    * Only requests whose decoded form body or query string contains this text, e.g. a
    * customer id, so tests running in parallel against one emulator fault only their own calls.
@@ -21,7 +22,7 @@ export interface Fault {
   path: string;
   method: string | null;
   remaining: number;
-  mode: "error" | "hang";
+  mode: "error" | "hang" | "rate_limit";
   match: string | null;
 }
 
