@@ -180,6 +180,21 @@ describe("billing emails", () => {
     ]);
   });
 
+  it("a subscription first synced already set to cancel is told once; one first synced ended is not", async () => {
+    const clock = await h.stripe.testHelpers.testClocks.create({ frozen_time: JAN_1_2027 });
+    const plan = { name: "Basic", unitAmount: 1_900, testClock: clock.id };
+    const ending = await createMappedSubscriber(h, plan);
+    const scheduled = await h.stripe.subscriptions.update(ending.subscription.id, { cancel_at_period_end: true });
+    const ended = await createMappedSubscriber(h, plan);
+    await h.stripe.subscriptions.cancel(ended.subscription.id);
+    await settle();
+    const endsAt = scheduled.items.data[0]?.current_period_end ?? 0;
+    expect(emailsTo(store, ending.user.email).map((m) => m.subject)).toEqual([
+      `Your subscription ends on ${formatDay(endsAt)}`,
+    ]);
+    expect(emailsTo(store, ended.user.email)).toEqual([]);
+  });
+
   it("trial ending: an email three days before; a user who turned it off gets none", async () => {
     const clock = await h.stripe.testHelpers.testClocks.create({ frozen_time: JAN_1_2027 });
     const { user, customer } = await createMappedSubscriber(h, {

@@ -69,17 +69,19 @@ export async function emailTrialEnding(tx: Tx, userId: string, subscription: Str
 /**
  * Cancellation, seen as a change of a stored subscription (from Stripe's truth, not from an
  * event's copy): scheduled to end (at the period's end or a date, again when that date
- * moves), or ended.
+ * moves), or ended. `before` is null the first time a subscription is synced (a burst may
+ * bring it in already set to cancel): then only a scheduled end still ahead is told, never
+ * an ending that is history.
  */
 export async function emailSubscriptionChange(
   tx: Tx,
   userId: string,
   subscriptionId: string,
-  before: Pick<SubscriptionColumns, "status" | "cancelAtPeriodEnd" | "cancelAt" | "currentPeriodEnd">,
+  before: Pick<SubscriptionColumns, "status" | "cancelAtPeriodEnd" | "cancelAt" | "currentPeriodEnd"> | null,
   after: SubscriptionColumns,
 ): Promise<void> {
   const planName = planNameOf(after.priceLookupKey);
-  if (before.status !== "canceled" && after.status === "canceled") {
+  if (before && before.status !== "canceled" && after.status === "canceled") {
     await enqueueEmail(tx, {
       key: `subscription_canceled:${subscriptionId}`,
       kind: "subscription_canceled",
@@ -89,9 +91,10 @@ export async function emailSubscriptionChange(
     return;
   }
   const endOf = (s: typeof before) =>
-    s.cancelAtPeriodEnd || s.cancelAt !== null ? seconds(s.cancelAt ?? s.currentPeriodEnd) : null;
+    s && (s.cancelAtPeriodEnd || s.cancelAt !== null) ? seconds(s.cancelAt ?? s.currentPeriodEnd) : null;
   const endsAt = endOf(after);
   if (endsAt === null || endsAt === endOf(before) || after.status === "canceled") return;
+  if (!before && endsAt * 1000 <= Date.now()) return;
   await enqueueEmail(tx, {
     key: `subscription_cancel_scheduled:${subscriptionId}:${endsAt}`,
     kind: "subscription_cancel_scheduled",

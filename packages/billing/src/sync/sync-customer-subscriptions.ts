@@ -93,7 +93,7 @@ export async function writeCustomerSubscriptions(tx: Tx, read: CustomerRead): Pr
       existing && Object.entries(row).every(([key, value]) => sameValue(existing[key as keyof typeof existing], value));
     if (same && existing.accountId === account.id) continue;
     changed++;
-    if (existing) await emailSubscriptionChange(tx, account.userId, sub.id, existing, row);
+    await emailSubscriptionChange(tx, account.userId, sub.id, existing ?? null, row);
     await tx.subscription.upsert({
       where: { stripeSubscriptionId: sub.id },
       create: {
