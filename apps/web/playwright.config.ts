@@ -1,6 +1,7 @@
 // The app's end-to-end suite. It builds nothing itself: `pnpm test` (or turbo's e2e task)
 // builds first; the web server here is the production build on a free port, with its
 // own throwaway embedded PostgreSQL, so it runs fine beside `pnpm dev`.
+import { randomBytes } from "node:crypto";
 import { chmodSync, mkdtempSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
@@ -28,6 +29,8 @@ if (
 process.env.E2E_PORT ??= String(freePortSync());
 process.env.E2E_DATA_DIR ??= scratchDir();
 process.env.E2E_EMULATOR_PORT ??= String(freePortSync());
+// The emulator signs with this, so a test can redeliver an event as Stripe does.
+process.env.E2E_WEBHOOK_SECRET ??= `whsec_e2e${randomBytes(12).toString("hex")}`;
 /* eslint-enable no-restricted-syntax */
 const port = Number(process.env.E2E_PORT);
 const baseURL = `http://localhost:${port}`;
@@ -79,6 +82,9 @@ export default defineConfig({
       EMBEDDED_POSTGRES_DIR: process.env.E2E_DATA_DIR,
       // Short, so the "Stripe hangs" flows finish quickly (three attempts of this each).
       STRIPE_TIMEOUT_MS: "2500",
+      // Email goes to the embedded SMTP server, its inbox beside the database (tests/e2e/support/inbox.ts).
+      SMTP_URL: "",
+      MAIL_INBOX_DIR: path.join(path.dirname(process.env.E2E_DATA_DIR), "mail"),
       ...(testMode
         ? {
             STRIPE_SECRET_KEY: process.env.STRIPE_SECRET_KEY ?? "",
@@ -90,6 +96,7 @@ export default defineConfig({
             STRIPE_SECRET_KEY: "",
             STRIPE_API_BASE: "",
             STRIPE_PORTAL_CONFIG_ID: "",
+            STRIPE_WEBHOOK_SECRET: process.env.E2E_WEBHOOK_SECRET,
             STRIPE_EMULATOR_PORT: process.env.E2E_EMULATOR_PORT,
             STRIPE_EMULATOR_DATA: "memory",
           }),

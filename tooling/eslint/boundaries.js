@@ -2,7 +2,7 @@
 // The whole table is here so the layering reads in one place; a package's
 // eslint.config.js only names itself: `...boundaries("@saas/billing")`.
 //
-//   web ──▶ api ──▶ billing ──▶ db ──▶ env        (auth ──▶ db)
+//   web ──▶ api ──▶ billing ──▶ mail ──▶ db ──▶ env        (auth ──▶ db)
 //   @saas/stripe-emulator: tests, test helpers, the dev orchestrator and bench only.
 import { existsSync } from "node:fs";
 import path from "node:path";
@@ -13,6 +13,13 @@ const BILLING_CALLERS = {
   message:
     "packages/billing is the domain layer: @saas/api (transport) and apps/web (the app) call it, never the reverse. " +
     "Move what both need into billing, or take it as an argument (BillingDeps).",
+};
+
+const MAIL_CALLERS = {
+  regex: "^@saas/(api|web|billing|auth)(/|$)",
+  message:
+    "packages/mail sends what others decide to send: billing (in its transactions) and apps/web (the worker, the " +
+    "inbox page) call it, never the reverse. Take what a template needs as its data instead.",
 };
 
 const DB_IS_THE_BOTTOM = {
@@ -45,6 +52,7 @@ const LAYERS = {
   "@saas/api": {},
   "@saas/auth": {},
   "@saas/billing": { forbid: [BILLING_CALLERS] },
+  "@saas/mail": { forbid: [MAIL_CALLERS] },
   "@saas/db": { forbid: [DB_IS_THE_BOTTOM] },
   // The env package is the shared reader of process.env.
   "@saas/env": {},

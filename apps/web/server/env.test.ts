@@ -44,7 +44,7 @@ describe("server environment", () => {
   it("refuses production without its real settings, naming each one and how to set it", () => {
     const run = () => readServerEnv({ NODE_ENV: "production", APP_BASE_URL: "https://app.example.com" });
     expect(run).toThrow(EnvError);
-    for (const name of ["DATABASE_URL", "STRIPE_SECRET_KEY", "STRIPE_WEBHOOK_SECRET"]) {
+    for (const name of ["DATABASE_URL", "STRIPE_SECRET_KEY", "STRIPE_WEBHOOK_SECRET", "SMTP_URL"]) {
       expect(run).toThrow(new RegExp(`${name}: required in production[\\s\\S]*e\\.g\\. ${name}=`));
     }
     expect(run).not.toThrow(/APP_BASE_URL: required/);
@@ -58,7 +58,23 @@ describe("server environment", () => {
       DATABASE_URL: "postgresql://app@db.example.com/app",
       STRIPE_SECRET_KEY: "sk_live_abc",
       STRIPE_WEBHOOK_SECRET: "whsec_abc",
+      SMTP_URL: "smtps://apikey:secret@smtp.example.com:465",
     });
     expect(env).toMatchObject({ production: true, offlineDemo: false, APP_BASE_URL: "https://app.example.com" });
+  });
+
+  it("refuses production without SMTP_URL alone, saying how to set it", () => {
+    const run = () =>
+      readServerEnv({
+        NODE_ENV: "production",
+        APP_BASE_URL: "https://app.example.com",
+        DATABASE_URL: "postgresql://app@db.example.com/app",
+        STRIPE_SECRET_KEY: "sk_live_abc",
+        STRIPE_WEBHOOK_SECRET: "whsec_abc",
+      });
+    expect(run).toThrow(/SMTP_URL: required in production[\s\S]*e\.g\. SMTP_URL=smtp:\/\/user:password@/);
+    expect(run).not.toThrow(/DATABASE_URL: required/);
+    // The offline demo runs on the embedded SMTP inbox instead.
+    expect(() => readServerEnv({ NODE_ENV: "production", OFFLINE_DEMO: "true" })).not.toThrow();
   });
 });

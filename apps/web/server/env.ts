@@ -1,6 +1,7 @@
 // The web server's own environment, validated once at start.
 import { LOCAL_EMULATOR } from "@saas/billing";
 import { appBaseUrl, baseUrlSchema, EnvError, parseEnv, portSchema, type Environment } from "@saas/env";
+import { SMTP_URL_HINT } from "@saas/mail";
 import { z } from "zod";
 
 export function readServerEnv(source: Environment) {
@@ -53,12 +54,17 @@ export function readServerEnv(source: Environment) {
   };
 }
 
-/** What production cannot do without: the development stand-ins (emulator, embedded database) never start there. */
+/**
+ * What production cannot do without: the development stand-ins (emulator, embedded database,
+ * embedded SMTP inbox) never start there. Without SMTP_URL the app would silently drop its
+ * dunning emails, which is worse than not starting.
+ */
 const PRODUCTION_REQUIRED: Record<string, string> = {
   DATABASE_URL: "DATABASE_URL=postgresql://user:password@db.example.com:5432/app",
   APP_BASE_URL: "APP_BASE_URL=https://app.example.com (the public URL: Stripe's return URLs are built from it)",
   STRIPE_SECRET_KEY: "STRIPE_SECRET_KEY=sk_live_… (or sk_test_… for a staging deployment)",
   STRIPE_WEBHOOK_SECRET: "STRIPE_WEBHOOK_SECRET=whsec_… (the signing secret of the webhook endpoint)",
+  SMTP_URL: SMTP_URL_HINT,
 };
 
 function requireProductionSettings(source: Environment): void {

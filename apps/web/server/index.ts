@@ -11,13 +11,16 @@ import { deployMigrations } from "@saas/db/migrate";
 
 import { readStripeEnv } from "@saas/billing";
 import { environment, EnvError } from "@saas/env";
+import { readMailEnv } from "@saas/mail";
 import compression from "compression";
 import express from "express";
 import { limitBody } from "./body-limit.ts";
 import { requireSameOrigin } from "./csrf.ts";
 import { readServerEnv } from "./env.ts";
 import { provideAppSettings } from "../app/lib/settings.server.ts";
+import { prepareMail } from "./local-mail.ts";
 import { prepareStripe } from "./local-stripe.ts";
+import { inboxHtml } from "./inbox-html.ts";
 import { securityHeaders } from "./security.ts";
 import { startJobWorker } from "./worker.ts";
 
@@ -43,6 +46,7 @@ async function main() {
   const source = environment(repoRoot);
   const env = readServerEnv(source);
   const stripeEnv = readStripeEnv(source);
+  const mailEnv = readMailEnv(source);
   if (env.offlineDemo && env.production) {
     console.warn(
       "\n  OFFLINE_DEMO=true: this production build may run on the embedded PostgreSQL and the Stripe\n" +
@@ -68,16 +72,30 @@ async function main() {
     emulatorRateLimit: env.STRIPE_EMULATOR_RATE_LIMIT,
   });
   cleanups.push(() => stripe.stop());
+  const mail = await prepareMail(mailEnv, { appBaseUrl: env.APP_BASE_URL });
+  cleanups.push(() => mail.stop());
   const worker = env.workerInProcess
-    ? await startJobWorker({ databaseUrl: database.url, stripe: stripe.settings, concurrency: env.WORKER_CONCURRENCY })
+    ? await startJobWorker({
+        databaseUrl: database.url,
+        stripe: stripe.settings,
+        mail: { smtpUrl: mail.smtpUrl, from: mailEnv.from, appBaseUrl: env.APP_BASE_URL },
+        concurrency: env.WORKER_CONCURRENCY,
+      })
     : null;
   if (worker) cleanups.push(() => worker.stop());
   // Before the app is loaded: its modules read these as they load.
-  provideAppSettings({ databaseUrl: database.url, appBaseUrl: env.APP_BASE_URL, stripe: stripe.settings });
+  provideAppSettings({
+    databaseUrl: database.url,
+    appBaseUrl: env.APP_BASE_URL,
+    stripe: stripe.settings,
+    inboxDir: mail.inboxDir,
+  });
 
   const app = express();
   app.disable("x-powered-by");
   app.set("trust proxy", env.TRUST_PROXY);
+  // The inbox's raw HTML parts, with a policy of their own (before the app's headers).
+  if (mail.inboxDir) app.use("/dev/inbox", inboxHtml(mail.inboxDir, env.APP_BASE_URL));
   app.use(securityHeaders({ production: env.production, stripeApiBase: stripe.settings.apiBase }));
   app.use(limitBody());
   app.use(requireSameOrigin(env.APP_BASE_URL));
@@ -144,6 +162,7 @@ async function main() {
       `  App         ${env.APP_BASE_URL}  (${mode}, ready in ${seconds} s)`,
       `  Health      ${env.APP_BASE_URL}/healthz`,
       `  Stripe      ${stripe.describe}`,
+      `  Email       ${mail.describe}`,
       `  Database    ${describeDatabase(database)}`,
       `  Jobs        ${jobs}`,
       ``,

@@ -53,14 +53,17 @@ describe("server start-up failures", () => {
       STRIPE_SECRET_KEY: "",
       STRIPE_WEBHOOK_SECRET: "",
       APP_BASE_URL: "",
+      SMTP_URL: "",
       EMBEDDED_POSTGRES_DIR: dataDir,
     });
     expect(code).toBe(1);
-    for (const name of ["DATABASE_URL", "APP_BASE_URL", "STRIPE_SECRET_KEY", "STRIPE_WEBHOOK_SECRET"]) {
+    for (const name of ["DATABASE_URL", "APP_BASE_URL", "STRIPE_SECRET_KEY", "STRIPE_WEBHOOK_SECRET", "SMTP_URL"]) {
       expect(output).toContain(`${name}: required in production`);
     }
+    expect(output).toContain("Set it, e.g. SMTP_URL=smtp://user:password@smtp.example.com:587");
     expect(output).not.toMatch(/^\s+at /m);
     expect(output).not.toContain("emulator at");
+    expect(output).not.toContain("/dev/inbox");
     expect(existsSync(dataDir)).toBe(false);
     await expect(fetch("http://127.0.0.1:12999/_emulator/settings")).rejects.toThrow();
   }, 40_000);

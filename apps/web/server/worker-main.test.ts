@@ -56,6 +56,7 @@ it("applies the events the webhook route queued, then stops on SIGTERM", { timeo
     DATABASE_URL: h.database.url,
     STRIPE_SECRET_KEY: "sk_test_worker",
     STRIPE_API_BASE: h.emulator.url,
+    SMTP_URL: "smtp://127.0.0.1:2525",
     WORKER_CONCURRENCY: "2",
   });
   try {
@@ -79,7 +80,7 @@ it("applies the events the webhook route queued, then stops on SIGTERM", { timeo
 });
 
 it(
-  "without a database or a Stripe, stops with one message saying what to start or set",
+  "without a database, a Stripe or an SMTP server, stops with one message saying what to start or set",
   { timeout: 120_000 },
   async () => {
     const noDatabase = startWorker({ DATABASE_URL: "" });
@@ -97,5 +98,17 @@ it(
       "STRIPE_SECRET_KEY is not set and no Stripe emulator answers at http://127.0.0.1:12997",
     );
     expect(noStripe.output()).not.toMatch(/\n\s+at /);
+
+    const noSmtp = startWorker({
+      DATABASE_URL: h.database.url,
+      STRIPE_SECRET_KEY: "sk_test_worker",
+      STRIPE_API_BASE: h.emulator.url,
+      SMTP_URL: "",
+      MAIL_INBOX_DIR: "/nonexistent/mail",
+    });
+    expect(await noSmtp.exit).toBe(1);
+    expect(noSmtp.output()).toContain("SMTP_URL is not set and no pnpm dev");
+    expect(noSmtp.output()).toContain("SMTP_URL=smtp://user:password@smtp.example.com:587");
+    expect(noSmtp.output()).not.toMatch(/\n\s+at /);
   },
 );

@@ -3,13 +3,15 @@
 // of them share the one PostgreSQL; each job runs once, one at a time per customer.
 //
 // It reads the same settings as the web server. In development it borrows what a running
-// `pnpm dev` has: its embedded PostgreSQL, and the Stripe emulator when no STRIPE_SECRET_KEY
-// is set.
+// `pnpm dev` has: its embedded PostgreSQL, the Stripe emulator when no STRIPE_SECRET_KEY is
+// set, and the embedded SMTP inbox when no SMTP_URL is.
 import { localEmulatorSettings, readStripeEnv, type StripeSettings } from "@saas/billing";
 import { findRunningAppDatabase, readDatabaseEnv, redactUrl, repoRoot } from "@saas/db/dev-database";
 import { deployMigrations } from "@saas/db/migrate";
 import { environment, EnvError } from "@saas/env";
+import { readMailEnv, SMTP_URL_HINT } from "@saas/mail";
 import { readServerEnv } from "./env.ts";
+import { runningDevSmtp } from "./local-mail.ts";
 import { startJobWorker, type JobWorker } from "./worker.ts";
 
 class WorkerStartError extends Error {}
@@ -18,6 +20,7 @@ async function main(): Promise<() => Promise<void>> {
   const source = environment(repoRoot);
   const env = readServerEnv(source);
   const stripeEnv = readStripeEnv(source);
+  const mailEnv = readMailEnv(source);
 
   const database = findRunningAppDatabase(readDatabaseEnv(source));
   if (!database) {
@@ -37,9 +40,17 @@ async function main(): Promise<() => Promise<void>> {
     );
   });
   const stripe = await stripeSettings(stripeEnv, env.STRIPE_EMULATOR_PORT);
+  const smtpUrl = mailEnv.smtpUrl ?? runningDevSmtp(mailEnv);
+  if (!smtpUrl) {
+    throw new WorkerStartError(
+      "SMTP_URL is not set and no pnpm dev (whose embedded SMTP inbox the worker would use) is running.\n" +
+        `Start pnpm dev first, or set ${SMTP_URL_HINT}.`,
+    );
+  }
   const worker: JobWorker = await startJobWorker({
     databaseUrl: database.url,
     stripe,
+    mail: { smtpUrl, from: mailEnv.from, appBaseUrl: env.APP_BASE_URL },
     concurrency: env.WORKER_CONCURRENCY,
   });
   console.log(
@@ -48,6 +59,7 @@ async function main(): Promise<() => Promise<void>> {
       `  Worker      ${env.WORKER_CONCURRENCY} jobs at a time (${env.production ? "production" : "development"})`,
       `  Database    ${database.shared ? "the embedded PostgreSQL of a running pnpm dev" : redactUrl(database.url)}`,
       `  Stripe      ${stripe.apiBase ? `at ${stripe.apiBase}` : "api.stripe.com"}`,
+      `  Email       ${mailEnv.smtpUrl ? `SMTP_URL (${new URL(smtpUrl).host})` : `the embedded inbox of pnpm dev`}`,
       ``,
       `  Stop with Ctrl-C (running jobs finish first).`,
       ``,

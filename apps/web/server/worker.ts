@@ -1,11 +1,12 @@
 // The job worker: runs the queue's jobs (graphile-worker, decision 018) with every package's
-// tasks, and the hourly housekeeping; jobs of a worker process that died are taken over
+// tasks (billing's syncs, mail's sends), and the hourly housekeeping; jobs of a worker process that died are taken over
 // (startQueueWorker). `pnpm dev` and `pnpm start` run it in the web process;
 // `pnpm worker` runs it on its own (server/worker-main.ts), as many as needed, all sharing
 // the one PostgreSQL.
 import { billingTasks, createStripeClient, type StripeSettings } from "@saas/billing";
 import { createDb } from "@saas/db/client";
 import { startQueueWorker } from "@saas/db/queue";
+import { createMailTransport, mailTasks, type MailConfig } from "@saas/mail";
 import { Logger, type LogLevel, type TaskList, type WorkerUtils } from "graphile-worker";
 import { HOUSEKEEPING_CRONTAB, HOUSEKEEPING_TASK, runHousekeeping } from "./housekeeping.ts";
 
@@ -22,13 +23,18 @@ const logJob = (line: object) => console.log(JSON.stringify({ msg: "job", ...lin
 export async function startJobWorker(options: {
   databaseUrl: string;
   stripe: StripeSettings;
+  /** Where emails go (SMTP_URL, or the embedded inbox in development) and how they read. */
+  mail: MailConfig & { smtpUrl: string };
   concurrency: number;
 }): Promise<JobWorker> {
   const db = createDb(options.databaseUrl);
   const { secretKey, apiBase, timeoutMs } = options.stripe;
   const stripe = createStripeClient({ secretKey, apiBase, timeoutMs });
+  const { smtpUrl, ...mailConfig } = options.mail;
+  const transport = createMailTransport(smtpUrl);
   const taskList = (utils: WorkerUtils): TaskList => ({
     ...billingTasks({ db, stripe }, logJob),
+    ...mailTasks({ db, transport, config: mailConfig }, logJob),
     [HOUSEKEEPING_TASK]: async () => {
       const started = performance.now();
       const result = await runHousekeeping(db, utils);
@@ -45,6 +51,7 @@ export async function startJobWorker(options: {
   return {
     async stop() {
       await worker.stop();
+      transport.close();
       await db.$disconnect();
     },
   };

@@ -92,6 +92,16 @@ export async function createMappedSubscriber(
   return { user, customer, subscription };
 }
 
+/** Advances a test clock and waits until the emulator has run everything due. */
+export async function advanceClock(stripe: Stripe, clockId: string, to: number): Promise<void> {
+  await stripe.testHelpers.testClocks.advance(clockId, { frozen_time: to });
+  for (let i = 0; i < 200; i++) {
+    if ((await stripe.testHelpers.testClocks.retrieve(clockId)).status === "ready") return;
+    await new Promise((resolve) => setTimeout(resolve, 25));
+  }
+  throw new Error("test clock did not finish advancing");
+}
+
 /** The queue's own messages, kept out of test output. */
 export const SILENT_QUEUE_LOGGER = new Logger(() => () => {});
 

@@ -5,6 +5,7 @@ import { Prisma } from "./generated/prisma/client.ts";
 export { Prisma };
 export type {
   Account,
+  EmailLog,
   Invitation,
   LoginAttempt,
   Membership,

@@ -11,6 +11,8 @@ export type AppSettings = {
   /** Public URL of the app, without a trailing slash. */
   appBaseUrl: string;
   stripe: StripeSettings;
+  /** The embedded SMTP inbox's folder (development, tests, the offline demo); null when mail goes to SMTP_URL. */
+  inboxDir: string | null;
 };
 
 const SLOT = Symbol.for("saas-billing.app-settings");

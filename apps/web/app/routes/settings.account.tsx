@@ -1,6 +1,7 @@
 // Settings → Account: change the email (Stripe's copy follows) and the password (which
 // signs the user out everywhere else). Both ask for the current password, and checking it
-// is throttled like log-in, so a hijacked session cannot guess it.
+// is throttled like log-in, so a hijacked session cannot guess it. The email preferences
+// turn the non-essential emails off (payment emails always go out).
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Form, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { z } from "zod";
@@ -19,12 +20,13 @@ import {
 import { StripeUnavailable } from "~/lib/billing.server";
 import { db } from "~/lib/db.server";
 import { fieldErrors, readForm, type FieldErrors } from "~/lib/forms";
+import { readEmailPreferences, updateEmailPreferences } from "~/lib/mail.server";
 
 export const meta: MetaFunction = () => [{ title: "Account · Acme SaaS" }];
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const { user } = await requireSignedIn({ request, context });
-  return { email: user.email };
+  return { email: user.email, preferences: await readEmailPreferences(db, user.id) };
 }
 
 const currentPassword = z
@@ -38,12 +40,20 @@ const passwordForm = z.object({ currentPassword, newPassword: passwordSchema });
 // user is signed in and gains nothing from knowing, a prober would.
 const EMAIL_UNAVAILABLE = "Your email was not changed: that address can't be used. Check it, or choose another.";
 
-type Result = { form: "email" | "password"; ok?: string; errors?: FieldErrors };
+type Result = { form: "email" | "password" | "preferences"; ok?: string; errors?: FieldErrors };
 
 export async function action({ request, context }: ActionFunctionArgs): Promise<Result> {
   const { user, session } = await requireSignedIn({ request, context });
   const form = Object.fromEntries(await readForm(request));
   const ip = context.clientIp;
+  if (form.intent === "preferences") {
+    // A checkbox left unticked is simply absent from the form.
+    await updateEmailPreferences(db, user.id, {
+      emailTrialReminders: form.emailTrialReminders === "on",
+      emailCancellationNotices: form.emailCancellationNotices === "on",
+    });
+    return { form: "preferences", ok: "Email preferences saved." };
+  }
   if (form.intent === "email") {
     const parsed = emailForm.safeParse(form);
     if (!parsed.success) return { form: "email", errors: fieldErrors(parsed.error) };
@@ -77,10 +87,10 @@ export async function action({ request, context }: ActionFunctionArgs): Promise<
 }
 
 export default function Account() {
-  const { email } = useLoaderData<typeof loader>();
+  const { email, preferences } = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
   const busy = useNavigation().state === "submitting";
-  const of = (form: "email" | "password") => (result?.form === form ? result : undefined);
+  const of = (form: Result["form"]) => (result?.form === form ? result : undefined);
   return (
     <section aria-labelledby="account-heading" className="stack narrow-section">
       <h2 id="account-heading" className="visually-hidden">
@@ -129,6 +139,27 @@ export default function Account() {
         />
         <button type="submit" className="button" disabled={busy}>
           Change password
+        </button>
+      </Form>
+      <Form method="post" className="card stack">
+        <h3>Email preferences</h3>
+        <FormMessages ok={of("preferences")?.ok} />
+        <input type="hidden" name="intent" value="preferences" />
+        <p className="muted">Emails about failed and recovered payments are always sent.</p>
+        <label>
+          <input type="checkbox" name="emailTrialReminders" defaultChecked={preferences.emailTrialReminders} /> Trial
+          ending reminders
+        </label>
+        <label>
+          <input
+            type="checkbox"
+            name="emailCancellationNotices"
+            defaultChecked={preferences.emailCancellationNotices}
+          />{" "}
+          Cancellation notices
+        </label>
+        <button type="submit" className="button" disabled={busy}>
+          Save email preferences
         </button>
       </Form>
     </section>

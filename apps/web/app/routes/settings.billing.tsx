@@ -1,5 +1,7 @@
 // Settings → Billing: plan cards before a subscription, the plan and the Manage
-// subscription button after, a dunning banner while a payment has failed.
+// subscription button after, a dunning banner while a payment has failed. Emails link to
+// `?action=update-payment-method`, which opens the portal's card update after sign-in (an
+// email cannot carry a portal session: they expire).
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { redirect } from "@remix-run/node";
 import { useActionData, useLoaderData, useRevalidator } from "@remix-run/react";
@@ -19,6 +21,15 @@ export const meta: MetaFunction = () => [{ title: "Billing · Acme SaaS" }];
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const caller = await callerFor({ request, context });
   const url = new URL(request.url);
+  let actionError: string | null = null;
+  if (url.searchParams.get("action") === UPDATE_PAYMENT_METHOD) {
+    try {
+      const { redirectUrl } = await caller.billing.createPortalSession({ flow: "payment_method_update" });
+      return redirect(redirectUrl);
+    } catch (error) {
+      actionError = userMessage(error);
+    }
+  }
   const checkout = url.searchParams.get("checkout");
   const sessionId = url.searchParams.get("session_id");
   // Back from Checkout: bring the subscription in now rather than wait for the webhook.
@@ -32,12 +43,14 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
     status,
     plans,
     notifications,
+    actionError,
     checkout: checkout === "success" || checkout === "canceled" ? checkout : null,
     interval: url.searchParams.get("interval") === "year" ? ("year" as const) : ("month" as const),
   };
 }
 
 const INVALID = "That request was not valid.";
+const UPDATE_PAYMENT_METHOD = "update-payment-method";
 const PENDING_RELOAD_MS = 500;
 
 /**
@@ -103,9 +116,9 @@ export default function Billing() {
       <h2 id="billing-heading" className="visually-hidden">
         Billing
       </h2>
-      {actionData?.error ? (
+      {actionData?.error || data.actionError ? (
         <p role="alert" className="alert error">
-          {actionData.error}
+          {actionData?.error ?? data.actionError}
         </p>
       ) : null}
       {data.checkout === "success" && subscription && !ended ? (

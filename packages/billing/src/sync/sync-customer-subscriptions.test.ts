@@ -47,7 +47,7 @@ describe("writeCustomerSubscriptions", () => {
     expect(await h.db.$transaction((tx) => writeCustomerSubscriptions(tx, newer))).toEqual({
       customerId: customer.id,
       subscriptions: 0,
-      userId: null,
+      organizationId: null,
       known: false,
       changed: 0,
       current: true,

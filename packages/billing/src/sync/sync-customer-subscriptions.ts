@@ -6,6 +6,7 @@
 import type { PrismaClient, Tx } from "@saas/db";
 import type Stripe from "stripe";
 import { callStripe } from "../errors.ts";
+import { emailSubscriptionChange } from "../notifications/billing-emails.ts";
 import { subscriptionRow } from "./subscription-row.ts";
 
 /** `organizationId` is the account's organization, null for a customer we never mapped. */
@@ -92,6 +93,7 @@ export async function writeCustomerSubscriptions(tx: Tx, read: CustomerRead): Pr
       existing && Object.entries(row).every(([key, value]) => sameValue(existing[key as keyof typeof existing], value));
     if (same && existing.accountId === account.id) continue;
     changed++;
+    await emailSubscriptionChange(tx, account.organizationId, sub.id, existing ?? null, row);
     await tx.subscription.upsert({
       where: { stripeSubscriptionId: sub.id },
       create: {

@@ -5,7 +5,13 @@ import { getEntitlement } from "../entitlements/get-entitlement.ts";
 import { NOTIFICATION_KINDS } from "../notifications/notifications.ts";
 import { getBillingStatus } from "../status/get-billing-status.ts";
 import { reconcile } from "../sync/reconcile.ts";
-import { createMappedSubscriber, drainQueue, startBillingHarness, type BillingHarness } from "../testing.ts";
+import {
+  advanceClock,
+  createMappedSubscriber,
+  drainQueue,
+  startBillingHarness,
+  type BillingHarness,
+} from "../testing.ts";
 import type { WebhookDeps } from "./handle-stripe-webhook.ts";
 import { startWebhookEndpoint, type WebhookEndpoint } from "./webhook-testing.ts";
 
@@ -34,14 +40,7 @@ async function settle() {
   await drainQueue(h);
 }
 
-async function advance(clockId: string, to: number) {
-  await h.stripe.testHelpers.testClocks.advance(clockId, { frozen_time: to });
-  for (let i = 0; i < 200; i++) {
-    if ((await h.stripe.testHelpers.testClocks.retrieve(clockId)).status === "ready") return;
-    await new Promise((resolve) => setTimeout(resolve, 25));
-  }
-  throw new Error("test clock did not finish advancing");
-}
+const advance = (clockId: string, to: number) => advanceClock(h.stripe, clockId, to);
 
 /** A mapped subscriber on a clock of its own whose first renewal has just failed. */
 async function failedRenewal() {

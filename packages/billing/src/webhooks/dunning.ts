@@ -1,20 +1,12 @@
-// In-app alerts that follow invoices and trials. They are written in the sync job's
-// transaction that marks their event applied, from invoices read before it began; each
+// In-app alerts and emails that follow invoices and trials. They are written in the sync
+// job's transaction that marks their event applied, from invoices read before it began; each
 // carries a dedupe key as well, so a replayed event adds nothing.
 import type { Tx } from "@saas/db";
+import { formatDay as day, formatMoney as money } from "@saas/mail";
 import type Stripe from "stripe";
 import { callStripe } from "../errors.ts";
+import { emailPaymentFailed, emailPaymentRecovered, emailTrialEnding } from "../notifications/billing-emails.ts";
 import { NOTIFICATION_KINDS } from "../notifications/notifications.ts";
-
-const money = (amount: number, currency: string) =>
-  new Intl.NumberFormat("en-US", { style: "currency", currency: currency.toUpperCase() }).format(amount / 100);
-const day = (seconds: number) =>
-  new Date(seconds * 1000).toLocaleDateString("en-US", {
-    month: "long",
-    day: "numeric",
-    year: "numeric",
-    timeZone: "UTC",
-  });
 
 type Alert = { kind: string; title: string; body: string; actionUrl: string | null; dedupeKey: string };
 
@@ -76,6 +68,7 @@ export async function applyDunning(
         actionUrl: invoice.hosted_invoice_url ?? null,
         dedupeKey: `invoice:${invoice.id}:attempt:${invoice.attempt_count}`,
       });
+      await emailPaymentFailed(tx, organizationId, invoice);
       return;
     }
     case "invoice.payment_action_required": {
@@ -109,6 +102,7 @@ export async function applyDunning(
         actionUrl: null,
         dedupeKey: `invoice:${object.id ?? event.id}:recovered`,
       });
+      if (object.id) await emailPaymentRecovered(tx, organizationId, object.id);
       return;
     }
     case "customer.subscription.trial_will_end": {
@@ -121,6 +115,7 @@ export async function applyDunning(
         actionUrl: null,
         dedupeKey: `subscription:${subscription.id}:trial_will_end:${subscription.trial_end ?? ""}`,
       });
+      await emailTrialEnding(tx, organizationId, subscription);
       return;
     }
   }

@@ -19,6 +19,23 @@ export const stripe = onEmulator
     })
   : new Stripe(process.env.STRIPE_SECRET_KEY ?? "");
 
+/** What the app verifies webhooks with: the emulator signs with it, as does `stripe listen`. */
+const webhookSecret = (onEmulator ? process.env.E2E_WEBHOOK_SECRET : process.env.STRIPE_WEBHOOK_SECRET) ?? "";
+
+/** Delivers an event to the app again, signed, as Stripe does when it retries or duplicates one. */
+export async function redeliver(event: Stripe.Event): Promise<{ status: number; outcome: string }> {
+  const payload = JSON.stringify(event);
+  const response = await fetch(`http://localhost:${process.env.E2E_PORT}/api/webhooks/stripe`, {
+    method: "POST",
+    headers: {
+      "Content-Type": "application/json",
+      "Stripe-Signature": stripe.webhooks.generateTestHeaderString({ payload, secret: webhookSecret }),
+    },
+    body: payload,
+  });
+  return { status: response.status, outcome: ((await response.json()) as { outcome: string }).outcome };
+}
+
 /** Waits until Stripe's webhooks for what just happened have reached the app. */
 export async function settleWebhooks(): Promise<void> {
   if (onEmulator) await emulator.waitForDeliveries(15_000);
