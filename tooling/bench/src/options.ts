@@ -1,7 +1,7 @@
 // Command-line options of `pnpm bench`.
 import { parseArgs } from "node:util";
 
-export const SECTIONS = ["ingest", "portal", "settings", "scaling"] as const;
+export const SECTIONS = ["acceptance", "ingest", "portal", "settings", "scaling", "mix", "burst", "logsize"] as const;
 type Section = (typeof SECTIONS)[number];
 
 export type BenchOptions = {
@@ -12,6 +12,14 @@ export type BenchOptions = {
   scaleEvents: number;
   levels: number[];
   samples: number;
+  /** Acceptance: rounds of bare server, empty route, PostgreSQL and webhook, alternating. */
+  rounds: number;
+  /** Customers of the Stripe-requests mix (checkouts, plan changes, renewals). */
+  mixCustomers: number;
+  /** Handled events in the month-start renewal burst. */
+  burstEvents: number;
+  /** webhook_log sizes the acceptance cost is measured at. */
+  logSizes: number[];
   sections: Set<Section>;
   build: boolean;
   /** Folder for a CPU profile of the server (node --cpu-prof), summarised at the end. */
@@ -23,8 +31,9 @@ export type BenchOptions = {
 };
 
 const USAGE = `Usage: pnpm bench [--events 5000] [--concurrency 32] [--customers 500] [--duplicates 0.2]
-                  [--scale-events 1000] [--levels 1,8,32,64] [--samples 300]
-                  [--only ingest,portal,settings,scaling] [--stripe-latency MS]
+                  [--scale-events 1000] [--levels 1,8,32,64] [--samples 300] [--rounds 2]
+                  [--mix-customers 100] [--burst-events 2000] [--log-sizes 10000,1000000]
+                  [--only acceptance,ingest,portal,settings,scaling,mix,burst,logsize] [--stripe-latency MS]
                   [--skip-build] [--profile DIR] [--no-write]`;
 
 export function parseOptions(argv: string[]): BenchOptions {
@@ -39,6 +48,10 @@ export function parseOptions(argv: string[]): BenchOptions {
       "scale-events": { type: "string", default: "1000" },
       levels: { type: "string", default: "1,8,32,64" },
       samples: { type: "string", default: "300" },
+      rounds: { type: "string", default: "2" },
+      "mix-customers": { type: "string", default: "100" },
+      "burst-events": { type: "string", default: "2000" },
+      "log-sizes": { type: "string", default: "10000,1000000" },
       only: { type: "string" },
       "skip-build": { type: "boolean", default: false },
       profile: { type: "string" },
@@ -72,6 +85,10 @@ export function parseOptions(argv: string[]): BenchOptions {
     scaleEvents: int("scale-events", values["scale-events"], 50_000),
     levels: values.levels.split(",").map((level) => int("levels", level, 256)),
     samples: int("samples", values.samples, 10_000),
+    rounds: int("rounds", values.rounds, 10),
+    mixCustomers: int("mix-customers", values["mix-customers"], 2_000),
+    burstEvents: int("burst-events", values["burst-events"], 20_000),
+    logSizes: values["log-sizes"].split(",").map((size) => int("log-sizes", size, 5_000_000)),
     sections: sections as Set<Section>,
     build: !values["skip-build"],
     profile: values.profile ?? null,

@@ -41,6 +41,10 @@ const results: BenchResults = {
     buildSeconds: null,
     stripeLatencyMs: options.stripeLatencyMs,
   },
+  acceptance: [],
+  mix: null,
+  burst: null,
+  logSize: [],
   ingest: null,
   steady: null,
   portal: null,
@@ -56,7 +60,11 @@ if (options.build) {
 }
 log("starting the emulator and the production server");
 const profileDir = options.profile ? path.resolve(options.profile) : null;
-const stack = await startStack({ cpuProfileDir: profileDir, stripeLatencyMs: options.stripeLatencyMs });
+const stack = await startStack({
+  cpuProfileDir: profileDir,
+  stripeLatencyMs: options.stripeLatencyMs,
+  countStripe: ["acceptance", "mix", "burst"].some((s) => options.sections.has(s as never)),
+});
 const stopOnSignal = (signal: NodeJS.Signals) => {
   log(`${signal}: stopping`);
   void stack.stop().finally(() => process.exit(130));
