@@ -12,8 +12,6 @@ export type BenchOptions = {
   scaleEvents: number;
   levels: number[];
   samples: number;
-  /** Acceptance: rounds of bare server, empty route, PostgreSQL and webhook, alternating. */
-  rounds: number;
   /** Customers of the Stripe-requests mix (checkouts, plan changes, renewals). */
   mixCustomers: number;
   /** Handled events in the month-start renewal burst. */
@@ -31,7 +29,7 @@ export type BenchOptions = {
 };
 
 const USAGE = `Usage: pnpm bench [--events 5000] [--concurrency 32] [--customers 500] [--duplicates 0.2]
-                  [--scale-events 1000] [--levels 1,8,32,64] [--samples 300] [--rounds 2]
+                  [--scale-events 1000] [--levels 1,8,32,64] [--samples 300]
                   [--mix-customers 100] [--burst-events 2000] [--log-sizes 10000,1000000]
                   [--only acceptance,ingest,portal,settings,scaling,mix,burst,logsize] [--stripe-latency MS]
                   [--skip-build] [--profile DIR] [--no-write]`;
@@ -48,7 +46,6 @@ export function parseOptions(argv: string[]): BenchOptions {
       "scale-events": { type: "string", default: "1000" },
       levels: { type: "string", default: "1,8,32,64" },
       samples: { type: "string", default: "300" },
-      rounds: { type: "string", default: "2" },
       "mix-customers": { type: "string", default: "100" },
       "burst-events": { type: "string", default: "2000" },
       "log-sizes": { type: "string", default: "10000,1000000" },
@@ -85,7 +82,6 @@ export function parseOptions(argv: string[]): BenchOptions {
     scaleEvents: int("scale-events", values["scale-events"], 50_000),
     levels: values.levels.split(",").map((level) => int("levels", level, 256)),
     samples: int("samples", values.samples, 10_000),
-    rounds: int("rounds", values.rounds, 10),
     mixCustomers: int("mix-customers", values["mix-customers"], 2_000),
     burstEvents: int("burst-events", values["burst-events"], 20_000),
     logSizes: values["log-sizes"].split(",").map((size) => int("log-sizes", size, 5_000_000)),

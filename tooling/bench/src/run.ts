@@ -41,7 +41,7 @@ const results: BenchResults = {
     buildSeconds: null,
     stripeLatencyMs: options.stripeLatencyMs,
   },
-  acceptance: [],
+  acceptance: null,
   mix: null,
   burst: null,
   logSize: [],
@@ -55,7 +55,7 @@ const results: BenchResults = {
 };
 
 if (options.build) {
-  log("building apps/web (pnpm --dir apps/web build)");
+  log("building the bench's copy of apps/web (tooling/bench/build/web, with the empty route)");
   results.setup.buildSeconds = buildWeb();
 }
 log("starting the emulator and the production server");

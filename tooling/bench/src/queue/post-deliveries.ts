@@ -28,7 +28,7 @@ export async function postDeliveries(
   endpoint: Endpoint,
   deliveries: readonly Delivery[],
   concurrency: number,
-): Promise<PostResult & { answers: string[] }> {
+): Promise<PostResult & { answers: string[]; samples: number[] }> {
   const client = new HttpClient(endpoint.baseUrl, concurrency);
   try {
     const send = async (delivery: Delivery) => {
@@ -53,17 +53,30 @@ export async function postDeliveries(
     };
     const { results, seconds } = await runPool(deliveries, concurrency, send);
     const answers = results.map((r) => r.outcome);
+    const samples = results.map((r) => r.ms).filter(Number.isFinite);
     return {
       deliveries: deliveries.length,
       seconds,
       perSecond: deliveries.length / seconds,
-      latency: summarize(results.map((r) => r.ms).filter(Number.isFinite)),
+      latency: summarize(samples),
       outcomes: tally(answers),
       answers,
+      samples,
     };
   } finally {
     client.close();
   }
+}
+
+/** Parts of one measurement taken in turns with other paths, as one result. */
+export function combine(parts: Array<PostResult & { samples: number[] }>): PostResult & { samples: number[] } {
+  const samples = parts.flatMap((p) => p.samples);
+  const deliveries = parts.reduce((sum, p) => sum + p.deliveries, 0);
+  const seconds = parts.reduce((sum, p) => sum + p.seconds, 0);
+  const outcomes: Record<string, number> = {};
+  for (const part of parts)
+    for (const [name, n] of Object.entries(part.outcomes)) outcomes[name] = (outcomes[name] ?? 0) + n;
+  return { deliveries, seconds, perSecond: deliveries / seconds, latency: summarize(samples), outcomes, samples };
 }
 
 function outcomeOf(endpoint: Endpoint, status: number, body: string): string {

@@ -35,7 +35,7 @@ export async function acceptWithPostgres(
   databaseUrl: string,
   deliveries: readonly Delivery[],
   concurrency: number,
-): Promise<PostResult> {
+): Promise<PostResult & { samples: number[] }> {
   const pool = new pg.Pool({ connectionString: databaseUrl, max: concurrency });
   pool.on("error", () => {}); // an idle connection lost: the next query fails and says why
   try {
@@ -64,12 +64,14 @@ export async function acceptWithPostgres(
         return { outcome: `error:${reason}`, ms: performance.now() - started };
       }
     });
+    const samples = results.map((r) => r.ms);
     return {
       deliveries: deliveries.length,
       seconds,
       perSecond: deliveries.length / seconds,
-      latency: summarize(results.map((r) => r.ms)),
+      latency: summarize(samples),
       outcomes: tally(results.map((r) => r.outcome)),
+      samples,
     };
   } finally {
     await pool.end();

@@ -27,17 +27,16 @@ export type QueueContext = {
 export async function runAcceptanceSection(context: QueueContext): Promise<void> {
   const { options, stack, events, results, log, sentToApp } = context;
   if (!options.sections.has("acceptance")) return;
-  const plans = Array.from(
-    { length: options.rounds },
-    (_, round) =>
-      planDeliveries(events, {
-        total: options.events,
-        duplicateShare: options.duplicateShare,
-        seed: 100 + round,
-        idPrefix: `accept${round}`,
-        cloneAll: true,
-      }).deliveries,
-  );
+  const plan = (seed: number, idPrefix: string) =>
+    planDeliveries(events, {
+      total: options.events,
+      duplicateShare: options.duplicateShare,
+      seed,
+      idPrefix,
+      cloneAll: true,
+    }).deliveries;
+  const deliveries = plan(100, "accept");
+  const burst = plan(101, "acceptburst");
   const warmup = planDeliveries(events, {
     total: Math.min(1_000, options.events),
     duplicateShare: options.duplicateShare,
@@ -53,7 +52,8 @@ export async function runAcceptanceSection(context: QueueContext): Promise<void>
       bareUrl: bare.url,
       bareCpu: bare.cpu,
       baselineUrl,
-      plans,
+      deliveries,
+      burst,
       warmup,
       concurrency: options.concurrency,
       log,
@@ -61,7 +61,7 @@ export async function runAcceptanceSection(context: QueueContext): Promise<void>
   } finally {
     await bare.stop();
   }
-  [...warmup, ...plans.flat()].forEach((d) => sentToApp.add(d.id));
+  [...warmup, ...deliveries, ...burst].forEach((d) => sentToApp.add(d.id));
 }
 
 export async function runQueueSections(context: QueueContext): Promise<void> {

@@ -3,7 +3,6 @@
 // acceptance against the size of webhook_log.
 import type { PhaseUsage } from "../load/phase-monitor.ts";
 import { ms, pct } from "../load/stats.ts";
-import type { AcceptanceRound } from "../queue/acceptance.ts";
 import type { BurstResult } from "../queue/deliver-burst.ts";
 import type { PostResult } from "../queue/post-deliveries.ts";
 import { tableRow } from "./markdown.ts";
@@ -23,17 +22,11 @@ const cpu = (usage: PhaseUsage, group: string) => `${((usage.cpu[group] ?? 0) * 
 const idleInTx = (usage: PhaseUsage) =>
   `${n1(usage.waits.avg.idleInTx)} / ${usage.waits.max.idleInTx} (oldest ${ms(usage.waits.idleInTxOldestMs, 0)})`;
 
-/** The median round by the webhook's share of the empty route: the one the targets are read from. */
-function medianRound(rounds: AcceptanceRound[]): AcceptanceRound | null {
-  const sorted = [...rounds].sort((a, b) => a.app.perSecond / a.empty.perSecond - b.app.perSecond / b.empty.perSecond);
-  return sorted[Math.floor((sorted.length - 1) / 2)] ?? null;
-}
-
 export function queueTargets(results: BenchResults): string[][] {
   const rows: string[][] = [];
-  const round = medianRound(results.acceptance);
-  if (round) {
-    const ratio = round.app.perSecond / round.empty.perSecond;
+  const acceptance = results.acceptance;
+  if (acceptance) {
+    const ratio = acceptance.app.perSecond / acceptance.empty.perSecond;
     rows.push([
       `webhook acceptance vs the empty Remix route, 32 in flight`,
       `≥ ${pct(TARGETS.acceptanceVsEmptyRoute)}`,
@@ -43,15 +36,15 @@ export function queueTargets(results: BenchResults): string[][] {
     rows.push([
       `webhook acceptance p99, 32 in flight`,
       `≤ ${TARGETS.acceptanceP99Ms} ms`,
-      ms(round.app.latency.p99),
-      verdict(round.app.latency.p99 <= TARGETS.acceptanceP99Ms),
+      ms(acceptance.app.latency.p99),
+      verdict(acceptance.app.latency.p99 <= TARGETS.acceptanceP99Ms),
     ]);
-    const maxIdle = Math.max(...results.acceptance.map((r) => r.untilConverged.waits.max.idleInTx));
+    const { waits } = acceptance.burst.untilConverged;
     rows.push([
-      `connections idle in transaction, ingest until converged (max)`,
+      `connections idle in transaction, burst until converged: max (oldest)`,
       `0 while Stripe answers`,
-      String(maxIdle),
-      maxIdle === 0 ? "met" : "see section",
+      `${waits.max.idleInTx} (${ms(waits.idleInTxOldestMs, 0)})`,
+      "see section A",
     ]);
   }
   if (results.mix) {
@@ -91,62 +84,58 @@ const pathRow = (name: string, result: PostResult, extra: string) =>
   tableRow(name, n0(result.perSecond), ms(result.latency.p50), ms(result.latency.p99), ms(result.latency.max), extra);
 
 export function formatAcceptance(results: BenchResults): string[] {
-  const rounds = results.acceptance;
-  if (!rounds.length) return [];
-  const first = rounds[0] as AcceptanceRound;
-  const lines = [
+  const a = results.acceptance;
+  if (!a) return [];
+  const vsEmpty = a.app.perSecond / a.empty.perSecond;
+  const ratios = [...a.chunkRatios].sort((x, y) => x - y);
+  const quartile = (q: number) => pct(ratios[Math.floor(q * (ratios.length - 1))] ?? NaN);
+  const { burst } = a;
+  const duplicates = (a.app.outcomes.duplicate ?? 0) / a.app.deliveries;
+  return [
     `### A. Webhook acceptance against the machine's limits (issue 18, 1, 2, 5)`,
     ``,
-    `${rounds.length} round(s), each: ${first.app.deliveries} deliveries (copies of real events under new ids, ` +
-      `${pct(duplicateShareOf(round0(results)))} duplicates), 32 in flight, ` +
-      `the same bodies and the same client to each path in turn. ` +
-      `The job worker runs inside the app's process, as \`pnpm start\` runs it, and syncs from Stripe meanwhile.`,
+    `${a.app.deliveries} deliveries (copies of recorded events under new ids, ${pct(duplicates)} duplicates), ` +
+      `32 in flight, the same bodies and client for every path, in ${a.chunks} chunks of ` +
+      `${Math.round(a.app.deliveries / a.chunks)} taken in turns (the order rotating); after each chunk of webhooks ` +
+      `the bench waits for the worker (in the app's process, as \`pnpm start\` runs it) to apply them. ` +
+      `Load average ${load(a.loadAverage.start)} at the start, ${load(a.loadAverage.end)} at the end.`,
     ``,
-  ];
-  for (const [index, round] of rounds.entries()) {
-    const vsEmpty = round.app.perSecond / round.empty.perSecond;
-    const vsPg = round.app.perSecond / round.postgres.perSecond;
-    lines.push(
-      `Round ${index + 1} (load average ${load(round.loadAverage)}):`,
-      ``,
-      `| path | requests/s | p50 | p99 | max | outcomes |`,
-      `|---|---:|---:|---:|---:|---|`,
-      pathRow("bare node:http server (own process)", round.bare, outcomes(round.bare.outcomes)),
-      pathRow("empty Remix route, same server (bench build only)", round.empty, outcomes(round.empty.outcomes)),
-      pathRow("PostgreSQL: the route's statement through pg", round.postgres, outcomes(round.postgres.outcomes)),
-      pathRow(
-        "**POST /api/webhooks/stripe**",
-        round.app,
-        outcomes(round.app.outcomes) + (round.app.retried ? ` (${round.app.retried} retried)` : ""),
-      ),
-      ``,
-      `Acceptance = **${pct(vsEmpty)} of the empty route**, ${pct(vsPg)} of PostgreSQL ` +
-        `(the empty route: ${pct(round.empty.perSecond / round.bare.perSecond)} of bare node:http). ` +
-        `Converged (every accepted event applied by the worker) ${seconds(round.convergence.seconds)} ` +
-        `after the first delivery; sending took ${round.app.seconds.toFixed(1)} s. ` +
-        `${round.convergence.applied} applied, ${round.convergence.failed} failed, ` +
-        `${round.convergence.queued} still queued, ${round.convergence.missing} missing.`,
-      ``,
-      `| phase | CPU: app | postgres | emulator | load gen | others | PG idle in tx: mean / max | running | idle |`,
-      `|---|---:|---:|---:|---:|---:|---:|---:|---:|`,
-      usageRow("webhooks being sent", round.app.usage),
-      usageRow("first webhook until converged", round.untilConverged),
-      ``,
-      ...idleQueries(round.untilConverged),
-    );
-  }
-  lines.push(
+    `| path | requests/s | p50 | p99 | max | outcomes |`,
+    `|---|---:|---:|---:|---:|---|`,
+    pathRow("bare node:http server (own process)", a.bare, outcomes(a.bare.outcomes)),
+    pathRow("empty Remix route, same server (bench build only)", a.empty, outcomes(a.empty.outcomes)),
+    pathRow("PostgreSQL: the route's statement through pg", a.postgres, outcomes(a.postgres.outcomes)),
+    pathRow(
+      "**POST /api/webhooks/stripe**",
+      a.app,
+      outcomes(a.app.outcomes) + (a.retried ? ` (${a.retried} sent again, ${a.stillRefused} still refused)` : ""),
+    ),
+    ``,
+    `Acceptance = **${pct(vsEmpty)} of the empty route** (chunk by chunk: quartiles ${quartile(0.25)}, ` +
+      `${quartile(0.5)}, ${quartile(0.75)}), ${pct(a.app.perSecond / a.postgres.perSecond)} of PostgreSQL; ` +
+      `the empty route is ${pct(a.empty.perSecond / a.bare.perSecond)} of bare node:http.`,
+    ``,
+    `**The whole burst.** ${burst.post.deliveries} more webhooks (new ids) sent at once, 32 in flight: ` +
+      `${n0(burst.post.perSecond)}/s, p50 ${ms(burst.post.latency.p50)}, p99 ${ms(burst.post.latency.p99)}; ` +
+      `${outcomes(burst.post.outcomes)}${burst.retried ? ` (${burst.retried} sent again)` : ""}. ` +
+      `Sending took ${burst.post.seconds.toFixed(1)} s; **every accepted event was applied ` +
+      `${seconds(burst.convergence.seconds)} after the first delivery** (${burst.convergence.applied} applied, ` +
+      `${burst.convergence.failed} failed, ${burst.convergence.queued} still queued, ` +
+      `${burst.convergence.missing} missing).`,
+    ``,
+    `| phase | CPU: app | postgres | emulator | load gen | others | PG idle in tx: mean / max | running | idle |`,
+    `|---|---:|---:|---:|---:|---:|---:|---:|---:|`,
+    usageRow("burst being sent", burst.sending),
+    usageRow("first webhook until converged", burst.untilConverged),
+    ``,
+    ...idleQueries(burst.untilConverged),
     `Idle in transaction: connections of the app's database in that state, sampled every 100 ms from ` +
       `pg_stat_activity; "oldest" is the longest a transaction had been open in any sample where it sat idle. ` +
       `A short write transaction shows for a moment between its statements; one held open across a Stripe ` +
       `call would last at least Stripe's answer (see --stripe-latency).`,
     ``,
-  );
-  return lines;
+  ];
 }
-
-const round0 = (results: BenchResults) => results.acceptance[0] as AcceptanceRound;
-const duplicateShareOf = (round: AcceptanceRound) => (round.app.outcomes.duplicate ?? 0) / round.app.deliveries;
 
 /** The statements idle-in-transaction connections had run last: which transaction was waiting. */
 function idleQueries(usage: PhaseUsage): string[] {

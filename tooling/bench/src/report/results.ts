@@ -1,7 +1,7 @@
 // Everything one run measured, as the report reads it.
 import type { IngestResult } from "../ingest/ingest-result.ts";
 import type { Verification } from "../ingest/verify-ingest.ts";
-import type { AcceptanceRound } from "../queue/acceptance.ts";
+import type { AcceptanceResult } from "../queue/acceptance.ts";
 import type { LogSizeStep } from "../queue/log-size.ts";
 import type { RenewalBurstResult } from "../queue/renewal-burst.ts";
 import type { MixResult } from "../queue/stripe-mix.ts";
@@ -25,8 +25,8 @@ export type BenchResults = {
     buildSeconds: number | null;
     stripeLatencyMs: number;
   };
-  /** Issue 18's acceptance rounds: bare node:http, empty Remix route, PostgreSQL, webhook. */
-  acceptance: AcceptanceRound[];
+  /** Issue 18's acceptance: bare node:http, empty Remix route, PostgreSQL, webhook; then one burst. */
+  acceptance: AcceptanceResult | null;
   mix: MixResult | null;
   burst: RenewalBurstResult | null;
   logSize: LogSizeStep[];
