@@ -24,6 +24,8 @@ export type BenchOptions = {
   profile: string | null;
   /** Added to every Stripe call the app makes (a delaying proxy), to see the app under Stripe's real latency. */
   stripeLatencyMs: number;
+  /** Where the job worker runs: in the app's process (as `pnpm start`), or in one of its own (`pnpm worker`). */
+  worker: "in-process" | "separate";
   /** Whether to update BENCHMARKS.md. */
   write: boolean;
 };
@@ -32,7 +34,7 @@ const USAGE = `Usage: pnpm bench [--events 5000] [--concurrency 32] [--customers
                   [--scale-events 1000] [--levels 1,8,32,64] [--samples 300]
                   [--mix-customers 100] [--burst-events 2000] [--log-sizes 10000,1000000]
                   [--only acceptance,ingest,portal,settings,scaling,mix,burst,logsize] [--stripe-latency MS]
-                  [--skip-build] [--profile DIR] [--no-write]`;
+                  [--worker in-process|separate] [--skip-build] [--profile DIR] [--no-write]`;
 
 export function parseOptions(argv: string[]): BenchOptions {
   const { values } = parseArgs({
@@ -53,6 +55,7 @@ export function parseOptions(argv: string[]): BenchOptions {
       "skip-build": { type: "boolean", default: false },
       profile: { type: "string" },
       "stripe-latency": { type: "string", default: "0" },
+      worker: { type: "string", default: "in-process" },
       "no-write": { type: "boolean", default: false },
       help: { type: "boolean", default: false },
     },
@@ -73,7 +76,10 @@ export function parseOptions(argv: string[]): BenchOptions {
   const sections = new Set((values.only ?? SECTIONS.join(",")).split(",").map((s) => s.trim()));
   for (const section of sections)
     if (!SECTIONS.includes(section as Section)) throw new Error(`--only: unknown section ${section}\n${USAGE}`);
+  if (values.worker !== "in-process" && values.worker !== "separate")
+    throw new Error(`--worker must be in-process or separate (got ${values.worker})\n${USAGE}`);
   return {
+    worker: values.worker,
     // Bounded, so no option turns the bench into an unbounded load test.
     events: int("events", values.events, 100_000),
     concurrency: int("concurrency", values.concurrency, 256),

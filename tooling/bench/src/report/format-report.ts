@@ -45,7 +45,10 @@ function formatHeader(results: BenchResults): string[] {
     `Code: commit ${revision.commit}${uncommitted}.`,
     `Setup: ${setup.customers} customers with subscriptions, ` +
       `${setup.handledEvents} handled events recorded by the emulator, ` +
-      `${setup.seconds.toFixed(0)} s${build}.${stripeLatency}`,
+      `${setup.seconds.toFixed(0)} s${build}.${stripeLatency}` +
+      (setup.worker === "separate"
+        ? ` **The job worker ran in a process of its own** (--worker separate; the app with WORKER_IN_PROCESS=false).`
+        : ""),
   ];
 }
 

@@ -24,6 +24,8 @@ export type BenchResults = {
     seconds: number;
     buildSeconds: number | null;
     stripeLatencyMs: number;
+    /** Where the job worker ran: in the app's process (as `pnpm start`) or in one of its own. */
+    worker: "in-process" | "separate";
   };
   /** Issue 18's acceptance: bare node:http, empty Remix route, PostgreSQL, webhook; then one burst. */
   acceptance: AcceptanceResult | null;

@@ -80,6 +80,8 @@ export async function startApp(options: {
   webhookSecret: string;
   /** Folder for a V8 CPU profile of the whole server run (node --cpu-prof). */
   cpuProfileDir?: string | undefined;
+  /** False: the app runs no job worker (WORKER_IN_PROCESS=false); start-worker.ts runs one apart. */
+  workerInProcess?: boolean;
 }): Promise<AppProcess> {
   const webRoot = snapshotWeb(options.scratch);
   const port = await freePort();
@@ -109,6 +111,7 @@ export async function startApp(options: {
       STRIPE_PORTAL_CONFIG_ID: "",
       STRIPE_EMULATOR_PORT: String(await freePort()),
       STRIPE_EMULATOR_DATA: "memory",
+      WORKER_IN_PROCESS: options.workerInProcess === false ? "false" : "true",
     },
   });
   closeSync(log);

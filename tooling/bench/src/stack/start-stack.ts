@@ -9,6 +9,7 @@ import { scratchDir } from "./paths.ts";
 import { startStripeProxy, type StripeProxy } from "./stripe-proxy.ts";
 import { startApp, type AppProcess } from "./start-app.ts";
 import { startEmulatorProcess, type EmulatorProcess } from "./start-emulator.ts";
+import { startWorker } from "./start-worker.ts";
 
 export type Stack = {
   app: AppProcess;
@@ -29,6 +30,8 @@ export async function startStack(options: {
   stripeLatencyMs?: number;
   /** Count the app's Stripe requests through a proxy (the sections that report them need it). */
   countStripe?: boolean;
+  /** Run the job worker in a process of its own instead of inside the app's. */
+  separateWorker?: boolean;
 }): Promise<Stack> {
   const scratch = scratchDir("saas-bench-");
   const stops: Array<() => Promise<void>> = [() => Promise.resolve(scratch.remove())];
@@ -53,8 +56,13 @@ export async function startStack(options: {
       stripeApiBase,
       webhookSecret,
       cpuProfileDir: options.cpuProfileDir ?? undefined,
+      workerInProcess: !options.separateWorker,
     });
     stops.push(() => app.stop());
+    const worker = options.separateWorker
+      ? await startWorker({ webRoot: app.webRoot, databaseUrl: app.databaseUrl, stripeApiBase, logFile: app.logFile })
+      : null;
+    if (worker) stops.push(() => worker.stop());
     // The bench's own calls use a key of their own: with Stripe's per-key rate limits in the
     // emulator, setting up and checking never spend the app's allowance.
     const stripe = createStripeClient({ secretKey: "sk_test_bench_setup", apiBase: emulator.url });
@@ -65,6 +73,7 @@ export async function startStack(options: {
       { name: "postgres", read: () => cpuSeconds(app.postgresPid, true) },
       { name: "emulator", read: () => cpuSeconds(emulator.pid, false) },
       selfGroup,
+      ...(worker ? [worker.cpu] : []),
     ];
     return { app, emulator, stripe, stripeAsApp, stripeProxy, webhookSecret, cpuGroups, stop };
   } catch (error) {
