@@ -148,7 +148,7 @@ function idleQueries(usage: PhaseUsage): string[] {
 function usageRow(name: string, usage: PhaseUsage): string {
   return tableRow(
     name,
-    cpu(usage, "app"),
+    cpu(usage, "app") + (usage.cpu.worker === undefined ? "" : ` (worker apart: ${cpu(usage, "worker")})`),
     cpu(usage, "postgres"),
     cpu(usage, "emulator"),
     cpu(usage, "bench"),
