@@ -114,12 +114,13 @@ export async function ingestBaseline(
   // One connection per in-flight delivery: "the same concurrency" all the way to PostgreSQL,
   // up to MAX_CONNECTIONS: the app (web pool, job worker, queue) holds a share of the server's
   // 100, and a pool asking for more than are left waits for ever.
-  const pool = new pg.Pool({ connectionString: databaseUrl, max: Math.min(concurrency, MAX_CONNECTIONS) });
+  const size = Math.min(concurrency, MAX_CONNECTIONS);
+  const pool = new pg.Pool({ connectionString: databaseUrl, max: size });
   pool.on("error", () => {}); // an idle connection lost: the next query fails and says why
   try {
-    // Open the connections before the clock starts, as the app's pool is warm too; every one
-    // that opened is handed back, whatever happened to the others.
-    const opened = await Promise.allSettled(Array.from({ length: concurrency }, () => pool.connect()));
+    // Open the connections before the clock starts, as the app's pool is warm too (no more than
+    // the pool holds, or the extra ones wait for ever); every one that opened is handed back.
+    const opened = await Promise.allSettled(Array.from({ length: size }, () => pool.connect()));
     for (const result of opened) if (result.status === "fulfilled") result.value.release();
     const monitor = await startMonitor(databaseUrl, cpuGroups);
     const { results, seconds } = await runPool(deliveries, concurrency, (delivery) => applyOne(pool, delivery, truth));
