@@ -219,6 +219,6 @@ export function formatScaling(results: BenchResults): string[] {
 }
 
 function failures(result: IngestResult): string {
-  const ok = new Set(["applied", "duplicate", "ignored"]);
+  const ok = new Set(["queued", "applied", "duplicate", "ignored"]);
   return String(Object.entries(result.outcomes).reduce((sum, [name, count]) => sum + (ok.has(name) ? 0 : count), 0));
 }
