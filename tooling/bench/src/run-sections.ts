@@ -1,10 +1,12 @@
-// The four measurements, in order, on one running stack, then the final verification.
+// The measurements, in order, on one running stack, then the final verification: issue 18's
+// acceptance first, then ingest, portal, settings and scaling, then the queue's bursts.
 import type Stripe from "stripe";
 import { createBaselineDatabase } from "./ingest/baseline-db.ts";
 import { ingestBaseline } from "./ingest/baseline-ingest.ts";
 import { verifyIngest } from "./ingest/verify-ingest.ts";
 import { ingestThroughApp, type AppTarget } from "./ingest/webhook-ingest.ts";
 import { HttpClient } from "./load/http-client.ts";
+import { runAcceptanceSection, runQueueSections } from "./queue/run-queue-sections.ts";
 import type { BenchOptions } from "./options.ts";
 import type { BenchResults } from "./report/results.ts";
 import { planDeliveries } from "./seed/build-deliveries.ts";
@@ -47,6 +49,9 @@ export async function runSections({
   let truth = await fetchTruth(stack.stripe, customerIds);
   let baselineUrl: string | null = null;
   const baseline = async () => (baselineUrl ??= await createBaselineDatabase(stack.app.databaseUrl));
+  const context = { options, stack, events, results, log, sentToApp, baseline };
+
+  await runAcceptanceSection(context);
 
   if (options.sections.has("ingest")) {
     const plan = planDeliveries(events, { total: options.events, duplicateShare: options.duplicateShare, seed: 42 });
@@ -134,6 +139,8 @@ export async function runSections({
       log(`scaling ${level}: app ${app.eventsPerSecond.toFixed(1)}/s, baseline ${base.eventsPerSecond.toFixed(1)}/s`);
     }
   }
+
+  await runQueueSections(context);
 
   log("verifying the end state");
   truth = await fetchTruth(stack.stripe, customerIds);

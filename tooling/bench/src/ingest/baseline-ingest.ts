@@ -32,6 +32,8 @@ const UPSERT = `
     EXCLUDED.price_lookup_key, EXCLUDED.quantity, EXCLUDED.current_period_start, EXCLUDED.current_period_end,
     EXCLUDED.cancel_at_period_end, EXCLUDED.cancel_at, EXCLUDED.canceled_at, EXCLUDED.ended_at, EXCLUDED.trial_end)`;
 
+const MAX_CONNECTIONS = 48;
+
 const PAID = new Set(["invoice.paid", "invoice.payment_succeeded"]);
 
 async function applyOne(
@@ -110,14 +112,17 @@ export async function ingestBaseline(
   truth: Map<string, SubscriptionRow[]>,
   cpuGroups: CpuGroup[],
 ): Promise<IngestResult> {
-  // One connection per in-flight delivery: "the same concurrency" all the way to PostgreSQL.
-  const pool = new pg.Pool({ connectionString: databaseUrl, max: concurrency });
+  // One connection per in-flight delivery: "the same concurrency" all the way to PostgreSQL,
+  // up to MAX_CONNECTIONS: the app (web pool, job worker, queue) holds a share of the server's
+  // 100, and a pool asking for more than are left waits for ever.
+  const size = Math.min(concurrency, MAX_CONNECTIONS);
+  const pool = new pg.Pool({ connectionString: databaseUrl, max: size });
   pool.on("error", () => {}); // an idle connection lost: the next query fails and says why
   try {
-    // Open the connections before the clock starts, as the app's pool is warm too.
-    await Promise.all(Array.from({ length: concurrency }, () => pool.connect())).then((clients) =>
-      clients.forEach((c) => c.release()),
-    );
+    // Open the connections before the clock starts, as the app's pool is warm too (no more than
+    // the pool holds, or the extra ones wait for ever); every one that opened is handed back.
+    const opened = await Promise.allSettled(Array.from({ length: size }, () => pool.connect()));
+    for (const result of opened) if (result.status === "fulfilled") result.value.release();
     const monitor = await startMonitor(databaseUrl, cpuGroups);
     const { results, seconds } = await runPool(deliveries, concurrency, (delivery) => applyOne(pool, delivery, truth));
     const usage = await monitor.stop();

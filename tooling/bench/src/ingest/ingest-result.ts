@@ -13,7 +13,7 @@ export type IngestResult = {
   latency: Latency;
   /** The handler's own time per delivery, from the app's log line (`ms`): the part spent inside the app's handler. */
   handler: Latency | null;
-  /** applied / duplicate / ignored / failed / http-<status> as answered on the first try. */
+  /** queued / applied / duplicate / ignored / failed / http-<status> as answered on the first try. */
   outcomes: Record<string, number>;
   /** Deliveries that failed and were sent again afterwards, as Stripe would retry them. */
   retried: number;

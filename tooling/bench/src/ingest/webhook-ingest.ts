@@ -96,7 +96,7 @@ export async function ingestThroughApp(
       concurrency = run.maxInFlight;
     }
     const usage = await monitor.stop();
-    const ok = new Set(["applied", "duplicate", "ignored"]);
+    const ok = new Set(["queued", "applied", "duplicate", "ignored"]);
     let pending = deliveries.filter((_, index) => !ok.has(answers[index]?.outcome ?? ""));
     const retried = pending.length;
     for (let attempt = 0; attempt < 3 && pending.length; attempt++) {

@@ -50,19 +50,21 @@ export function formatIngest(results: BenchResults): string[] {
     ``,
     `| path | events/s | p50 | p95 | p99 | max | outcomes (first try) |`,
     `|---|---:|---:|---:|---:|---:|---|`,
-    row("app: POST /api/webhooks/stripe (HTTP, verify, Prisma, Stripe sync)", app),
-    row("baseline: same writes with pg (no HTTP, no Stripe)", baseline),
+    row("app: POST /api/webhooks/stripe (HTTP, verify, one insert + enqueue)", app),
+    row("baseline: the synchronous sync's writes with pg (before decision 018)", baseline),
     ``,
     ...(app.handler
       ? [
-          `Inside the app, the handler itself (its own \`ms\` log field: verify + transaction incl. the Stripe call, ` +
+          `Inside the app, the handler itself (its own \`ms\` log field: verify + the accepting statement, ` +
             `after Express/Remix routing) took p50 ${ms(app.handler.p50)}, p99 ${ms(app.handler.p99)}; ` +
             `the rest of the end-to-end time is queueing for the app's CPU and HTTP handling.`,
           ``,
         ]
       : []),
-    `**app / baseline = ${pct(ratio)}** (target ≥ ${pct(TARGETS.ingestRatio)}: ${ratioMet}); ` +
-      `app p99 ${ms(app.latency.p99)} (target ≤ ${TARGETS.ingestP99Ms} ms: ${p99Met}).`,
+    `**app / baseline = ${pct(ratio)}**, app p99 ${ms(app.latency.p99)}: the former targets ` +
+      `(≥ ${pct(TARGETS.ingestRatio)}: ${ratioMet}; ≤ ${TARGETS.ingestP99Ms} ms: ${p99Met}), ` +
+      `kept for comparison with ` +
+      `runs 1–6; issue 18's acceptance section is the one judged now.`,
     ``,
     ...ceiling(app, baseline),
     ...usageTable(results.machine.cores, [
@@ -217,6 +219,6 @@ export function formatScaling(results: BenchResults): string[] {
 }
 
 function failures(result: IngestResult): string {
-  const ok = new Set(["applied", "duplicate", "ignored"]);
+  const ok = new Set(["queued", "applied", "duplicate", "ignored"]);
   return String(Object.entries(result.outcomes).reduce((sum, [name, count]) => sum + (ok.has(name) ? 0 : count), 0));
 }

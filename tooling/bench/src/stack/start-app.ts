@@ -2,11 +2,11 @@
 // NODE_ENV=production) on a free port, with its own embedded PostgreSQL in a scratch
 // folder and Stripe pointed at the bench's emulator process.
 import { spawn, spawnSync } from "node:child_process";
-import { closeSync, copyFileSync, cpSync, existsSync, openSync, readFileSync, symlinkSync } from "node:fs";
+import { closeSync, copyFileSync, cpSync, existsSync, openSync, readFileSync, rmSync, symlinkSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { freePort } from "@saas/db/embedded";
-import { webDir } from "./paths.ts";
+import { benchDir, webDir } from "./paths.ts";
 
 export type AppProcess = {
   url: string;
@@ -25,27 +25,47 @@ const ENTRY = "saas-bench-app-server.ts";
 /** Where the last run's server log is kept after the scratch folder is removed. */
 const LAST_LOG = path.join(os.tmpdir(), "saas-bench-server.log");
 
+/**
+ * The bench's own production build: apps/web's sources copied to tooling/bench/build/web with
+ * one route added (bench-empty-route.ts, the empty route the webhook is compared with), and
+ * built there as `pnpm --dir apps/web build` builds them. apps/web/build, which `pnpm start`
+ * and production serve, is neither read nor written; others rebuilding it meanwhile (Remix
+ * empties build/ first) cannot disturb a run.
+ */
+const BENCH_WEB = path.join(benchDir, "build/web");
+const EMPTY_ROUTE = "bench-empty";
+
 export function buildWeb(): number {
   const started = performance.now();
-  const result = spawnSync("pnpm", ["--dir", webDir, "build"], { stdio: ["ignore", "ignore", "inherit"] });
-  if (result.status !== 0) throw new Error(`pnpm --dir apps/web build failed (exit ${result.status})`);
+  rmSync(BENCH_WEB, { recursive: true, force: true });
+  for (const entry of ["app", "server", "public", "package.json", "tsconfig.json", "vite.config.ts"])
+    cpSync(path.join(webDir, entry), path.join(BENCH_WEB, entry), { recursive: true });
+  copyFileSync(
+    path.join(benchDir, "src/stack/bench-empty-route.ts"),
+    path.join(BENCH_WEB, `app/routes/${EMPTY_ROUTE}.ts`),
+  );
+  symlinkSync(path.join(webDir, "node_modules"), path.join(BENCH_WEB, "node_modules"), "dir");
+  const result = spawnSync("pnpm", ["--dir", BENCH_WEB, "build"], { stdio: ["ignore", "ignore", "inherit"] });
+  if (result.status !== 0) throw new Error(`building the bench's copy of apps/web failed (exit ${result.status})`);
   return (performance.now() - started) / 1000;
 }
 
+/** The path of the empty route in the bench's build. */
+export const EMPTY_ROUTE_PATH = `/${EMPTY_ROUTE}`;
+
 /**
- * Others build apps/web while the bench runs (Remix empties build/ first), so the server
- * runs from a snapshot: the build, server/ and app/ (server/ imports app/lib/settings.server.ts
- * from source) copied into the scratch folder, with apps/web's node_modules linked so every
- * import resolves as it does in place.
+ * The server runs from a snapshot of the bench's build: build/, server/ and app/ (server/
+ * imports app/lib/settings.server.ts from source) copied into the scratch folder, with
+ * apps/web's node_modules linked so every import resolves as it does in place.
  */
 function snapshotWeb(scratch: string): string {
   const root = path.join(scratch, "web");
-  if (!existsSync(path.join(webDir, "build/server/index.js"))) {
-    throw new Error("apps/web/build is missing: run without --skip-build (or pnpm --dir apps/web build)");
+  if (!existsSync(path.join(BENCH_WEB, "build/server/index.js"))) {
+    throw new Error("tooling/bench/build/web is missing: run without --skip-build once");
   }
-  cpSync(path.join(webDir, "build"), path.join(root, "build"), { recursive: true });
-  cpSync(path.join(webDir, "server"), path.join(root, "server"), { recursive: true });
-  cpSync(path.join(webDir, "app"), path.join(root, "app"), { recursive: true });
+  cpSync(path.join(BENCH_WEB, "build"), path.join(root, "build"), { recursive: true });
+  cpSync(path.join(BENCH_WEB, "server"), path.join(root, "server"), { recursive: true });
+  cpSync(path.join(BENCH_WEB, "app"), path.join(root, "app"), { recursive: true });
   // The same file under a name of its own, so a `pkill -f server/index.ts` aimed at a
   // development server on the same machine cannot stop the benchmark's.
   copyFileSync(path.join(root, "server/index.ts"), path.join(root, "server", ENTRY));
@@ -60,6 +80,8 @@ export async function startApp(options: {
   webhookSecret: string;
   /** Folder for a V8 CPU profile of the whole server run (node --cpu-prof). */
   cpuProfileDir?: string | undefined;
+  /** False: the app runs no job worker (WORKER_IN_PROCESS=false); start-worker.ts runs one apart. */
+  workerInProcess?: boolean;
 }): Promise<AppProcess> {
   const webRoot = snapshotWeb(options.scratch);
   const port = await freePort();
@@ -89,6 +111,7 @@ export async function startApp(options: {
       STRIPE_PORTAL_CONFIG_ID: "",
       STRIPE_EMULATOR_PORT: String(await freePort()),
       STRIPE_EMULATOR_DATA: "memory",
+      WORKER_IN_PROCESS: options.workerInProcess === false ? "false" : "true",
     },
   });
   closeSync(log);
