@@ -14,6 +14,8 @@ beforeAll(async () => {
 afterAll(() => h.close());
 
 const JAN_15_2027 = Date.UTC(2027, 0, 15) / 1000;
+/** A subscription always has its items list (the trial email names the plan from it). */
+const NO_ITEMS = { object: "list", data: [] };
 
 const eventOf = (type: string, object: Record<string, unknown>, id = `evt_${type}_${String(object.id)}`) =>
   ({ id, object: "event", type, created: 1, livemode: false, data: { object } }) as unknown as Stripe.Event;
@@ -164,7 +166,11 @@ describe.each(["invoice.paid", "invoice.payment_succeeded"])("%s", (type) => {
 describe("customer.subscription.trial_will_end", () => {
   it("says the day the trial ends, keyed by that day", async () => {
     const user = await createUser(h.db);
-    const event = eventOf("customer.subscription.trial_will_end", { id: "sub_trial", trial_end: JAN_15_2027 });
+    const event = eventOf("customer.subscription.trial_will_end", {
+      id: "sub_trial",
+      trial_end: JAN_15_2027,
+      items: NO_ITEMS,
+    });
     await apply(user.id, event);
     await apply(user.id, event);
     expect(await alertsOf(user.id)).toEqual([
@@ -181,7 +187,10 @@ describe("customer.subscription.trial_will_end", () => {
 
   it("says soon when the subscription names no end", async () => {
     const user = await createUser(h.db);
-    await apply(user.id, eventOf("customer.subscription.trial_will_end", { id: "sub_trial_open", trial_end: null }));
+    await apply(
+      user.id,
+      eventOf("customer.subscription.trial_will_end", { id: "sub_trial_open", trial_end: null, items: NO_ITEMS }),
+    );
     expect(await alertsOf(user.id)).toMatchObject([
       {
         body: "Your free trial ends soon. Your card will be charged then unless you cancel.",
