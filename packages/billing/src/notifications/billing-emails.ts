@@ -79,7 +79,7 @@ export async function emailTrialEnding(
   if (!subscription.trial_end) return;
   const data = {
     trialEnd: subscription.trial_end,
-    planName: planNameOf(subscription.items?.data[0]?.price.lookup_key ?? null),
+    planName: planNameOf(subscription.items.data[0]?.price.lookup_key ?? null),
   };
   for (const userId of await recipientsOf(tx, organizationId))
     await enqueueEmail(tx, {

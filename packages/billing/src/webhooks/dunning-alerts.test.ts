@@ -14,6 +14,8 @@ beforeAll(async () => {
 afterAll(() => h.close());
 
 const JAN_15_2027 = Date.UTC(2027, 0, 15) / 1000;
+/** A subscription always has its items list (the trial email names the plan from it). */
+const NO_ITEMS = { object: "list", data: [] };
 
 const eventOf = (type: string, object: Record<string, unknown>, id = `evt_${type}_${String(object.id)}`) =>
   ({ id, object: "event", type, created: 1, livemode: false, data: { object } }) as unknown as Stripe.Event;
@@ -165,7 +167,11 @@ describe.each(["invoice.paid", "invoice.payment_succeeded"])("%s", (type) => {
 describe("customer.subscription.trial_will_end", () => {
   it("says the day the trial ends, keyed by that day", async () => {
     const user = await createUser(h.db);
-    const event = eventOf("customer.subscription.trial_will_end", { id: "sub_trial", trial_end: JAN_15_2027 });
+    const event = eventOf("customer.subscription.trial_will_end", {
+      id: "sub_trial",
+      trial_end: JAN_15_2027,
+      items: NO_ITEMS,
+    });
     await apply(user.organization.id, event);
     await apply(user.organization.id, event);
     expect(await alertsOf(user.id)).toEqual([
@@ -184,7 +190,7 @@ describe("customer.subscription.trial_will_end", () => {
     const user = await createUser(h.db);
     await apply(
       user.organization.id,
-      eventOf("customer.subscription.trial_will_end", { id: "sub_trial_open", trial_end: null }),
+      eventOf("customer.subscription.trial_will_end", { id: "sub_trial_open", trial_end: null, items: NO_ITEMS }),
     );
     expect(await alertsOf(user.id)).toMatchObject([
       {
