@@ -44,6 +44,16 @@ it("deletes what is past its retention and keeps the rest", async () => {
     payload: { id },
   });
   await db.webhookLog.createMany({ data: [event("evt_new", 1), event("evt_month", 31), event("evt_old", 91)] });
+  const email = (key: string, status: string, days: number) => ({
+    key,
+    kind: "payment_failed",
+    status,
+    data: {},
+    createdAt: ago(days),
+  });
+  await db.emailLog.createMany({
+    data: [email("sent-old", "sent", 91), email("queued-old", "queued", 91), email("sent-new", "sent", 1)],
+  });
   // Two jobs that stopped after their last attempt, a week ago and just now, and one still to run.
   for (const [key, days] of [
     ["stopped-long-ago", 8],
@@ -64,6 +74,7 @@ it("deletes what is past its retention and keeps the rest", async () => {
     loginAttemptsDeleted: 1,
     payloadsCleared: 1,
     webhookRowsDeleted: 1,
+    emailRowsDeleted: 1,
     stoppedJobsDeleted: 1,
   });
   expect((await db.session.findMany()).map((session) => session.id)).toEqual(["live"]);
@@ -73,6 +84,8 @@ it("deletes what is past its retention and keeps the rest", async () => {
     { id: "evt_month", payload: null },
     { id: "evt_new", payload: { id: "evt_new" } },
   ]);
+  const emails = await db.emailLog.findMany({ orderBy: { key: "asc" }, select: { key: true } });
+  expect(emails.map((row) => row.key)).toEqual(["queued-old", "sent-new"]);
   const jobs = await db.$queryRaw<Array<{ key: string }>>`SELECT key FROM graphile_worker.jobs ORDER BY key`;
   expect(jobs.map((job) => job.key)).toEqual(["pending", "stopped-now"]);
   const queues = await db.$queryRaw<Array<{ name: string }>>`

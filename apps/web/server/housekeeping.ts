@@ -3,6 +3,7 @@
 import { pruneAuthRecords } from "@saas/auth";
 import { pruneWebhookLog } from "@saas/billing";
 import type { PrismaClient } from "@saas/db";
+import { pruneEmailLog } from "@saas/mail";
 import type { WorkerUtils } from "graphile-worker";
 
 // Cron task names allow letters, digits, `_`, `-` and `:` only.
@@ -22,12 +23,13 @@ export type HousekeepingResult = {
   loginAttemptsDeleted: number;
   payloadsCleared: number;
   webhookRowsDeleted: number;
+  emailRowsDeleted: number;
   stoppedJobsDeleted: number;
 };
 
 /**
- * Expired sessions, login attempts and webhook payloads past their retention (see
- * AUTH_RETENTION and WEBHOOK_RETENTION), jobs stopped for a week (their events stay `failed`
+ * Expired sessions, login attempts, webhook payloads and sent emails past their retention
+ * (see AUTH_RETENTION, WEBHOOK_RETENTION and EMAIL_RETENTION), jobs stopped for a week (their events stay `failed`
  * in the webhook log, and `pnpm billing:events retry` queues a new job), and the per-customer
  * queues no job uses any more. Finished jobs are deleted by the queue as they finish.
  */
@@ -38,6 +40,7 @@ export async function runHousekeeping(
 ): Promise<HousekeepingResult> {
   const auth = await pruneAuthRecords(db, now);
   const webhooks = await pruneWebhookLog(db, now);
+  const emails = await pruneEmailLog(db, now);
   const stopped = await db.$queryRaw<Array<{ id: string }>>`
     SELECT id::text FROM graphile_worker.jobs
     WHERE attempts >= max_attempts AND locked_at IS NULL
@@ -50,6 +53,7 @@ export async function runHousekeeping(
     loginAttemptsDeleted: auth.loginAttemptsDeleted,
     payloadsCleared: webhooks.payloadsCleared,
     webhookRowsDeleted: webhooks.rowsDeleted,
+    emailRowsDeleted: emails.rowsDeleted,
     stoppedJobsDeleted: stopped.length,
   };
 }

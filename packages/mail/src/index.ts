@@ -4,6 +4,7 @@ export { messageIdFor, runEmailJob, type EmailJobDeps, type EmailJobResult } fro
 export { mailTasks, type MailJobLogLine } from "./jobs/tasks.ts";
 export { readEmailPreferences, updateEmailPreferences, type EmailPreferences } from "./preferences.ts";
 export { renderEmail, type RenderedEmail } from "./render-email.ts";
+export { EMAIL_RETENTION, pruneEmailLog } from "./retention.ts";
 export { sendEmail, type MailConfig, type MailDeps } from "./send-email.ts";
 export { formatDay, formatMoney } from "./templates/format.ts";
 export { EMAIL_KINDS, isEmailKind, type EmailData, type EmailKind, type EmailPreference } from "./templates/index.tsx";
