@@ -1,3 +1,4 @@
+import type { Page } from "@playwright/test";
 import { BillingPage } from "./support/billing-page.ts";
 import { expect, test } from "./support/fixtures.ts";
 import { CARDS, HostedCheckout, HostedPortal } from "./support/stripe-pages.ts";
@@ -5,6 +6,17 @@ import { emulator, NEEDS_EMULATOR, onEmulator } from "./support/stripe.ts";
 
 const customerOf = (session: { customer: string | { id: string } | null }) =>
   typeof session.customer === "string" ? session.customer : (session.customer?.id ?? "");
+
+/** Subscribed to Starter through a Checkout the emulator completes, back on Settings → Billing. */
+async function subscribeToStarter(page: Page) {
+  const billing = new BillingPage(page);
+  await billing.subscribe("Starter");
+  const { redirect_url, session } = await emulator.completeCheckout(await billing.checkoutSessionId(), {});
+  const returnUrl = redirect_url ?? "";
+  await page.goto(returnUrl);
+  await expect(billing.manageButton()).toBeEnabled();
+  return { billing, customer: customerOf(session), returnUrl };
+}
 
 test("a new user sees the plans, monthly and yearly", async ({ page, signedUpUser }) => {
   void signedUpUser;
@@ -33,12 +45,7 @@ test("subscribe through Checkout, then manage the subscription in the portal", a
 test("Stripe down: Manage subscription says so and can be tried again", async ({ page, signedUpUser }) => {
   test.skip(!onEmulator, NEEDS_EMULATOR);
   void signedUpUser;
-  const billing = new BillingPage(page);
-  await billing.subscribe("Starter");
-  const sessionId = await billing.checkoutSessionId();
-  const { redirect_url, session } = await emulator.completeCheckout(sessionId, {});
-  await page.goto(redirect_url ?? "");
-  await expect(billing.manageButton()).toBeEnabled();
+  const { billing, customer } = await subscribeToStarter(page);
 
   // Only this customer's portal calls fail: other tests share the emulator.
   await emulator.addFault({
@@ -46,7 +53,7 @@ test("Stripe down: Manage subscription says so and can be tried again", async ({
     method: "POST",
     count: 3,
     mode: "error",
-    match: customerOf(session),
+    match: customer,
   });
   await billing.manageButton().click();
   await expect(page.getByRole("alert")).toHaveText("Billing service unavailable");
@@ -60,19 +67,14 @@ test("Stripe's rate limit: one 429 on Manage subscription goes unnoticed, a last
 }) => {
   test.skip(!onEmulator, NEEDS_EMULATOR);
   void signedUpUser;
-  const billing = new BillingPage(page);
-  await billing.subscribe("Starter");
-  const sessionId = await billing.checkoutSessionId();
-  const { redirect_url, session } = await emulator.completeCheckout(sessionId, {});
-  await page.goto(redirect_url ?? "");
-  await expect(billing.manageButton()).toBeEnabled();
+  const { billing, customer, returnUrl } = await subscribeToStarter(page);
   const rateLimitPortal = (count: number) =>
     emulator.addFault({
       path: "/v1/billing_portal/sessions",
       method: "POST",
       count,
       mode: "rate_limit",
-      match: customerOf(session),
+      match: customer,
     });
 
   // The Stripe client re-sends a 429 by itself.
@@ -81,7 +83,7 @@ test("Stripe's rate limit: one 429 on Manage subscription goes unnoticed, a last
   await new HostedPortal(page).expectOpen();
 
   // More 429s than the client re-sends: the user is told, and can try again.
-  await page.goto(redirect_url ?? "");
+  await page.goto(returnUrl);
   await rateLimitPortal(4);
   await billing.manageButton().click();
   await expect(page.getByRole("alert")).toHaveText("Billing service unavailable");
