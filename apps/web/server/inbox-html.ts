@@ -2,7 +2,7 @@
 // email's HTML part as received, and each template rendered with sample data (the
 // previews). Both are shown in a sandboxed frame of /dev/inbox, under a policy that lets
 // the email's inline styles apply and nothing in it run.
-import { isEmailKind, renderEmail, SAMPLE_DATA } from "@saas/mail";
+import { isEmailKind, renderEmail, SAMPLE_DATA, SAMPLE_SECRETS } from "@saas/mail";
 import { folderInbox } from "@saas/mail/inbox";
 import express from "express";
 
@@ -30,7 +30,10 @@ export function inboxHtml(inboxDir: string, appBaseUrl: string): express.Router 
   router.get("/previews/:kind.html", (req, res, next) => {
     const kind = req.params.kind ?? "";
     if (!isEmailKind(kind)) return next();
-    renderEmail(kind, SAMPLE_DATA[kind](), { appBaseUrl }).then((email) => send(res, email.html), next);
+    renderEmail(kind, SAMPLE_DATA[kind](), { appBaseUrl }, SAMPLE_SECRETS[kind]?.()).then(
+      (email) => send(res, email.html),
+      next,
+    );
   });
   return router;
 }

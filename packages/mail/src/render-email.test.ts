@@ -2,20 +2,20 @@ import { describe, expect, it } from "vitest";
 import { linksOf } from "./inbox/inbox-store.ts";
 import { renderEmail } from "./render-email.ts";
 import { EMAIL_KINDS } from "./templates/index.tsx";
-import { SAMPLE_DATA } from "./templates/samples.ts";
+import { SAMPLE_DATA, SAMPLE_SECRETS } from "./templates/samples.ts";
 
 const context = { appBaseUrl: "https://app.example.com" };
 
 describe("rendering", () => {
   it.each(EMAIL_KINDS)("%s has a subject, HTML and plain text with the product name and a link back", async (kind) => {
-    const email = await renderEmail(kind, SAMPLE_DATA[kind](), context);
+    const email = await renderEmail(kind, SAMPLE_DATA[kind](), context, SAMPLE_SECRETS[kind]?.());
     expect(email.subject.length).toBeGreaterThan(5);
     expect(email.html).toMatch(/^<!DOCTYPE html/i);
     expect(email.html).toContain("Acme SaaS");
     expect(email.text).toContain("Acme SaaS");
     expect(email.text).not.toMatch(/<[a-z]/i);
     const links = linksOf(email.html).map((l) => l.href);
-    expect(links.some((href) => href.startsWith("https://app.example.com/settings/"))).toBe(true);
+    expect(links.some((href) => /^https:\/\/app\.example\.com\/(settings|invitations)\//.test(href))).toBe(true);
     // The plain-text part carries the links too.
     for (const href of links) expect(email.text).toContain(href);
   });
@@ -65,5 +65,24 @@ describe("rendering", () => {
 
   it("refuses data that does not fit the template", async () => {
     await expect(renderEmail("payment_failed", { amountDue: "29" }, context)).rejects.toThrow();
+  });
+
+  it("invitation: who invites, to what, as which role, until when, and the single-use link", async () => {
+    const data = {
+      organizationName: "Acme Robotics",
+      inviterName: "Ada Lovelace",
+      role: "admin" as const,
+      expiresAt: Date.UTC(2026, 11, 9, 12) / 1000,
+    };
+    const email = await renderEmail("invitation", data, context, { token: "abc_DEF-123456789012345" });
+    expect(email.subject).toBe("Ada Lovelace invited you to join Acme Robotics");
+    expect(email.text).toContain("Ada Lovelace invited you to join Acme Robotics as an admin.");
+    expect(email.text).toContain("until December 9, 2026");
+    expect(linksOf(email.html)).toContainEqual({
+      text: "Accept the invitation",
+      href: "https://app.example.com/invitations/abc_DEF-123456789012345",
+    });
+    // Without its token the email cannot be made: there is no link to send.
+    await expect(renderEmail("invitation", data, context)).rejects.toThrow();
   });
 });

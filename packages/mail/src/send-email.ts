@@ -13,9 +13,9 @@ export type MailDeps = { transport: MailTransport; config: MailConfig };
 
 export async function sendEmail(
   deps: MailDeps,
-  email: { kind: EmailKind; to: string; data: unknown; messageId: string },
+  email: { kind: EmailKind; to: string; data: unknown; secret?: unknown; messageId: string },
 ): Promise<{ messageId: string; subject: string }> {
-  const rendered = await renderEmail(email.kind, email.data, deps.config);
+  const rendered = await renderEmail(email.kind, email.data, deps.config, email.secret);
   const sent = await deps.transport.send({
     from: deps.config.from,
     to: email.to,

@@ -2,7 +2,7 @@
 // email_log plus a `mail.send` job, inserted together in the caller's transaction, so the
 // email exists exactly when what caused it does, and goes out only after that commits.
 import type { Tx } from "@saas/db";
-import type { EmailData, EmailKind } from "../templates/index.tsx";
+import type { EmailData, EmailKind, EmailSecret } from "../templates/index.tsx";
 
 export const EMAIL_TASK = "mail.send";
 
@@ -12,27 +12,34 @@ export const EMAIL_TASK = "mail.send";
  */
 export const EMAIL_MAX_ATTEMPTS = 16;
 
-export type EmailPayload = { key: string };
+export type EmailPayload = { key: string; secret?: unknown };
+
+/** Who receives it: a user (their email as it is when it is sent), or an address (an invitee). */
+type Recipient = { userId: string; to?: never } | { to: string; userId?: never };
+
+type QueuedEmail<K extends EmailKind> = { key: string; kind: K; data: EmailData<K> } & Recipient &
+  (EmailSecret<K> extends undefined ? { secret?: never } : { secret: EmailSecret<K> });
 
 /**
  * Queues one email in the caller's transaction. `key` names its cause (e.g.
  * `payment_failed:<invoice id>`): a key already used inserts nothing and queues nothing, so
  * a replayed or duplicated event never sends a second email. Returns whether it was new.
+ *
+ * A kind's secret goes into the job's payload only: the queue deletes the job once the
+ * email is sent, and email_log never holds it.
  */
-export async function enqueueEmail<K extends EmailKind>(
-  tx: Tx,
-  email: { key: string; kind: K; userId: string; data: EmailData<K> },
-): Promise<boolean> {
+export async function enqueueEmail<K extends EmailKind>(tx: Tx, email: QueuedEmail<K>): Promise<boolean> {
+  const secret = email.secret === undefined ? null : JSON.stringify(email.secret);
   const [row] = await tx.$queryRaw<Array<{ queued: number }>>`
     WITH logged AS (
-      INSERT INTO email_log (key, kind, user_id, data)
-      VALUES (${email.key}, ${email.kind}, ${email.userId}, ${JSON.stringify(email.data)}::jsonb)
+      INSERT INTO email_log (key, kind, user_id, recipient, data)
+      VALUES (${email.key}, ${email.kind}, ${email.userId ?? null}, ${email.to ?? null}, ${JSON.stringify(email.data)}::jsonb)
       ON CONFLICT (key) DO NOTHING
       RETURNING key
     ), queued AS (
       SELECT graphile_worker.add_job(
         ${EMAIL_TASK},
-        json_build_object('key', logged.key),
+        json_strip_nulls(json_build_object('key', logged.key, 'secret', ${secret}::json)),
         job_key => 'email:' || logged.key,
         max_attempts => ${EMAIL_MAX_ATTEMPTS}::int
       ) FROM logged
@@ -41,8 +48,17 @@ export async function enqueueEmail<K extends EmailKind>(
   return (row?.queued ?? 0) > 0;
 }
 
+/**
+ * Drops an email that has not gone out yet (an invitation revoked or sent again): its job
+ * leaves the queue unless a worker holds it already, and its row says why it was skipped.
+ */
+export async function cancelQueuedEmail(tx: Tx, key: string, reason: string): Promise<void> {
+  await tx.$queryRaw`SELECT graphile_worker.remove_job(${`email:${key}`})`;
+  await tx.emailLog.updateMany({ where: { key, status: "queued" }, data: { status: "skipped", error: reason } });
+}
+
 export function parseEmailPayload(payload: unknown): EmailPayload {
-  const key = (payload as { key?: unknown } | null)?.key;
+  const { key, secret } = (payload ?? {}) as { key?: unknown; secret?: unknown };
   if (typeof key !== "string" || !key) throw new Error(`not an email payload: ${JSON.stringify(payload)}`);
-  return { key };
+  return secret === undefined ? { key } : { key, secret };
 }

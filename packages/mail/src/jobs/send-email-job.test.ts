@@ -7,7 +7,7 @@ import { memoryInbox } from "../inbox/inbox-store.ts";
 import { startSmtpInbox, type SmtpInbox } from "../inbox/smtp-inbox.ts";
 import { emailsTo } from "../testing.ts";
 import { createMailTransport } from "../transport.ts";
-import { enqueueEmail } from "./queue.ts";
+import { cancelQueuedEmail, enqueueEmail } from "./queue.ts";
 import { mailTasks } from "./tasks.ts";
 
 const store = memoryInbox();
@@ -167,5 +167,52 @@ describe("the send job", () => {
     await drain();
     expect(emailsTo(store, user.email)).toEqual([]);
     expect(emailsTo(store, moved)).toHaveLength(1);
+  });
+
+  it("an invitee's email goes to the queued address, its link from the job; email_log never holds the token", async () => {
+    const to = `invitee-${Date.now()}@example.org`;
+    const token = "t0ken-that-only-the-job-and-the-email-carry";
+    const key = `invitation:inv_${Date.now()}:1`;
+    const data = {
+      organizationName: "Acme Robotics",
+      inviterName: "Ada",
+      role: "member" as const,
+      expiresAt: 1_800_000_000,
+    };
+    await database.db.$transaction((tx) => enqueueEmail(tx, { key, kind: "invitation", to, data, secret: { token } }));
+    const logged = await database.db.emailLog.findUniqueOrThrow({ where: { key } });
+    expect(JSON.stringify(logged)).not.toContain(token);
+    await drain();
+
+    const [received, ...more] = emailsTo(store, to);
+    expect(more).toEqual([]);
+    expect(received?.subject).toBe("Ada invited you to join Acme Robotics");
+    expect(received?.text).toContain(`https://app.example.com/invitations/${token}`);
+    expect(await database.db.emailLog.findUniqueOrThrow({ where: { key } })).toMatchObject({
+      status: "sent",
+      recipient: to,
+      userId: null,
+    });
+    // The job, the only other holder of the token, is gone.
+    const jobs = await database.db.$queryRaw<
+      unknown[]
+    >`SELECT 1 FROM graphile_worker.jobs WHERE key = ${`email:${key}`}`;
+    expect(jobs).toEqual([]);
+  });
+
+  it("a cancelled email is never sent, and its row says why", async () => {
+    const to = `cancelled-${Date.now()}@example.org`;
+    const key = `invitation:inv_cancelled_${Date.now()}:1`;
+    const data = { organizationName: "Acme", inviterName: "Ada", role: "admin" as const, expiresAt: 1_800_000_000 };
+    await database.db.$transaction(async (tx) => {
+      await enqueueEmail(tx, { key, kind: "invitation", to, data, secret: { token: "a-token-long-enough-to-pass" } });
+    });
+    await database.db.$transaction((tx) => cancelQueuedEmail(tx, key, "the invitation was revoked"));
+    await drain();
+    expect(emailsTo(store, to)).toEqual([]);
+    expect(await database.db.emailLog.findUniqueOrThrow({ where: { key } })).toMatchObject({
+      status: "skipped",
+      error: "the invitation was revoked",
+    });
   });
 });

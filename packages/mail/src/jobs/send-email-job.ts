@@ -4,7 +4,7 @@
 import { createHash } from "node:crypto";
 import type { PrismaClient } from "@saas/db";
 import { sendEmail, type MailDeps } from "../send-email.ts";
-import { isEmailKind, TEMPLATES } from "../templates/index.tsx";
+import { isEmailKind, TEMPLATES, type EmailPreference } from "../templates/index.tsx";
 
 export type EmailJobDeps = MailDeps & { db: PrismaClient };
 
@@ -14,6 +14,8 @@ export async function runEmailJob(
   deps: EmailJobDeps,
   key: string,
   attempt: { attempt: number; maxAttempts: number },
+  /** The job's secret for the kinds that have one (see Template.secret). */
+  secret?: unknown,
 ): Promise<EmailJobResult> {
   const { db } = deps;
   const email = await db.emailLog.findUnique({
@@ -27,23 +29,28 @@ export async function runEmailJob(
     return { key, outcome: "skipped", reason };
   };
   if (!isEmailKind(email.kind)) return skip(`unknown email kind ${email.kind}`);
-  if (!email.user) return skip("the user no longer exists");
-  const preference = TEMPLATES[email.kind].preference;
+  const template: { preference?: EmailPreference; secret?: unknown } = TEMPLATES[email.kind];
+  // A user's email goes to their address as it is now; an invitee's to the address queued.
+  const to = email.user ? email.user.email : email.recipient;
+  if (!to) return skip("the user no longer exists");
+  const { preference } = template;
   // Checked when sending, not when queued: turning an email off stops those already waiting.
-  if (preference && !email.user[preference]) return skip(`turned off by the user (${preference})`);
+  if (preference && email.user && !email.user[preference]) return skip(`turned off by the user (${preference})`);
+  if (template.secret && secret === undefined) return skip("its job no longer carries the link it needs");
 
   try {
     const sent = await sendEmail(deps, {
       kind: email.kind,
-      to: email.user.email,
+      to,
       data: email.data,
+      secret,
       messageId: messageIdFor(key, deps.config.from),
     });
     await db.emailLog.update({
       where: { key },
       data: {
         status: "sent",
-        recipient: email.user.email,
+        recipient: to,
         subject: sent.subject,
         messageId: sent.messageId,
         attempts: attempt.attempt,

@@ -19,14 +19,19 @@ export function mailTasks(deps: EmailJobDeps, log?: (line: MailJobLogLine) => vo
   return {
     [EMAIL_TASK]: async (payload, helpers) => {
       const started = performance.now();
-      const { key } = parseEmailPayload(payload);
+      const { key, secret } = parseEmailPayload(payload);
       const line = { task: EMAIL_TASK, job: helpers.job.id, attempt: helpers.job.attempts, email: key };
       const ms = () => Math.round(performance.now() - started);
       try {
-        const result = await runEmailJob(deps, key, {
-          attempt: helpers.job.attempts,
-          maxAttempts: helpers.job.max_attempts,
-        });
+        const result = await runEmailJob(
+          deps,
+          key,
+          {
+            attempt: helpers.job.attempts,
+            maxAttempts: helpers.job.max_attempts,
+          },
+          secret,
+        );
         log?.({ ...line, ok: true, outcome: result.outcome, ms: ms() });
       } catch (error) {
         log?.({ ...line, ok: false, error: error instanceof Error ? error.message : String(error), ms: ms() });

@@ -11,6 +11,7 @@ import {
   cancelScheduledSubject,
 } from "./subscription-canceled.tsx";
 import type { EmailContext } from "./context.ts";
+import { InvitationEmail, invitationData, invitationSecret, invitationSubject } from "./invitation.tsx";
 import { PaymentFailedEmail, paymentFailedData, paymentFailedSubject } from "./payment-failed.tsx";
 import { PaymentRecoveredEmail, paymentRecoveredData, paymentRecoveredSubject } from "./payment-recovered.tsx";
 import { TrialEndingEmail, trialEndingData, trialEndingSubject } from "./trial-ending.tsx";
@@ -18,15 +19,20 @@ import { TrialEndingEmail, trialEndingData, trialEndingSubject } from "./trial-e
 /** The non-essential emails a user can turn off in Settings → Account (columns of `users`). */
 export type EmailPreference = "emailTrialReminders" | "emailCancellationNotices";
 
-type Template<S extends z.ZodType> = {
+type Template<S extends z.ZodType, X extends z.ZodType | undefined> = {
   data: S;
+  /**
+   * What the email needs but must not be stored (an invitation's token): it travels in the
+   * queued job only, never in email_log. Unset: the email has none.
+   */
+  secret?: X;
   subject(data: z.infer<S>): string;
-  render(data: z.infer<S>, context: EmailContext): ReactElement;
+  render(data: z.infer<S>, context: EmailContext, secret: X extends z.ZodType ? z.infer<X> : undefined): ReactElement;
   /** Unset: always sent (payment emails). */
   preference?: EmailPreference;
 };
 
-const template = <S extends z.ZodType>(t: Template<S>) => t;
+const template = <S extends z.ZodType, X extends z.ZodType | undefined = undefined>(t: Template<S, X>) => t;
 
 export const TEMPLATES = {
   payment_failed: template({
@@ -51,6 +57,12 @@ export const TEMPLATES = {
     render: (data, context) => <CancelScheduledEmail data={data} context={context} />,
     preference: "emailCancellationNotices",
   }),
+  invitation: template({
+    data: invitationData,
+    secret: invitationSecret,
+    subject: invitationSubject,
+    render: (data, context, secret) => <InvitationEmail data={data} context={context} secret={secret} />,
+  }),
   subscription_canceled: template({
     data: cancellationData,
     subject: canceledSubject,
@@ -61,6 +73,12 @@ export const TEMPLATES = {
 
 export type EmailKind = keyof typeof TEMPLATES;
 export type EmailData<K extends EmailKind> = z.infer<(typeof TEMPLATES)[K]["data"]>;
+/** The kind's secret (see Template.secret), or undefined for the kinds that have none. */
+export type EmailSecret<K extends EmailKind> = (typeof TEMPLATES)[K] extends { secret?: infer X }
+  ? X extends z.ZodType
+    ? z.infer<X>
+    : undefined
+  : undefined;
 
 export const EMAIL_KINDS = Object.keys(TEMPLATES) as EmailKind[];
 
