@@ -54,3 +54,42 @@ export class LastOwner extends Error {
     super("An organization needs an owner: make someone else an owner first");
   }
 }
+
+/** The address already belongs to a member, or has an invitation that is still open. */
+export class AlreadyInvited extends Error {
+  override name = "AlreadyInvited";
+  constructor(readonly reason: "member" | "pending") {
+    super(
+      reason === "member"
+        ? "That person is already a member of this organization"
+        : "That address has an open invitation already: resend it from the list",
+    );
+  }
+}
+
+/** No open invitation of this organization has that id (another organization's look the same). */
+export class InvitationNotFound extends Error {
+  override name = "InvitationNotFound";
+  constructor() {
+    super("Invitation not found");
+  }
+}
+
+/** Why an invitation link cannot be used. */
+export type InvitationRefusal = "invalid" | "accepted" | "revoked" | "expired" | "other-email";
+
+const REFUSALS: Record<InvitationRefusal, string> = {
+  invalid: "This invitation link is not valid",
+  accepted: "This invitation has already been used",
+  revoked: "This invitation was withdrawn",
+  expired: "This invitation has expired: ask for a new one",
+  "other-email": "This invitation is for another email address",
+};
+
+/** The link is unknown, used, withdrawn, expired, or for someone else. */
+export class InvitationUnusable extends Error {
+  override name = "InvitationUnusable";
+  constructor(readonly reason: InvitationRefusal) {
+    super(REFUSALS[reason]);
+  }
+}

@@ -2,14 +2,29 @@ export { changeEmail, changePassword } from "./account-changes.ts";
 export { logIn, signUp, type NewUser } from "./accounts.ts";
 export { createAuth, type Auth } from "./lucia.ts";
 export {
+  AlreadyInvited,
   EmailTaken,
+  InvitationNotFound,
+  InvitationUnusable,
   InvalidCredentials,
   LastOwner,
   MemberNotFound,
   NotAllowed,
   NotAMember,
   TooManyAttempts,
+  type InvitationRefusal,
 } from "./errors.ts";
+export {
+  acceptInvitation,
+  INVITATION_TTL_MS,
+  inviteMember,
+  listInvitations,
+  resendInvitation,
+  revokeInvitation,
+  viewInvitation,
+  type InvitationView,
+  type PendingInvitation,
+} from "./invitations.ts";
 export { changeMemberRole, listMembers, removeMember, type MemberView } from "./members.ts";
 export {
   createOrganization,

@@ -25,7 +25,7 @@ export async function listMembers(db: PrismaClient, organizationId: string): Pro
 export type Actor = { userId: string; organizationId: string; role: MembershipRole };
 
 /** The actor's role as it is now, under the lock (a concurrent change may have moved it). */
-async function currentRole(tx: Tx, actor: Actor): Promise<MembershipRole> {
+export async function currentRole(tx: Tx, actor: Actor): Promise<MembershipRole> {
   return (await membershipOf(tx, actor.organizationId, actor.userId)).role;
 }
 
@@ -69,7 +69,7 @@ export async function removeMember(db: PrismaClient, actor: Actor, input: { user
  * One short transaction holding the organization's row lock, so two owners demoting or
  * removing each other at once cannot both pass the last-owner check.
  */
-async function withOrganizationLocked(
+export async function withOrganizationLocked(
   db: PrismaClient,
   organizationId: string,
   run: (tx: Tx) => Promise<void>,
