@@ -15,23 +15,20 @@ export type EventsArgs = {
   limit: number;
 };
 
+const OPTIONS = {
+  failed: { type: "boolean" },
+  outcome: { type: "string" },
+  customer: { type: "string" },
+  limit: { type: "string" },
+  help: { type: "boolean", short: "h" },
+} as const;
+
 /** The arguments, or the message that says what is wrong with them. */
 export function readEventsArgs(argv: string[]): EventsArgs | string {
-  const { values, positionals } = parseArgs({
-    args: argv,
-    allowPositionals: true,
-    strict: false,
-    options: {
-      failed: { type: "boolean" },
-      outcome: { type: "string" },
-      customer: { type: "string" },
-      limit: { type: "string" },
-      help: { type: "boolean", short: "h" },
-    },
-  });
+  const { values, positionals } = parseArgs({ args: argv, allowPositionals: true, strict: false, options: OPTIONS });
   if (values.help) return USAGE;
-  const known = new Set(["failed", "outcome", "customer", "limit", "help", "h"]);
-  const unknown = Object.keys(values).filter((name) => !known.has(name));
+  // parseArgs files a short option under its long name (`-h` as `help`), so the long names are all there is.
+  const unknown = Object.keys(values).filter((name) => !Object.hasOwn(OPTIONS, name));
   if (unknown.length) return `unknown option --${unknown[0]}\n\n${USAGE}`;
   const [first, ...rest] = positionals;
   const command = first === "retry" ? "retry" : "list";

@@ -96,6 +96,28 @@ describe("readEventsArgs", () => {
       customerId: "cus_1",
     });
     expect(readEventsArgs(["--help"])).toBe(USAGE);
+    expect(readEventsArgs(["-h"])).toBe(USAGE);
+    expect(readEventsArgs(["--limit", "1"])).toMatchObject({ limit: 1 });
+    expect(readEventsArgs(["retry", "evt_1MqLN2", "evt_2b"])).toMatchObject({ ids: ["evt_1MqLN2", "evt_2b"] });
+    expect(readEventsArgs(["--customer", "cus_NffrFeUfNV2Hib"])).toMatchObject({ customerId: "cus_NffrFeUfNV2Hib" });
+  });
+
+  it("prints its usage", () => {
+    expect(USAGE).toBe(
+      [
+        "Usage:",
+        "  pnpm billing:events [--failed | --outcome queued|applied|failed|ignored] [--customer cus_…] [--limit 50]",
+        "  pnpm billing:events retry evt_… [evt_…]",
+        "  pnpm billing:events retry --failed [--customer cus_…]",
+      ].join("\n"),
+    );
+  });
+
+  it("refuses ids that only contain an event or customer id", () => {
+    for (const id of ["xevt_1", "evt_1-2", "evt_", "evt_1 evt_2"])
+      expect(readEventsArgs(["retry", id])).toBe(`retry takes Stripe event ids (evt_…), got "${id}"`);
+    for (const id of ["xcus_1", "cus_1-2", "cus_"])
+      expect(readEventsArgs(["--customer", id])).toBe(`--customer takes a Stripe customer id (cus_…), got "${id}"`);
   });
 
   it("says what is wrong with bad arguments", () => {

@@ -1,6 +1,6 @@
 // backfillCustomers account by account: the order it goes in, what it reports for each, a link
 // another process made first, and an account Stripe fails for.
-import { createUser } from "@saas/db/factories";
+import { createOrganization, createUser } from "@saas/db/factories";
 import type Stripe from "stripe";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { startBillingHarness, type BillingHarness } from "../testing.ts";
@@ -97,6 +97,20 @@ describe("backfillCustomers", () => {
     expect(
       (await h.db.account.findUniqueOrThrow({ where: { organizationId: user.organization.id } })).stripeCustomerId,
     ).toBe(elsewhere.id);
+  });
+
+  it("reports an organization with no one to bill as failed, with no email", async () => {
+    const { organization } = await createOrganization(h.db, { name: "Ownerless" });
+    const { summary, progress } = await run(h);
+    expect(summary).toEqual({ examined: 1, linked: 0, created: 0, failed: 1 });
+    expect(progress).toEqual([
+      {
+        organizationId: organization.id,
+        email: "",
+        outcome: "failed",
+        error: `no billing contact for organization ${organization.id}`,
+      },
+    ]);
   });
 
   it("counts and reports an account Stripe fails for, and goes on with the next", async () => {

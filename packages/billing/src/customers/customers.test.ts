@@ -260,11 +260,37 @@ describe("updateUserEmail", () => {
 
   it("keeps the old email everywhere when Stripe is down", async () => {
     const user = await createUser(h.db);
+    const bystander = await createUser(h.db);
     const customerId = await ensureCustomer(h, user.organization.id);
     await h.control.addFault({ path: `/v1/customers/${customerId}`, method: "POST", count: USER_FACING_ATTEMPTS });
     await expect(updateUserEmail(h, user.id, "new@example.com")).rejects.toBeInstanceOf(StripeUnavailable);
     expect((await h.db.user.findUniqueOrThrow({ where: { id: user.id } })).email).toBe(user.email);
+    expect((await h.db.user.findUniqueOrThrow({ where: { id: bystander.id } })).email).toBe(bystander.email);
     expect(((await h.stripe.customers.retrieve(customerId)) as { email: string }).email).toBe(user.email);
+  });
+
+  it("puts the old email back on the customers already changed when Stripe fails on a later one", async () => {
+    const user = await createUser(h.db);
+    const first = await ensureCustomer(h, user.organization.id);
+    const { organization: second } = await createOrganization(h.db, { owner: user.id });
+    const later = await ensureCustomer(h, second.id);
+    await h.control.addFault({ path: `/v1/customers/${later}`, method: "POST", count: USER_FACING_ATTEMPTS });
+    const events: RequestEvents = h.stripe;
+    const paths = new Set<string>();
+    const record = (request: Stripe.RequestEvent) => {
+      if (request.method === "POST") paths.add(request.path);
+    };
+    events.on("request", record);
+    try {
+      await expect(updateUserEmail(h, user.id, "later@example.com")).rejects.toBeInstanceOf(StripeUnavailable);
+    } finally {
+      events.off("request", record);
+    }
+    const emailOf = async (id: string) => ((await h.stripe.customers.retrieve(id)) as { email: string }).email;
+    expect([await emailOf(first), await emailOf(later)]).toEqual([user.email, user.email]);
+    expect((await h.db.user.findUniqueOrThrow({ where: { id: user.id } })).email).toBe(user.email);
+    // The first customer twice (changed, then put back), the failing one, and no other.
+    expect(paths).toEqual(new Set([`/v1/customers/${first}`, `/v1/customers/${later}`]));
   });
 });
 

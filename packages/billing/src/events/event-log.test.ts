@@ -146,6 +146,30 @@ describe("retryEvents", () => {
     expect((await h.db.webhookLog.findUniqueOrThrow({ where: { id: "evt_kept" } })).outcome).toBe("applied");
   });
 
+  it("requeues nothing when no id is named", async () => {
+    await h.db.webhookLog.create({ data: row("evt_idle", "failed", "cus_4") });
+    expect(await retryEvents(h.db, { ids: [] })).toEqual({ requeued: [], customers: [], refused: [] });
+    expect((await h.db.webhookLog.findUniqueOrThrow({ where: { id: "evt_idle" } })).outcome).toBe("failed");
+  });
+
+  it("gives each refused event its own reason, also when all are of one kind", async () => {
+    await h.db.webhookLog.createMany({ data: [row("evt_lone1", "applied", null), row("evt_lone2", "ignored", null)] });
+    const noSync = "about no customer: it was handled when it arrived, there is no sync to run";
+    expect(await retryEvents(h.db, { ids: ["evt_lone1", "evt_lone2"] })).toEqual({
+      requeued: [],
+      customers: [],
+      refused: [
+        { id: "evt_lone1", reason: noSync },
+        { id: "evt_lone2", reason: noSync },
+      ],
+    });
+    expect(await retryEvents(h.db, { ids: ["evt_unheard"] })).toEqual({
+      requeued: [],
+      customers: [],
+      refused: [{ id: "evt_unheard", reason: "not in the webhook log" }],
+    });
+  });
+
   it("refuses an event about no customer and one it does not know, each with its reason", async () => {
     await h.db.webhookLog.create({ data: row("evt_nobody", "applied", null) });
     expect(await retryEvents(h.db, { ids: ["evt_nobody", "evt_nowhere"] })).toEqual({

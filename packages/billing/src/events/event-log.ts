@@ -78,13 +78,15 @@ export type RetryResult = {
  * side effects are keyed by event id and happen once.
  */
 export async function retryEvents(db: PrismaClient, selection: RetrySelection): Promise<RetryResult> {
+  // No ids named: nothing to requeue, and `IN ()` is no SQL.
+  if ("ids" in selection && !selection.ids.length) return { requeued: [], customers: [], refused: [] };
   const ofCustomer =
     "customerId" in selection && selection.customerId
       ? Prisma.sql` AND stripe_customer_id = ${selection.customerId}`
       : Prisma.empty;
   const chosen =
     "ids" in selection
-      ? Prisma.sql`id IN (${Prisma.join(selection.ids.length ? selection.ids : [""])})`
+      ? Prisma.sql`id IN (${Prisma.join(selection.ids)})`
       : Prisma.sql`outcome = 'failed'${ofCustomer}`;
   const rows = await db.$queryRaw<Array<{ id: string; customer: string }>>`
     WITH requeued AS (

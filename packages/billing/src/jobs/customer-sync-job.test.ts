@@ -1,6 +1,7 @@
 // runCustomerSync on cases the webhook flows do not reach: a deleted customer whose
 // subscriptions Stripe no longer has, the rows a deletion leaves alone, events received after
 // the read began, the requests it counts, and how much of an error it keeps.
+import { createUser } from "@saas/db/factories";
 import Stripe from "stripe";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { createMappedSubscriber, startBillingHarness, type BillingHarness } from "../testing.ts";
@@ -93,6 +94,64 @@ describe("runCustomerSync", () => {
     expect(Math.abs((ended?.endedAt?.getTime() ?? 0) - Date.now())).toBeLessThan(60_000);
     expect(byId.get(canceled.id)).toMatchObject({ status: "canceled", canceledAt: longAgo, endedAt: longAgo });
     expect(byId.get(expired.id)).toMatchObject({ status: "incomplete_expired", endedAt: longAgo });
+  });
+
+  it("ends a deleted customer's subscriptions when the deletion came with other events", async () => {
+    const { user, customer } = await createMappedSubscriber(h, { name: "Mixed plan", unitAmount: 1_000 });
+    const live = await storedRow(customer.id, `sub_mixed_${customer.id}`, "active", null);
+    await h.stripe.customers.del(customer.id);
+    const updated = await queueEvent(customer.id, "customer.updated", { id: customer.id, object: "customer" });
+    const deleted = await queueEvent(customer.id, "customer.deleted", { id: customer.id, object: "customer" });
+
+    const result = await runCustomerSync({ db: h.db, stripe: subscriptionsGone() }, customer.id);
+    expect(result).toEqual({ customerId: customer.id, applied: 2, stripeRequests: 2, current: true });
+    expect([await outcomeOf(updated), await outcomeOf(deleted)]).toEqual(["applied", "applied"]);
+    expect((await h.db.account.findUniqueOrThrow({ where: { id: user.account.id } })).stripeCustomerId).toBeNull();
+    expect((await h.db.subscription.findUniqueOrThrow({ where: { id: live.id } })).status).toBe("canceled");
+  });
+
+  it("acknowledges a deletion of a customer Stripe has never heard of, asking Stripe only that", async () => {
+    const user = await createUser(h.db);
+    const customerId = `cus_never_${user.account.id.replaceAll("-", "")}`;
+    await h.db.account.update({ where: { id: user.account.id }, data: { stripeCustomerId: customerId } });
+    const event = await queueEvent(customerId, "customer.deleted", { id: customerId, object: "customer" });
+
+    expect(await runCustomerSync(h, customerId)).toEqual({ customerId, applied: 1, stripeRequests: 1, current: true });
+    expect(await outcomeOf(event)).toBe("applied");
+    expect((await h.db.account.findUniqueOrThrow({ where: { id: user.account.id } })).stripeCustomerId).toBe(
+      customerId,
+    );
+    expect(await h.db.customerSync.count({ where: { stripeCustomerId: customerId } })).toBe(0);
+  });
+
+  it("acknowledges the events of a customer we never mapped without asking Stripe", async () => {
+    const customer = await h.stripe.customers.create({ email: "unmapped-job@example.com" });
+    const event = await queueEvent(customer.id, "customer.updated", { id: customer.id, object: "customer" });
+
+    expect(await runCustomerSync(h, customer.id)).toEqual({
+      customerId: customer.id,
+      applied: 1,
+      stripeRequests: 0,
+      current: true,
+    });
+    expect(await outcomeOf(event)).toBe("applied");
+    expect(await h.db.customerSync.count({ where: { stripeCustomerId: customer.id } })).toBe(0);
+  });
+
+  it("does nothing, as the latest word, when an earlier run applied the customer's events", async () => {
+    const { customer } = await createMappedSubscriber(h, { name: "Coalesced plan", unitAmount: 1_000 });
+    const event = await queueEvent(customer.id, "customer.updated", { id: customer.id, object: "customer" });
+    await runCustomerSync(h, customer.id);
+    const [before] = await h.db.customerSync.findMany({ where: { stripeCustomerId: customer.id } });
+
+    expect(await runCustomerSync(h, customer.id)).toEqual({
+      customerId: customer.id,
+      applied: 0,
+      stripeRequests: 0,
+      current: true,
+    });
+    expect(await outcomeOf(event)).toBe("applied");
+    expect(await h.db.customerSync.findMany({ where: { stripeCustomerId: customer.id } })).toEqual([before]);
   });
 
   it("keeps the events queued when Stripe has no subscriptions for a customer that is not deleted", async () => {

@@ -32,9 +32,13 @@ describe("writeCustomerSubscriptions", () => {
       changed: 1,
     });
     // The older read arrives last: it changes nothing.
-    expect(await h.db.$transaction((tx) => writeCustomerSubscriptions(tx, older))).toMatchObject({
-      current: false,
+    expect(await h.db.$transaction((tx) => writeCustomerSubscriptions(tx, older))).toEqual({
+      customerId: customer.id,
+      subscriptions: 1,
+      organizationId: expect.any(String) as string,
+      known: true,
       changed: 0,
+      current: false,
     });
     expect(await rowOf(subscription.id)).toMatchObject({ cancelAtPeriodEnd: true });
   });
@@ -79,6 +83,21 @@ describe("writeCustomerSubscriptions", () => {
 });
 
 describe("syncCustomer", () => {
+  it("answers for a customer we never mapped without asking Stripe, as the latest word on it", async () => {
+    const customer = await h.stripe.customers.create({ email: "never-mapped@example.com" });
+    await h.control.addFault({ path: "/v1/subscriptions*", method: "GET", count: 1, match: customer.id });
+    expect(await syncCustomer(h, customer.id)).toEqual({
+      customerId: customer.id,
+      known: false,
+      changed: 0,
+      subscriptions: 0,
+      organizationId: null,
+      current: true,
+    });
+    expect(await h.control.faults()).toHaveLength(1);
+    expect(await h.db.customerSync.count({ where: { stripeCustomerId: customer.id } })).toBe(0);
+  });
+
   it("rewrites a row whose dates differ from Stripe's, and leaves an equal one alone", async () => {
     const { customer, subscription } = await createMappedSubscriber(h, { name: "Dated plan", unitAmount: 1_500 });
     expect(await syncCustomer(h, customer.id)).toMatchObject({ changed: 1 });
