@@ -1,5 +1,13 @@
 // The one place domain errors become tRPC errors (and so HTTP statuses).
-import { LastOwner, MemberNotFound, NotAllowed, NotAMember } from "@saas/auth";
+import {
+  AlreadyInvited,
+  InvitationNotFound,
+  InvitationUnusable,
+  LastOwner,
+  MemberNotFound,
+  NotAllowed,
+  NotAMember,
+} from "@saas/auth";
 import {
   BillingNotFound,
   BillingProfileMissing,
@@ -18,7 +26,12 @@ export function toTRPCError(error: unknown): TRPCError | null {
   if (error instanceof SubscriptionExists)
     return new TRPCError({ code: "CONFLICT", message: error.message, cause: error });
   if (error instanceof BillingNotFound) return new TRPCError({ code: "NOT_FOUND", message: "Not found", cause: error });
-  if (error instanceof NotAMember || error instanceof MemberNotFound)
+  if (error instanceof AlreadyInvited) return new TRPCError({ code: "CONFLICT", message: error.message, cause: error });
+  if (error instanceof InvitationUnusable) {
+    const code = error.reason === "other-email" ? "FORBIDDEN" : error.reason === "invalid" ? "NOT_FOUND" : "CONFLICT";
+    return new TRPCError({ code, message: error.message, cause: error });
+  }
+  if (error instanceof NotAMember || error instanceof MemberNotFound || error instanceof InvitationNotFound)
     return new TRPCError({ code: "NOT_FOUND", message: "Not found", cause: error });
   if (error instanceof NotAllowed) return new TRPCError({ code: "FORBIDDEN", message: error.message, cause: error });
   if (error instanceof LastOwner) return new TRPCError({ code: "CONFLICT", message: error.message, cause: error });

@@ -4,7 +4,8 @@ import { createCallerFactory } from "./trpc.ts";
 
 export { appRouter, type AppRouter };
 export { checkoutSessionInput, portalSessionInput } from "./routers/billing.ts";
-export { changeRoleInput, removeMemberInput } from "./routers/members.ts";
+export { changeRoleInput, invitationInput, inviteInput, removeMemberInput } from "./routers/members.ts";
+export { invitationTokenInput } from "./routers/invitations.ts";
 export { createOrganizationInput } from "./routers/organizations.ts";
 export { createContext, type Context, type SessionUser } from "./context.ts";
 export { toTRPCError } from "./errors.ts";

@@ -29,7 +29,8 @@ const mapDomainErrors = t.middleware(async ({ next }) => {
 export const createTRPCRouter = t.router;
 export const createCallerFactory = t.createCallerFactory;
 
-const publicProcedure = t.procedure.use(mapDomainErrors);
+/** No session needed: only for what a capability in the input opens (an invitation's token). */
+export const publicProcedure = t.procedure.use(mapDomainErrors);
 
 /** Requires a session; `ctx.user` is non-null inside. */
 export const protectedProcedure = publicProcedure.use(({ ctx, next }) => {
