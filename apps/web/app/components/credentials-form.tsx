@@ -10,10 +10,13 @@ type CredentialsResult = { email: string; errors: { form?: string[] | undefined;
 export function CredentialsForm({
   redirectTo,
   result,
+  defaultEmail,
   children,
 }: {
   redirectTo: string;
   result: CredentialsResult | undefined;
+  /** Filled in from a link (an invitation's). */
+  defaultEmail?: string;
   children: ReactNode;
 }) {
   return (
@@ -26,7 +29,7 @@ export function CredentialsForm({
         type="email"
         autoComplete="email"
         required
-        defaultValue={result?.email}
+        defaultValue={result?.email ?? defaultEmail}
         errors={result?.errors.email}
       />
       {children}

@@ -4,7 +4,7 @@ import { createStripeClient, isLiveKey, type BillingDeps } from "@saas/billing";
 import { TRPCError } from "@trpc/server";
 import { DatabaseUnavailable } from "@saas/db/client";
 import type { CurrentOrganization } from "@saas/auth";
-import { pageUnavailable, requireSignedIn, type RequestArgs, type SignedIn } from "./auth.server";
+import { getSignedIn, pageUnavailable, requireSignedIn, type RequestArgs, type SignedIn } from "./auth.server";
 import { db } from "./db.server";
 import { appSettings } from "./settings.server";
 
@@ -14,6 +14,9 @@ export {
   changeRoleInput,
   checkoutSessionInput,
   createOrganizationInput,
+  invitationInput,
+  invitationTokenInput,
+  inviteInput,
   portalSessionInput,
   removeMemberInput,
 } from "@saas/api";
@@ -37,6 +40,11 @@ export function trpcContext(signedIn: SignedIn | null) {
   if (!signedIn) return createContext({ ...billing, user: null, organization: null });
   const organization: CurrentOrganization | null = signedIn.session.organization;
   return createContext({ ...billing, user: { id: signedIn.user.id, email: signedIn.user.email }, organization });
+}
+
+/** A server-side tRPC caller for whoever asks, signed in or not (an invitation's page). */
+export async function optionalCallerFor(args: RequestArgs) {
+  return createCaller(trpcContext(await getSignedIn(args)));
 }
 
 /**

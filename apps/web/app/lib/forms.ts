@@ -45,3 +45,9 @@ export function fieldErrors(error: z.ZodError): FieldErrors {
 export function echoField(value: FormDataEntryValue | null, maxLength: number): string {
   return typeof value === "string" ? value.slice(0, maxLength) : "";
 }
+
+/** An email a link carries (`?email=`, from an invitation) to fill in a form with; "" unless it is one. */
+export function linkedEmail(url: URL): string {
+  const email = url.searchParams.get("email") ?? "";
+  return email.length <= 254 && /^[^\s@<>"]+@[^\s@<>"]+$/.test(email) ? email : "";
+}

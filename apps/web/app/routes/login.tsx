@@ -14,7 +14,7 @@ import {
   TooManyAttempts,
 } from "~/lib/auth.server";
 import { db } from "~/lib/db.server";
-import { badRequest, echoField, fieldErrors, readForm, type FieldErrors } from "~/lib/forms";
+import { badRequest, echoField, fieldErrors, linkedEmail, readForm, type FieldErrors } from "~/lib/forms";
 
 export const meta: MetaFunction = () => [{ title: "Log in · Acme SaaS" }];
 
@@ -24,7 +24,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   // A link may carry any redirectTo; the form only ever posts back one that is safe (or none).
   const redirectTo = safeRedirect(new URL(request.url).searchParams.get("redirectTo"), "") ?? "";
   if (await getSignedIn({ request, context })) throw redirect(redirectTo || DEFAULT_AFTER_LOGIN);
-  return { redirectTo };
+  return { redirectTo, email: linkedEmail(new URL(request.url)) };
 }
 
 /** What the page shows after a refused log-in; a success is a redirect. */
@@ -51,13 +51,13 @@ export async function action({ request, context }: ActionFunctionArgs): Promise<
 }
 
 export default function Login() {
-  const { redirectTo } = useLoaderData<typeof loader>();
+  const { redirectTo, email } = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
   const submitting = useNavigation().state === "submitting";
   return (
     <main className="narrow">
       <h1>Log in</h1>
-      <CredentialsForm redirectTo={redirectTo} result={result}>
+      <CredentialsForm redirectTo={redirectTo} result={result} defaultEmail={email}>
         <Field
           name="password"
           label="Password"

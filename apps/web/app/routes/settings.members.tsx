@@ -4,8 +4,17 @@ import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remi
 import { redirect } from "@remix-run/node";
 import { Form, useActionData, useLoaderData } from "@remix-run/react";
 import { FormMessages } from "~/components/form-messages";
-import { callerFor, changeRoleInput, removeMemberInput, userMessage } from "~/lib/billing.server";
-import { readForm } from "~/lib/forms";
+import { Field } from "~/components/field";
+import {
+  callerFor,
+  changeRoleInput,
+  invitationInput,
+  inviteInput,
+  removeMemberInput,
+  userMessage,
+} from "~/lib/billing.server";
+import { EMAIL_MAX_LENGTH } from "~/lib/auth.server";
+import { echoField, fieldErrors, readForm, type FieldErrors } from "~/lib/forms";
 
 export const meta: MetaFunction = () => [{ title: "Members · Acme SaaS" }];
 
@@ -16,7 +25,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   return caller.members.list();
 }
 
-type Outcome = { ok?: string; error?: string };
+type Outcome = { ok?: string; error?: string; inviteErrors?: FieldErrors; email?: string };
 
 export async function action({ request, context }: ActionFunctionArgs): Promise<Outcome> {
   const caller = await callerFor({ request, context });
@@ -38,6 +47,21 @@ export async function action({ request, context }: ActionFunctionArgs): Promise<
       await caller.members.changeRole(input.data);
       return { ok: "Role changed." };
     }
+    if (intent === "invite") {
+      const input = inviteInput.safeParse({ email: form.get("email"), role: form.get("role") });
+      if (!input.success) {
+        return { inviteErrors: fieldErrors(input.error), email: echoField(form.get("email"), EMAIL_MAX_LENGTH) };
+      }
+      await caller.members.invite(input.data);
+      return { ok: `Invitation sent to ${input.data.email}.` };
+    }
+    if (intent === "resend-invitation" || intent === "revoke-invitation") {
+      const input = invitationInput.safeParse({ invitationId: form.get("invitationId") });
+      if (!input.success) return { error: "That request was not valid." };
+      if (intent === "resend-invitation") await caller.members.resendInvitation(input.data);
+      else await caller.members.revokeInvitation(input.data);
+      return { ok: intent === "resend-invitation" ? "Invitation sent again." : "Invitation revoked." };
+    }
     if (intent === "remove") {
       const input = removeMemberInput.safeParse({ userId: form.get("userId") });
       if (!input.success) return { error: "That request was not valid." };
@@ -51,7 +75,7 @@ export async function action({ request, context }: ActionFunctionArgs): Promise<
 }
 
 export default function Members() {
-  const { members, you } = useLoaderData<typeof loader>();
+  const { members, invitations, you } = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
   const manages = you.role === "owner" || you.role === "admin";
   return (
@@ -129,7 +153,81 @@ export default function Members() {
           })}
         </tbody>
       </table>
-      <p className="muted">Invitations by email are coming; until then members are added by an operator.</p>
+      {manages ? (
+        <>
+          <h3 id="invite-heading">Invite someone</h3>
+          <Form method="post" className="card stack" aria-labelledby="invite-heading" noValidate>
+            <input type="hidden" name="intent" value="invite" />
+            <Field
+              name="email"
+              label="Email"
+              type="email"
+              required
+              defaultValue={result?.email}
+              errors={result?.inviteErrors?.email}
+            />
+            <label htmlFor="invite-role">Role</label>
+            <select id="invite-role" name="role" defaultValue="member">
+              {(you.role === "owner" ? (["member", "admin", "owner"] as const) : (["member", "admin"] as const)).map(
+                (role) => (
+                  <option key={role} value={role}>
+                    {ROLE_LABELS[role]}
+                  </option>
+                ),
+              )}
+            </select>
+            <button type="submit" className="button primary">
+              Send invitation
+            </button>
+          </Form>
+          <h3>Pending invitations</h3>
+          {invitations.length === 0 ? (
+            <p className="muted">No pending invitations.</p>
+          ) : (
+            <table className="members">
+              <thead>
+                <tr>
+                  <th scope="col">Email</th>
+                  <th scope="col">Role</th>
+                  <th scope="col">Expires</th>
+                  <th scope="col">
+                    <span className="visually-hidden">Actions</span>
+                  </th>
+                </tr>
+              </thead>
+              <tbody>
+                {invitations.map((i) => (
+                  <tr key={i.id} data-testid="invitation-row">
+                    <td>{i.email}</td>
+                    <td>{ROLE_LABELS[i.role]}</td>
+                    <td>
+                      {i.expired
+                        ? "Expired"
+                        : new Date(i.expiresAt).toLocaleDateString("en-US", { dateStyle: "medium" })}
+                    </td>
+                    <td className="inline-form">
+                      <Form method="post">
+                        <input type="hidden" name="intent" value="resend-invitation" />
+                        <input type="hidden" name="invitationId" value={i.id} />
+                        <button type="submit" className="button small" aria-label={`Resend to ${i.email}`}>
+                          Resend
+                        </button>
+                      </Form>
+                      <Form method="post">
+                        <input type="hidden" name="intent" value="revoke-invitation" />
+                        <input type="hidden" name="invitationId" value={i.id} />
+                        <button type="submit" className="button small danger" aria-label={`Revoke ${i.email}`}>
+                          Revoke
+                        </button>
+                      </Form>
+                    </td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          )}
+        </>
+      ) : null}
     </section>
   );
 }

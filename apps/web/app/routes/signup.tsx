@@ -14,7 +14,7 @@ import {
   TooManyAttempts,
 } from "~/lib/auth.server";
 import { db } from "~/lib/db.server";
-import { badRequest, echoField, fieldErrors, readForm, type FieldErrors } from "~/lib/forms";
+import { badRequest, echoField, fieldErrors, linkedEmail, readForm, type FieldErrors } from "~/lib/forms";
 
 export const meta: MetaFunction = () => [{ title: "Create your account · Acme SaaS" }];
 
@@ -29,7 +29,8 @@ const EMAIL_UNAVAILABLE = "We couldn't create an account with this email. If you
 export async function loader({ request, context }: LoaderFunctionArgs) {
   if (await getSignedIn({ request, context })) throw redirect(DEFAULT_AFTER_SIGNUP);
   // A link may carry any redirectTo; the form only ever posts back one that is safe (or none).
-  return { redirectTo: safeRedirect(new URL(request.url).searchParams.get("redirectTo"), "") ?? "" };
+  const url = new URL(request.url);
+  return { redirectTo: safeRedirect(url.searchParams.get("redirectTo"), "") ?? "", email: linkedEmail(url) };
 }
 
 /** What the page shows after a refused sign-up; a success is a redirect. */
@@ -55,13 +56,13 @@ export async function action({ request, context }: ActionFunctionArgs): Promise<
 }
 
 export default function Signup() {
-  const { redirectTo } = useLoaderData<typeof loader>();
+  const { redirectTo, email } = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
   const submitting = useNavigation().state === "submitting";
   return (
     <main className="narrow">
       <h1>Create your account</h1>
-      <CredentialsForm redirectTo={redirectTo} result={result}>
+      <CredentialsForm redirectTo={redirectTo} result={result} defaultEmail={email}>
         <Field name="name" label="Name (optional)" autoComplete="name" errors={result?.errors.name} />
         <Field
           name="password"
