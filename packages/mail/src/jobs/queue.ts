@@ -30,10 +30,11 @@ type QueuedEmail<K extends EmailKind> = { key: string; kind: K; data: EmailData<
  */
 export async function enqueueEmail<K extends EmailKind>(tx: Tx, email: QueuedEmail<K>): Promise<boolean> {
   const secret = email.secret === undefined ? null : JSON.stringify(email.secret);
+  const data = JSON.stringify(email.data);
   const [row] = await tx.$queryRaw<Array<{ queued: number }>>`
     WITH logged AS (
       INSERT INTO email_log (key, kind, user_id, recipient, data)
-      VALUES (${email.key}, ${email.kind}, ${email.userId ?? null}, ${email.to ?? null}, ${JSON.stringify(email.data)}::jsonb)
+      VALUES (${email.key}, ${email.kind}, ${email.userId ?? null}, ${email.to ?? null}, ${data}::jsonb)
       ON CONFLICT (key) DO NOTHING
       RETURNING key
     ), queued AS (

@@ -169,7 +169,7 @@ describe("the send job", () => {
     expect(emailsTo(store, moved)).toHaveLength(1);
   });
 
-  it("an invitee's email goes to the queued address, its link from the job; email_log never holds the token", async () => {
+  it("an invitee's email goes to the queued address, the link from its job; email_log never has it", async () => {
     const to = `invitee-${Date.now()}@example.org`;
     const token = "t0ken-that-only-the-job-and-the-email-carry";
     const key = `invitation:inv_${Date.now()}:1`;

@@ -25,6 +25,10 @@ type Secret = z.infer<typeof invitationSecret>;
 /** Where an invitation's link points, for a token. */
 export const invitationPath = (token: string) => `/invitations/${encodeURIComponent(token)}`;
 
+const FOOTER =
+  "You receive this because someone invited this address. If you did not expect it, ignore it: " +
+  "nothing happens unless you accept.";
+
 const ROLE_WORDS = { owner: "an owner", admin: "an admin", member: "a member" } as const;
 
 export const invitationSubject = (data: Data) => `${data.inviterName} invited you to join ${data.organizationName}`;
@@ -35,7 +39,7 @@ export function InvitationEmail({ data, context, secret }: { data: Data; context
       preview={`Join ${data.organizationName} as ${ROLE_WORDS[data.role]}.`}
       heading={`Join ${data.organizationName}`}
       action={{ label: "Accept the invitation", href: `${context.appBaseUrl}${invitationPath(secret.token)}` }}
-      footer="You receive this because someone invited this address. If you did not expect it, ignore it: nothing happens unless you accept."
+      footer={FOOTER}
     >
       <Text style={paragraph}>
         {data.inviterName} invited you to join {data.organizationName} as {ROLE_WORDS[data.role]}.
