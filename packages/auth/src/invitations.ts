@@ -112,10 +112,7 @@ export async function resendInvitation(
   input: { invitationId: string },
   now = new Date(),
 ): Promise<void> {
-  await withOrganizationLocked(db, actor.organizationId, async (tx) => {
-    const actorRole = await currentRole(tx, actor);
-    const invitation = await openInvitation(tx, actor.organizationId, input.invitationId);
-    refuseRole(actorRole, invitation.role);
+  await withOpenInvitation(db, actor, input.invitationId, async (tx, invitation) => {
     await cancelQueuedEmail(tx, emailKey(invitation), "the invitation was sent again");
     const token = newToken();
     const updated = await tx.invitation.update({
@@ -134,12 +131,9 @@ export async function revokeInvitation(
   input: { invitationId: string },
   now = new Date(),
 ): Promise<void> {
-  await withOrganizationLocked(db, actor.organizationId, async (tx) => {
-    const actorRole = await currentRole(tx, actor);
-    const invitation = await openInvitation(tx, actor.organizationId, input.invitationId);
-    refuseRole(actorRole, invitation.role);
-    await withdraw(tx, invitation, now, "the invitation was revoked");
-  });
+  await withOpenInvitation(db, actor, input.invitationId, (tx, invitation) =>
+    withdraw(tx, invitation, now, "the invitation was revoked"),
+  );
 }
 
 export type InvitationView = {
@@ -226,13 +220,27 @@ type InvitationRow = { id: string; tokenHash: string; expiresAt: Date; email: st
 const emailKey = (invitation: { id: string; tokenHash: string }) =>
   `invitation:${invitation.id}:${invitation.tokenHash.slice(0, 16)}`;
 
-async function openInvitation(tx: Tx, organizationId: string, invitationId: string): Promise<InvitationRow> {
-  const invitation = await tx.invitation.findFirst({
-    where: { id: invitationId, organizationId, acceptedAt: null, revokedAt: null },
-    select: { id: true, tokenHash: true, expiresAt: true, email: true, role: true },
+/**
+ * Runs `change` on an open invitation of the actor's organization, under its row lock, once
+ * the actor's role (read afresh) allows acting on the invitation's role. Another
+ * organization's invitation, or one accepted or revoked, is InvitationNotFound.
+ */
+async function withOpenInvitation(
+  db: PrismaClient,
+  actor: Actor,
+  invitationId: string,
+  change: (tx: Tx, invitation: InvitationRow) => Promise<void>,
+): Promise<void> {
+  await withOrganizationLocked(db, actor.organizationId, async (tx) => {
+    const actorRole = await currentRole(tx, actor);
+    const invitation = await tx.invitation.findFirst({
+      where: { id: invitationId, organizationId: actor.organizationId, acceptedAt: null, revokedAt: null },
+      select: { id: true, tokenHash: true, expiresAt: true, email: true, role: true },
+    });
+    if (!invitation) throw new InvitationNotFound();
+    refuseRole(actorRole, invitation.role);
+    await change(tx, invitation);
   });
-  if (!invitation) throw new InvitationNotFound();
-  return invitation;
 }
 
 async function withdraw(tx: Tx, invitation: { id: string; tokenHash: string }, now: Date, reason: string) {
