@@ -132,20 +132,15 @@ export default function Members() {
                 </td>
                 <td>
                   {self ? (
-                    <Form method="post">
-                      <input type="hidden" name="intent" value="leave" />
-                      <button type="submit" className="button small">
-                        Leave
-                      </button>
-                    </Form>
+                    <IntentButton intent="leave" label="Leave" />
                   ) : changeable ? (
-                    <Form method="post">
-                      <input type="hidden" name="intent" value="remove" />
-                      <input type="hidden" name="userId" value={m.userId} />
-                      <button type="submit" className="button small danger" aria-label={`Remove ${m.email}`}>
-                        Remove
-                      </button>
-                    </Form>
+                    <IntentButton
+                      intent="remove"
+                      fields={{ userId: m.userId }}
+                      label="Remove"
+                      ariaLabel={`Remove ${m.email}`}
+                      danger
+                    />
                   ) : null}
                 </td>
               </tr>
@@ -206,20 +201,19 @@ export default function Members() {
                         : new Date(i.expiresAt).toLocaleDateString("en-US", { dateStyle: "medium" })}
                     </td>
                     <td className="inline-form">
-                      <Form method="post">
-                        <input type="hidden" name="intent" value="resend-invitation" />
-                        <input type="hidden" name="invitationId" value={i.id} />
-                        <button type="submit" className="button small" aria-label={`Resend to ${i.email}`}>
-                          Resend
-                        </button>
-                      </Form>
-                      <Form method="post">
-                        <input type="hidden" name="intent" value="revoke-invitation" />
-                        <input type="hidden" name="invitationId" value={i.id} />
-                        <button type="submit" className="button small danger" aria-label={`Revoke ${i.email}`}>
-                          Revoke
-                        </button>
-                      </Form>
+                      <IntentButton
+                        intent="resend-invitation"
+                        fields={{ invitationId: i.id }}
+                        label="Resend"
+                        ariaLabel={`Resend to ${i.email}`}
+                      />
+                      <IntentButton
+                        intent="revoke-invitation"
+                        fields={{ invitationId: i.id }}
+                        label="Revoke"
+                        ariaLabel={`Revoke ${i.email}`}
+                        danger
+                      />
                     </td>
                   </tr>
                 ))}
@@ -229,5 +223,30 @@ export default function Members() {
         </>
       ) : null}
     </section>
+  );
+}
+
+/** A one-button form posting `intent` and the ids it acts on to this page's action. */
+function IntentButton(props: {
+  intent: string;
+  fields?: Record<string, string>;
+  label: string;
+  ariaLabel?: string;
+  danger?: boolean;
+}) {
+  return (
+    <Form method="post">
+      <input type="hidden" name="intent" value={props.intent} />
+      {Object.entries(props.fields ?? {}).map(([name, value]) => (
+        <input key={name} type="hidden" name={name} value={value} />
+      ))}
+      <button
+        type="submit"
+        className={props.danger ? "button small danger" : "button small"}
+        aria-label={props.ariaLabel}
+      >
+        {props.label}
+      </button>
+    </Form>
   );
 }
