@@ -6,7 +6,7 @@ export { appRouter, type AppRouter };
 export { checkoutSessionInput, portalSessionInput } from "./routers/billing.ts";
 export { changeRoleInput, invitationInput, inviteInput, removeMemberInput } from "./routers/members.ts";
 export { invitationTokenInput } from "./routers/invitations.ts";
-export { createOrganizationInput } from "./routers/organizations.ts";
+export { billingEmailInput, createOrganizationInput } from "./routers/organizations.ts";
 export { createContext, type Context, type SessionUser } from "./context.ts";
 export { toTRPCError } from "./errors.ts";
 export { STRIPE_CALL_LIMIT } from "./rate-limit.ts";

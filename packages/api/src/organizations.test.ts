@@ -179,3 +179,57 @@ describe("organizations", () => {
     expect(await codeOf(caller.organizations.create({ name: "   " }))).toBe("BAD_REQUEST");
   });
 });
+
+describe("billing email", () => {
+  const stripeEmail = async (customerId: string) =>
+    ((await h.stripe.customers.retrieve(customerId)) as { email: string }).email;
+
+  it("lets an owner set and clear it, the Stripe customer following; admins read it, members cannot", async () => {
+    const { owner, organization, customer, as } = await team();
+    const ownerCaller = callerIn(owner, organization, "owner");
+    expect(await ownerCaller.organizations.billingEmail()).toEqual({ email: owner.email, custom: false });
+
+    expect(await ownerCaller.organizations.updateBillingEmail({ billingEmail: "  Finance@Example.NET " })).toEqual({
+      email: "finance@example.net",
+      custom: true,
+    });
+    expect(await stripeEmail(customer.id)).toBe("finance@example.net");
+
+    const { caller: admin } = await as("admin");
+    expect(await admin.organizations.billingEmail()).toEqual({ email: "finance@example.net", custom: true });
+    expect(await codeOf(admin.organizations.updateBillingEmail({ billingEmail: "admin@example.net" }))).toBe(
+      "FORBIDDEN",
+    );
+    const { caller: member } = await as("member");
+    expect(await codeOf(member.organizations.billingEmail())).toBe("FORBIDDEN");
+    expect(await codeOf(member.organizations.updateBillingEmail({ billingEmail: null }))).toBe("FORBIDDEN");
+    expect(await stripeEmail(customer.id)).toBe("finance@example.net");
+
+    expect(await ownerCaller.organizations.updateBillingEmail({ billingEmail: null })).toEqual({
+      email: owner.email,
+      custom: false,
+    });
+    expect(await stripeEmail(customer.id)).toBe(owner.email);
+  });
+
+  it("refuses an invalid address and changes nothing", async () => {
+    const { owner, organization, customer } = await team();
+    const caller = callerIn(owner, organization, "owner");
+    await caller.organizations.updateBillingEmail({ billingEmail: "ap@example.net" });
+    for (const billingEmail of ["not an email", "", `${"a".repeat(250)}@example.net`])
+      expect(await codeOf(caller.organizations.updateBillingEmail({ billingEmail }))).toBe("BAD_REQUEST");
+    expect(await caller.organizations.billingEmail()).toEqual({ email: "ap@example.net", custom: true });
+    expect(await stripeEmail(customer.id)).toBe("ap@example.net");
+  });
+
+  it("changes only the caller's current organization", async () => {
+    const { owner, organization } = await team();
+    const { organization: other } = await createOrganization(h.db, {
+      owner: owner.id,
+      billingEmail: "other@example.net",
+    });
+    await callerIn(owner, organization, "owner").organizations.updateBillingEmail({ billingEmail: "mine@example.net" });
+    const stored = await h.db.organization.findUniqueOrThrow({ where: { id: other.id } });
+    expect(stored.billingEmail).toBe("other@example.net");
+  });
+});

@@ -61,11 +61,16 @@ const FORBIDDEN_MESSAGES: Record<MembershipRole, string> = {
 };
 
 /**
- * For procedures that call Stripe for the organization's billing: owners and admins only,
- * and at most STRIPE_CALL_LIMIT calls per user per procedure; the one over it is refused
- * before it reaches Stripe (TOO_MANY_REQUESTS).
+ * For procedures that call Stripe for the organization: `role` or above, and at most
+ * STRIPE_CALL_LIMIT calls per user per procedure; the one over it is refused before it
+ * reaches Stripe (TOO_MANY_REQUESTS).
  */
-export const billingManagerProcedure = orgProcedure("admin").use(async ({ ctx, path, next }) => {
-  await takeRateLimit(ctx.db, `${path}:${ctx.user.id}`, STRIPE_CALL_LIMIT);
-  return next();
-});
+export function stripeCallingProcedure(role: MembershipRole) {
+  return orgProcedure(role).use(async ({ ctx, path, next }) => {
+    await takeRateLimit(ctx.db, `${path}:${ctx.user.id}`, STRIPE_CALL_LIMIT);
+    return next();
+  });
+}
+
+/** Paying for and managing the organization's plan: owners and admins. */
+export const billingManagerProcedure = stripeCallingProcedure("admin");

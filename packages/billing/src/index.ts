@@ -11,8 +11,9 @@ export { syncStripe, type SyncChange, type SyncResult } from "./catalog/stripe-s
 export { createCheckoutSession } from "./checkout/create-checkout-session.ts";
 export { syncCheckoutSession } from "./checkout/sync-checkout-session.ts";
 export { backfillCustomers, type BackfillSummary } from "./customers/backfill-customers.ts";
+export { billingContact, type BillingContact } from "./customers/billing-contact.ts";
 export { ensureCustomer } from "./customers/ensure-customer.ts";
-export { updateUserEmail } from "./customers/update-customer-email.ts";
+export { updateBillingEmail, updateUserEmail } from "./customers/update-customer-email.ts";
 export type { BillingConfig, BillingDeps } from "./deps.ts";
 export {
   currentSubscription,

@@ -9,6 +9,7 @@ export {
   changePassword,
   EmailTaken,
   emailSchema,
+  hasRole,
   passwordSchema,
   InvalidCredentials,
   logIn,

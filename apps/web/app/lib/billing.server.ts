@@ -11,6 +11,7 @@ import { appSettings } from "./settings.server";
 // Routes reach billing only through this server module (see auth.server.ts).
 export {
   appRouter,
+  billingEmailInput,
   changeRoleInput,
   checkoutSessionInput,
   createOrganizationInput,

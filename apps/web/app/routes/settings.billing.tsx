@@ -7,19 +7,27 @@ import { redirect } from "@remix-run/node";
 import { useActionData, useLoaderData, useRevalidator } from "@remix-run/react";
 import { useQuery, useQueryClient } from "@tanstack/react-query";
 import { useEffect } from "react";
+import { BILLING_EMAIL_INTENT, BillingEmail, type BillingEmailResult } from "~/components/billing/billing-email";
 import { DunningBanner } from "~/components/billing/dunning-banner";
 import { NotificationList } from "~/components/billing/notification-list";
 import { PlanPicker } from "~/components/billing/plan-picker";
 import { SubscriptionSummary } from "~/components/billing/subscription-summary";
-import { requireOrganization } from "~/lib/auth.server";
-import { callerFor, checkoutSessionInput, portalSessionInput, userMessage } from "~/lib/billing.server";
-import { readForm } from "~/lib/forms";
+import { hasRole, requireOrganization } from "~/lib/auth.server";
+import {
+  billingEmailInput,
+  callerFor,
+  checkoutSessionInput,
+  portalSessionInput,
+  userMessage,
+} from "~/lib/billing.server";
+import { fieldErrors, readForm } from "~/lib/forms";
 import { useTRPC } from "~/lib/trpc";
 
 export const meta: MetaFunction = () => [{ title: "Billing · Acme SaaS" }];
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const caller = await callerFor({ request, context });
+  const { organization } = await requireOrganization({ request, context }, "member");
   const url = new URL(request.url);
   let actionError: string | null = null;
   if (url.searchParams.get("action") === UPDATE_PAYMENT_METHOD) {
@@ -34,15 +42,18 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   const sessionId = url.searchParams.get("session_id");
   // Back from Checkout: bring the subscription in now rather than wait for the webhook.
   if (checkout === "success" && sessionId) await caller.billing.syncCheckoutSession({ sessionId }).catch(() => null);
-  const [status, plans, notifications] = await Promise.all([
+  const [status, plans, notifications, billingEmail] = await Promise.all([
     caller.billing.status(),
     caller.billing.plans().catch(() => null),
     caller.notifications.list(),
+    hasRole(organization.role, "admin") ? caller.organizations.billingEmail() : null,
   ]);
   return {
     status,
     plans,
     notifications,
+    billingEmail,
+    canEditBillingEmail: organization.role === "owner",
     actionError,
     checkout: checkout === "success" || checkout === "canceled" ? checkout : null,
     interval: url.searchParams.get("interval") === "year" ? ("year" as const) : ("month" as const),
@@ -54,14 +65,16 @@ const UPDATE_PAYMENT_METHOD = "update-payment-method";
 const PENDING_RELOAD_MS = 500;
 
 /**
- * The same services for browsers without JavaScript (or before hydration). Each one pays or
- * manages: owners and admins only (403 for members; the procedures refuse them too).
+ * The same services for browsers without JavaScript (or before hydration), and the billing
+ * email form. Each one pays or manages: owners and admins only (403 for members; the
+ * procedures refuse them too, and the billing email's owners only).
  */
 export async function action({ request, context }: ActionFunctionArgs) {
   await requireOrganization({ request, context }, "admin");
   const caller = await callerFor({ request, context });
   const form = await readForm(request);
   const intent = form.get("intent");
+  if (intent === BILLING_EMAIL_INTENT) return { billingEmail: await saveBillingEmail(caller, form) };
   try {
     // The form is parsed with the procedures' own input schemas: a bad value changes nothing.
     if (intent === "portal") {
@@ -83,9 +96,27 @@ export async function action({ request, context }: ActionFunctionArgs) {
   }
 }
 
+const BILLING_EMAIL_UNCHANGED = "The billing email was not changed";
+
+type Caller = Awaited<ReturnType<typeof callerFor>>;
+
+async function saveBillingEmail(caller: Caller, form: FormData): Promise<BillingEmailResult> {
+  const value = form.get("billingEmail");
+  const typed = typeof value === "string" ? value.trim() : value;
+  const input = billingEmailInput.safeParse({ billingEmail: typed === "" ? null : typed });
+  if (!input.success) return { errors: fieldErrors(input.error) };
+  try {
+    const saved = await caller.organizations.updateBillingEmail(input.data);
+    return { ok: saved.custom ? `Invoices now go to ${saved.email}.` : `Invoices now go to the owner's email.` };
+  } catch (error) {
+    return { errors: { form: [`${BILLING_EMAIL_UNCHANGED}: ${userMessage(error)}. Please try again.`] } };
+  }
+}
+
 export default function Billing() {
   const data = useLoaderData<typeof loader>();
   const actionData = useActionData<typeof action>();
+  const actionError = actionData && "error" in actionData ? actionData.error : null;
   const trpc = useTRPC();
   const awaitingCheckout = data.checkout === "success" && !data.status.subscription;
   const { data: status } = useQuery({
@@ -116,9 +147,9 @@ export default function Billing() {
       <h2 id="billing-heading" className="visually-hidden">
         Billing
       </h2>
-      {actionData?.error || data.actionError ? (
+      {actionError || data.actionError ? (
         <p role="alert" className="alert error">
-          {actionData?.error ?? data.actionError}
+          {actionError ?? data.actionError}
         </p>
       ) : null}
       {data.checkout === "success" && subscription && !ended ? (
@@ -155,6 +186,14 @@ export default function Billing() {
         )
       ) : null}
       <NotificationList initial={data.notifications} />
+      {data.billingEmail ? (
+        <BillingEmail
+          email={data.billingEmail.email}
+          custom={data.billingEmail.custom}
+          canEdit={data.canEditBillingEmail}
+          result={actionData && "billingEmail" in actionData ? actionData.billingEmail : undefined}
+        />
+      ) : null}
     </section>
   );
 }

@@ -1,22 +1,13 @@
 // Invitations end to end: the owner invites by email, the invitee signs up from the email's
 // link and joins read-only, and is removed; a link used twice, revoked, expired or opened by
 // another account is refused with a page that says so.
-import type { Browser, Page } from "@playwright/test";
-import { linkOrganizationCustomer, organizationIdOf, withAppDb } from "./support/app-db.ts";
+import type { Page } from "@playwright/test";
+import { organizationIdOf, withAppDb } from "./support/app-db.ts";
 import { BillingPage } from "./support/billing-page.ts";
 import { expect, test } from "./support/fixtures.ts";
 import { InboxPage, inboxOf } from "./support/inbox.ts";
+import { address, createOrganization, newContext, subscribeOrganization } from "./support/organizations.ts";
 import { SignupPage } from "./support/pages.ts";
-import { priceFor, settleWebhooks, stripe } from "./support/stripe.ts";
-
-const address = (who: string) => `${who}-${Date.now()}-${Math.random().toString(16).slice(2, 8)}@example.com`;
-
-async function createOrganization(page: Page, name: string) {
-  await page.getByRole("link", { name: "New organization" }).click();
-  await page.getByLabel("Name").fill(name);
-  await page.getByRole("button", { name: "Create organization" }).click();
-  await expect(page.getByTestId("current-organization")).toHaveText(name);
-}
 
 async function invite(page: Page, email: string, role = "Member") {
   await page.goto("/settings/members");
@@ -35,11 +26,6 @@ async function invitationLink(page: Page, email: string, organization: string): 
   return new URL(href).pathname;
 }
 
-async function newContext(browser: Browser, baseURL: string | undefined) {
-  const context = await browser.newContext({ baseURL });
-  return { context, page: await context.newPage() };
-}
-
 test("owner invites B, B signs up from the email link, sees the plan read-only, and loses access when removed", async ({
   page,
   browser,
@@ -48,15 +34,7 @@ test("owner invites B, B signs up from the email link, sees the plan read-only, 
 }) => {
   await createOrganization(page, "Invite Co");
   const teamId = await organizationIdOf(signedUpUser.email, "Invite Co");
-  const customer = await stripe.customers.create({
-    email: signedUpUser.email,
-    metadata: { organizationId: teamId },
-    payment_method: "pm_card_visa",
-    invoice_settings: { default_payment_method: "pm_card_visa" },
-  });
-  await linkOrganizationCustomer(teamId, customer.id);
-  await stripe.subscriptions.create({ customer: customer.id, items: [{ price: (await priceFor("team_monthly")).id }] });
-  await settleWebhooks();
+  await subscribeOrganization(teamId, signedUpUser.email);
 
   const b = address("b");
   await invite(page, b);

@@ -1,64 +1,17 @@
 // Organizations: creating and switching, what a member sees and may do, and what a member
 // of one organization reaches of another (nothing), through the pages and over the wire.
-import type { Browser, Page } from "@playwright/test";
-import {
-  addMembership,
-  linkOrganizationCustomer,
-  organizationIdOf,
-  personalOrganizationIdOf,
-  removeMembership,
-} from "./support/app-db.ts";
+import type Stripe from "stripe";
+import { addMembership, organizationIdOf, personalOrganizationIdOf, removeMembership } from "./support/app-db.ts";
 import { BillingPage } from "./support/billing-page.ts";
 import { expect, test } from "./support/fixtures.ts";
-import { SignupPage } from "./support/pages.ts";
-import { priceFor, settleWebhooks, stripe } from "./support/stripe.ts";
+import { createOrganization, secondUser, subscribeOrganization, switchTo } from "./support/organizations.ts";
+import { emulator, onEmulator, stripe } from "./support/stripe.ts";
 
 const trpcPost = (path: string, input: unknown) => ({
   url: `/api/trpc/${path}`,
   data: JSON.stringify(input),
   headers: { "Content-Type": "application/json" },
 });
-
-async function createOrganization(page: Page, name: string) {
-  await page.getByRole("link", { name: "New organization" }).click();
-  await page.getByLabel("Name").fill(name);
-  await page.getByRole("button", { name: "Create organization" }).click();
-  await expect(page).toHaveURL(/\/settings\/billing$/);
-  await expect(page.getByTestId("current-organization")).toHaveText(name);
-}
-
-async function switchTo(page: Page, name: string) {
-  await page.getByLabel("Organization").selectOption({ label: name });
-  await page.getByRole("button", { name: "Switch" }).click();
-  await expect(page.getByTestId("current-organization")).toHaveText(name);
-}
-
-/** A second person, signed up in a browser context of their own. */
-async function secondUser(browser: Browser, baseURL: string | undefined) {
-  const context = await browser.newContext({ baseURL });
-  const page = await context.newPage();
-  const email = `member-${Date.now()}-${Math.random().toString(16).slice(2, 8)}@example.com`;
-  const signup = new SignupPage(page);
-  await signup.goto();
-  await signup.signUp(email, "member password here");
-  await expect(page).toHaveURL(/\/settings\/billing$/);
-  return { context, page, email };
-}
-
-/** The organization subscribed through the API fast path, its customer named by its metadata. */
-async function subscribeOrganization(organizationId: string, email: string) {
-  const customer = await stripe.customers.create({
-    email,
-    metadata: { organizationId },
-    payment_method: "pm_card_visa",
-    invoice_settings: { default_payment_method: "pm_card_visa" },
-  });
-  await linkOrganizationCustomer(organizationId, customer.id);
-  const price = await priceFor("team_monthly");
-  await stripe.subscriptions.create({ customer: customer.id, items: [{ price: price.id }] });
-  await settleWebhooks();
-  return customer;
-}
 
 test("a single-organization user sees no switcher; creating an organization adds it and switches to it", async ({
   page,
@@ -209,4 +162,61 @@ test("Settings -> Members: roles are changed and members removed by owners; the 
   await member.page.goto("/settings/members");
   await expect(member.page.getByTestId("current-organization")).not.toHaveText("Crew");
   await member.context.close();
+});
+
+test("an owner chooses where invoices go: Stripe follows, an admin only reads it, Stripe down changes nothing", async ({
+  page,
+  browser,
+  baseURL,
+  signedUpUser,
+}) => {
+  const organizationId = await personalOrganizationIdOf(signedUpUser.email);
+  const customer = await subscribeOrganization(organizationId, signedUpUser.email);
+  const stripeEmail = async () => ((await stripe.customers.retrieve(customer.id)) as Stripe.Customer).email;
+  await page.reload();
+  const card = page.getByRole("region", { name: "Billing email" });
+  const field = card.getByLabel("Send them to");
+  const save = card.getByRole("button", { name: "Save billing email" });
+  await expect(card.getByTestId("billing-email")).toHaveText(
+    `Invoices and receipts go to ${signedUpUser.email}, the owner's email.`,
+  );
+
+  await field.fill("not an address");
+  await save.click();
+  await expect(card.getByText("Enter a valid email address")).toBeVisible();
+  expect(await stripeEmail()).toBe(signedUpUser.email);
+
+  await field.fill("Finance@Example.net");
+  await save.click();
+  await expect(card.getByRole("status")).toHaveText("Invoices now go to finance@example.net.");
+  await expect(card.getByTestId("billing-email")).toHaveText("Invoices and receipts go to finance@example.net.");
+  expect(await stripeEmail()).toBe("finance@example.net");
+
+  if (onEmulator) {
+    // Only this customer's updates fail: the change and the put-back after it.
+    await emulator.addFault({ path: `/v1/customers/${customer.id}`, method: "POST", count: 3, mode: "error" });
+    await field.fill("ap@example.net");
+    await save.click();
+    await expect(card.getByRole("alert")).toHaveText(
+      "The billing email was not changed: Billing service unavailable. Please try again.",
+    );
+    await page.reload();
+    await expect(card.getByTestId("billing-email")).toHaveText("Invoices and receipts go to finance@example.net.");
+    expect(await stripeEmail()).toBe("finance@example.net");
+  }
+
+  const admin = await secondUser(browser, baseURL);
+  await addMembership(admin.email, organizationId, "admin");
+  await admin.page.reload();
+  await switchTo(admin.page, signedUpUser.email.split("@")[0] ?? "");
+  const adminCard = admin.page.getByRole("region", { name: "Billing email" });
+  await expect(adminCard.getByTestId("billing-email")).toHaveText("Invoices and receipts go to finance@example.net.");
+  await expect(adminCard.getByText("Only the organization's owners can change it.")).toBeVisible();
+  await expect(adminCard.getByRole("button", { name: "Save billing email" })).toHaveCount(0);
+  await admin.context.close();
+
+  await field.fill("");
+  await save.click();
+  await expect(card.getByRole("status")).toHaveText("Invoices now go to the owner's email.");
+  expect(await stripeEmail()).toBe(signedUpUser.email);
 });

@@ -1,12 +1,18 @@
-// The caller's organizations: the list for the switcher, and creating one (they own it).
-// Switching is a change to the session itself, so the web app does it with packages/auth.
-import { createOrganization, createOrganizationSchema, listOrganizations } from "@saas/auth";
+// The caller's organizations: the list for the switcher, creating one (they own it), and
+// the current one's billing email. Switching is a change to the session itself, so the web
+// app does it with packages/auth.
+import { createOrganization, createOrganizationSchema, emailSchema, listOrganizations } from "@saas/auth";
+import { billingContact, updateBillingEmail } from "@saas/billing";
 import type { TRPCRouterRecord } from "@trpc/server";
+import { z } from "zod";
 import { takeRateLimit } from "../rate-limit.ts";
-import { protectedProcedure } from "../trpc.ts";
+import { orgProcedure, protectedProcedure, stripeCallingProcedure } from "../trpc.ts";
 
 /** The input of create, also for the form that posts it. */
 export const createOrganizationInput = createOrganizationSchema;
+
+/** The input of updateBillingEmail: an address, or null to bill the first owner's email again. */
+export const billingEmailInput = z.object({ billingEmail: emailSchema.nullable() });
 
 /** Organizations a user may create in any sliding hour: enough for anyone, too few to flood the table. */
 const CREATE_LIMIT = { max: 20, windowMs: 60 * 60_000 };
@@ -23,4 +29,24 @@ export const organizationsRouter = {
     const organization = await createOrganization(ctx.db, { userId: ctx.user.id, name: input.name });
     return { id: organization.id, name: organization.name, slug: organization.slug };
   }),
+
+  /**
+   * Where Stripe sends the current organization's invoices and receipts: `email`, and whether
+   * it is the organization's own billing email (`custom`) or its first owner's.
+   */
+  billingEmail: orgProcedure("admin").query(async ({ ctx }) => {
+    const [contact, organization] = await Promise.all([
+      billingContact(ctx.db, ctx.organization.id),
+      ctx.db.organization.findUniqueOrThrow({ where: { id: ctx.organization.id }, select: { billingEmail: true } }),
+    ]);
+    return { email: contact.email, custom: organization.billingEmail !== null };
+  }),
+
+  /** Owners only: sets the billing email (Stripe's copy follows, or nothing changes). */
+  updateBillingEmail: stripeCallingProcedure("owner")
+    .input(billingEmailInput)
+    .mutation(async ({ ctx, input }) => {
+      const contact = await updateBillingEmail(ctx, ctx.organization.id, input.billingEmail);
+      return { email: contact.email, custom: input.billingEmail !== null };
+    }),
 } satisfies TRPCRouterRecord;

@@ -6,7 +6,7 @@ import { idleInTransaction, startBillingHarness, USER_FACING_ATTEMPTS, type Bill
 import { reconcile } from "../sync/reconcile.ts";
 import { backfillCustomers } from "./backfill-customers.ts";
 import { customerIdempotencyKey, ensureCustomer } from "./ensure-customer.ts";
-import { updateUserEmail } from "./update-customer-email.ts";
+import { updateBillingEmail, updateUserEmail } from "./update-customer-email.ts";
 
 let h: BillingHarness;
 beforeAll(async () => {
@@ -291,6 +291,73 @@ describe("updateUserEmail", () => {
     expect((await h.db.user.findUniqueOrThrow({ where: { id: user.id } })).email).toBe(user.email);
     // The first customer twice (changed, then put back), the failing one, and no other.
     expect(paths).toEqual(new Set([`/v1/customers/${first}`, `/v1/customers/${later}`]));
+  });
+});
+
+describe("updateBillingEmail", () => {
+  const emailOf = async (id: string) => ((await h.stripe.customers.retrieve(id)) as { email: string }).email;
+  const storedBillingEmail = async (organizationId: string) =>
+    (await h.db.organization.findUniqueOrThrow({ where: { id: organizationId } })).billingEmail;
+
+  it("bills the new address in Stripe, and the first owner's again once it is cleared", async () => {
+    const user = await createUser(h.db);
+    const customerId = await ensureCustomer(h, user.organization.id);
+
+    const set = await updateBillingEmail(h, user.organization.id, "accounts@example.net");
+    expect(set.email).toBe("accounts@example.net");
+    expect(await storedBillingEmail(user.organization.id)).toBe("accounts@example.net");
+    expect(await emailOf(customerId)).toBe("accounts@example.net");
+
+    const cleared = await updateBillingEmail(h, user.organization.id, null);
+    expect(cleared.email).toBe(user.email);
+    expect(await storedBillingEmail(user.organization.id)).toBeNull();
+    expect(await emailOf(customerId)).toBe(user.email);
+  });
+
+  it("only stores it for an organization that has no Stripe customer yet, and the customer is made with it", async () => {
+    const user = await createUser(h.db);
+    const creates = await customerCreatesDuring(() => updateBillingEmail(h, user.organization.id, "later@example.net"));
+    expect(creates).toBe(0);
+    const customerId = await ensureCustomer(h, user.organization.id);
+    expect(await emailOf(customerId)).toBe("later@example.net");
+  });
+
+  it("keeps the previous address on both sides when Stripe is down", async () => {
+    const user = await createUser(h.db);
+    const customerId = await ensureCustomer(h, user.organization.id);
+    await updateBillingEmail(h, user.organization.id, "before@example.net");
+    await h.control.addFault({ path: `/v1/customers/${customerId}`, method: "POST", count: USER_FACING_ATTEMPTS });
+
+    await expect(updateBillingEmail(h, user.organization.id, "after@example.net")).rejects.toBeInstanceOf(
+      StripeUnavailable,
+    );
+    expect(await storedBillingEmail(user.organization.id)).toBe("before@example.net");
+    expect(await emailOf(customerId)).toBe("before@example.net");
+  });
+
+  it("keeps no transaction open while Stripe answers", async () => {
+    const user = await createUser(h.db);
+    const customerId = await ensureCustomer(h, user.organization.id);
+    await h.control.addFault({ path: `/v1/customers/${customerId}`, method: "POST", count: 1, mode: "hang" });
+    const change = updateBillingEmail(h, user.organization.id, "patient@example.net");
+    await vi.waitFor(async () => expect(await h.control.faults()).toEqual([]));
+    expect(await idleInTransaction(h.db)).toBe(0);
+    await change;
+    expect(await emailOf(customerId)).toBe("patient@example.net");
+  });
+
+  it("ends with Stripe holding the last change when two owners change it at once and Stripe answers out of order", async () => {
+    const user = await createUser(h.db);
+    const customerId = await ensureCustomer(h, user.organization.id);
+    // The first change's call hangs and is retried after the second has been applied.
+    await h.control.addFault({ path: `/v1/customers/${customerId}`, method: "POST", count: 1, mode: "hang" });
+    const first = updateBillingEmail(h, user.organization.id, "first@example.net");
+    await vi.waitFor(async () => expect(await h.control.faults()).toEqual([]));
+    await updateBillingEmail(h, user.organization.id, "second@example.net");
+    await first;
+
+    expect(await storedBillingEmail(user.organization.id)).toBe("second@example.net");
+    expect(await emailOf(customerId)).toBe("second@example.net");
   });
 });
 

@@ -1,8 +1,9 @@
-// Keeps the Stripe customers' email in step with the user's, where it is theirs.
+// Keeps the Stripe customers' email in step with who is billed: the user's email where the
+// customer is theirs, the organization's billing email where it has one.
 import type { BillingDeps } from "../deps.ts";
 import { callStripe } from "../errors.ts";
 import { USER_FACING_REQUEST } from "../stripe-client.ts";
-import { customersBilledToUser } from "./billing-contact.ts";
+import { billingContact, customersBilledToUser, type BillingContact } from "./billing-contact.ts";
 
 /**
  * Changes the user's email and the email of every Stripe customer billed to them (the
@@ -31,6 +32,51 @@ export async function updateUserEmail(
     for (const customerId of changed) {
       await stripe.customers.update(customerId, { email: before.email }, USER_FACING_REQUEST).catch(() => null);
     }
+    throw error;
+  }
+}
+
+/** How often a change made by another owner meanwhile is followed before giving up on it. */
+const MAX_FOLLOW_UPS = 3;
+
+/**
+ * Sets the organization's billing email (null: its first owner's again) and the email of its
+ * Stripe customer, with no database transaction open while Stripe answers. The new value is
+ * stored first; Stripe is then sent what is stored, again if another owner changed it while
+ * Stripe answered, so the last change wins on both sides. If Stripe fails, the previous value
+ * is put back (unless it was changed again meanwhile), in Stripe too as far as it answers, and
+ * StripeUnavailable is thrown. Returns the contact Stripe now holds.
+ */
+export async function updateBillingEmail(
+  { db, stripe }: Pick<BillingDeps, "db" | "stripe">,
+  organizationId: string,
+  billingEmail: string | null,
+): Promise<BillingContact> {
+  const before = await db.organization.findUniqueOrThrow({
+    where: { id: organizationId },
+    select: { billingEmail: true },
+  });
+  await db.organization.update({ where: { id: organizationId }, data: { billingEmail } });
+  const account = await db.account.findUnique({ where: { organizationId }, select: { stripeCustomerId: true } });
+  const customerId = account?.stripeCustomerId;
+  let contact = await billingContact(db, organizationId);
+  if (!customerId) return contact;
+  try {
+    let sent: string | null = null;
+    for (let round = 0; round < MAX_FOLLOW_UPS && contact.email !== sent; round++) {
+      const { email } = contact;
+      await callStripe(() => stripe.customers.update(customerId, { email }, USER_FACING_REQUEST));
+      sent = email;
+      contact = await billingContact(db, organizationId);
+    }
+    return contact;
+  } catch (error) {
+    await db.organization.updateMany({
+      where: { id: organizationId, billingEmail },
+      data: { billingEmail: before.billingEmail },
+    });
+    const restored = await billingContact(db, organizationId);
+    await stripe.customers.update(customerId, { email: restored.email }, USER_FACING_REQUEST).catch(() => null);
     throw error;
   }
 }
