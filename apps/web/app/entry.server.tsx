@@ -1,6 +1,6 @@
 // Server rendering with the request's CSP nonce on every inline script Remix emits.
 import { PassThrough } from "node:stream";
-import type { AppLoadContext, EntryContext, HandleErrorFunction } from "@remix-run/node";
+import type { AppLoadContext, EntryContext, HandleDataRequestFunction, HandleErrorFunction } from "@remix-run/node";
 import { createReadableStreamFromReadable } from "@remix-run/node";
 import { RemixServer } from "@remix-run/react";
 import { isbot } from "isbot";
@@ -11,6 +11,21 @@ import { NonceProvider } from "./lib/nonce";
 export { trpcMiddleware } from "./lib/trpc-handler.server";
 
 const ABORT_DELAY = 5_000;
+
+/**
+ * Pages and their data are about whoever asked (their organization, their invoices, an
+ * invitation's token in the URL): no browser or shared cache keeps them, unless a route says
+ * otherwise.
+ */
+const NOT_STORED = "no-store";
+function notStored(headers: Headers) {
+  if (!headers.has("Cache-Control")) headers.set("Cache-Control", NOT_STORED);
+}
+
+export const handleDataRequest: HandleDataRequestFunction = (response) => {
+  notStored(response.headers);
+  return response;
+};
 
 export default function handleRequest(
   request: Request,
@@ -33,6 +48,7 @@ export default function handleRequest(
           shellRendered = true;
           const body = new PassThrough();
           responseHeaders.set("Content-Type", "text/html");
+          notStored(responseHeaders);
           resolve(
             new Response(createReadableStreamFromReadable(body), {
               headers: responseHeaders,

@@ -31,6 +31,7 @@ const signedIn = { user: { id: "u1", email: "a@example.com" }, session: { id: "s
 vi.mock("./auth.server", async (importOriginal) => ({
   ...(await importOriginal<typeof AuthServer>()),
   requireSignedIn: () => Promise.resolve(signedIn),
+  getSignedIn: () => Promise.resolve(signedIn),
   requireOrganization: () => Promise.resolve({ ...signedIn, organization }),
 }));
 
@@ -44,6 +45,7 @@ afterAll(async () => {
 });
 
 const { loader, action } = await import("~/routes/settings.billing");
+const invitationPage = await import("~/routes/invitations.$token");
 const context = (): AppLoadContext => ({ clientIp: "127.0.0.1", cspNonce: "n", sessionLookups: new Map() });
 const url = "http://localhost:3000/settings/billing";
 
@@ -60,5 +62,16 @@ describe("Settings → Billing while the database does not answer", () => {
     const request = new Request(url, { method: "POST", body: new URLSearchParams({ intent: "portal" }) });
     const result = await action({ request, context: context(), params: {} });
     expect(result).toEqual({ error: "Temporarily unavailable. Please try again in a moment." });
+  });
+});
+
+describe("an invitation's page while the database does not answer", () => {
+  it("answers 503, the temporarily-unavailable page, rather than a 500", async () => {
+    const request = new Request("http://localhost:3000/invitations/some-token");
+    const failure = await invitationPage
+      .loader({ request, context: context(), params: { token: "some-token" } })
+      .catch((error: unknown) => error);
+    expect(failure).toBeInstanceOf(Response);
+    expect((failure as Response).status).toBe(503);
   });
 });

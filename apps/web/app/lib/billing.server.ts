@@ -45,7 +45,7 @@ export function trpcContext(signedIn: SignedIn | null) {
 
 /** A server-side tRPC caller for whoever asks, signed in or not (an invitation's page). */
 export async function optionalCallerFor(args: RequestArgs) {
-  return createCaller(trpcContext(await getSignedIn(args)));
+  return callerWithin(args, trpcContext(await getSignedIn(args)));
 }
 
 /**
@@ -55,8 +55,11 @@ export async function optionalCallerFor(args: RequestArgs) {
  * tRPC error, whose message it shows beside the form.
  */
 export async function callerFor(args: RequestArgs) {
-  const context = trpcContext(await requireSignedIn(args));
-  if (args.request.method !== "GET" && args.request.method !== "HEAD") return createCaller(context);
+  return callerWithin(args, trpcContext(await requireSignedIn(args)));
+}
+
+function callerWithin({ request }: RequestArgs, context: ReturnType<typeof trpcContext>) {
+  if (request.method !== "GET" && request.method !== "HEAD") return createCaller(context);
   return createCaller(context, {
     onError: ({ error }) => {
       if (error.cause instanceof DatabaseUnavailable) throw pageUnavailable();

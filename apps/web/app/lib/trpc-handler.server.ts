@@ -19,6 +19,8 @@ export const trpcMiddleware = createExpressMiddleware({
     });
     return trpcContext(signedIn);
   },
+  // Every answer is about the caller: no cache keeps it.
+  responseMeta: () => ({ headers: { "Cache-Control": "no-store" } }),
   onError({ error, path }) {
     if (error.code === "INTERNAL_SERVER_ERROR") console.error(`tRPC ${path ?? "?"} failed`, error.cause ?? error);
   },

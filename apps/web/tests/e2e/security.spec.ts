@@ -26,3 +26,21 @@ test("pages carry a nonce-based CSP and the other security headers", async ({ pa
   await expect(page.getByText("Enter a valid email address")).toBeVisible();
   expect(violations).toEqual([]);
 });
+
+test("pages, their data and the API are kept by no cache: they are about whoever asked", async ({
+  page,
+  signedUpUser,
+}) => {
+  void signedUpUser;
+  const answers = [
+    await page.request.get("/settings/billing"),
+    await page.request.get("/settings/billing.data"),
+    await page.request.get("/api/trpc/billing.status"),
+    await page.request.get("/invitations/not-a-real-token"),
+    await page.request.get("/login"),
+  ];
+  expect(answers.map((answer) => [answer.url(), answer.status(), answer.headers()["cache-control"]])).toEqual(
+    answers.map((answer) => [answer.url(), expect.any(Number), "no-store"]),
+  );
+  expect(answers.slice(0, 3).map((answer) => answer.status())).toEqual([200, 200, 200]);
+});
