@@ -10,7 +10,7 @@ import { customerIdempotencyKey } from "../../src/customers/ensure-customer.ts";
 import { seededRandom, type Rng } from "../../src/seeded-random.ts";
 
 export type Customer = {
-  userId: string;
+  organizationId: string;
   customerId: string;
   clockId: string;
   /** The clock's frozen time, in Stripe's seconds. */
@@ -38,7 +38,10 @@ const WEIGHT: Record<Scenario, number> = {
   resubscribe: 2,
 };
 
-/** Sign-up as the app does it (user + account), then the account mapped to a customer on its own clock. */
+/**
+ * Sign-up as the app does it (user, personal organization, account), then the organization's
+ * account mapped to a customer on its own clock, made as ensureCustomer makes it.
+ */
 export async function signUp(db: PrismaClient, stripe: Stripe, rng: Rng): Promise<Customer> {
   const user = await createUser(db);
   const clock = await stripe.testHelpers.testClocks.create({ frozen_time: JAN_1_2027 });
@@ -46,15 +49,15 @@ export async function signUp(db: PrismaClient, stripe: Stripe, rng: Rng): Promis
     {
       email: user.email,
       test_clock: clock.id,
-      metadata: { userId: user.id },
+      metadata: { organizationId: user.organization.id },
       payment_method: "pm_card_visa",
       invoice_settings: { default_payment_method: "pm_card_visa" },
     },
-    { idempotencyKey: customerIdempotencyKey(user.id) },
+    { idempotencyKey: customerIdempotencyKey(user.organization.id) },
   );
   await db.account.update({ where: { organizationId: user.organization.id }, data: { stripeCustomerId: customer.id } });
   return {
-    userId: user.id,
+    organizationId: user.organization.id,
     customerId: customer.id,
     clockId: clock.id,
     now: JAN_1_2027,
