@@ -68,7 +68,11 @@ test("a member sees the plan read-only, may not open the portal or check out, an
     expect(response.status()).toBe(403);
     expect(JSON.stringify(await response.json())).toContain("FORBIDDEN");
   }
-  const forms: Array<Record<string, string>> = [{ intent: "portal" }, { intent: "checkout", lookupKey: "pro_monthly" }];
+  const forms: Array<Record<string, string>> = [
+    { intent: "portal" },
+    { intent: "checkout", lookupKey: "pro_monthly" },
+    { intent: "billing-email", billingEmail: "member@example.net" },
+  ];
   for (const form of forms) {
     const response = await member.page.request.post("/settings/billing", { form, headers: origin, maxRedirects: 0 });
     expect(response.status()).toBe(403);
