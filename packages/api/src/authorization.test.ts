@@ -4,6 +4,7 @@
 import { startBillingHarness, TEST_APP_BASE_URL, type BillingHarness } from "@saas/billing/testing";
 import { createUser } from "@saas/db/factories";
 import type { MembershipRole } from "@saas/auth";
+import type { AnyProcedure } from "@trpc/server";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { appRouter } from "./index.ts";
 import { overTheWire, signedInAs, SIGNED_OUT } from "./testing.ts";
@@ -52,7 +53,8 @@ beforeAll(async () => {
 });
 afterAll(() => h.close());
 
-const procedures = appRouter._def.procedures as Record<string, { _def: { type: string } }>;
+// At run time the router keeps its procedures flat, by dotted path (its type nests them).
+const procedures = appRouter._def.procedures as unknown as Record<string, AnyProcedure>;
 
 async function wireFor(caller: Caller) {
   const user = await createUser(h.db);
