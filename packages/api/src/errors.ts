@@ -12,6 +12,7 @@ import {
   BillingNotFound,
   BillingProfileMissing,
   isStripeError,
+  MemberLimitReached,
   StripeUnavailable,
   SubscriptionExists,
 } from "@saas/billing";
@@ -22,6 +23,8 @@ import { RateLimited } from "./rate-limit.ts";
 export function toTRPCError(error: unknown): TRPCError | null {
   if (error instanceof TRPCError) return null;
   if (error instanceof BillingProfileMissing)
+    return new TRPCError({ code: "PRECONDITION_FAILED", message: error.message, cause: error });
+  if (error instanceof MemberLimitReached)
     return new TRPCError({ code: "PRECONDITION_FAILED", message: error.message, cause: error });
   if (error instanceof SubscriptionExists)
     return new TRPCError({ code: "CONFLICT", message: error.message, cause: error });

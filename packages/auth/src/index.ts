@@ -25,7 +25,7 @@ export {
   type InvitationView,
   type PendingInvitation,
 } from "./invitations.ts";
-export { changeMemberRole, listMembers, removeMember, type MemberView } from "./members.ts";
+export { changeMemberRole, listMembers, removeMember, type MembersChanged, type MemberView } from "./members.ts";
 export {
   createOrganization,
   createOrganizationSchema,

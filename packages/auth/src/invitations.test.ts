@@ -155,7 +155,7 @@ describe("the link", () => {
     const expiredUser = await createUser(database.db, { email: expired.email });
     expect((await viewInvitation(database.db, expired.token, later))?.refusal).toBe("expired");
     await expect(
-      acceptInvitation(database.db, { token: expired.token, userId: expiredUser.id }, later),
+      acceptInvitation(database.db, { token: expired.token, userId: expiredUser.id }, { now: later }),
     ).rejects.toEqual(new InvitationUnusable("expired"));
 
     const revoked = await inviteAndToken(actor);

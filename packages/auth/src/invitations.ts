@@ -12,7 +12,7 @@ import {
   NotAllowed,
   type InvitationRefusal,
 } from "./errors.ts";
-import { currentRole, withOrganizationLocked, type Actor } from "./members.ts";
+import { currentRole, withOrganizationLocked, type Actor, type MembersChanged } from "./members.ts";
 import { hasRole, type MembershipRole } from "./roles.ts";
 
 export const INVITATION_TTL_MS = 7 * 24 * 60 * 60_000;
@@ -183,7 +183,7 @@ export async function viewInvitation(
 export async function acceptInvitation(
   db: PrismaClient,
   input: { token: string; userId: string },
-  now = new Date(),
+  { now = new Date(), membersChanged }: { now?: Date; membersChanged?: MembersChanged } = {},
 ): Promise<{ organizationId: string }> {
   return db.$transaction(async (tx) => {
     const [locked] = await tx.$queryRaw<Array<{ id: string }>>`
@@ -200,6 +200,7 @@ export async function acceptInvitation(
       update: {},
     });
     await tx.invitation.update({ where: { id: invitation.id }, data: { acceptedAt: now } });
+    await membersChanged?.(tx, invitation.organizationId);
     return { organizationId: invitation.organizationId };
   });
 }

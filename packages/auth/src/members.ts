@@ -21,6 +21,12 @@ export async function listMembers(db: PrismaClient, organizationId: string): Pro
   }));
 }
 
+/**
+ * Runs in the transaction that adds or removes a member, so what follows from the change
+ * (billing queues the organization's seat job) is committed with it or not at all.
+ */
+export type MembersChanged = (tx: Tx, organizationId: string) => Promise<void>;
+
 /** Who acts, and in which organization, as the session lookup established it. */
 export type Actor = { userId: string; organizationId: string; role: MembershipRole };
 
@@ -53,7 +59,12 @@ export async function changeMemberRole(
  * Ends a membership, at once: the session lookup of the member's next request no longer
  * finds it. Removing someone else needs admin (owner to remove an owner); anyone may leave.
  */
-export async function removeMember(db: PrismaClient, actor: Actor, input: { userId: string }): Promise<void> {
+export async function removeMember(
+  db: PrismaClient,
+  actor: Actor,
+  input: { userId: string },
+  membersChanged?: MembersChanged,
+): Promise<void> {
   await withOrganizationLocked(db, actor.organizationId, async (tx) => {
     const role = await currentRole(tx, actor);
     const target = await membershipOf(tx, actor.organizationId, input.userId);
@@ -62,6 +73,7 @@ export async function removeMember(db: PrismaClient, actor: Actor, input: { user
     if (!leaving && target.role === "owner" && role !== "owner") throw new NotAllowed();
     if (target.role === "owner") await refuseLastOwner(tx, actor.organizationId);
     await tx.membership.delete({ where: { id: target.id } });
+    await membersChanged?.(tx, actor.organizationId);
   });
 }
 

@@ -25,6 +25,17 @@ export class SubscriptionExists extends Error {
   }
 }
 
+/** The organization has more members than the plan allows: the message says what to do. */
+export class MemberLimitReached extends Error {
+  override name = "MemberLimitReached";
+  constructor(planName: string, limit: number, members: number) {
+    super(
+      `The ${planName} plan is for up to ${limit} ${limit === 1 ? "member" : "members"}, and this organization ` +
+        `has ${members}. Choose Team, billed per seat, or remove members first.`,
+    );
+  }
+}
+
 /** A lookup key, checkout session or similar that does not exist, or is not the caller's. */
 export class BillingNotFound extends Error {
   override name = "BillingNotFound";

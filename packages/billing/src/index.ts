@@ -35,6 +35,7 @@ export {
   BillingProfileMissing,
   callStripe,
   isStripeError,
+  MemberLimitReached,
   StripeUnavailable,
   SubscriptionExists,
 } from "./errors.ts";
@@ -49,6 +50,7 @@ export {
 export { runCustomerSync, type CustomerSyncResult } from "./jobs/customer-sync-job.ts";
 export { CUSTOMER_SYNC_TASK } from "./jobs/queue.ts";
 export { billingTasks, type JobLogLine } from "./jobs/tasks.ts";
+export { queueSeatSync, SEAT_SYNC_TASK, seatCount } from "./seats/seat-sync.ts";
 export { subscriptionRow, type SubscriptionColumns } from "./sync/subscription-row.ts";
 export { listPlans, type Plan } from "./catalog/list-plans.ts";
 export { getBillingStatus, type BillingStatus } from "./status/get-billing-status.ts";

@@ -178,7 +178,12 @@ export default function Billing() {
       {subscription ? <SubscriptionSummary subscription={subscription} canManage={status.canManage} /> : null}
       {ended && !awaitingCheckout ? (
         data.plans ? (
-          <PlanPicker plans={data.plans} interval={data.interval} canSubscribe={status.canManage} />
+          <PlanPicker
+            plans={data.plans}
+            interval={data.interval}
+            canSubscribe={status.canManage}
+            members={status.members}
+          />
         ) : (
           <p role="alert" className="alert error">
             Plans are unavailable right now: Billing service unavailable. Please try again shortly.

@@ -1,6 +1,7 @@
 // An invitation's link: what it invites to (anyone holding the link may read that), and
 // accepting it (only the invited address, signed in).
 import { acceptInvitation, viewInvitation } from "@saas/auth";
+import { queueSeatSync } from "@saas/billing";
 import type { TRPCRouterRecord } from "@trpc/server";
 import { z } from "zod";
 import { protectedProcedure, publicProcedure } from "../trpc.ts";
@@ -18,5 +19,7 @@ export const invitationsRouter = {
 
   accept: protectedProcedure
     .input(invitationTokenInput)
-    .mutation(({ ctx, input }) => acceptInvitation(ctx.db, { token: input.token, userId: ctx.user.id })),
+    .mutation(({ ctx, input }) =>
+      acceptInvitation(ctx.db, { token: input.token, userId: ctx.user.id }, { membersChanged: queueSeatSync }),
+    ),
 } satisfies TRPCRouterRecord;

@@ -13,6 +13,7 @@ import {
   revokeInvitation,
   ROLES,
 } from "@saas/auth";
+import { queueSeatSync } from "@saas/billing";
 import type { TRPCRouterRecord } from "@trpc/server";
 import { z } from "zod";
 import { takeRateLimit } from "../rate-limit.ts";
@@ -73,13 +74,13 @@ export const membersRouter = {
   remove: orgProcedure("admin")
     .input(removeMemberInput)
     .mutation(async ({ ctx, input }) => {
-      await removeMember(ctx.db, actorOf(ctx), input);
+      await removeMember(ctx.db, actorOf(ctx), input, queueSeatSync);
       return { ok: true as const };
     }),
 
   /** Any member may leave, except the last owner. */
   leave: orgProcedure("member").mutation(async ({ ctx }) => {
-    await removeMember(ctx.db, actorOf(ctx), { userId: ctx.user.id });
+    await removeMember(ctx.db, actorOf(ctx), { userId: ctx.user.id }, queueSeatSync);
     return { ok: true as const };
   }),
 } satisfies TRPCRouterRecord;

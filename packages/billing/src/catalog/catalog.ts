@@ -19,6 +19,14 @@ export type CatalogProduct = {
   name: string;
   description: string;
   features: readonly string[];
+  /**
+   * Priced per seat: the subscription's quantity is the organization's member count, kept
+   * in step by the seat job (its prices' amounts are per seat; Stripe's product carries
+   * `unit_label: "seat"`). Otherwise flat: quantity 1.
+   */
+  perSeat: boolean;
+  /** The most members an organization on this plan may have; null for no limit. */
+  memberLimit: number | null;
   prices: readonly CatalogPrice[];
 };
 
@@ -28,6 +36,8 @@ export const CATALOG = [
     name: "Starter",
     description: "For individuals getting started.",
     features: ["1 project", "Basic reports", "Email support"],
+    perSeat: false,
+    memberLimit: 1,
     prices: [
       { lookupKey: "starter_monthly", unitAmount: 900, currency: "usd", interval: "month" },
       { lookupKey: "starter_yearly", unitAmount: 9_000, currency: "usd", interval: "year" },
@@ -38,6 +48,8 @@ export const CATALOG = [
     name: "Pro",
     description: "For professionals who need more.",
     features: ["10 projects", "Advanced reports", "Priority support"],
+    perSeat: false,
+    memberLimit: 5,
     prices: [
       { lookupKey: "pro_monthly", unitAmount: 2_900, currency: "usd", interval: "month" },
       { lookupKey: "pro_yearly", unitAmount: 29_000, currency: "usd", interval: "year", trialDays: 14 },
@@ -48,9 +60,11 @@ export const CATALOG = [
     name: "Team",
     description: "For teams that work together.",
     features: ["Unlimited projects", "Team reports", "Shared billing", "Phone support"],
+    perSeat: true,
+    memberLimit: null,
     prices: [
-      { lookupKey: "team_monthly", unitAmount: 7_900, currency: "usd", interval: "month" },
-      { lookupKey: "team_yearly", unitAmount: 79_000, currency: "usd", interval: "year" },
+      { lookupKey: "team_monthly", unitAmount: 1_200, currency: "usd", interval: "month" },
+      { lookupKey: "team_yearly", unitAmount: 12_000, currency: "usd", interval: "year" },
     ],
   },
 ] as const satisfies readonly CatalogProduct[];
@@ -74,4 +88,9 @@ export function findCatalogPrice(lookupKey: string): { product: CatalogProduct; 
     if (price) return { product, price };
   }
   return null;
+}
+
+/** The catalog product a Stripe price's lookup key belongs to, or null for one we do not sell. */
+export function findCatalogProduct(lookupKey: string | null | undefined): CatalogProduct | null {
+  return lookupKey ? (findCatalogPrice(lookupKey)?.product ?? null) : null;
 }

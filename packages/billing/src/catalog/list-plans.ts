@@ -10,6 +10,10 @@ export type Plan = {
   name: string;
   description: string;
   features: readonly string[];
+  /** The amounts are per seat, and the quantity is the member count. */
+  perSeat: boolean;
+  /** The most members an organization on this plan may have; null for no limit. */
+  memberLimit: number | null;
   prices: Array<{
     lookupKey: LookupKey;
     interval: Interval;
@@ -36,6 +40,8 @@ export async function listPlans(stripe: Stripe, now = Date.now()): Promise<Plan[
     name: product.name,
     description: product.description,
     features: product.features,
+    perSeat: product.perSeat,
+    memberLimit: product.memberLimit,
     prices: product.prices.map((price) => {
       const stripePrice = live.get(price.lookupKey);
       return {

@@ -18,6 +18,8 @@ export type SyncResult = {
 };
 
 const PENDING = "(to be created)";
+/** What Stripe's invoices and Checkout call one unit of a per-seat plan. */
+const SEAT_UNIT_LABEL = "seat";
 
 export async function syncStripe(
   stripe: Stripe,
@@ -53,21 +55,38 @@ async function syncProducts(
   const ids: Record<string, string> = {};
   for (const wanted of catalog) {
     const current = existing.get(wanted.key);
-    const fields = { name: wanted.name, description: wanted.description, active: true };
+    const fields = {
+      name: wanted.name,
+      description: wanted.description,
+      active: true,
+      unit_label: wanted.perSeat ? SEAT_UNIT_LABEL : null,
+    };
     if (!current) {
       changes.push({ action: "create", target: `product ${wanted.key}`, details: [`name: ${wanted.name}`] });
       if (apply)
-        ids[wanted.key] = (await stripe.products.create({ ...fields, metadata: { catalog_key: wanted.key } })).id;
+        ids[wanted.key] = (
+          await stripe.products.create({
+            name: fields.name,
+            description: fields.description,
+            ...(fields.unit_label ? { unit_label: fields.unit_label } : {}),
+            metadata: { catalog_key: wanted.key },
+          })
+        ).id;
       continue;
     }
     ids[wanted.key] = current.id;
     const details = differences(
-      { name: current.name, description: current.description, active: current.active },
+      {
+        name: current.name,
+        description: current.description,
+        active: current.active,
+        unit_label: current.unit_label ?? null,
+      },
       fields,
     );
     if (details.length) {
       changes.push({ action: "update", target: `product ${wanted.key} (${current.id})`, details });
-      if (apply) await stripe.products.update(current.id, fields);
+      if (apply) await stripe.products.update(current.id, { ...fields, unit_label: fields.unit_label ?? "" });
     }
   }
   return ids;

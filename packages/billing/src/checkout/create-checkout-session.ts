@@ -2,7 +2,8 @@
 import { findCatalogPrice } from "../catalog/catalog.ts";
 import { ensureCustomer } from "../customers/ensure-customer.ts";
 import type { BillingDeps } from "../deps.ts";
-import { BillingNotFound, callStripe, SubscriptionExists } from "../errors.ts";
+import { BillingNotFound, callStripe, MemberLimitReached, SubscriptionExists } from "../errors.ts";
+import { seatCount } from "../seats/seat-sync.ts";
 import { USER_FACING_REQUEST } from "../stripe-client.ts";
 
 /** Statuses in which the organization still has a subscription to manage rather than buy. */
@@ -20,6 +21,10 @@ export async function createCheckoutSession(
     where: { account: { organizationId: input.organizationId }, status: { in: LIVE_STATUSES } },
   });
   if (live) throw new SubscriptionExists();
+  const members = await seatCount(db, input.organizationId);
+  const { memberLimit } = entry.product;
+  if (memberLimit !== null && members > memberLimit)
+    throw new MemberLimitReached(entry.product.name, memberLimit, members);
 
   const customer = await ensureCustomer(deps, input.organizationId);
   const price = await callStripe(() =>
@@ -28,13 +33,15 @@ export async function createCheckoutSession(
   const priceId = price.data[0]?.id;
   if (!priceId) throw new BillingNotFound(`the plan ${input.lookupKey} is not in Stripe yet: run pnpm stripe:sync`);
 
+  // A per-seat plan starts with a seat for each member; the seat job keeps it so.
+  const quantity = entry.product.perSeat ? members : 1;
   const billingUrl = `${config.appBaseUrl}/settings/billing`;
   const session = await callStripe(() =>
     stripe.checkout.sessions.create(
       {
         mode: "subscription",
         customer,
-        line_items: [{ price: priceId, quantity: 1 }],
+        line_items: [{ price: priceId, quantity }],
         success_url: `${billingUrl}?checkout=success&session_id={CHECKOUT_SESSION_ID}`,
         cancel_url: `${billingUrl}?checkout=canceled`,
         client_reference_id: input.organizationId,

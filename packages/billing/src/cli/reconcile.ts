@@ -17,11 +17,15 @@ runCli(async () => {
       onProgress: (p) => {
         const outcome = p.error ? "failed " : p.changed ? "changed" : "same   ";
         const rows = p.changed ? ` (${p.changed} row${p.changed === 1 ? "" : "s"})` : "";
-        console.log(`  ${outcome} ${p.customerId}${p.error ? `: ${p.error}` : rows}`);
+        const seats = p.seats ? `; seats ${p.seats.from} → ${p.seats.to}, the member count` : "";
+        console.log(`  ${outcome} ${p.customerId}${p.error ? `: ${p.error}` : rows}${seats}`);
       },
     });
     const linked = summary.linked ? `, linked ${summary.linked} by its metadata` : "";
-    console.log(`\nexamined ${summary.examined}, changed ${summary.changed}, failed ${summary.failed}${linked}`);
+    const seats = summary.seatsRepaired ? `, seats repaired ${summary.seatsRepaired}` : "";
+    console.log(
+      `\nexamined ${summary.examined}, changed ${summary.changed}, failed ${summary.failed}${linked}${seats}`,
+    );
     return summary.failed ? 1 : 0;
   } finally {
     await context.close();

@@ -314,7 +314,7 @@ describe("updateBillingEmail", () => {
     expect(await emailOf(customerId)).toBe(user.email);
   });
 
-  it("only stores it for an organization that has no Stripe customer yet, and the customer is made with it", async () => {
+  it("only stores it while the organization has no Stripe customer, which is then made with it", async () => {
     const user = await createUser(h.db);
     const creates = await customerCreatesDuring(() => updateBillingEmail(h, user.organization.id, "later@example.net"));
     expect(creates).toBe(0);
@@ -346,7 +346,7 @@ describe("updateBillingEmail", () => {
     expect(await emailOf(customerId)).toBe("patient@example.net");
   });
 
-  it("ends with Stripe holding the last change when two owners change it at once and Stripe answers out of order", async () => {
+  it("ends with Stripe holding the last change when two owners change it at once, answered out of order", async () => {
     const user = await createUser(h.db);
     const customerId = await ensureCustomer(h, user.organization.id);
     // The first change's call hangs and is retried after the second has been applied.

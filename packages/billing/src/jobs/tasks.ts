@@ -5,13 +5,18 @@ import { isStripeRateLimited } from "../errors.ts";
 import { runCustomerSync, type CustomerSyncDeps } from "./customer-sync-job.ts";
 import { CUSTOMER_SYNC_TASK, parseCustomerSyncPayload } from "./queue.ts";
 import { backOffRateLimitedSync } from "./rate-limit-backoff.ts";
+import { parseSeatSyncPayload, runSeatSync, SEAT_SYNC_TASK } from "../seats/seat-sync.ts";
 
 export type JobLogLine = {
   task: string;
   job: string;
   attempt: number;
   customer?: string;
+  organization?: string;
   ok: boolean;
+  /** A seat job's member count, and Stripe's quantity before it when it changed it. */
+  seats?: number | null;
+  seatsWere?: number | null;
   applied?: number;
   stripeRequests?: number;
   /** Stripe's rate limit turned this run back: it runs again in `retryInMs`, its attempt not spent. */
@@ -45,6 +50,26 @@ export function billingTasks(deps: CustomerSyncDeps, log?: (line: JobLogLine) =>
           log?.({ ...line, ok: true, backedOff: { rateLimited: parsed.rateLimited + 1, retryInMs }, ms: ms() });
           return;
         }
+        log?.({ ...line, ok: false, error: error instanceof Error ? error.message : String(error), ms: ms() });
+        throw error;
+      }
+    },
+
+    [SEAT_SYNC_TASK]: async (payload, helpers) => {
+      const started = performance.now();
+      const { organizationId } = parseSeatSyncPayload(payload);
+      const line = {
+        task: SEAT_SYNC_TASK,
+        job: helpers.job.id,
+        attempt: helpers.job.attempts,
+        organization: organizationId,
+      };
+      const ms = () => Math.round(performance.now() - started);
+      try {
+        const result = await runSeatSync(deps, organizationId, helpers.job.id);
+        log?.({ ...line, ok: true, seats: result.seats, seatsWere: result.changedFrom, ms: ms() });
+      } catch (error) {
+        // A failure (Stripe's rate limit included) is retried with the queue's back-off.
         log?.({ ...line, ok: false, error: error instanceof Error ? error.message : String(error), ms: ms() });
         throw error;
       }

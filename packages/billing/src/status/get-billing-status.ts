@@ -16,7 +16,11 @@ export type BillingStatus = {
     cancelAtPeriodEnd: boolean;
     cancelAt: string | null;
     trialEnd: string | null;
+    /** For a per-seat plan: the seats Stripe bills (its quantity), the price of one, and their total. */
+    seats: { quantity: number; unitAmount: number; currency: string; amount: number } | null;
   } | null;
+  /** The organization's members: a per-seat plan's seats once the seat job has run. */
+  members: number;
   entitlement: { access: Access; reason: string };
   /** The newest unresolved failed payment, for the dunning banner. */
   paymentProblem: { message: string; since: string } | null;
@@ -27,7 +31,7 @@ export type BillingStatus = {
 const iso = (date: Date | null) => date?.toISOString() ?? null;
 
 export async function getBillingStatus(db: PrismaClient, organizationId: string): Promise<BillingStatus> {
-  const [account, problem, [pending]] = await Promise.all([
+  const [account, problem, [pending], members] = await Promise.all([
     db.account.findUnique({ where: { organizationId }, select: { stripeCustomerId: true, subscriptions: true } }),
     db.notification.findFirst({
       where: { organizationId, kind: NOTIFICATION_KINDS.paymentFailed, resolvedAt: null },
@@ -39,6 +43,7 @@ export async function getBillingStatus(db: PrismaClient, organizationId: string)
         SELECT 1 FROM webhook_log w JOIN accounts a ON a.stripe_customer_id = w.stripe_customer_id
         WHERE a.organization_id = ${organizationId} AND w.outcome = 'queued'
       ) AS queued`,
+    db.membership.count({ where: { organizationId } }),
   ]);
   const subscription = currentSubscription(account?.subscriptions ?? []);
   const entitlement = entitlementFor(subscription);
@@ -56,7 +61,17 @@ export async function getBillingStatus(db: PrismaClient, organizationId: string)
       cancelAtPeriodEnd: subscription.cancelAtPeriodEnd,
       cancelAt: iso(subscription.cancelAt),
       trialEnd: iso(subscription.trialEnd),
+      seats:
+        catalogEntry?.product.perSeat === true
+          ? {
+              quantity: subscription.quantity,
+              unitAmount: catalogEntry.price.unitAmount,
+              currency: catalogEntry.price.currency,
+              amount: subscription.quantity * catalogEntry.price.unitAmount,
+            }
+          : null,
     },
+    members,
     entitlement: { access: entitlement.access, reason: entitlement.reason },
     pendingChanges: pending?.queued === true,
     paymentProblem: problem

@@ -18,7 +18,7 @@ describe("reconcile", () => {
     const bob = await createMappedSubscriber(h, { name: "Bob's plan", unitAmount: 1_000 });
     const progress: unknown[] = [];
     const summary = await reconcile(h, { customerId: ada.customer.id, onProgress: (p) => progress.push(p) });
-    expect(summary).toEqual({ examined: 1, changed: 1, failed: 0, linked: 0 });
+    expect(summary).toEqual({ examined: 1, changed: 1, failed: 0, linked: 0, seatsRepaired: 0 });
     expect(progress).toEqual([{ customerId: ada.customer.id, changed: 1 }]);
     expect(await subscriptionsOf(ada.customer.id)).toBe(1);
     expect(await subscriptionsOf(bob.customer.id)).toBe(0);
@@ -39,7 +39,7 @@ describe("reconcile", () => {
       select: { stripeCustomerId: true },
     });
     expect(progress.map((p) => p.customerId)).toEqual(accounts.map((a) => a.stripeCustomerId));
-    expect(summary).toEqual({ examined: accounts.length, changed: 1, failed: 1, linked: 0 });
+    expect(summary).toEqual({ examined: accounts.length, changed: 1, failed: 1, linked: 0, seatsRepaired: 0 });
     expect(progress.find((p) => p.customerId === carol.customer.id)).toEqual({
       customerId: carol.customer.id,
       changed: 0,

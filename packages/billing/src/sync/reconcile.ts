@@ -1,12 +1,28 @@
 // Re-syncs every mapped account (or one customer) from Stripe with the same function the
-// webhooks use. The fix for any suspected drift, and safe to run at any time.
+// webhooks use, then brings a per-seat plan's quantity back to the member count. The fix
+// for any suspected drift, and safe to run at any time.
+import { randomUUID } from "node:crypto";
 import type { BillingDeps } from "../deps.ts";
 import { accountForMetadata } from "../customers/customer-metadata.ts";
 import { callStripe } from "../errors.ts";
+import { runSeatSync } from "../seats/seat-sync.ts";
 import { syncCustomer } from "./sync-customer.ts";
 
-export type ReconcileSummary = { examined: number; changed: number; failed: number; linked: number };
-export type ReconcileProgress = (event: { customerId: string; changed: number; error?: string }) => void;
+export type ReconcileSummary = {
+  examined: number;
+  changed: number;
+  failed: number;
+  linked: number;
+  /** Per-seat subscriptions whose Stripe quantity was not the member count, and was set to it. */
+  seatsRepaired: number;
+};
+export type ReconcileProgress = (event: {
+  customerId: string;
+  changed: number;
+  /** Stripe's quantity and the member count it was set to, when they differed. */
+  seats?: { from: number; to: number };
+  error?: string;
+}) => void;
 
 export async function reconcile(
   deps: Pick<BillingDeps, "db" | "stripe">,
@@ -18,14 +34,16 @@ export async function reconcile(
     select: { stripeCustomerId: true },
     orderBy: { createdAt: "asc" },
   });
-  const summary: ReconcileSummary = { examined: 0, changed: 0, failed: 0, linked };
+  const summary: ReconcileSummary = { examined: 0, changed: 0, failed: 0, linked, seatsRepaired: 0 };
   for (const { stripeCustomerId } of accounts) {
     if (!stripeCustomerId) continue;
     summary.examined++;
     try {
       const outcome = await syncCustomer(deps, stripeCustomerId);
       if (outcome.changed) summary.changed++;
-      options.onProgress?.({ customerId: stripeCustomerId, changed: outcome.changed });
+      const seats = outcome.organizationId ? await repairSeats(deps, outcome.organizationId) : undefined;
+      if (seats) summary.seatsRepaired++;
+      options.onProgress?.({ customerId: stripeCustomerId, changed: outcome.changed, ...(seats ? { seats } : {}) });
     } catch (error) {
       summary.failed++;
       options.onProgress?.({
@@ -36,6 +54,17 @@ export async function reconcile(
     }
   }
   return summary;
+}
+
+/** Runs the seat job's step now, under a key of its own; the change, if any. */
+async function repairSeats(
+  deps: Pick<BillingDeps, "db" | "stripe">,
+  organizationId: string,
+): Promise<{ from: number; to: number } | undefined> {
+  const result = await runSeatSync(deps, organizationId, `reconcile-${randomUUID()}`);
+  return result.changedFrom !== null && result.seats !== null
+    ? { from: result.changedFrom, to: result.seats }
+    : undefined;
 }
 
 /**

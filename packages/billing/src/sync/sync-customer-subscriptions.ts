@@ -7,6 +7,7 @@ import type { PrismaClient, Tx } from "@saas/db";
 import type Stripe from "stripe";
 import { callStripe } from "../errors.ts";
 import { emailSubscriptionChange } from "../notifications/billing-emails.ts";
+import { queueSeatSyncIfOff } from "../seats/seat-sync.ts";
 import { subscriptionRow } from "./subscription-row.ts";
 
 /** `organizationId` is the account's organization, null for a customer we never mapped. */
@@ -105,6 +106,9 @@ export async function writeCustomerSubscriptions(tx: Tx, read: CustomerRead): Pr
       },
       update: { ...row, accountId: account.id, stripeCustomerId: customerId, syncedAt: now },
     });
+    // A per-seat quantity Stripe changed (the dashboard, a checkout begun before a member
+    // joined): the seat job brings it back to the member count.
+    await queueSeatSyncIfOff(tx, account.organizationId, row);
   }
   return { ...outcome, known: true, changed, current: true };
 }

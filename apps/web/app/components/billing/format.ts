@@ -15,3 +15,10 @@ export function formatMoney(amount: number, currency: string): string {
     minimumFractionDigits: amount % 100 === 0 ? 0 : 2,
   }).format(amount / 100);
 }
+
+/** "4 seats × $12 = $48 / month": what a per-seat plan costs for `seats` seats. */
+export function formatSeats(seats: number, unitAmount: number, currency: string, interval: string): string {
+  const each = formatMoney(unitAmount, currency);
+  const total = formatMoney(seats * unitAmount, currency);
+  return `${seats} ${seats === 1 ? "seat" : "seats"} × ${each} = ${total} / ${interval}`;
+}

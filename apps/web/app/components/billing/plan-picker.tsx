@@ -2,7 +2,7 @@
 // The switch is a link (?interval=year), so it works before hydration too.
 import type { RouterOutputs } from "@saas/api";
 import { Link } from "@remix-run/react";
-import { formatMoney } from "./format";
+import { formatMoney, formatSeats } from "./format";
 import { SubscribeButton } from "./subscribe-button";
 
 type Plans = RouterOutputs["billing"]["plans"];
@@ -11,11 +11,14 @@ export function PlanPicker({
   plans,
   interval,
   canSubscribe,
+  members,
 }: {
   plans: Plans;
   interval: "month" | "year";
   /** Members see the plans without the buttons: only owners and admins can subscribe. */
   canSubscribe: boolean;
+  /** The organization's members: a per-seat plan's seats, and what a flat plan's limit must fit. */
+  members: number;
 }) {
   return (
     <section aria-labelledby="plans-heading" className="stack">
@@ -45,15 +48,30 @@ export function PlanPicker({
               <p className="muted">{plan.description}</p>
               <p className="price">
                 <strong>{formatMoney(price.unitAmount, price.currency)}</strong>{" "}
-                <span className="muted">/ {price.interval}</span>
+                <span className="muted">
+                  {plan.perSeat ? "/ seat " : ""}/ {price.interval}
+                </span>
               </p>
+              {plan.perSeat ? (
+                <p data-testid={`seats-${plan.key}`}>
+                  {formatSeats(members, price.unitAmount, price.currency, price.interval)}
+                </p>
+              ) : (
+                <p className="muted">
+                  Up to {plan.memberLimit} {plan.memberLimit === 1 ? "member" : "members"}
+                </p>
+              )}
               {price.trialDays ? <p className="badge neutral">{price.trialDays}-day free trial</p> : null}
               <ul className="features">
                 {plan.features.map((feature) => (
                   <li key={feature}>{feature}</li>
                 ))}
               </ul>
-              {canSubscribe ? (
+              {plan.memberLimit !== null && members > plan.memberLimit ? (
+                <p className="muted" data-testid={`too-many-members-${plan.key}`}>
+                  Your {members} members do not fit: remove members or choose a larger plan.
+                </p>
+              ) : canSubscribe ? (
                 <SubscribeButton lookupKey={price.lookupKey}>Subscribe to {plan.name}</SubscribeButton>
               ) : null}
             </li>

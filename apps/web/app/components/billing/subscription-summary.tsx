@@ -1,7 +1,7 @@
 // The current plan: name, status badge and what happens next.
 import type { RouterOutputs } from "@saas/api";
 import { BillingAccessButton } from "./billing-access-button";
-import { formatDate } from "./format";
+import { formatDate, formatSeats } from "./format";
 
 type Subscription = NonNullable<RouterOutputs["billing"]["status"]["subscription"]>;
 
@@ -43,6 +43,16 @@ export function SubscriptionSummary({ subscription, canManage }: { subscription:
         </h3>
         <span className={`badge ${badge.tone}`}>{badge.label}</span>
       </div>
+      {subscription.seats ? (
+        <p data-testid="seats">
+          {formatSeats(
+            subscription.seats.quantity,
+            subscription.seats.unitAmount,
+            subscription.seats.currency,
+            subscription.interval ?? "period",
+          )}
+        </p>
+      ) : null}
       <p data-testid="next-step">{nextStep(subscription)}</p>
       {canManage ? <BillingAccessButton /> : null}
     </section>

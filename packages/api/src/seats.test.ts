@@ -1,0 +1,181 @@
+// Seats through the procedures: a Team subscription's quantity on Stripe follows the
+// organization's members as they accept invitations, leave and are removed, through the
+// queue's seat job, concurrently, with one or a few Stripe updates for a burst.
+import { drainQueue, makeScheduledJobsDueNow, startBillingHarness, type BillingHarness } from "@saas/billing/testing";
+import { createUser } from "@saas/db/factories";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createCaller } from "./index.ts";
+import { signedInAs } from "./testing.ts";
+
+let h: BillingHarness;
+beforeAll(async () => {
+  h = await startBillingHarness({ catalog: true });
+});
+afterAll(() => h.close());
+
+const deps = () => ({ db: h.db, stripe: h.stripe, config: h.config });
+type TestUser = Parameters<typeof signedInAs>[0];
+const callerOf = (user: TestUser, organization = user.organization, role: "owner" | "admin" | "member" = "owner") =>
+  createCaller({ ...deps(), ...signedInAs(user, organization, role) });
+const address = (who: string) => `${who}-${Date.now()}-${Math.random().toString(16).slice(2, 8)}@example.com`;
+
+async function tokenFor(email: string): Promise<string> {
+  const [row] = await h.db.$queryRaw<Array<{ token: string }>>`
+    SELECT j.payload->'secret'->>'token' AS token
+    FROM graphile_worker._private_jobs j JOIN email_log e ON j.key = 'email:' || e.key
+    WHERE e.recipient = ${email} AND e.status = 'queued'`;
+  if (!row) throw new Error(`no invitation email to ${email}`);
+  return row.token;
+}
+
+/** An owner whose personal organization subscribed to `lookupKey` through Checkout. */
+async function subscribedOwner(lookupKey: "team_monthly" | "pro_monthly") {
+  const owner = await createUser(h.db);
+  const caller = callerOf(owner);
+  const { redirectUrl } = await caller.billing.createCheckoutSession({ lookupKey });
+  const sessionId = redirectUrl.match(/cs_test_\w+/)?.[0] ?? "";
+  await h.control.completeCheckout(sessionId, {});
+  await caller.billing.syncCheckoutSession({ sessionId });
+  const account = await h.db.account.findUniqueOrThrow({ where: { organizationId: owner.organization.id } });
+  const [subscription] = (await h.stripe.subscriptions.list({ customer: account.stripeCustomerId ?? "" })).data;
+  if (!subscription) throw new Error("checkout made no subscription");
+  return { owner, caller, subscription, sessionId };
+}
+
+/** `count` people invited by the owner and signed up with the invited address, each with their token. */
+async function invitees(owner: ReturnType<typeof callerOf>, count: number) {
+  return Promise.all(
+    Array.from({ length: count }, async () => {
+      const email = address("seat");
+      await owner.members.invite({ email, role: "member" });
+      const user = await createUser(h.db, { email });
+      return { user, token: await tokenFor(email) };
+    }),
+  );
+}
+
+const quantityOf = async (subscriptionId: string) =>
+  (await h.stripe.subscriptions.retrieve(subscriptionId)).items.data[0]?.quantity;
+
+/** Runs the queued seat jobs now (they wait a moment for a burst to end), counting Stripe's subscription updates. */
+async function runSeatJobs(subscriptionId: string): Promise<number> {
+  type RequestEvent = { method: string; path: string };
+  const events = h.stripe as unknown as {
+    on(event: "request", listener: (request: RequestEvent) => void): void;
+    off(event: "request", listener: (request: RequestEvent) => void): void;
+  };
+  let updates = 0;
+  const count = (request: RequestEvent) => {
+    if (request.method === "POST" && request.path === `/v1/subscriptions/${subscriptionId}`) updates++;
+  };
+  events.on("request", count);
+  try {
+    await makeScheduledJobsDueNow(h.db);
+    await drainQueue(h);
+    return updates;
+  } finally {
+    events.off("request", count);
+  }
+}
+
+describe("seats", () => {
+  it("starts a Team checkout with a seat per member, and a flat plan with one", async () => {
+    const owner = await createUser(h.db);
+    const caller = callerOf(owner);
+    const [joiner] = await invitees(caller, 1);
+    if (!joiner) throw new Error("no invitee");
+    await callerOf(joiner.user, owner.organization, "member").invitations.accept({ token: joiner.token });
+
+    for (const [lookupKey, seats] of [
+      ["team_monthly", 2],
+      ["pro_monthly", 1],
+    ] as const) {
+      const { redirectUrl } = await caller.billing.createCheckoutSession({ lookupKey });
+      const sessionId = redirectUrl.match(/cs_test_\w+/)?.[0] ?? "";
+      const items = await h.stripe.checkout.sessions.listLineItems(sessionId);
+      expect([lookupKey, items.data.map((item) => item.quantity)]).toEqual([lookupKey, [seats]]);
+    }
+  });
+
+  it("refuses a flat plan's checkout when the members do not fit, saying what to do; no session", async () => {
+    const owner = await createUser(h.db);
+    const caller = callerOf(owner);
+    for (const { user, token } of await invitees(caller, 1))
+      await callerOf(user, owner.organization, "member").invitations.accept({ token });
+    const sessionsBefore = h.emulator.app.store.checkoutSessions.size;
+    await expect(caller.billing.createCheckoutSession({ lookupKey: "starter_monthly" })).rejects.toMatchObject({
+      code: "PRECONDITION_FAILED",
+      message:
+        "The Starter plan is for up to 1 member, and this organization has 2. " +
+        "Choose Team, billed per seat, or remove members first.",
+    });
+    expect(h.emulator.app.store.checkoutSessions.size).toBe(sessionsBefore);
+    expect((await caller.billing.plans()).map((plan) => [plan.key, plan.perSeat, plan.memberLimit])).toEqual([
+      ["starter", false, 1],
+      ["pro", false, 5],
+      ["team", true, null],
+    ]);
+  });
+
+  it("10 invitations accepted at once make exactly 11 seats in Stripe, with one or a few updates", async () => {
+    const { owner, caller, subscription } = await subscribedOwner("team_monthly");
+    expect(subscription.items.data[0]?.quantity).toBe(1);
+    const joiners = await invitees(caller, 10);
+
+    await Promise.all(
+      joiners.map(({ user, token }) => callerOf(user, owner.organization, "member").invitations.accept({ token })),
+    );
+    const updates = await runSeatJobs(subscription.id);
+
+    expect(await quantityOf(subscription.id)).toBe(11);
+    expect(updates).toBeGreaterThanOrEqual(1);
+    expect(updates).toBeLessThanOrEqual(3);
+    // Nothing left to do: another run changes nothing.
+    expect(await runSeatJobs(subscription.id)).toBe(0);
+  });
+
+  it("keeps the count right when members are removed and leave while others join", async () => {
+    const { owner, caller, subscription } = await subscribedOwner("team_monthly");
+    const first = await invitees(caller, 6);
+    await Promise.all(
+      first.map(({ user, token }) => callerOf(user, owner.organization, "member").invitations.accept({ token })),
+    );
+    await runSeatJobs(subscription.id);
+    expect(await quantityOf(subscription.id)).toBe(7);
+
+    const second = await invitees(caller, 4);
+    const [leaver, ...removed] = first;
+    await Promise.all([
+      ...second.map(({ user, token }) => callerOf(user, owner.organization, "member").invitations.accept({ token })),
+      ...removed.slice(0, 3).map(({ user }) => caller.members.remove({ userId: user.id })),
+      leaver ? callerOf(leaver.user, owner.organization, "member").members.leave() : Promise.resolve(null),
+    ]);
+    await runSeatJobs(subscription.id);
+
+    const members = await h.db.membership.count({ where: { organizationId: owner.organization.id } });
+    expect(members).toBe(7 + 4 - 4);
+    expect(await quantityOf(subscription.id)).toBe(members);
+  });
+
+  it("bills the change with prorations, for the next invoice", async () => {
+    const { owner, caller, subscription } = await subscribedOwner("team_monthly");
+    const [joiner] = await invitees(caller, 1);
+    if (!joiner) throw new Error("no invitee");
+    await callerOf(joiner.user, owner.organization, "member").invitations.accept({ token: joiner.token });
+    await runSeatJobs(subscription.id);
+
+    // The next invoice will carry them: the emulator keeps them pending until it is made.
+    const prorations = h.emulator.app.store.pendingProrations.get(subscription.id) ?? [];
+    expect(prorations.map((line) => Math.sign(line.amount)).sort()).toEqual([-1, 1]);
+    expect(prorations.reduce((sum, line) => sum + line.amount, 0)).toBeGreaterThan(0);
+  });
+
+  it("leaves a flat plan's quantity alone", async () => {
+    const { owner, caller, subscription } = await subscribedOwner("pro_monthly");
+    const [joiner] = await invitees(caller, 1);
+    if (!joiner) throw new Error("no invitee");
+    await callerOf(joiner.user, owner.organization, "member").invitations.accept({ token: joiner.token });
+    expect(await runSeatJobs(subscription.id)).toBe(0);
+    expect(await quantityOf(subscription.id)).toBe(1);
+  });
+});

@@ -1,0 +1,93 @@
+// The seat job and reconcile against the emulator: Stripe's quantity for a per-seat plan is
+// brought to the member count, whichever side drifted, once per change.
+import { addMember, createUser } from "@saas/db/factories";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { syncCustomer } from "../sync/sync-customer.ts";
+import { reconcile } from "../sync/reconcile.ts";
+import { drainQueue, makeScheduledJobsDueNow, startBillingHarness, type BillingHarness } from "../testing.ts";
+import { runSeatSync, SEAT_SYNC_TASK } from "./seat-sync.ts";
+
+let h: BillingHarness;
+beforeAll(async () => {
+  h = await startBillingHarness({ catalog: true });
+});
+afterAll(() => h.close());
+
+/** An organization of `members` people subscribed to `lookupKey` with `quantity`, synced. */
+async function subscribed(lookupKey: string, members: number, quantity: number) {
+  const owner = await createUser(h.db);
+  for (let i = 1; i < members; i++) await addMember(h.db, owner.organization.id, (await createUser(h.db)).id);
+  const customer = await h.stripe.customers.create({
+    email: owner.email,
+    metadata: { organizationId: owner.organization.id },
+    payment_method: "pm_card_visa",
+    invoice_settings: { default_payment_method: "pm_card_visa" },
+  });
+  await h.db.account.update({ where: { id: owner.account.id }, data: { stripeCustomerId: customer.id } });
+  const [price] = (await h.stripe.prices.list({ lookup_keys: [lookupKey] })).data;
+  if (!price) throw new Error(`no price ${lookupKey}`);
+  const subscription = await h.stripe.subscriptions.create({
+    customer: customer.id,
+    items: [{ price: price.id, quantity }],
+  });
+  return { organizationId: owner.organization.id, customerId: customer.id, subscription };
+}
+
+const quantityOf = async (subscriptionId: string) =>
+  (await h.stripe.subscriptions.retrieve(subscriptionId)).items.data[0]?.quantity;
+
+const updatesOf = async (subscriptionId: string) =>
+  (await h.stripe.events.list({ type: "customer.subscription.updated", limit: 100 })).data.filter(
+    (event) => (event.data.object as { id: string }).id === subscriptionId,
+  ).length;
+
+const seatJobsOf = async (organizationId: string) =>
+  h.db.$queryRaw<Array<{ task: string }>>`
+    SELECT task_identifier AS task FROM graphile_worker.jobs WHERE queue_name = ${`seats:${organizationId}`}`;
+
+describe("the seat job", () => {
+  it("sets Stripe's quantity to the member count once: a retry of the same job replays the same update", async () => {
+    const { organizationId, customerId, subscription } = await subscribed("team_monthly", 3, 1);
+    await syncCustomer(h, customerId);
+    const before = await updatesOf(subscription.id);
+
+    expect(await runSeatSync(h, organizationId, "job-1")).toEqual({ organizationId, seats: 3, changedFrom: 1 });
+    expect(await quantityOf(subscription.id)).toBe(3);
+    // Stripe answered, the job crashed before it was marked done, and runs again.
+    await h.stripe.subscriptions.update(subscription.id, {
+      items: [{ id: subscription.items.data[0]?.id ?? "", quantity: 1 }],
+    });
+    await runSeatSync(h, organizationId, "job-1");
+    expect(await quantityOf(subscription.id)).toBe(1);
+    expect(await updatesOf(subscription.id)).toBe(before + 2);
+  });
+
+  it("does nothing for a flat plan or an organization with no subscription", async () => {
+    const flat = await subscribed("pro_monthly", 3, 1);
+    await syncCustomer(h, flat.customerId);
+    expect(await runSeatSync(h, flat.organizationId, "job-flat")).toMatchObject({ seats: null, changedFrom: null });
+    expect(await quantityOf(flat.subscription.id)).toBe(1);
+    const lone = await createUser(h.db);
+    expect(await runSeatSync(h, lone.organization.id, "job-none")).toMatchObject({ seats: null });
+  });
+
+  it("is queued by the sync when Stripe's quantity drifts from the members, and brings it back", async () => {
+    const { organizationId, customerId, subscription } = await subscribed("team_monthly", 2, 5);
+    await syncCustomer(h, customerId);
+    expect(await seatJobsOf(organizationId)).toEqual([{ task: SEAT_SYNC_TASK }]);
+    await makeScheduledJobsDueNow(h.db);
+    await drainQueue(h);
+    expect(await quantityOf(subscription.id)).toBe(2);
+    expect(await seatJobsOf(organizationId)).toEqual([]);
+  });
+});
+
+describe("reconcile", () => {
+  it("repairs a planted quantity drift, and finds nothing the second time", async () => {
+    const { customerId, subscription } = await subscribed("team_monthly", 4, 9);
+    const first = await reconcile(h, { customerId });
+    expect(first).toMatchObject({ examined: 1, failed: 0, seatsRepaired: 1 });
+    expect(await quantityOf(subscription.id)).toBe(4);
+    expect(await reconcile(h, { customerId })).toMatchObject({ examined: 1, failed: 0, seatsRepaired: 0 });
+  });
+});
