@@ -3,6 +3,7 @@
 // queue's seat job, concurrently, with one or a few Stripe updates for a burst.
 import { drainQueue, makeScheduledJobsDueNow, startBillingHarness, type BillingHarness } from "@saas/billing/testing";
 import { createUser } from "@saas/db/factories";
+import type { TRPCError } from "@trpc/server";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createCaller } from "./index.ts";
 import { signedInAs } from "./testing.ts";
@@ -177,5 +178,56 @@ describe("seats", () => {
     await callerOf(joiner.user, owner.organization, "member").invitations.accept({ token: joiner.token });
     expect(await runSeatJobs(subscription.id)).toBe(0);
     expect(await quantityOf(subscription.id)).toBe(1);
+  });
+
+  it("refuses an invitation a flat plan has no room for, counting open invitations; a revoke makes room", async () => {
+    const { owner, caller } = await subscribedOwner("pro_monthly");
+    const joined = await invitees(caller, 3);
+    for (const { user, token } of joined)
+      await callerOf(user, owner.organization, "member").invitations.accept({ token });
+    const pending = address("pending");
+    await caller.members.invite({ email: pending, role: "member" });
+    const invitationsBefore = await h.db.invitation.count({ where: { organizationId: owner.organization.id } });
+
+    await expect(caller.members.invite({ email: address("sixth"), role: "member" })).rejects.toMatchObject({
+      code: "PRECONDITION_FAILED",
+      message:
+        "The Pro plan is for up to 5 members, and its members and open invitations fill it. " +
+        "Upgrade to Team, billed per seat, to invite more.",
+    });
+    expect(await h.db.invitation.count({ where: { organizationId: owner.organization.id } })).toBe(invitationsBefore);
+    expect((await caller.members.list()).seats).toEqual({
+      members: 4,
+      invitations: 1,
+      planName: "Pro",
+      perSeat: false,
+      limit: 5,
+    });
+
+    const [open] = (await caller.members.list()).invitations;
+    await caller.members.revokeInvitation({ invitationId: open?.id ?? "" });
+    await expect(caller.members.invite({ email: address("sixth"), role: "member" })).resolves.toBeTruthy();
+  });
+
+  it("lets only as many of the invitations out join as the plan has room for, when they accept at once", async () => {
+    // Invited before the plan: no limit then.
+    const owner = await createUser(h.db);
+    const caller = callerOf(owner);
+    const [first, ...rest] = await invitees(caller, 6);
+    if (!first) throw new Error("no invitee");
+    await callerOf(first.user, owner.organization, "member").invitations.accept({ token: first.token });
+    const { redirectUrl } = await caller.billing.createCheckoutSession({ lookupKey: "pro_monthly" });
+    const sessionId = redirectUrl.match(/cs_test_\w+/)?.[0] ?? "";
+    await h.control.completeCheckout(sessionId, {});
+    await caller.billing.syncCheckoutSession({ sessionId });
+
+    const outcomes = await Promise.allSettled(
+      rest.map(({ user, token }) => callerOf(user, owner.organization, "member").invitations.accept({ token })),
+    );
+    const refusals = outcomes.flatMap((o) => (o.status === "rejected" ? [o.reason as TRPCError] : []));
+    expect(outcomes.filter((o) => o.status === "fulfilled")).toHaveLength(3);
+    expect(refusals.map((error) => error.code)).toEqual(["PRECONDITION_FAILED", "PRECONDITION_FAILED"]);
+    for (const error of refusals) expect(error.message).toContain("Ask the organization's owners to upgrade to Team");
+    expect(await h.db.membership.count({ where: { organizationId: owner.organization.id } })).toBe(5);
   });
 });

@@ -193,7 +193,7 @@ describe("the link", () => {
     const { owner, actor } = await ownerOfNewOrganization();
     const first = await inviteAndToken(actor);
     const later = new Date(Date.now() + INVITATION_TTL_MS + 1_000);
-    await inviteMember(database.db, actor, { email: first.email, role: "admin" }, later);
+    await inviteMember(database.db, actor, { email: first.email, role: "admin" }, { now: later });
     const open = await listInvitations(database.db, owner.organization.id, later);
     expect(open.map((i) => [i.email, i.role, i.expired])).toEqual([[first.email, "admin", false]]);
     expect((await viewInvitation(database.db, first.token, later))?.refusal).toBe("revoked");

@@ -67,7 +67,7 @@ export async function inviteMember(
   db: PrismaClient,
   actor: Actor,
   input: { email: string; role: MembershipRole },
-  now = new Date(),
+  { now = new Date(), ensureRoom }: { now?: Date; ensureRoom?: MembersChanged } = {},
 ): Promise<{ id: string }> {
   const email = input.email.toLowerCase();
   let id = "";
@@ -84,6 +84,8 @@ export async function inviteMember(
     });
     if (open.some((o) => o.expiresAt > now)) throw new AlreadyInvited("pending");
     for (const old of open) await withdraw(tx, old, now, "a new invitation replaced it");
+    // After the withdrawals: an invitation replaced is no longer taking room.
+    await ensureRoom?.(tx, actor.organizationId);
     const token = newToken();
     const invitation = await tx.invitation.create({
       data: {
@@ -177,8 +179,10 @@ export async function viewInvitation(
 
 /**
  * Accepts the invitation for the user: they become a member with its role (a user who is
- * one already keeps their role), and the link is used up. Under the invitation's row lock,
- * so a link opened in two tabs is accepted once. InvitationUnusable says why it cannot be.
+ * one already keeps their role), and the link is used up. Under the organization's row
+ * lock, taken first as every change to its members and invitations takes it: a link opened
+ * in two tabs is accepted once, and `membersChanged` counts the members of acceptances
+ * racing for a plan's last seat one at a time. InvitationUnusable says why it cannot be.
  */
 export async function acceptInvitation(
   db: PrismaClient,
@@ -186,10 +190,12 @@ export async function acceptInvitation(
   { now = new Date(), membersChanged }: { now?: Date; membersChanged?: MembersChanged } = {},
 ): Promise<{ organizationId: string }> {
   return db.$transaction(async (tx) => {
-    const [locked] = await tx.$queryRaw<Array<{ id: string }>>`
-      SELECT id FROM invitations WHERE token_hash = ${hashToken(input.token)} FOR UPDATE`;
-    if (!locked) throw new InvitationUnusable("invalid");
-    const invitation = await tx.invitation.findUniqueOrThrow({ where: { id: locked.id } });
+    const tokenHash = hashToken(input.token);
+    const found = await tx.invitation.findFirst({ where: { tokenHash }, select: { id: true, organizationId: true } });
+    if (!found) throw new InvitationUnusable("invalid");
+    await tx.$queryRaw`SELECT id FROM organizations WHERE id = ${found.organizationId} FOR UPDATE`;
+    // Read again under the lock: another tab may have used it meanwhile.
+    const invitation = await tx.invitation.findUniqueOrThrow({ where: { id: found.id } });
     const refusal = refusalOf(invitation, now);
     if (refusal) throw new InvitationUnusable(refusal);
     const user = await tx.user.findUniqueOrThrow({ where: { id: input.userId }, select: { email: true } });

@@ -36,6 +36,26 @@ export class MemberLimitReached extends Error {
   }
 }
 
+/**
+ * The current plan has no room for another member: an invitation (members and open
+ * invitations fill it) or a join (the plan changed since the invitation was sent).
+ */
+export class SeatLimitReached extends Error {
+  override name = "SeatLimitReached";
+  constructor(
+    readonly when: "invite" | "join",
+    planName: string,
+    limit: number,
+  ) {
+    const room = `The ${planName} plan is for up to ${limit} ${limit === 1 ? "member" : "members"}`;
+    super(
+      when === "invite"
+        ? `${room}, and its members and open invitations fill it. Upgrade to Team, billed per seat, to invite more.`
+        : `${room}, and it is full. Ask the organization's owners to upgrade to Team, then open the link again.`,
+    );
+  }
+}
+
 /** A lookup key, checkout session or similar that does not exist, or is not the caller's. */
 export class BillingNotFound extends Error {
   override name = "BillingNotFound";

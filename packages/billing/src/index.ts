@@ -36,6 +36,7 @@ export {
   callStripe,
   isStripeError,
   MemberLimitReached,
+  SeatLimitReached,
   StripeUnavailable,
   SubscriptionExists,
 } from "./errors.ts";
@@ -50,6 +51,7 @@ export {
 export { runCustomerSync, type CustomerSyncResult } from "./jobs/customer-sync-job.ts";
 export { CUSTOMER_SYNC_TASK } from "./jobs/queue.ts";
 export { billingTasks, type JobLogLine } from "./jobs/tasks.ts";
+export { admitMember, ensureRoomToInvite, seatUsage, type SeatUsage } from "./seats/member-limit.ts";
 export { queueSeatSync, SEAT_SYNC_TASK, seatCount } from "./seats/seat-sync.ts";
 export { subscriptionRow, type SubscriptionColumns } from "./sync/subscription-row.ts";
 export { listPlans, type Plan } from "./catalog/list-plans.ts";

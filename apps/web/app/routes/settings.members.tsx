@@ -3,6 +3,7 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { redirect } from "@remix-run/node";
 import { Form, useActionData, useLoaderData } from "@remix-run/react";
+import type { RouterOutputs } from "@saas/api";
 import { FormMessages } from "~/components/form-messages";
 import { Field } from "~/components/field";
 import {
@@ -75,13 +76,15 @@ export async function action({ request, context }: ActionFunctionArgs): Promise<
 }
 
 export default function Members() {
-  const { members, invitations, you } = useLoaderData<typeof loader>();
+  const { members, invitations, you, seats } = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
   const manages = you.role === "owner" || you.role === "admin";
+  const full = seats.limit !== null && seats.members + seats.invitations >= seats.limit;
   return (
     <section aria-labelledby="members-heading" className="stack">
       <h2 id="members-heading">Members</h2>
       <FormMessages ok={result?.ok} errors={result?.error ? [result.error] : undefined} />
+      <SeatLine seats={seats} />
       <table className="members">
         <thead>
           <tr>
@@ -151,7 +154,23 @@ export default function Members() {
       {manages ? (
         <>
           <h3 id="invite-heading">Invite someone</h3>
-          <Form method="post" className="card stack" aria-labelledby="invite-heading" noValidate>
+          {full ? (
+            <div className="card stack" data-testid="plan-full">
+              <p>
+                Your {seats.planName} plan is full: upgrade to Team, billed per seat, to invite more people, or revoke
+                an invitation.
+              </p>
+              {/* Settings → Billing's action opens the portal's plan change. */}
+              <Form method="post" action="/settings/billing">
+                <input type="hidden" name="intent" value="portal" />
+                <input type="hidden" name="flow" value="subscription_update" />
+                <button type="submit" className="button primary">
+                  Upgrade plan
+                </button>
+              </Form>
+            </div>
+          ) : null}
+          <Form method="post" className="card stack" aria-labelledby="invite-heading" noValidate hidden={full}>
             <input type="hidden" name="intent" value="invite" />
             <Field
               name="email"
@@ -248,5 +267,25 @@ function IntentButton(props: {
         {props.label}
       </button>
     </Form>
+  );
+}
+
+/** Seats used against the plan: a flat plan's limit counts open invitations; per seat, each member is one. */
+function SeatLine({ seats }: { seats: RouterOutputs["members"]["list"]["seats"] }) {
+  const people = (n: number, one: string, many: string) => `${n} ${n === 1 ? one : many}`;
+  if (seats.perSeat)
+    return (
+      <p data-testid="seat-usage">
+        {people(seats.members, "seat", "seats")} on {seats.planName}: each member is a seat, and an invitation is billed
+        once it is accepted.
+      </p>
+    );
+  if (seats.limit === null) return null;
+  return (
+    <p data-testid="seat-usage">
+      {seats.members + seats.invitations} of {seats.limit} {seats.limit === 1 ? "place" : "places"} used on{" "}
+      {seats.planName} ({people(seats.members, "member", "members")},{" "}
+      {people(seats.invitations, "open invitation", "open invitations")}).
+    </p>
   );
 }

@@ -1,30 +1,19 @@
 // Invitations end to end: the owner invites by email, the invitee signs up from the email's
 // link and joins read-only, and is removed; a link used twice, revoked, expired or opened by
 // another account is refused with a page that says so.
-import type { Page } from "@playwright/test";
 import { organizationIdOf, withAppDb } from "./support/app-db.ts";
 import { BillingPage } from "./support/billing-page.ts";
 import { expect, test } from "./support/fixtures.ts";
-import { InboxPage, inboxOf } from "./support/inbox.ts";
-import { address, createOrganization, newContext, subscribeOrganization } from "./support/organizations.ts";
+import { inboxOf } from "./support/inbox.ts";
+import {
+  address,
+  createOrganization,
+  invitationLink,
+  invite,
+  newContext,
+  subscribeOrganization,
+} from "./support/organizations.ts";
 import { SignupPage } from "./support/pages.ts";
-
-async function invite(page: Page, email: string, role = "Member") {
-  await page.goto("/settings/members");
-  await page.getByLabel("Email").fill(email);
-  await page.getByLabel("Role", { exact: true }).selectOption({ label: role });
-  await page.getByRole("button", { name: "Send invitation" }).click();
-  await expect(page.getByText(`Invitation sent to ${email}.`)).toBeVisible();
-}
-
-/** The link of the newest invitation email to `email`, read as the invitee would, from the inbox. */
-async function invitationLink(page: Page, email: string, organization: string): Promise<string> {
-  const inbox = new InboxPage(page);
-  await inbox.open(email, new RegExp(`invited you to join ${organization}$`));
-  const href = await inbox.link("Accept the invitation").getByRole("link").last().getAttribute("href");
-  if (!href) throw new Error("the email has no link");
-  return new URL(href).pathname;
-}
 
 test("owner invites B, B signs up from the email link, sees the plan read-only, and loses access when removed", async ({
   page,

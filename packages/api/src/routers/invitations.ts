@@ -1,7 +1,7 @@
 // An invitation's link: what it invites to (anyone holding the link may read that), and
 // accepting it (only the invited address, signed in).
 import { acceptInvitation, viewInvitation } from "@saas/auth";
-import { queueSeatSync } from "@saas/billing";
+import { admitMember } from "@saas/billing";
 import type { TRPCRouterRecord } from "@trpc/server";
 import { z } from "zod";
 import { protectedProcedure, publicProcedure } from "../trpc.ts";
@@ -20,6 +20,6 @@ export const invitationsRouter = {
   accept: protectedProcedure
     .input(invitationTokenInput)
     .mutation(({ ctx, input }) =>
-      acceptInvitation(ctx.db, { token: input.token, userId: ctx.user.id }, { membersChanged: queueSeatSync }),
+      acceptInvitation(ctx.db, { token: input.token, userId: ctx.user.id }, { membersChanged: admitMember }),
     ),
 } satisfies TRPCRouterRecord;

@@ -13,7 +13,7 @@ import {
   revokeInvitation,
   ROLES,
 } from "@saas/auth";
-import { queueSeatSync } from "@saas/billing";
+import { ensureRoomToInvite, queueSeatSync, seatUsage } from "@saas/billing";
 import type { TRPCRouterRecord } from "@trpc/server";
 import { z } from "zod";
 import { takeRateLimit } from "../rate-limit.ts";
@@ -40,13 +40,14 @@ export const membersRouter = {
     members: await listMembers(ctx.db, ctx.organization.id),
     invitations: hasRole(ctx.membership.role, "admin") ? await listInvitations(ctx.db, ctx.organization.id) : [],
     you: { userId: ctx.user.id, role: ctx.membership.role },
+    seats: await seatUsage(ctx.db, ctx.organization.id),
   })),
 
   invite: orgProcedure("admin")
     .input(inviteInput)
     .mutation(async ({ ctx, input }) => {
       await takeRateLimit(ctx.db, `members.invite:${ctx.user.id}`, INVITE_LIMIT);
-      return inviteMember(ctx.db, actorOf(ctx), input);
+      return inviteMember(ctx.db, actorOf(ctx), input, { ensureRoom: ensureRoomToInvite });
     }),
 
   resendInvitation: orgProcedure("admin")

@@ -20,7 +20,7 @@ const SEAT_SYNC_DELAY_MS = 2_000;
 const SEAT_SYNC_MAX_ATTEMPTS = 12;
 
 /** Where a seat's quantity is billed: the subscription statuses that still invoice. */
-const BILLED_STATUSES = ["active", "trialing", "past_due"];
+export const BILLED_STATUSES = ["active", "trialing", "past_due"];
 
 export type SeatSyncPayload = { organizationId: string };
 

@@ -15,5 +15,7 @@ export function snapshot(store: Store): Record<string, unknown[]> {
     webhook_endpoints: Array.from(store.webhookEndpoints.values()),
     test_clocks: Array.from(store.testClocks.values()),
     events: Array.from(store.events.values(), (event): unknown => JSON.parse(event.json)),
+    // Proration lines waiting for their subscription's next invoice (Stripe's pending invoice items).
+    pending_prorations: Array.from(store.pendingProrations, ([subscription, lines]) => ({ subscription, lines })),
   };
 }

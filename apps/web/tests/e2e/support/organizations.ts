@@ -4,6 +4,7 @@ import type { Browser, Page } from "@playwright/test";
 import type Stripe from "stripe";
 import { linkOrganizationCustomer } from "./app-db.ts";
 import { expect } from "./fixtures.ts";
+import { InboxPage } from "./inbox.ts";
 import { SignupPage } from "./pages.ts";
 import { priceFor, settleWebhooks, stripe } from "./stripe.ts";
 
@@ -25,6 +26,24 @@ export async function switchTo(page: Page, name: string) {
   await expect(page.getByTestId("current-organization")).toHaveText(name);
 }
 
+/** Invites `email` with `role` from Settings → Members, as an owner or admin does. */
+export async function invite(page: Page, email: string, role = "Member") {
+  await page.goto("/settings/members");
+  await page.getByLabel("Email").fill(email);
+  await page.getByLabel("Role", { exact: true }).selectOption({ label: role });
+  await page.getByRole("button", { name: "Send invitation" }).click();
+  await expect(page.getByText(`Invitation sent to ${email}.`)).toBeVisible();
+}
+
+/** The link of the newest invitation email to `email`, read as the invitee would, from the inbox. */
+export async function invitationLink(page: Page, email: string, organization: string): Promise<string> {
+  const inbox = new InboxPage(page);
+  await inbox.open(email, new RegExp(`invited you to join ${organization}$`));
+  const href = await inbox.link("Accept the invitation").getByRole("link").last().getAttribute("href");
+  if (!href) throw new Error("the email has no link");
+  return new URL(href).pathname;
+}
+
 /** A browser context of its own, for a second person. */
 export async function newContext(browser: Browser, baseURL: string | undefined) {
   const context = await browser.newContext({ baseURL });
@@ -42,8 +61,12 @@ export async function secondUser(browser: Browser, baseURL: string | undefined) 
   return { context, page, email };
 }
 
-/** The organization subscribed to Team through the API fast path, its customer named by its metadata. */
-export async function subscribeOrganization(organizationId: string, email: string): Promise<Stripe.Customer> {
+/** The organization subscribed (to Team by default) through the API fast path, its customer named by its metadata. */
+export async function subscribeOrganization(
+  organizationId: string,
+  email: string,
+  lookupKey = "team_monthly",
+): Promise<Stripe.Customer> {
   const customer = await stripe.customers.create({
     email,
     metadata: { organizationId },
@@ -51,7 +74,7 @@ export async function subscribeOrganization(organizationId: string, email: strin
     invoice_settings: { default_payment_method: "pm_card_visa" },
   });
   await linkOrganizationCustomer(organizationId, customer.id);
-  const price = await priceFor("team_monthly");
+  const price = await priceFor(lookupKey);
   await stripe.subscriptions.create({ customer: customer.id, items: [{ price: price.id }] });
   await settleWebhooks();
   return customer;

@@ -1,0 +1,67 @@
+// Member limits: a flat plan is for so many members (the catalog's memberLimit), a per-seat
+// plan for any number. Invitations count against a flat plan's room while they are open, so
+// the invitations out can all be accepted; accepting re-checks under the organization's lock.
+import type { PrismaClient, Tx } from "@saas/db";
+import { findCatalogProduct, type CatalogProduct } from "../catalog/catalog.ts";
+import { SeatLimitReached } from "../errors.ts";
+import { BILLED_STATUSES, queueSeatSync, seatCount } from "./seat-sync.ts";
+
+export type SeatUsage = {
+  /** Active members: a per-seat plan's seats. */
+  members: number;
+  /** Open invitations that have not expired. */
+  invitations: number;
+  /** The current plan's name, or null with no billed plan. */
+  planName: string | null;
+  perSeat: boolean;
+  /** The most members the current plan allows, or null for no limit (per seat, or no plan). */
+  limit: number | null;
+};
+
+/** The catalog product the organization is billed for now, or null. */
+async function billedPlan(db: PrismaClient | Tx, organizationId: string): Promise<CatalogProduct | null> {
+  const subscription = await db.subscription.findFirst({
+    where: { account: { organizationId }, status: { in: BILLED_STATUSES } },
+    orderBy: [{ createdAt: "desc" }, { id: "desc" }],
+    select: { priceLookupKey: true },
+  });
+  return findCatalogProduct(subscription?.priceLookupKey);
+}
+
+export async function seatUsage(db: PrismaClient | Tx, organizationId: string, now = new Date()): Promise<SeatUsage> {
+  const [plan, members, invitations] = await Promise.all([
+    billedPlan(db, organizationId),
+    seatCount(db, organizationId),
+    db.invitation.count({ where: { organizationId, acceptedAt: null, revokedAt: null, expiresAt: { gt: now } } }),
+  ]);
+  return {
+    members,
+    invitations,
+    planName: plan?.name ?? null,
+    perSeat: plan?.perSeat ?? false,
+    limit: plan?.memberLimit ?? null,
+  };
+}
+
+/**
+ * For the transaction that sends an invitation, under the organization's row lock: refuses
+ * one the current plan has no room for (members and open invitations take it all).
+ */
+export async function ensureRoomToInvite(tx: Tx, organizationId: string): Promise<void> {
+  const usage = await seatUsage(tx, organizationId);
+  if (usage.limit !== null && usage.members + usage.invitations >= usage.limit)
+    throw new SeatLimitReached("invite", usage.planName ?? "current", usage.limit);
+}
+
+/**
+ * For the transaction that accepts an invitation, after the membership was added and under
+ * the organization's row lock (acceptInvitation takes it before adding the member, so
+ * concurrent acceptances count each other): refuses a member beyond the current plan's
+ * limit, and queues the seat job.
+ */
+export async function admitMember(tx: Tx, organizationId: string): Promise<void> {
+  const usage = await seatUsage(tx, organizationId);
+  if (usage.limit !== null && usage.members > usage.limit)
+    throw new SeatLimitReached("join", usage.planName ?? "current", usage.limit);
+  await queueSeatSync(tx, organizationId);
+}
