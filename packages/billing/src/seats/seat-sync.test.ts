@@ -82,6 +82,22 @@ describe("the seat job", () => {
   });
 });
 
+describe("a switch from Team to a flat plan", () => {
+  it("bills the flat plan as one unit, whatever Team's quantity was", async () => {
+    const { organizationId, customerId, subscription } = await subscribed("team_monthly", 3, 3);
+    const [pro] = (await h.stripe.prices.list({ lookup_keys: ["pro_monthly"] })).data;
+    // As the portal switches plans: the price changes, the quantity stays.
+    await h.stripe.subscriptions.update(subscription.id, {
+      items: [{ id: subscription.items.data[0]?.id ?? "", price: pro?.id ?? "" }],
+    });
+    await syncCustomer(h, customerId);
+    expect(await seatJobsOf(organizationId)).toEqual([{ task: SEAT_SYNC_TASK }]);
+    await makeScheduledJobsDueNow(h.db);
+    await drainQueue(h);
+    expect(await quantityOf(subscription.id)).toBe(1);
+  });
+});
+
 describe("reconcile", () => {
   it("repairs a planted quantity drift, and finds nothing the second time", async () => {
     const { customerId, subscription } = await subscribed("team_monthly", 4, 9);

@@ -47,16 +47,18 @@ export async function queueSeatSync(tx: Tx, organizationId: string): Promise<voi
 }
 
 /**
- * Queues the seat job, in the sync's transaction, when a billed per-seat subscription's
- * quantity as Stripe now has it is not the member count.
+ * Queues the seat job, in the sync's transaction, when a billed subscription's quantity as
+ * Stripe now has it is not what its plan is for: the member count per seat, 1 when flat.
  */
 export async function queueSeatSyncIfOff(
   tx: Tx,
   organizationId: string,
   row: { status: string; priceLookupKey: string | null; quantity: number },
 ): Promise<void> {
-  if (!BILLED_STATUSES.includes(row.status) || !findCatalogProduct(row.priceLookupKey)?.perSeat) return;
-  if (row.quantity !== (await seatCount(tx, organizationId))) await queueSeatSync(tx, organizationId);
+  const product = findCatalogProduct(row.priceLookupKey);
+  if (!BILLED_STATUSES.includes(row.status) || !product) return;
+  const wanted = product.perSeat ? await seatCount(tx, organizationId) : 1;
+  if (row.quantity !== wanted) await queueSeatSync(tx, organizationId);
 }
 
 export function parseSeatSyncPayload(payload: unknown): SeatSyncPayload {
@@ -73,15 +75,18 @@ export function seatCount(db: PrismaClient | Tx, organizationId: string): Promis
 
 export type SeatSyncResult = {
   organizationId: string;
-  /** The member count, when the organization has a billed per-seat subscription. */
+  /**
+   * The quantity the billed plan is for: the member count on a per-seat plan, 1 on a flat
+   * one; null with no billed plan (or a flat one with its one unit, not read from Stripe).
+   */
   seats: number | null;
   /** Stripe's quantity before this run, when it was changed. */
   changedFrom: number | null;
 };
 
 /**
- * Brings Stripe's quantity to the member count for the organization's billed per-seat
- * subscription, if it has one. The idempotency key names the job and the quantity, so a
+ * Brings Stripe's quantity for the organization's billed subscription to what its plan is
+ * for: the member count on a per-seat plan, 1 on a flat one. The idempotency key names the job and the quantity, so a
  * retry of this job replays the same update, and a later job's update is a new one.
  */
 export async function runSeatSync(
@@ -93,17 +98,20 @@ export async function runSeatSync(
   const subscription = await db.subscription.findFirst({
     where: { account: { organizationId }, status: { in: BILLED_STATUSES } },
     orderBy: [{ createdAt: "desc" }, { id: "desc" }],
-    select: { stripeSubscriptionId: true, priceLookupKey: true },
+    select: { stripeSubscriptionId: true, priceLookupKey: true, quantity: true },
   });
-  // A flat plan, as last synced: no Stripe read. Once a switch to a per-seat plan is synced,
-  // the sync queues this job again (queueSeatSyncIfOff).
-  if (!subscription || !findCatalogProduct(subscription.priceLookupKey)?.perSeat) return none;
-  const seats = await seatCount(db, organizationId);
+  const synced = findCatalogProduct(subscription?.priceLookupKey);
+  // A flat plan with its one unit, as last synced: no Stripe read. A switch of plan, once
+  // synced, queues this job again (queueSeatSyncIfOff).
+  if (!subscription || !synced || (!synced.perSeat && subscription.quantity === 1)) return none;
+  const members = await seatCount(db, organizationId);
   const live = await callStripe(() =>
     stripe.subscriptions.retrieve(subscription.stripeSubscriptionId, { expand: ["items.data.price"] }),
   );
-  const item = perSeatItem(live);
+  const item = live.items.data.find((candidate) => findCatalogProduct(candidate.price.lookup_key));
   if (!item || !BILLED_STATUSES.includes(live.status)) return none;
+  // A switch from Team to a flat plan in the portal keeps Team's quantity: the flat plan is one unit.
+  const seats = findCatalogProduct(item.price.lookup_key)?.perSeat ? members : 1;
   if (item.quantity === seats) return { organizationId, seats, changedFrom: null };
   await callStripe(() =>
     stripe.subscriptions.update(
@@ -113,9 +121,4 @@ export async function runSeatSync(
     ),
   );
   return { organizationId, seats, changedFrom: item.quantity ?? 1 };
-}
-
-/** The subscription's item for a per-seat plan of the catalog, if it has one. */
-function perSeatItem(subscription: Stripe.Subscription): Stripe.SubscriptionItem | null {
-  return subscription.items.data.find((item) => findCatalogProduct(item.price.lookup_key)?.perSeat) ?? null;
 }
