@@ -176,6 +176,9 @@ export default function Billing() {
         <DunningBanner message={status.paymentProblem.message} canManage={status.canManage} />
       ) : null}
       {subscription ? <SubscriptionSummary subscription={subscription} canManage={status.canManage} /> : null}
+      {subscription && !ended && status.canManage && data.plans ? (
+        <TooSmallPlans plans={data.plans} members={status.members} />
+      ) : null}
       {ended && !awaitingCheckout ? (
         data.plans ? (
           <PlanPicker
@@ -200,5 +203,23 @@ export default function Billing() {
         />
       ) : null}
     </section>
+  );
+}
+
+/** Plans the organization has outgrown: the portal does not offer a switch to them. */
+function TooSmallPlans({
+  plans,
+  members,
+}: {
+  plans: Array<{ name: string; memberLimit: number | null }>;
+  members: number;
+}) {
+  const names = plans.filter((plan) => plan.memberLimit !== null && plan.memberLimit < members).map((p) => p.name);
+  if (!names.length) return null;
+  return (
+    <p className="muted" data-testid="too-small-plans">
+      {names.join(" and ")} {names.length === 1 ? "is" : "are"} for fewer members than your {members}, so Manage
+      subscription offers no switch to {names.length === 1 ? "it" : "them"}.
+    </p>
   );
 }

@@ -113,3 +113,42 @@ test("a Pro organization at its member limit cannot invite, and is offered the u
   await page.getByRole("button", { name: "Upgrade plan" }).click();
   await new HostedPortal(page).expectOpen();
 });
+
+test("a Team organization too large for Pro is offered only Team's plans in the portal, billed per member", async ({
+  page,
+  browser,
+  baseURL,
+  signedUpUser,
+}) => {
+  const organizationId = await personalOrganizationIdOf(signedUpUser.email);
+  const customer = await subscribeOrganization(organizationId, signedUpUser.email, "team_monthly");
+  const quantity = async () =>
+    (await stripe.subscriptions.list({ customer: customer.id })).data[0]?.items.data[0]?.quantity;
+  for (let i = 0; i < 5; i++) {
+    const other = await secondUser(browser, baseURL);
+    await addMembership(other.email, organizationId, "member");
+    await other.context.close();
+  }
+  await page.goto("/settings/billing");
+  await expect(page.getByTestId("too-small-plans")).toHaveText(
+    "Starter and Pro are for fewer members than your 6, so Manage subscription offers no switch to them.",
+  );
+
+  const billing = new BillingPage(page);
+  await billing.manageButton().click();
+  const portal = new HostedPortal(page);
+  await portal.expectOpen();
+  await page.getByRole("link", { name: "Update plan" }).first().click();
+  await expect(page.getByRole("link", { name: /^Select Team / })).toHaveCount(1);
+  await expect(page.getByRole("link", { name: /^Select (Starter|Pro) / })).toHaveCount(0);
+  await page.getByRole("link", { name: /^Select Team / }).click();
+  await page.getByRole("button", { name: "Confirm" }).click();
+  // Yearly now, with the same seats: one per member.
+  await expect
+    .poll(
+      async () => (await stripe.subscriptions.list({ customer: customer.id })).data[0]?.items.data[0]?.price.lookup_key,
+      SEAT_SYNC,
+    )
+    .toBe("team_yearly");
+  await expect.poll(quantity, SEAT_SYNC).toBe(6);
+});

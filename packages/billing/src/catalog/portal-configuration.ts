@@ -1,17 +1,41 @@
-// The Customer Portal's configuration, as versioned code. Bump PORTAL_CONFIG_VERSION
-// with any change so Stripe's copy says which version it is.
+// The Customer Portal's configurations, as versioned code. Bump PORTAL_CONFIG_VERSION
+// with any change so Stripe's copy says which version it is. One configuration per set of
+// plans an organization can fit into (a flat plan has a member limit): the portal then
+// offers a plan switch only to plans the organization's members fit.
 import type Stripe from "stripe";
+import { CATALOG, type CatalogProduct } from "./catalog.ts";
 
-const PORTAL_CONFIG_VERSION = "1";
-/** Marks the configuration this code manages among any others on the Stripe account. */
+const PORTAL_CONFIG_VERSION = "2";
+/** Marks the configurations this code manages among any others on the Stripe account. */
 export const PORTAL_CONFIG_MARKER = { managed_by: "saas-billing" } as const;
 
 export type PortalProducts = Array<{ product: string; prices: string[] }>;
 
+/** The catalog keys of the plans an organization of `members` members fits, in catalog order. */
+export function plansFitting(members: number, catalog: readonly CatalogProduct[] = CATALOG): string[] {
+  return catalog.filter((p) => p.memberLimit === null || p.memberLimit >= members).map((p) => p.key);
+}
+
+/** Every set of plans some organization fits: all of them for one member, fewer past each limit. */
+export function portalPlanSets(catalog: readonly CatalogProduct[] = CATALOG): string[][] {
+  const sizes = [1, ...catalog.flatMap((p) => (p.memberLimit === null ? [] : [p.memberLimit + 1]))];
+  const sets = new Map<string, string[]>();
+  for (const size of sizes.sort((a, b) => a - b)) {
+    const plans = plansFitting(size, catalog);
+    if (plans.length) sets.set(planSetKey(plans), plans);
+  }
+  return [...sets.values()];
+}
+
+/** How a configuration's metadata names its set of plans. */
+export const planSetKey = (plans: readonly string[]) => plans.join(",");
+
 export function desiredPortalConfiguration(input: {
   appBaseUrl: string;
-  /** The catalog's products with their live price ids, for plan changes. */
+  /** The products of the plans it offers, with their live price ids, for plan changes. */
   products: PortalProducts;
+  /** Their catalog keys, kept in the metadata so the configuration is found again. */
+  plans: readonly string[];
 }): Stripe.BillingPortal.ConfigurationCreateParams {
   return {
     business_profile: { headline: "Acme SaaS: manage your subscription" },
@@ -36,7 +60,7 @@ export function desiredPortalConfiguration(input: {
         products: input.products,
       },
     },
-    metadata: { ...PORTAL_CONFIG_MARKER, version: PORTAL_CONFIG_VERSION },
+    metadata: { ...PORTAL_CONFIG_MARKER, version: PORTAL_CONFIG_VERSION, plans: planSetKey(input.plans) },
   };
 }
 
@@ -94,5 +118,6 @@ export function comparablePortalConfiguration(config: {
         .sort((a, b) => a.product.localeCompare(b.product)),
     },
     version: (config.metadata || {}).version ?? null,
+    plans: (config.metadata || {}).plans ?? null,
   };
 }

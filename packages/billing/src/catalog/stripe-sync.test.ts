@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startBillingHarness, TEST_APP_BASE_URL, type BillingHarness } from "../testing.ts";
 import { CATALOG, LOOKUP_KEYS, type CatalogProduct } from "./catalog.ts";
+import { portalPlanSets } from "./portal-configuration.ts";
 import { syncStripe } from "./stripe-sync.ts";
 
 let h: BillingHarness;
@@ -16,13 +17,15 @@ describe("stripe:sync", () => {
   it("reports everything missing in check mode without creating anything", async () => {
     const check = await sync(false);
     expect(check.portalConfigurationId).toBeNull();
-    expect(check.changes.filter((c) => c.action === "create")).toHaveLength(CATALOG.length + LOOKUP_KEYS.length + 1);
+    expect(check.changes.filter((c) => c.action === "create")).toHaveLength(
+      CATALOG.length + LOOKUP_KEYS.length + portalPlanSets().length,
+    );
     expect((await h.stripe.products.list()).data).toHaveLength(0);
   });
 
   it("creates the catalog and the portal configuration, then changes nothing the second time", async () => {
     const first = await sync(true);
-    expect(first.changes.length).toBe(CATALOG.length + LOOKUP_KEYS.length + 1);
+    expect(first.changes.length).toBe(CATALOG.length + LOOKUP_KEYS.length + portalPlanSets().length);
     expect(first.portalConfigurationId).toMatch(/^bpc_/);
 
     for (const product of CATALOG) {
@@ -43,7 +46,21 @@ describe("stripe:sync", () => {
     expect(config.features.subscription_update.products?.map((p) => p.prices.length)).toEqual(
       CATALOG.map((p) => p.prices.length),
     );
-    expect(config.metadata).toMatchObject({ managed_by: "saas-billing", version: "1" });
+    expect(config.metadata).toMatchObject({ managed_by: "saas-billing", version: "2", plans: "starter,pro,team" });
+    // The configurations for larger organizations offer only the plans they fit.
+    expect(portalPlanSets()).toEqual([["starter", "pro", "team"], ["pro", "team"], ["team"]]);
+    for (const [plans, products] of [
+      ["pro,team", ["pro", "team"]],
+      ["team", ["team"]],
+    ] as const) {
+      const offered = await h.stripe.billingPortal.configurations.retrieve(first.portalConfigurationIds[plans] ?? "");
+      const keys = await Promise.all(
+        (offered.features.subscription_update.products ?? []).map(
+          async (p) => (await h.stripe.products.retrieve(p.product)).metadata.catalog_key,
+        ),
+      );
+      expect([plans, keys]).toEqual([plans, products]);
+    }
 
     const second = await sync(true);
     expect(second.changes).toEqual([]);
@@ -93,7 +110,7 @@ describe("stripe:sync", () => {
     expect(check.changes).toEqual([
       {
         action: "update",
-        target: `portal configuration (${portalConfigurationId})`,
+        target: `portal configuration for starter, pro, team (${portalConfigurationId})`,
         details: ["invoice_history: false → true"],
       },
     ]);
@@ -102,5 +119,17 @@ describe("stripe:sync", () => {
       (await h.stripe.billingPortal.configurations.retrieve(portalConfigurationId ?? "")).features.invoice_history
         .enabled,
     ).toBe(true);
+  });
+
+  it("adopts the configuration made before there were sets of plans as the one offering every plan", async () => {
+    const { portalConfigurationId } = await sync(true);
+    await h.stripe.billingPortal.configurations.update(portalConfigurationId ?? "", {
+      metadata: { plans: "", version: "1" },
+    });
+    const check = await sync(false);
+    expect(check.changes.map((c) => [c.action, c.target])).toEqual([
+      ["update", `portal configuration for starter, pro, team (${portalConfigurationId})`],
+    ]);
+    expect((await sync(true)).portalConfigurationId).toBe(portalConfigurationId);
   });
 });

@@ -6,14 +6,21 @@ import { CATALOG, type CatalogPrice, type CatalogProduct } from "./catalog.ts";
 import {
   comparablePortalConfiguration,
   desiredPortalConfiguration,
+  planSetKey,
   PORTAL_CONFIG_MARKER,
+  portalPlanSets,
 } from "./portal-configuration.ts";
 
 export type SyncChange = { action: "create" | "update" | "replace"; target: string; details: string[] };
 export type SyncResult = {
   changes: SyncChange[];
-  /** Null only in check mode when the configuration does not exist yet. */
+  /**
+   * The portal configuration offering every plan (STRIPE_PORTAL_CONFIG_ID). Null only in
+   * check mode when it does not exist yet.
+   */
   portalConfigurationId: string | null;
+  /** Every managed configuration by its set of plans (planSetKey); null where check mode found none. */
+  portalConfigurationIds: Record<string, string | null>;
   priceIds: Record<string, string>;
 };
 
@@ -29,16 +36,28 @@ export async function syncStripe(
   const changes: SyncChange[] = [];
   const productIds = await syncProducts(stripe, catalog, options.apply, changes);
   const priceIds = await syncPrices(stripe, catalog, productIds, options.apply, changes);
-  const portalConfigurationId = await syncPortalConfiguration(stripe, {
+  const portalConfigurationIds = await syncPortalConfigurations(stripe, {
     appBaseUrl: options.appBaseUrl,
     apply: options.apply,
-    products: catalog.map((product) => ({
-      product: productIds[product.key] ?? PENDING,
-      prices: product.prices.map((price) => priceIds[price.lookupKey] ?? PENDING),
-    })),
+    catalog,
+    products: Object.fromEntries(
+      catalog.map((product) => [
+        product.key,
+        {
+          product: productIds[product.key] ?? PENDING,
+          prices: product.prices.map((price) => priceIds[price.lookupKey] ?? PENDING),
+        },
+      ]),
+    ),
     changes,
   });
-  return { changes, portalConfigurationId, priceIds };
+  const everyPlan = planSetKey(catalog.map((product) => product.key));
+  return {
+    changes,
+    portalConfigurationId: portalConfigurationIds[everyPlan] ?? null,
+    portalConfigurationIds,
+    priceIds,
+  };
 }
 
 async function syncProducts(
@@ -163,37 +182,44 @@ async function syncPrices(
   return ids;
 }
 
-async function syncPortalConfiguration(
+async function syncPortalConfigurations(
   stripe: Stripe,
   input: {
     appBaseUrl: string;
     apply: boolean;
-    products: Array<{ product: string; prices: string[] }>;
+    catalog: readonly CatalogProduct[];
+    products: Record<string, { product: string; prices: string[] }>;
     changes: SyncChange[];
   },
-): Promise<string | null> {
-  let current: Stripe.BillingPortal.Configuration | undefined;
+): Promise<Record<string, string | null>> {
+  const managed: Stripe.BillingPortal.Configuration[] = [];
   for await (const config of stripe.billingPortal.configurations.list({ active: true, limit: 100 })) {
-    if (config.metadata?.managed_by === PORTAL_CONFIG_MARKER.managed_by) {
-      current = config;
-      break;
+    if (config.metadata?.managed_by === PORTAL_CONFIG_MARKER.managed_by) managed.push(config);
+  }
+  const everyPlan = planSetKey(input.catalog.map((product) => product.key));
+  const ids: Record<string, string | null> = {};
+  for (const plans of portalPlanSets(input.catalog)) {
+    const key = planSetKey(plans);
+    // A configuration from before the sets (no plans in its metadata) offered every plan.
+    const current =
+      managed.find((config) => config.metadata?.plans === key) ??
+      (key === everyPlan ? managed.find((config) => !config.metadata?.plans) : undefined);
+    const products = plans.flatMap((plan) => (input.products[plan] ? [input.products[plan]] : []));
+    const desired = desiredPortalConfiguration({ appBaseUrl: input.appBaseUrl, products, plans });
+    const target = `portal configuration for ${plans.join(", ")}`;
+    if (!current) {
+      input.changes.push({ action: "create", target, details: [`version ${desired.metadata?.version ?? "?"}`] });
+      ids[key] = input.apply ? (await stripe.billingPortal.configurations.create(desired)).id : null;
+      continue;
+    }
+    ids[key] = current.id;
+    const details = differences(comparablePortalConfiguration(current), comparablePortalConfiguration(desired));
+    if (details.length) {
+      input.changes.push({ action: "update", target: `${target} (${current.id})`, details });
+      if (input.apply) await stripe.billingPortal.configurations.update(current.id, desired);
     }
   }
-  const desired = desiredPortalConfiguration({ appBaseUrl: input.appBaseUrl, products: input.products });
-  if (!current) {
-    input.changes.push({
-      action: "create",
-      target: "portal configuration",
-      details: [`version ${desired.metadata?.version ?? "?"}`],
-    });
-    return input.apply ? (await stripe.billingPortal.configurations.create(desired)).id : null;
-  }
-  const details = differences(comparablePortalConfiguration(current), comparablePortalConfiguration(desired));
-  if (details.length) {
-    input.changes.push({ action: "update", target: `portal configuration (${current.id})`, details });
-    if (input.apply) await stripe.billingPortal.configurations.update(current.id, desired);
-  }
-  return current.id;
+  return ids;
 }
 
 /** "path: before → after" for every leaf that differs. */
