@@ -18,6 +18,7 @@ const REQUIRES = {
   "billing.createCheckoutSession": "admin",
   "billing.syncCheckoutSession": "admin",
   "billing.createPortalSession": "admin",
+  "billing.invoices": "admin",
   "invitations.view": "public",
   "invitations.accept": "signed-in",
   "members.list": "member",

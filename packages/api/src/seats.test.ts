@@ -230,4 +230,22 @@ describe("seats", () => {
     for (const error of refusals) expect(error.message).toContain("Ask the organization's owners to upgrade to Team");
     expect(await h.db.membership.count({ where: { organizationId: owner.organization.id } })).toBe(5);
   });
+
+  it("refuses to send an expired invitation again when the plan has no room left for it", async () => {
+    const { owner, caller } = await subscribedOwner("pro_monthly");
+    for (const { user, token } of await invitees(caller, 3))
+      await callerOf(user, owner.organization, "member").invitations.accept({ token });
+    const stale = address("stale");
+    await caller.members.invite({ email: stale, role: "member" });
+    await h.db.invitation.updateMany({ where: { email: stale }, data: { expiresAt: new Date(Date.now() - 1_000) } });
+    // The expired one takes no room: a fifth place is free, and taken.
+    await caller.members.invite({ email: address("fifth"), role: "member" });
+    const expired = await h.db.invitation.findFirstOrThrow({ where: { email: stale } });
+
+    await expect(caller.members.resendInvitation({ invitationId: expired.id })).rejects.toMatchObject({
+      code: "PRECONDITION_FAILED",
+    });
+    const after = await h.db.invitation.findUniqueOrThrow({ where: { id: expired.id } });
+    expect([after.tokenHash, after.expiresAt]).toEqual([expired.tokenHash, expired.expiresAt]);
+  });
 });

@@ -179,7 +179,7 @@ describe("the link", () => {
     const { actor } = await ownerOfNewOrganization();
     const first = await inviteAndToken(actor);
     const later = new Date(Date.now() + INVITATION_TTL_MS - 60_000);
-    await resendInvitation(database.db, actor, { invitationId: first.id }, later);
+    await resendInvitation(database.db, actor, { invitationId: first.id }, { now: later });
     const tokens = await tokensFor(first.email);
     expect(tokens).toHaveLength(1);
     const [second] = tokens;

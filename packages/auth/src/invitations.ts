@@ -112,9 +112,11 @@ export async function resendInvitation(
   db: PrismaClient,
   actor: Actor,
   input: { invitationId: string },
-  now = new Date(),
+  { now = new Date(), ensureRoom }: { now?: Date; ensureRoom?: MembersChanged } = {},
 ): Promise<void> {
   await withOpenInvitation(db, actor, input.invitationId, async (tx, invitation) => {
+    // An expired invitation takes no room until it is sent again: it must fit, as a new one would.
+    if (invitation.expiresAt <= now) await ensureRoom?.(tx, actor.organizationId);
     await cancelQueuedEmail(tx, emailKey(invitation), "the invitation was sent again");
     const token = newToken();
     const updated = await tx.invitation.update({
@@ -194,8 +196,9 @@ export async function acceptInvitation(
     const found = await tx.invitation.findFirst({ where: { tokenHash }, select: { id: true, organizationId: true } });
     if (!found) throw new InvitationUnusable("invalid");
     await tx.$queryRaw`SELECT id FROM organizations WHERE id = ${found.organizationId} FOR UPDATE`;
-    // Read again under the lock: another tab may have used it meanwhile.
-    const invitation = await tx.invitation.findUniqueOrThrow({ where: { id: found.id } });
+    // Read again under the lock: another tab may have used it, or a resend replaced its link.
+    const invitation = await tx.invitation.findFirst({ where: { id: found.id, tokenHash } });
+    if (!invitation) throw new InvitationUnusable("invalid");
     const refusal = refusalOf(invitation, now);
     if (refusal) throw new InvitationUnusable(refusal);
     const user = await tx.user.findUniqueOrThrow({ where: { id: input.userId }, select: { email: true } });

@@ -19,6 +19,8 @@ const signedInFromCookie = vi.fn((_cookie: string | undefined) =>
 // statement answers that the call was counted).
 const db = {
   account: { findUnique: () => Promise.resolve({ stripeCustomerId: "cus_1" }) },
+  // One member: the portal opens with the configured configuration, every plan offered.
+  membership: { count: () => Promise.resolve(1) },
   $queryRaw: () => Promise.resolve([{ refused: false, freeing: null }]),
 };
 

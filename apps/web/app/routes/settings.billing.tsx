@@ -9,6 +9,7 @@ import { useQuery, useQueryClient } from "@tanstack/react-query";
 import { useEffect } from "react";
 import { BILLING_EMAIL_INTENT, BillingEmail, type BillingEmailResult } from "~/components/billing/billing-email";
 import { DunningBanner } from "~/components/billing/dunning-banner";
+import { InvoiceHistory } from "~/components/billing/invoice-history";
 import { NotificationList } from "~/components/billing/notification-list";
 import { PlanPicker } from "~/components/billing/plan-picker";
 import { SubscriptionSummary } from "~/components/billing/subscription-summary";
@@ -21,6 +22,7 @@ import {
   userMessage,
 } from "~/lib/billing.server";
 import { fieldErrors, readForm } from "~/lib/forms";
+import { TRPCError } from "@trpc/server";
 import { useTRPC } from "~/lib/trpc";
 
 export const meta: MetaFunction = () => [{ title: "Billing · Acme SaaS" }];
@@ -109,7 +111,9 @@ async function saveBillingEmail(caller: Caller, form: FormData): Promise<Billing
     const saved = await caller.organizations.updateBillingEmail(input.data);
     return { ok: saved.custom ? `Invoices now go to ${saved.email}.` : `Invoices now go to the owner's email.` };
   } catch (error) {
-    return { errors: { form: [`${BILLING_EMAIL_UNCHANGED}: ${userMessage(error)}. Please try again.`] } };
+    const unavailable = error instanceof TRPCError && error.code === "SERVICE_UNAVAILABLE";
+    const message = `${BILLING_EMAIL_UNCHANGED}: ${userMessage(error)}${unavailable ? ". Please try again." : ""}`;
+    return { errors: { form: [message] } };
   }
 }
 
@@ -134,11 +138,13 @@ export default function Billing() {
     if (!pendingChanges) return;
     const timer = setTimeout(() => {
       revalidator.revalidate();
-      // The status and the notification list are queries seeded from the loader: refresh them too.
-      void queryClient.invalidateQueries();
+      // The status and the notification list are queries seeded from the loader: refresh them
+      // too. Not the invoices: each read of those is a Stripe call.
+      void queryClient.invalidateQueries({ queryKey: trpc.billing.status.queryKey() });
+      void queryClient.invalidateQueries({ queryKey: trpc.notifications.list.queryKey() });
     }, PENDING_RELOAD_MS);
     return () => clearTimeout(timer);
-  }, [pendingChanges, data, revalidator, queryClient]);
+  }, [pendingChanges, data, revalidator, queryClient, trpc]);
   const subscription = status.subscription;
   const ended = !subscription || subscription.status === "canceled" || subscription.status === "incomplete_expired";
 
@@ -194,6 +200,7 @@ export default function Billing() {
         )
       ) : null}
       <NotificationList initial={data.notifications} />
+      {status.canManage && status.hasBillingProfile ? <InvoiceHistory /> : null}
       {data.billingEmail ? (
         <BillingEmail
           email={data.billingEmail.email}

@@ -2,7 +2,7 @@ import type { Page } from "@playwright/test";
 import { BillingPage } from "./support/billing-page.ts";
 import { expect, test } from "./support/fixtures.ts";
 import { CARDS, HostedCheckout, HostedPortal } from "./support/stripe-pages.ts";
-import { emulator, NEEDS_EMULATOR, onEmulator } from "./support/stripe.ts";
+import { emulator, NEEDS_EMULATOR, onEmulator, settleWebhooks } from "./support/stripe.ts";
 
 const customerOf = (session: { customer: string | { id: string } | null }) =>
   typeof session.customer === "string" ? session.customer : (session.customer?.id ?? "");
@@ -38,8 +38,35 @@ test("subscribe through Checkout, then manage the subscription in the portal", a
   await billing.expectPlan("Pro", /^Renews on [A-Z][a-z]+ \d{1,2}, \d{4}$/);
   await expect(page.getByRole("button", { name: /Subscribe to/ })).toHaveCount(0);
 
+  // The first invoice, paid at Checkout, with Stripe's hosted page and PDF.
+  const invoices = page.getByRole("region", { name: "Invoices" });
+  await expect(invoices.getByTestId("invoice-row")).toHaveCount(1);
+  await expect(invoices.getByTestId("invoice-row")).toContainText("$29");
+  await expect(invoices.getByTestId("invoice-row")).toContainText("Paid");
+  await expect(invoices.getByRole("link", { name: /^PDF of invoice / })).toHaveAttribute("href", /\/pdf$/);
+  const hosted = await invoices.getByRole("link", { name: /^View invoice / }).getAttribute("href");
+  expect((await page.request.get(hosted ?? "")).status()).toBe(200);
+
   await billing.manageButton().click();
   await new HostedPortal(page).expectOpen();
+});
+
+test("the invoice history says so when Stripe is down, and shows the invoices once it is back", async ({
+  page,
+  signedUpUser,
+}) => {
+  test.skip(!onEmulator, NEEDS_EMULATOR);
+  void signedUpUser;
+  const { customer } = await subscribeToStarter(page);
+  await settleWebhooks();
+  await emulator.addFault({ path: "/v1/invoices", method: "GET", count: 2, mode: "error", match: customer });
+  await page.goto("/settings/billing");
+  const invoices = page.getByRole("region", { name: "Invoices" });
+  await expect(invoices.getByRole("alert")).toContainText(
+    "Invoices are unavailable right now: Billing service unavailable",
+  );
+  await invoices.getByRole("button", { name: "Try again" }).click();
+  await expect(invoices.getByTestId("invoice-row")).toHaveCount(1);
 });
 
 test("Stripe down: Manage subscription says so and can be tried again", async ({ page, signedUpUser }) => {

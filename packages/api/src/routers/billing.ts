@@ -6,6 +6,7 @@ import {
   createPortalSession,
   getBillingStatus,
   getEntitlement,
+  listInvoices,
   listPlans,
   LOOKUP_KEYS,
   PORTAL_FLOWS,
@@ -37,6 +38,9 @@ export const billingRouter = {
 
   // Each of these calls Stripe for the organization: owners and admins only, rate-limited per
   // user (the plans are cached for everyone).
+  /** The organization's recent invoices, newest first, with Stripe's links to them. */
+  invoices: billingManagerProcedure.query(({ ctx }) => listInvoices(ctx, ctx.organization.id)),
+
   createCheckoutSession: billingManagerProcedure
     .input(checkoutSessionInput)
     .mutation(({ ctx, input }) =>

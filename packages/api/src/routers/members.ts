@@ -54,7 +54,7 @@ export const membersRouter = {
     .input(invitationInput)
     .mutation(async ({ ctx, input }) => {
       await takeRateLimit(ctx.db, `members.invite:${ctx.user.id}`, INVITE_LIMIT);
-      await resendInvitation(ctx.db, actorOf(ctx), input);
+      await resendInvitation(ctx.db, actorOf(ctx), input, { ensureRoom: ensureRoomToInvite });
       return { ok: true as const };
     }),
 

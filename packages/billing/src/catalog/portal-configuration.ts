@@ -5,7 +5,7 @@
 import type Stripe from "stripe";
 import { CATALOG, type CatalogProduct } from "./catalog.ts";
 
-const PORTAL_CONFIG_VERSION = "2";
+const PORTAL_CONFIG_VERSION = "3";
 /** Marks the configurations this code manages among any others on the Stripe account. */
 export const PORTAL_CONFIG_MARKER = { managed_by: "saas-billing" } as const;
 
@@ -41,7 +41,8 @@ export function desiredPortalConfiguration(input: {
     business_profile: { headline: "Acme SaaS: manage your subscription" },
     default_return_url: `${input.appBaseUrl}/settings/billing`,
     features: {
-      customer_update: { enabled: true, allowed_updates: ["email", "name", "address"] },
+      // Not the email: it is the organization's billing email, which only owners change (in the app).
+      customer_update: { enabled: true, allowed_updates: ["name", "address"] },
       invoice_history: { enabled: true },
       payment_method_update: { enabled: true },
       subscription_cancel: {

@@ -46,7 +46,7 @@ describe("stripe:sync", () => {
     expect(config.features.subscription_update.products?.map((p) => p.prices.length)).toEqual(
       CATALOG.map((p) => p.prices.length),
     );
-    expect(config.metadata).toMatchObject({ managed_by: "saas-billing", version: "2", plans: "starter,pro,team" });
+    expect(config.metadata).toMatchObject({ managed_by: "saas-billing", version: "3", plans: "starter,pro,team" });
     // The configurations for larger organizations offer only the plans they fit.
     expect(portalPlanSets()).toEqual([["starter", "pro", "team"], ["pro", "team"], ["team"]]);
     for (const [plans, products] of [

@@ -66,7 +66,10 @@ export function billingTasks(deps: CustomerSyncDeps, log?: (line: JobLogLine) =>
       };
       const ms = () => Math.round(performance.now() - started);
       try {
-        const result = await runSeatSync(deps, organizationId, helpers.job.id);
+        const result = await runSeatSync(deps, organizationId, {
+          jobId: helpers.job.id,
+          attempt: helpers.job.attempts,
+        });
         log?.({ ...line, ok: true, seats: result.seats, seatsWere: result.changedFrom, ms: ms() });
       } catch (error) {
         // A failure (Stripe's rate limit included) is retried with the queue's back-off.

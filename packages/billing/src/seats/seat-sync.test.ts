@@ -46,29 +46,37 @@ const seatJobsOf = async (organizationId: string) =>
     SELECT task_identifier AS task FROM graphile_worker.jobs WHERE queue_name = ${`seats:${organizationId}`}`;
 
 describe("the seat job", () => {
-  it("sets Stripe's quantity to the member count once: a retry of the same job replays the same update", async () => {
+  it("sets Stripe's quantity to the member count, and a later attempt of the same job sets it again", async () => {
     const { organizationId, customerId, subscription } = await subscribed("team_monthly", 3, 1);
     await syncCustomer(h, customerId);
     const before = await updatesOf(subscription.id);
 
-    expect(await runSeatSync(h, organizationId, "job-1")).toEqual({ organizationId, seats: 3, changedFrom: 1 });
+    const first = { jobId: "job-1", attempt: 1 };
+    expect(await runSeatSync(h, organizationId, first)).toEqual({ organizationId, seats: 3, changedFrom: 1 });
     expect(await quantityOf(subscription.id)).toBe(3);
-    // Stripe answered, the job crashed before it was marked done, and runs again.
+    // Changed on Stripe's side since; the queue runs the same job (same id) again.
     await h.stripe.subscriptions.update(subscription.id, {
       items: [{ id: subscription.items.data[0]?.id ?? "", quantity: 1 }],
     });
-    await runSeatSync(h, organizationId, "job-1");
-    expect(await quantityOf(subscription.id)).toBe(1);
-    expect(await updatesOf(subscription.id)).toBe(before + 2);
+    expect(await runSeatSync(h, organizationId, { jobId: "job-1", attempt: 2 })).toMatchObject({ changedFrom: 1 });
+    expect(await quantityOf(subscription.id)).toBe(3);
+    // Nothing left to change: no update sent.
+    expect(await runSeatSync(h, organizationId, { jobId: "job-1", attempt: 3 })).toMatchObject({ changedFrom: null });
+    expect(await updatesOf(subscription.id)).toBe(before + 3);
   });
 
   it("does nothing for a flat plan or an organization with no subscription", async () => {
     const flat = await subscribed("pro_monthly", 3, 1);
     await syncCustomer(h, flat.customerId);
-    expect(await runSeatSync(h, flat.organizationId, "job-flat")).toMatchObject({ seats: null, changedFrom: null });
+    expect(await runSeatSync(h, flat.organizationId, { jobId: "job-flat", attempt: 1 })).toMatchObject({
+      seats: null,
+      changedFrom: null,
+    });
     expect(await quantityOf(flat.subscription.id)).toBe(1);
     const lone = await createUser(h.db);
-    expect(await runSeatSync(h, lone.organization.id, "job-none")).toMatchObject({ seats: null });
+    expect(await runSeatSync(h, lone.organization.id, { jobId: "job-none", attempt: 1 })).toMatchObject({
+      seats: null,
+    });
   });
 
   it("is queued by the sync when Stripe's quantity drifts from the members, and brings it back", async () => {

@@ -86,13 +86,13 @@ export type SeatSyncResult = {
 
 /**
  * Brings Stripe's quantity for the organization's billed subscription to what its plan is
- * for: the member count on a per-seat plan, 1 on a flat one. The idempotency key names the job and the quantity, so a
- * retry of this job replays the same update, and a later job's update is a new one.
+ * for: the member count on a per-seat plan, 1 on a flat one. Every attempt reads Stripe
+ * afresh, so setting the absolute quantity is safe to repeat.
  */
 export async function runSeatSync(
   { db, stripe }: { db: PrismaClient; stripe: Stripe },
   organizationId: string,
-  jobId: string,
+  run: { jobId: string; attempt: number },
 ): Promise<SeatSyncResult> {
   const none = { organizationId, seats: null, changedFrom: null };
   const subscription = await db.subscription.findFirst({
@@ -117,7 +117,10 @@ export async function runSeatSync(
     stripe.subscriptions.update(
       live.id,
       { items: [{ id: item.id, quantity: seats }], proration_behavior: "create_prorations" },
-      { idempotencyKey: `seats:${jobId}:${seats}` },
+      // What was read and what is set, per attempt: the SDK's own retries of this request
+      // replay it, while a later attempt (of this job, which the queue may re-run under the
+      // same id after a new change) reads afresh and sends a request of its own.
+      { idempotencyKey: `seats:${live.id}:${item.id}:${item.quantity ?? 1}-${seats}:${run.jobId}:${run.attempt}` },
     ),
   );
   return { organizationId, seats, changedFrom: item.quantity ?? 1 };

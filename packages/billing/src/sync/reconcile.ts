@@ -61,7 +61,7 @@ async function repairSeats(
   deps: Pick<BillingDeps, "db" | "stripe">,
   organizationId: string,
 ): Promise<{ from: number; to: number } | undefined> {
-  const result = await runSeatSync(deps, organizationId, `reconcile-${randomUUID()}`);
+  const result = await runSeatSync(deps, organizationId, { jobId: `reconcile-${randomUUID()}`, attempt: 1 });
   return result.changedFrom !== null && result.seats !== null
     ? { from: result.changedFrom, to: result.seats }
     : undefined;
