@@ -2,7 +2,13 @@ import { addMember, createOrganization, createUser } from "@saas/db/factories";
 import type Stripe from "stripe";
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
 import { BillingNotFound, StripeUnavailable } from "../errors.ts";
-import { idleInTransaction, startBillingHarness, USER_FACING_ATTEMPTS, type BillingHarness } from "../testing.ts";
+import {
+  drainQueue,
+  idleInTransaction,
+  startBillingHarness,
+  USER_FACING_ATTEMPTS,
+  type BillingHarness,
+} from "../testing.ts";
 import { reconcile } from "../sync/reconcile.ts";
 import { backfillCustomers } from "./backfill-customers.ts";
 import { customerIdempotencyKey, ensureCustomer } from "./ensure-customer.ts";
@@ -287,10 +293,12 @@ describe("updateUserEmail", () => {
       events.off("request", record);
     }
     const emailOf = async (id: string) => ((await h.stripe.customers.retrieve(id)) as { email: string }).email;
-    expect([await emailOf(first), await emailOf(later)]).toEqual([user.email, user.email]);
     expect((await h.db.user.findUniqueOrThrow({ where: { id: user.id } })).email).toBe(user.email);
-    // The first customer twice (changed, then put back), the failing one, and no other.
+    // The first changed, the later one failing, and no other customer touched.
     expect(paths).toEqual(new Set([`/v1/customers/${first}`, `/v1/customers/${later}`]));
+    // The contact job puts the old email back on the first, and sends it to the failing one.
+    await drainQueue(h);
+    expect([await emailOf(first), await emailOf(later)]).toEqual([user.email, user.email]);
   });
 });
 
@@ -333,6 +341,23 @@ describe("updateBillingEmail", () => {
     );
     expect(await storedBillingEmail(user.organization.id)).toBe("before@example.net");
     expect(await emailOf(customerId)).toBe("before@example.net");
+  });
+
+  it("sends Stripe the previous address again when a failed change may have reached it", async () => {
+    const user = await createUser(h.db);
+    const customerId = await ensureCustomer(h, user.organization.id);
+    await updateBillingEmail(h, user.organization.id, "kept@example.net");
+    // Stripe took the change, then its answers were lost: as far as the app knows, it failed.
+    await h.stripe.customers.update(customerId, { email: "lost@example.net" });
+    await h.control.addFault({ path: `/v1/customers/${customerId}`, method: "POST", count: USER_FACING_ATTEMPTS });
+    await expect(updateBillingEmail(h, user.organization.id, "lost@example.net")).rejects.toBeInstanceOf(
+      StripeUnavailable,
+    );
+    expect(await emailOf(customerId)).toBe("lost@example.net");
+
+    await drainQueue(h);
+    expect(await storedBillingEmail(user.organization.id)).toBe("kept@example.net");
+    expect(await emailOf(customerId)).toBe("kept@example.net");
   });
 
   it("keeps no transaction open while Stripe answers", async () => {

@@ -4,14 +4,16 @@ import type { BillingDeps } from "../deps.ts";
 import { callStripe } from "../errors.ts";
 import { USER_FACING_REQUEST } from "../stripe-client.ts";
 import { billingContact, customersBilledToUser, type BillingContact } from "./billing-contact.ts";
+import { queueCustomerContact } from "./contact-job.ts";
 
 /**
  * Changes the user's email and the email of every Stripe customer billed to them (the
  * organizations they first own that have no billing email of their own), with no database
  * transaction open while Stripe answers. The new email is stored first, so a taken one fails
  * on the unique constraint before Stripe is touched; if Stripe then fails, the old email is
- * put back (unless the user changed it again meanwhile), on the customers already changed
- * too, and StripeUnavailable is thrown, so Stripe being down leaves the old email everywhere.
+ * put back (unless the user changed it again meanwhile) and StripeUnavailable is thrown. The
+ * customers already changed, and the one that failed (the change may have reached Stripe
+ * before its answer was lost), are sent the old email again by the contact job.
  */
 export async function updateUserEmail(
   { db, stripe }: Pick<BillingDeps, "db" | "stripe">,
@@ -29,9 +31,8 @@ export async function updateUserEmail(
     }
   } catch (error) {
     await db.user.updateMany({ where: { id: userId, email }, data: { email: before.email } });
-    for (const customerId of changed) {
-      await stripe.customers.update(customerId, { email: before.email }, USER_FACING_REQUEST).catch(() => null);
-    }
+    const failed = customers[changed.length];
+    await queueCustomerContact(db, failed ? [...changed, failed] : changed);
     throw error;
   }
 }
@@ -44,8 +45,9 @@ const MAX_FOLLOW_UPS = 3;
  * Stripe customer, with no database transaction open while Stripe answers. The new value is
  * stored first; Stripe is then sent what is stored, again if another owner changed it while
  * Stripe answered, so the last change wins on both sides. If Stripe fails, the previous value
- * is put back (unless it was changed again meanwhile), in Stripe too as far as it answers, and
- * StripeUnavailable is thrown. Returns the contact Stripe now holds.
+ * is put back (unless it was changed again meanwhile), the contact job queued to send it to
+ * Stripe (the call that failed may have reached it), and StripeUnavailable is thrown.
+ * Returns the contact Stripe now holds.
  */
 export async function updateBillingEmail(
   { db, stripe }: Pick<BillingDeps, "db" | "stripe">,
@@ -75,8 +77,7 @@ export async function updateBillingEmail(
       where: { id: organizationId, billingEmail },
       data: { billingEmail: before.billingEmail },
     });
-    const restored = await billingContact(db, organizationId);
-    await stripe.customers.update(customerId, { email: restored.email }, USER_FACING_REQUEST).catch(() => null);
+    await queueCustomerContact(db, [customerId]);
     throw error;
   }
 }

@@ -6,6 +6,7 @@ import { runCustomerSync, type CustomerSyncDeps } from "./customer-sync-job.ts";
 import { CUSTOMER_SYNC_TASK, parseCustomerSyncPayload } from "./queue.ts";
 import { backOffRateLimitedSync } from "./rate-limit-backoff.ts";
 import { parseSeatSyncPayload, runSeatSync, SEAT_SYNC_TASK } from "../seats/seat-sync.ts";
+import { CUSTOMER_CONTACT_TASK, parseCustomerContactPayload, pushCustomerContact } from "../customers/contact-job.ts";
 
 export type JobLogLine = {
   task: string;
@@ -51,6 +52,25 @@ export function billingTasks(deps: CustomerSyncDeps, log?: (line: JobLogLine) =>
           return;
         }
         log?.({ ...line, ok: false, error: error instanceof Error ? error.message : String(error), ms: ms() });
+        throw error;
+      }
+    },
+
+    [CUSTOMER_CONTACT_TASK]: async (payload, helpers) => {
+      const started = performance.now();
+      const { customerId } = parseCustomerContactPayload(payload);
+      const line = {
+        task: CUSTOMER_CONTACT_TASK,
+        job: helpers.job.id,
+        attempt: helpers.job.attempts,
+        customer: customerId,
+      };
+      try {
+        await pushCustomerContact(deps, customerId);
+        log?.({ ...line, ok: true, ms: Math.round(performance.now() - started) });
+      } catch (error) {
+        const message = error instanceof Error ? error.message : String(error);
+        log?.({ ...line, ok: false, error: message, ms: Math.round(performance.now() - started) });
         throw error;
       }
     },
