@@ -195,7 +195,8 @@ describe("cli", () => {
     } finally {
       fromEnv.child.kill("SIGTERM");
     }
-  });
+    // Two start-ups of the CLI (tsx compiling it each time): up to 15 s each on a busy machine.
+  }, 40_000);
 
   it("refuses a rate limit that is neither a positive number nor off", async () => {
     const { output } = startCli([], { STRIPE_EMULATOR_RATE_LIMIT: "lots" });
