@@ -3,6 +3,7 @@
 // membership; the job reads the count and Stripe's quantity with no transaction open and,
 // when they differ, sets Stripe's with prorations. Stripe stays the truth: the local
 // quantity changes only when the customer's webhook sync brings Stripe's back.
+import { randomUUID } from "node:crypto";
 import { Prisma, type PrismaClient, type Tx } from "@saas/db";
 import type Stripe from "stripe";
 import { findCatalogProduct } from "../catalog/catalog.ts";
@@ -117,10 +118,10 @@ export async function runSeatSync(
     stripe.subscriptions.update(
       live.id,
       { items: [{ id: item.id, quantity: seats }], proration_behavior: "create_prorations" },
-      // What was read and what is set, per attempt: the SDK's own retries of this request
-      // replay it, while a later attempt (of this job, which the queue may re-run under the
-      // same id after a new change) reads afresh and sends a request of its own.
-      { idempotencyKey: `seats:${live.id}:${item.id}:${item.quantity ?? 1}-${seats}:${run.jobId}:${run.attempt}` },
+      // One key per call: the SDK's own retries of this request replay it, while every run
+      // (the queue may re-run a job under the same id and attempt count after a new change)
+      // reads afresh and sends a request of its own.
+      { idempotencyKey: `seats:${live.id}:${item.quantity ?? 1}-${seats}:${run.jobId}.${run.attempt}:${randomUUID()}` },
     ),
   );
   return { organizationId, seats, changedFrom: item.quantity ?? 1 };
