@@ -35,11 +35,8 @@ export const organizationsRouter = {
    * it is the organization's own billing email (`custom`) or its first owner's.
    */
   billingEmail: orgProcedure("admin").query(async ({ ctx }) => {
-    const [contact, organization] = await Promise.all([
-      billingContact(ctx.db, ctx.organization.id),
-      ctx.db.organization.findUniqueOrThrow({ where: { id: ctx.organization.id }, select: { billingEmail: true } }),
-    ]);
-    return { email: contact.email, custom: organization.billingEmail !== null };
+    const contact = await billingContact(ctx.db, ctx.organization.id);
+    return { email: contact.email, custom: contact.own };
   }),
 
   /** Owners only: sets the billing email (Stripe's copy follows, or nothing changes). */
@@ -47,6 +44,6 @@ export const organizationsRouter = {
     .input(billingEmailInput)
     .mutation(async ({ ctx, input }) => {
       const contact = await updateBillingEmail(ctx, ctx.organization.id, input.billingEmail);
-      return { email: contact.email, custom: input.billingEmail !== null };
+      return { email: contact.email, custom: contact.own };
     }),
 } satisfies TRPCRouterRecord;

@@ -7,6 +7,8 @@ export type BillingContact = {
   email: string;
   /** The organization's name, which Stripe shows on invoices. */
   name: string;
+  /** Whether `email` is the organization's own billing email rather than its first owner's. */
+  own: boolean;
 };
 
 export async function billingContact(db: PrismaClient, organizationId: string): Promise<BillingContact> {
@@ -23,10 +25,10 @@ export async function billingContact(db: PrismaClient, organizationId: string): 
       },
     },
   });
-  if (organization?.billingEmail) return { email: organization.billingEmail, name: organization.name };
+  if (organization?.billingEmail) return { email: organization.billingEmail, name: organization.name, own: true };
   const owner = organization?.memberships[0]?.user;
   if (!organization || !owner) throw new BillingNotFound(`no billing contact for organization ${organizationId}`);
-  return { email: owner.email, name: organization.name };
+  return { email: owner.email, name: organization.name, own: false };
 }
 
 /**

@@ -76,6 +76,10 @@ describe("billingContact", () => {
     await backdate(organization.id, first.id, 20);
     await backdate(organization.id, second.id, 10);
 
-    expect(await billingContact(database.db, organization.id)).toEqual({ email: first.email, name: "Contact Co" });
+    expect(await billingContact(database.db, organization.id)).toEqual({
+      email: first.email,
+      name: "Contact Co",
+      own: false,
+    });
   });
 });
