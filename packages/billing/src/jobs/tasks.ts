@@ -1,6 +1,6 @@
 // The billing package's tasks for the worker (apps/web runs it in-process, `pnpm worker`
 // on its own): one structured log line per job run.
-import type { TaskList } from "graphile-worker";
+import type { Task, TaskList } from "graphile-worker";
 import { isStripeRateLimited } from "../errors.ts";
 import { runCustomerSync, type CustomerSyncDeps } from "./customer-sync-job.ts";
 import { CUSTOMER_SYNC_TASK, parseCustomerSyncPayload } from "./queue.ts";
@@ -56,46 +56,57 @@ export function billingTasks(deps: CustomerSyncDeps, log?: (line: JobLogLine) =>
       }
     },
 
-    [CUSTOMER_CONTACT_TASK]: async (payload, helpers) => {
-      const started = performance.now();
+    [CUSTOMER_CONTACT_TASK]: loggedTask(CUSTOMER_CONTACT_TASK, log, (payload) => {
       const { customerId } = parseCustomerContactPayload(payload);
-      const line = {
-        task: CUSTOMER_CONTACT_TASK,
-        job: helpers.job.id,
-        attempt: helpers.job.attempts,
-        customer: customerId,
+      return {
+        about: { customer: customerId },
+        run: async () => {
+          await pushCustomerContact(deps, customerId);
+          return {};
+        },
       };
-      try {
-        await pushCustomerContact(deps, customerId);
-        log?.({ ...line, ok: true, ms: Math.round(performance.now() - started) });
-      } catch (error) {
-        const message = error instanceof Error ? error.message : String(error);
-        log?.({ ...line, ok: false, error: message, ms: Math.round(performance.now() - started) });
-        throw error;
-      }
-    },
+    }),
 
-    [SEAT_SYNC_TASK]: async (payload, helpers) => {
-      const started = performance.now();
+    // A failure (Stripe's rate limit included) is retried with the queue's back-off.
+    [SEAT_SYNC_TASK]: loggedTask(SEAT_SYNC_TASK, log, (payload, helpers) => {
       const { organizationId } = parseSeatSyncPayload(payload);
-      const line = {
-        task: SEAT_SYNC_TASK,
-        job: helpers.job.id,
-        attempt: helpers.job.attempts,
-        organization: organizationId,
+      return {
+        about: { organization: organizationId },
+        run: async () => {
+          const result = await runSeatSync(deps, organizationId, {
+            jobId: helpers.job.id,
+            attempt: helpers.job.attempts,
+          });
+          return { seats: result.seats, seatsWere: result.changedFrom };
+        },
       };
-      const ms = () => Math.round(performance.now() - started);
-      try {
-        const result = await runSeatSync(deps, organizationId, {
-          jobId: helpers.job.id,
-          attempt: helpers.job.attempts,
-        });
-        log?.({ ...line, ok: true, seats: result.seats, seatsWere: result.changedFrom, ms: ms() });
-      } catch (error) {
-        // A failure (Stripe's rate limit included) is retried with the queue's back-off.
-        log?.({ ...line, ok: false, error: error instanceof Error ? error.message : String(error), ms: ms() });
-        throw error;
-      }
-    },
+    }),
+  };
+}
+
+type LineFields = Omit<JobLogLine, "task" | "job" | "attempt" | "ok" | "error" | "ms">;
+
+/**
+ * A task that logs one line per run: the job, what it is `about` (read from the payload; a
+ * payload that cannot be read throws before anything runs), what `run` says it did, and
+ * how long it took. A failure is logged and thrown, so the queue retries it.
+ */
+function loggedTask(
+  task: string,
+  log: ((line: JobLogLine) => void) | undefined,
+  start: (payload: unknown, helpers: Parameters<Task>[1]) => { about: LineFields; run: () => Promise<LineFields> },
+): Task {
+  return async (payload, helpers) => {
+    const started = performance.now();
+    const { about, run } = start(payload, helpers);
+    const line = { task, job: helpers.job.id, attempt: helpers.job.attempts, ...about };
+    const ms = () => Math.round(performance.now() - started);
+    try {
+      const done = await run();
+      log?.({ ...line, ...done, ok: true, ms: ms() });
+    } catch (error) {
+      log?.({ ...line, ok: false, error: error instanceof Error ? error.message : String(error), ms: ms() });
+      throw error;
+    }
   };
 }
