@@ -6,7 +6,7 @@ import type { MembershipRole } from "@saas/auth";
 import { TRPCError } from "@trpc/server";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createCaller } from "./index.ts";
-import { signedInAs } from "./testing.ts";
+import { invitationTokenFor, signedInAs } from "./testing.ts";
 
 let h: BillingHarness;
 beforeAll(async () => {
@@ -30,14 +30,7 @@ const codeOf = (call: Promise<unknown>) =>
   );
 const address = () => `invited-${Date.now()}-${Math.random().toString(16).slice(2, 8)}@example.com`;
 
-async function tokenFor(email: string): Promise<string> {
-  const [row] = await h.db.$queryRaw<Array<{ token: string }>>`
-    SELECT j.payload->'secret'->>'token' AS token
-    FROM graphile_worker._private_jobs j JOIN email_log e ON j.key = 'email:' || e.key
-    WHERE e.recipient = ${email} AND e.status = 'queued'`;
-  if (!row) throw new Error(`no invitation email to ${email}`);
-  return row.token;
-}
+const tokenFor = (email: string) => invitationTokenFor(h.db, email);
 
 describe("invitations", () => {
   it("a member can neither invite, nor see, resend or revoke invitations", async () => {

@@ -1,5 +1,6 @@
 // Test helpers: the context fields a signed-in request carries, as the session lookup fills them.
 import type { MembershipRole } from "@saas/auth";
+import type { PrismaClient } from "@saas/db";
 import { fetchRequestHandler } from "@trpc/server/adapters/fetch";
 import type { Context } from "./context.ts";
 import { appRouter } from "./root.ts";
@@ -36,4 +37,14 @@ export function overTheWire(baseUrl: string, createContext: () => Context) {
         }),
       ),
   };
+}
+
+/** The link token of the queued invitation email to `email` (only the email's job holds it). */
+export async function invitationTokenFor(db: PrismaClient, email: string): Promise<string> {
+  const [row] = await db.$queryRaw<Array<{ token: string }>>`
+    SELECT j.payload->'secret'->>'token' AS token
+    FROM graphile_worker._private_jobs j JOIN email_log e ON j.key = 'email:' || e.key
+    WHERE e.recipient = ${email} AND e.status = 'queued'`;
+  if (!row) throw new Error(`no invitation email to ${email}`);
+  return row.token;
 }

@@ -1,15 +1,15 @@
 // Seats: Team is billed per member. Joining adds a seat on Stripe, with a proration for the
 // rest of the period, and leaving takes it off; a flat plan at its member limit cannot
 // invite, and offers the upgrade.
-import { addMembership, personalCustomerOf, personalOrganizationIdOf, withAppDb } from "./support/app-db.ts";
+import { personalCustomerOf, personalOrganizationIdOf, withAppDb } from "./support/app-db.ts";
 import { BillingPage } from "./support/billing-page.ts";
 import { expect, test } from "./support/fixtures.ts";
 import {
+  addMembers,
   address,
   invitationLink,
   invite,
   newContext,
-  secondUser,
   subscribeOrganization,
 } from "./support/organizations.ts";
 import { SignupPage } from "./support/pages.ts";
@@ -84,11 +84,7 @@ test("a Pro organization at its member limit cannot invite, and is offered the u
 }) => {
   const organizationId = await personalOrganizationIdOf(signedUpUser.email);
   await subscribeOrganization(organizationId, signedUpUser.email, "pro_monthly");
-  for (let i = 0; i < 4; i++) {
-    const other = await secondUser(browser, baseURL);
-    await addMembership(other.email, organizationId, "member");
-    await other.context.close();
-  }
+  await addMembers(browser, baseURL, organizationId, 4);
 
   await page.goto("/settings/members");
   await expect(page.getByTestId("seat-usage")).toHaveText("5 of 5 places used on Pro (5 members, 0 open invitations).");
@@ -124,11 +120,7 @@ test("a Team organization too large for Pro is offered only Team's plans in the 
   const customer = await subscribeOrganization(organizationId, signedUpUser.email, "team_monthly");
   const quantity = async () =>
     (await stripe.subscriptions.list({ customer: customer.id })).data[0]?.items.data[0]?.quantity;
-  for (let i = 0; i < 5; i++) {
-    const other = await secondUser(browser, baseURL);
-    await addMembership(other.email, organizationId, "member");
-    await other.context.close();
-  }
+  await addMembers(browser, baseURL, organizationId, 5);
   await page.goto("/settings/billing");
   await expect(page.getByTestId("too-small-plans")).toHaveText(
     "Starter and Pro are for fewer members than your 6, so Manage subscription offers no switch to them.",

@@ -2,7 +2,7 @@
 // suites share: a second person in a browser of their own, and a paid Team organization.
 import type { Browser, Page } from "@playwright/test";
 import type Stripe from "stripe";
-import { linkOrganizationCustomer } from "./app-db.ts";
+import { addMembership, linkOrganizationCustomer } from "./app-db.ts";
 import { expect } from "./fixtures.ts";
 import { InboxPage } from "./inbox.ts";
 import { SignupPage } from "./pages.ts";
@@ -59,6 +59,15 @@ export async function secondUser(browser: Browser, baseURL: string | undefined) 
   await signup.signUp(email, "member password here");
   await expect(page).toHaveURL(/\/settings\/billing$/);
   return { context, page, email };
+}
+
+/** `count` people, each signed up in a browser of their own, made members of the organization. */
+export async function addMembers(browser: Browser, baseURL: string | undefined, organizationId: string, count: number) {
+  for (let i = 0; i < count; i++) {
+    const other = await secondUser(browser, baseURL);
+    await addMembership(other.email, organizationId, "member");
+    await other.context.close();
+  }
 }
 
 /** The organization subscribed (to Team by default) through the API fast path, its customer named by its metadata. */
