@@ -19,6 +19,8 @@ const REQUIRES = {
   "billing.syncCheckoutSession": "admin",
   "billing.createPortalSession": "admin",
   "billing.invoices": "admin",
+  "billing.previewPlanChange": "admin",
+  "billing.changePlan": "admin",
   "invitations.view": "public",
   "invitations.accept": "signed-in",
   "members.list": "member",

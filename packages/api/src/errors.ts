@@ -13,6 +13,7 @@ import {
   BillingProfileMissing,
   isStripeError,
   MemberLimitReached,
+  PlanChangeNotAllowed,
   SeatLimitReached,
   StripeUnavailable,
   SubscriptionExists,
@@ -25,7 +26,7 @@ export function toTRPCError(error: unknown): TRPCError | null {
   if (error instanceof TRPCError) return null;
   if (error instanceof BillingProfileMissing)
     return new TRPCError({ code: "PRECONDITION_FAILED", message: error.message, cause: error });
-  if (error instanceof MemberLimitReached || error instanceof SeatLimitReached)
+  if (error instanceof MemberLimitReached || error instanceof SeatLimitReached || error instanceof PlanChangeNotAllowed)
     return new TRPCError({ code: "PRECONDITION_FAILED", message: error.message, cause: error });
   if (error instanceof SubscriptionExists)
     return new TRPCError({ code: "CONFLICT", message: error.message, cause: error });

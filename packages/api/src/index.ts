@@ -3,7 +3,12 @@ import { appRouter, type AppRouter } from "./root.ts";
 import { createCallerFactory } from "./trpc.ts";
 
 export { appRouter, type AppRouter };
-export { checkoutSessionInput, portalSessionInput } from "./routers/billing.ts";
+export {
+  checkoutSessionInput,
+  planChangeInput,
+  planChangePreviewInput,
+  portalSessionInput,
+} from "./routers/billing.ts";
 export { changeRoleInput, invitationInput, inviteInput, removeMemberInput } from "./routers/members.ts";
 export { invitationTokenInput } from "./routers/invitations.ts";
 export { billingEmailInput, createOrganizationInput } from "./routers/organizations.ts";

@@ -111,6 +111,37 @@ describe("seats", () => {
     ]);
   });
 
+  it("switches a Pro organization to Team with a seat per member, and back to Pro as one unit", async () => {
+    const { owner, caller, subscription } = await subscribedOwner("pro_monthly");
+    for (const { user, token } of await invitees(caller, 2))
+      await callerOf(user, owner.organization, "member").invitations.accept({ token });
+    const preview = await caller.billing.previewPlanChange({ lookupKey: "team_monthly" });
+    expect(preview).toMatchObject({ planName: "Team", quantity: 3, recurringAmount: 3_600, dueNow: null });
+    await caller.billing.changePlan({ lookupKey: "team_monthly", prorationDate: preview.prorationDate });
+    expect((await h.stripe.subscriptions.retrieve(subscription.id)).items.data[0]).toMatchObject({
+      price: { lookup_key: "team_monthly" },
+      quantity: 3,
+    });
+    expect((await caller.billing.status()).subscription).toMatchObject({ planName: "Team", seats: { quantity: 3 } });
+
+    const back = await caller.billing.previewPlanChange({ lookupKey: "pro_monthly" });
+    await caller.billing.changePlan({ lookupKey: "pro_monthly", prorationDate: back.prorationDate });
+    expect(await quantityOf(subscription.id)).toBe(1);
+    // Too many members for Starter: refused with what to do, and nothing changes.
+    await expect(caller.billing.previewPlanChange({ lookupKey: "starter_monthly" })).rejects.toMatchObject({
+      code: "PRECONDITION_FAILED",
+      message: expect.stringContaining(
+        "The Starter plan is for up to 1 member, and this organization has 3.",
+      ) as string,
+    });
+    await expect(
+      caller.billing.changePlan({ lookupKey: "starter_monthly", prorationDate: back.prorationDate }),
+    ).rejects.toMatchObject({ code: "PRECONDITION_FAILED" });
+    expect((await h.stripe.subscriptions.retrieve(subscription.id)).items.data[0]?.price.lookup_key).toBe(
+      "pro_monthly",
+    );
+  });
+
   it("10 invitations accepted at once make exactly 11 seats in Stripe, with one or a few updates", async () => {
     const { owner, caller, subscription } = await subscribedOwner("team_monthly");
     expect(subscription.items.data[0]?.quantity).toBe(1);
@@ -195,6 +226,7 @@ describe("seats", () => {
       planName: "Pro",
       perSeat: false,
       limit: 5,
+      upgradeTo: "team_monthly",
     });
 
     const [open] = (await caller.members.list()).invitations;

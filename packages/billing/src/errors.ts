@@ -56,6 +56,11 @@ export class SeatLimitReached extends Error {
   }
 }
 
+/** A plan change that cannot be made as asked: the message says why and what to do instead. */
+export class PlanChangeNotAllowed extends Error {
+  override name = "PlanChangeNotAllowed";
+}
+
 /** A lookup key, checkout session or similar that does not exist, or is not the caller's. */
 export class BillingNotFound extends Error {
   override name = "BillingNotFound";

@@ -1,6 +1,6 @@
 // Test harness for billing: a database of its own, an emulator on a free port, and
 // the project's real Stripe client pointed at it.
-import { createUser } from "@saas/db/factories";
+import { addMember, createUser } from "@saas/db/factories";
 import { createTestDatabase, type TestDatabase } from "@saas/db/testing";
 import {
   EmulatorControlClient,
@@ -90,6 +90,34 @@ export async function createMappedSubscriber(
   });
   const subscription = await deps.stripe.subscriptions.create({ customer: customer.id, items: [{ price: price.id }] });
   return { user, customer, subscription };
+}
+
+/**
+ * An organization of `members` people whose customer (paying with pm_card_visa) subscribes to
+ * the catalog's `lookupKey` with `quantity`; the subscription is not synced yet.
+ */
+export async function subscribedOrganization(
+  deps: Pick<BillingDeps, "db" | "stripe">,
+  lookupKey: string,
+  members: number,
+  quantity = 1,
+) {
+  const owner = await createUser(deps.db);
+  for (let i = 1; i < members; i++) await addMember(deps.db, owner.organization.id, (await createUser(deps.db)).id);
+  const customer = await deps.stripe.customers.create({
+    email: owner.email,
+    metadata: { organizationId: owner.organization.id },
+    payment_method: "pm_card_visa",
+    invoice_settings: { default_payment_method: "pm_card_visa" },
+  });
+  await deps.db.account.update({ where: { id: owner.account.id }, data: { stripeCustomerId: customer.id } });
+  const [price] = (await deps.stripe.prices.list({ lookup_keys: [lookupKey] })).data;
+  if (!price) throw new Error(`no price ${lookupKey}: start the harness with the catalog`);
+  const subscription = await deps.stripe.subscriptions.create({
+    customer: customer.id,
+    items: [{ price: price.id, quantity }],
+  });
+  return { organizationId: owner.organization.id, customerId: customer.id, subscription };
 }
 
 /** Advances a test clock and waits until the emulator has run everything due. */

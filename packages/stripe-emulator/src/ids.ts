@@ -16,6 +16,7 @@ const ID_PREFIX = {
   subscription: "sub_",
   subscriptionItem: "si_",
   invoice: "in_",
+  previewInvoice: "upcoming_in_",
   invoiceLine: "il_",
   invoiceItem: "ii_",
   paymentMethod: "pm_",

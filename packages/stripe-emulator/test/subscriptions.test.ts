@@ -197,4 +197,74 @@ describe("invoices", () => {
     const lines = await h.stripe.invoices.listLineItems(invoiceId);
     expect(lines.data[0]).toMatchObject({ object: "line_item", amount: 700 });
   });
+
+  it("previews the next invoice, with a change's prorations, and the update then bills exactly that", async () => {
+    const { price: basic } = await createPlan(h.stripe, 1_000);
+    const { price: premium } = await createPlan(h.stripe, 3_000);
+    const { price: yearly } = await createPlan(h.stripe, 30_000, "year");
+    const { customer } = await customerWithCard();
+    const sub = await h.stripe.subscriptions.create({ customer: customer.id, items: [{ price: basic.id }] });
+    const item = sub.items.data[0];
+    const invoicesBefore = (await h.stripe.invoices.list({ customer: customer.id })).data.length;
+    const eventsBefore = (await h.stripe.events.list({ limit: 100 })).data.length;
+
+    const plain = await h.stripe.invoices.createPreview({ subscription: sub.id });
+    expect(plain).toMatchObject({ object: "invoice", status: "draft", billing_reason: "upcoming", total: 1_000 });
+    expect(plain.id).toMatch(/^upcoming_in_/);
+    expect(plain.period_start).toBe(item?.current_period_start);
+    expect(plain.next_payment_attempt).toBe(item?.current_period_end);
+
+    const prorationDate = Math.floor(((item?.current_period_start ?? 0) + (item?.current_period_end ?? 0)) / 2);
+    const change = {
+      items: [{ id: item?.id ?? "", price: premium.id, quantity: 3 }],
+      proration_behavior: "create_prorations" as const,
+      proration_date: prorationDate,
+    };
+    const withChange = await h.stripe.invoices.createPreview({ subscription: sub.id, subscription_details: change });
+    const prorations = withChange.lines.data.filter((line) => line.parent?.subscription_item_details?.proration);
+    // Half a period: half of 1 × $10 back, half of 3 × $30 charged; then the next period at 3 × $30.
+    expect(prorations.map((line) => line.amount)).toEqual([-500, 4_500]);
+    expect(withChange.total).toBe(-500 + 4_500 + 9_000);
+    expect(withChange.parent?.subscription_details?.subscription_proration_date).toBe(prorationDate);
+
+    // A preview is neither stored nor announced.
+    expect((await h.stripe.invoices.list({ customer: customer.id })).data).toHaveLength(invoicesBefore);
+    expect((await h.stripe.events.list({ limit: 100 })).data).toHaveLength(eventsBefore);
+    await expect(h.stripe.invoices.retrieve(withChange.id)).rejects.toMatchObject({ statusCode: 404 });
+
+    await h.stripe.subscriptions.update(sub.id, change);
+    const after = await h.stripe.invoices.createPreview({ customer: customer.id });
+    expect(after.lines.data.map((line) => line.amount)).toEqual(withChange.lines.data.map((line) => line.amount));
+
+    // A change of interval bills at once: the credit for the unused time, then the new year.
+    const toYearly = await h.stripe.invoices.createPreview({
+      subscription: sub.id,
+      subscription_details: {
+        items: [{ id: item?.id ?? "", price: yearly.id, quantity: 1 }],
+        proration_date: prorationDate,
+      },
+    });
+    expect(toYearly.billing_reason).toBe("subscription_update");
+    expect(toYearly.lines.data.map((line) => line.amount)).toEqual([-4_500, 30_000]);
+  });
+
+  it("refuses a preview for an ended subscription, or one of another customer", async () => {
+    const { price } = await createPlan(h.stripe, 1_000);
+    const { customer } = await customerWithCard();
+    const { customer: other } = await customerWithCard();
+    const sub = await h.stripe.subscriptions.create({ customer: customer.id, items: [{ price: price.id }] });
+    await expect(h.stripe.invoices.createPreview({ subscription: sub.id, customer: other.id })).rejects.toMatchObject({
+      statusCode: 400,
+      param: "subscription",
+    });
+    await expect(h.stripe.invoices.createPreview({ customer: other.id })).rejects.toMatchObject({
+      statusCode: 404,
+      code: "invoice_upcoming_none",
+    });
+    await h.stripe.subscriptions.cancel(sub.id);
+    await expect(h.stripe.invoices.createPreview({ subscription: sub.id })).rejects.toMatchObject({
+      statusCode: 404,
+      code: "invoice_upcoming_none",
+    });
+  });
 });

@@ -18,6 +18,8 @@ export {
   invitationInput,
   invitationTokenInput,
   inviteInput,
+  planChangeInput,
+  planChangePreviewInput,
   portalSessionInput,
   removeMemberInput,
 } from "@saas/api";

@@ -1,5 +1,6 @@
-// Settings → Billing: plan cards before a subscription, the plan and the Manage
-// subscription button after, a dunning banner while a payment has failed. Emails link to
+// Settings → Billing: plan cards before a subscription; the plan, the Manage subscription
+// button and the cards to switch plan after (?change=… shows what a switch costs first); a
+// dunning banner while a payment has failed. Emails link to
 // `?action=update-payment-method`, which opens the portal's card update after sign-in (an
 // email cannot carry a portal session: they expire).
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
@@ -11,6 +12,7 @@ import { BILLING_EMAIL_INTENT, BillingEmail, type BillingEmailResult } from "~/c
 import { DunningBanner } from "~/components/billing/dunning-banner";
 import { InvoiceHistory } from "~/components/billing/invoice-history";
 import { NotificationList } from "~/components/billing/notification-list";
+import { CHANGE_PLAN_INTENT, PlanChangePreview } from "~/components/billing/plan-change";
 import { PlanPicker } from "~/components/billing/plan-picker";
 import { SubscriptionSummary } from "~/components/billing/subscription-summary";
 import { hasRole, requireOrganization } from "~/lib/auth.server";
@@ -18,6 +20,8 @@ import {
   billingEmailInput,
   callerFor,
   checkoutSessionInput,
+  planChangeInput,
+  planChangePreviewInput,
   portalSessionInput,
   userMessage,
 } from "~/lib/billing.server";
@@ -44,21 +48,34 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   const sessionId = url.searchParams.get("session_id");
   // Back from Checkout: bring the subscription in now rather than wait for the webhook.
   if (checkout === "success" && sessionId) await caller.billing.syncCheckoutSession({ sessionId }).catch(() => null);
-  const [status, plans, notifications, billingEmail] = await Promise.all([
+  const canManage = hasRole(organization.role, "admin");
+  // ?change=<lookup key>: what switching to that plan would cost, before the user confirms.
+  const change = planChangePreviewInput.safeParse({ lookupKey: url.searchParams.get("change") });
+  const [status, plans, notifications, billingEmail, planChange] = await Promise.all([
     caller.billing.status(),
     caller.billing.plans().catch(() => null),
     caller.notifications.list(),
-    hasRole(organization.role, "admin") ? caller.organizations.billingEmail() : null,
+    canManage ? caller.organizations.billingEmail() : null,
+    canManage && change.success
+      ? caller.billing
+          .previewPlanChange(change.data)
+          .then((preview) => ({ preview, error: null }))
+          .catch((error: unknown) => ({ preview: null, error: userMessage(error) }))
+      : null,
   ]);
+  const interval = url.searchParams.get("interval");
   return {
     status,
     plans,
     notifications,
     billingEmail,
+    planChange,
     canEditBillingEmail: organization.role === "owner",
     actionError,
     checkout: checkout === "success" || checkout === "canceled" ? checkout : null,
-    interval: url.searchParams.get("interval") === "year" ? ("year" as const) : ("month" as const),
+    // Without a choice: the current plan's interval, else monthly.
+    interval: interval === "year" || interval === "month" ? interval : (status.subscription?.interval ?? "month"),
+    changedTo: url.searchParams.get("changed"),
   };
 }
 
@@ -85,6 +102,15 @@ export async function action({ request, context }: ActionFunctionArgs) {
       if (!input.success) return { error: INVALID };
       const { redirectUrl } = await caller.billing.createPortalSession(input.data);
       return redirect(redirectUrl);
+    }
+    if (intent === CHANGE_PLAN_INTENT) {
+      const input = planChangeInput.safeParse({
+        lookupKey: form.get("lookupKey"),
+        prorationDate: Number(form.get("prorationDate")),
+      });
+      if (!input.success) return { error: INVALID };
+      await caller.billing.changePlan(input.data);
+      return redirect(`/settings/billing?changed=${input.data.lookupKey}`);
     }
     if (intent === "checkout") {
       const input = checkoutSessionInput.safeParse({ lookupKey: form.get("lookupKey") });
@@ -129,10 +155,14 @@ export default function Billing() {
     // Checkout finished but the subscription is not here yet: look again until it is.
     refetchInterval: (query) => (data.checkout === "success" && !query.state.data?.subscription ? 1_000 : false),
   });
+  const queryClient = useQueryClient();
+  // The loader ran again (a plan switched, a form sent): its status is the newest there is.
+  useEffect(() => {
+    queryClient.setQueryData(trpc.billing.status.queryKey(), data.status);
+  }, [data.status, queryClient, trpc]);
   // Back from the portal (or a webhook just in): Stripe's changes are queued for the sync
   // job. Load the page again, notifications included, until they are applied.
   const revalidator = useRevalidator();
-  const queryClient = useQueryClient();
   const pendingChanges = data.status.pendingChanges;
   useEffect(() => {
     if (!pendingChanges) return;
@@ -181,9 +211,27 @@ export default function Billing() {
       {status.paymentProblem ? (
         <DunningBanner message={status.paymentProblem.message} canManage={status.canManage} />
       ) : null}
+      {data.changedTo && subscription && !ended && subscription.lookupKey === data.changedTo ? (
+        <p role="status" className="alert success">
+          You're now on {subscription.planName}
+          {subscription.seats ? `, with ${subscription.seats.quantity} seats` : ""}.
+        </p>
+      ) : null}
       {subscription ? <SubscriptionSummary subscription={subscription} canManage={status.canManage} /> : null}
+      {data.planChange?.error ? (
+        <p role="alert" className="alert error" data-testid="plan-change-error">
+          {data.planChange.error}
+        </p>
+      ) : null}
+      {data.planChange?.preview && !ended ? <PlanChangePreview preview={data.planChange.preview} /> : null}
       {subscription && !ended && status.canManage && data.plans ? (
-        <TooSmallPlans plans={data.plans} members={status.members} />
+        <PlanPicker
+          plans={data.plans}
+          interval={data.interval}
+          canSubscribe
+          members={status.members}
+          current={subscription.lookupKey}
+        />
       ) : null}
       {ended && !awaitingCheckout ? (
         data.plans ? (
@@ -210,23 +258,5 @@ export default function Billing() {
         />
       ) : null}
     </section>
-  );
-}
-
-/** Plans the organization has outgrown: the portal does not offer a switch to them. */
-function TooSmallPlans({
-  plans,
-  members,
-}: {
-  plans: Array<{ name: string; memberLimit: number | null }>;
-  members: number;
-}) {
-  const names = plans.filter((plan) => plan.memberLimit !== null && plan.memberLimit < members).map((p) => p.name);
-  if (!names.length) return null;
-  return (
-    <p className="muted" data-testid="too-small-plans">
-      {names.join(" and ")} {names.length === 1 ? "is" : "are"} for fewer members than your {members}, so Manage
-      subscription offers no switch to {names.length === 1 ? "it" : "them"}.
-    </p>
   );
 }

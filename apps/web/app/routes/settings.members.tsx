@@ -2,7 +2,7 @@
 // admins change roles and remove members; anyone may leave (the last owner may not).
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { redirect } from "@remix-run/node";
-import { Form, useActionData, useLoaderData } from "@remix-run/react";
+import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import type { RouterOutputs } from "@saas/api";
 import { FormMessages } from "~/components/form-messages";
 import { Field } from "~/components/field";
@@ -160,14 +160,12 @@ export default function Members() {
                 Your {seats.planName} plan is full: upgrade to Team, billed per seat, to invite more people, or revoke
                 an invitation.
               </p>
-              {/* Settings → Billing's action opens the portal's plan change. */}
-              <Form method="post" action="/settings/billing">
-                <input type="hidden" name="intent" value="portal" />
-                <input type="hidden" name="flow" value="subscription_update" />
-                <button type="submit" className="button primary">
+              {/* Settings → Billing prices the switch to Team first, then makes it. */}
+              {seats.upgradeTo ? (
+                <Link to={`/settings/billing?change=${seats.upgradeTo}`} className="button primary">
                   Upgrade plan
-                </button>
-              </Form>
+                </Link>
+              ) : null}
             </div>
           ) : null}
           <Form method="post" className="card stack" aria-labelledby="invite-heading" noValidate hidden={full}>

@@ -106,11 +106,16 @@ test("a Pro organization at its member limit cannot invite, and is offered the u
   });
   expect(invitations).toBe(0);
 
-  await page.getByRole("button", { name: "Upgrade plan" }).click();
-  await new HostedPortal(page).expectOpen();
+  // The upgrade is priced first: Team with a seat for each of the 5 members.
+  await page.getByRole("link", { name: "Upgrade plan" }).click();
+  await expect(page.getByTestId("plan-change-price")).toHaveText("5 seats × $12 = $60 / month");
+  await page.getByRole("button", { name: "Switch to Team" }).click();
+  await expect(page.getByTestId("seats")).toHaveText("5 seats × $12 = $60 / month");
+  await page.goto("/settings/members");
+  await expect(page.getByRole("button", { name: "Send invitation" })).toBeVisible();
 });
 
-test("a Team organization too large for Pro is offered only Team's plans in the portal, billed per member", async ({
+test("a Team organization too large for Pro: no switch to a flat plan; the portal switches Team's interval", async ({
   page,
   browser,
   baseURL,
@@ -122,17 +127,23 @@ test("a Team organization too large for Pro is offered only Team's plans in the 
     (await stripe.subscriptions.list({ customer: customer.id })).data[0]?.items.data[0]?.quantity;
   await addMembers(browser, baseURL, organizationId, 5);
   await page.goto("/settings/billing");
-  await expect(page.getByTestId("too-small-plans")).toHaveText(
-    "Starter and Pro are for fewer members than your 6, so Manage subscription offers no switch to them.",
-  );
-
   const billing = new BillingPage(page);
+  await expect(billing.planCard("Pro")).toContainText("Your 6 members do not fit");
+  await expect(billing.planCard("Starter")).toContainText("Your 6 members do not fit");
+  await expect(page.getByRole("link", { name: /^Switch to (Starter|Pro)/ })).toHaveCount(0);
+  // Asked for anyway (an old link): refused with what to do, and nothing changes.
+  await billing.goto("?change=pro_monthly");
+  await expect(page.getByTestId("plan-change-error")).toContainText(
+    "The Pro plan is for up to 5 members, and this organization has 6.",
+  );
+  await expect(page.getByTestId("plan-change")).toHaveCount(0);
+
   await billing.manageButton().click();
   const portal = new HostedPortal(page);
   await portal.expectOpen();
   await page.getByRole("link", { name: "Update plan" }).first().click();
+  await expect(page.getByRole("link", { name: /^Select / })).toHaveCount(1);
   await expect(page.getByRole("link", { name: /^Select Team / })).toHaveCount(1);
-  await expect(page.getByRole("link", { name: /^Select (Starter|Pro) / })).toHaveCount(0);
   await page.getByRole("link", { name: /^Select Team / }).click();
   await page.getByRole("button", { name: "Confirm" }).click();
   // Yearly now, with the same seats: one per member.
@@ -143,4 +154,39 @@ test("a Team organization too large for Pro is offered only Team's plans in the 
     )
     .toBe("team_yearly");
   await expect.poll(quantity, SEAT_SYNC).toBe(6);
+});
+
+test("a Pro organization of 3 switches to Team in the app: priced first, then billed for 3 seats at once", async ({
+  page,
+  browser,
+  baseURL,
+  signedUpUser,
+}) => {
+  const organizationId = await personalOrganizationIdOf(signedUpUser.email);
+  const customer = await subscribeOrganization(organizationId, signedUpUser.email, "pro_monthly");
+  const item = async () => (await stripe.subscriptions.list({ customer: customer.id })).data[0]?.items.data[0];
+  await addMembers(browser, baseURL, organizationId, 2);
+  const billing = new BillingPage(page);
+  await billing.goto();
+  await expect(billing.planCard("Pro")).toContainText("Current plan");
+  await page.getByRole("link", { name: "Switch to Team monthly" }).click();
+
+  const preview = page.getByTestId("plan-change");
+  await expect(preview.getByRole("heading")).toHaveText("Switch to Team · Monthly");
+  await expect(page.getByTestId("plan-change-price")).toHaveText("3 seats × $12 = $36 / month");
+  await expect(page.getByTestId("plan-change-now")).toContainText("is added to your next invoice");
+  const next = (await page.getByTestId("plan-change-next").textContent()) ?? "";
+  // Nothing changes until the user confirms.
+  expect(await item()).toMatchObject({ price: { lookup_key: "pro_monthly" }, quantity: 1 });
+
+  await page.getByRole("button", { name: "Switch to Team" }).click();
+  await expect(page.getByRole("status").filter({ hasText: "You're now on Team" })).toHaveText(
+    "You're now on Team, with 3 seats.",
+  );
+  await expect(page.getByTestId("seats")).toHaveText("3 seats × $12 = $36 / month");
+  expect(await item()).toMatchObject({ price: { lookup_key: "team_monthly" }, quantity: 3 });
+  // The next invoice is what the preview said it would be.
+  const subscription = (await stripe.subscriptions.list({ customer: customer.id })).data[0];
+  const upcoming = await stripe.invoices.createPreview({ subscription: subscription?.id ?? "" });
+  expect(next).toMatch(new RegExp(`: \\$${(upcoming.amount_due / 100).toFixed(2).replace(/\.00$/, "")}$`));
 });

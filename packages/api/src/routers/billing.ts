@@ -2,6 +2,7 @@
 // caller's current organization: no input names an organization, customer, subscription or
 // URL to return to. Members read; owners and admins also pay and manage.
 import {
+  changePlan,
   createCheckoutSession,
   createPortalSession,
   getBillingStatus,
@@ -10,6 +11,7 @@ import {
   listPlans,
   LOOKUP_KEYS,
   PORTAL_FLOWS,
+  previewPlanChange,
   syncCheckoutSession,
 } from "@saas/billing";
 import { BILLING_MANAGER, hasRole } from "@saas/auth";
@@ -20,6 +22,9 @@ import { billingManagerProcedure, orgProcedure, protectedProcedure } from "../tr
 /** The inputs, also for server-side callers that parse a form into them. */
 export const checkoutSessionInput = z.object({ lookupKey: z.enum(LOOKUP_KEYS) });
 export const portalSessionInput = z.object({ flow: z.enum(PORTAL_FLOWS).optional() }).optional();
+export const planChangePreviewInput = z.object({ lookupKey: z.enum(LOOKUP_KEYS) });
+/** `prorationDate` is the preview's: the switch is prorated as of it, so it costs what was shown. */
+export const planChangeInput = planChangePreviewInput.extend({ prorationDate: z.number().int().positive() });
 
 export const billingRouter = {
   plans: protectedProcedure.query(({ ctx }) => listPlans(ctx.stripe)),
@@ -59,6 +64,18 @@ export const billingRouter = {
     .mutation(({ ctx, input }) =>
       syncCheckoutSession(ctx, { organizationId: ctx.organization.id, sessionId: input.sessionId }),
     ),
+
+  /** What switching the organization's plan to `lookupKey` costs, as Stripe previews it. */
+  previewPlanChange: billingManagerProcedure
+    .input(planChangePreviewInput)
+    .query(({ ctx, input }) =>
+      previewPlanChange(ctx, { organizationId: ctx.organization.id, lookupKey: input.lookupKey }),
+    ),
+
+  /** Switches the plan, with the quantity the new plan is for, prorated as the preview showed. */
+  changePlan: billingManagerProcedure
+    .input(planChangeInput)
+    .mutation(({ ctx, input }) => changePlan(ctx, { organizationId: ctx.organization.id, ...input })),
 
   createPortalSession: billingManagerProcedure
     .input(portalSessionInput)

@@ -1,38 +1,33 @@
 // The Customer Portal's configurations, as versioned code. Bump PORTAL_CONFIG_VERSION
-// with any change so Stripe's copy says which version it is. One configuration per set of
-// plans an organization can fit into (a flat plan has a member limit): the portal then
-// offers a plan switch only to plans the organization's members fit.
+// with any change so Stripe's copy says which version it is. One configuration per plan,
+// offering a switch only between that plan's own prices (monthly and yearly): the quantity
+// stays as it is, which is right within a plan. A switch to another plan changes what the
+// quantity means (seats, or one flat unit), so the app makes it, with its price shown first
+// (plan-change/change-plan.ts). The default configuration, for an organization with no plan
+// yet, offers no switch at all.
 import type Stripe from "stripe";
 import { CATALOG, type CatalogProduct } from "./catalog.ts";
 
-const PORTAL_CONFIG_VERSION = "3";
+const PORTAL_CONFIG_VERSION = "4";
 /** Marks the configurations this code manages among any others on the Stripe account. */
 export const PORTAL_CONFIG_MARKER = { managed_by: "saas-billing" } as const;
 
 export type PortalProducts = Array<{ product: string; prices: string[] }>;
 
-/** The catalog keys of the plans an organization of `members` members fits, in catalog order. */
-export function plansFitting(members: number, catalog: readonly CatalogProduct[] = CATALOG): string[] {
-  return catalog.filter((p) => p.memberLimit === null || p.memberLimit >= members).map((p) => p.key);
-}
+/** How the default configuration (STRIPE_PORTAL_CONFIG_ID), which offers no plan, names its set. */
+export const DEFAULT_PORTAL_PLANS = "none";
 
-/** Every set of plans some organization fits: all of them for one member, fewer past each limit. */
+/** The default configuration's empty set, then one set per plan, in catalog order. */
 export function portalPlanSets(catalog: readonly CatalogProduct[] = CATALOG): string[][] {
-  const sizes = [1, ...catalog.flatMap((p) => (p.memberLimit === null ? [] : [p.memberLimit + 1]))];
-  const sets = new Map<string, string[]>();
-  for (const size of sizes.sort((a, b) => a - b)) {
-    const plans = plansFitting(size, catalog);
-    if (plans.length) sets.set(planSetKey(plans), plans);
-  }
-  return [...sets.values()];
+  return [[], ...catalog.map((product) => [product.key])];
 }
 
 /** How a configuration's metadata names its set of plans. */
-export const planSetKey = (plans: readonly string[]) => plans.join(",");
+export const planSetKey = (plans: readonly string[]) => (plans.length ? plans.join(",") : DEFAULT_PORTAL_PLANS);
 
 export function desiredPortalConfiguration(input: {
   appBaseUrl: string;
-  /** The products of the plans it offers, with their live price ids, for plan changes. */
+  /** The products of the plans it offers, with their live price ids, for plan changes; none for the default. */
   products: PortalProducts;
   /** Their catalog keys, kept in the metadata so the configuration is found again. */
   plans: readonly string[];
@@ -54,12 +49,15 @@ export function desiredPortalConfiguration(input: {
           options: ["too_expensive", "missing_features", "switched_service", "unused", "other"],
         },
       },
-      subscription_update: {
-        enabled: true,
-        default_allowed_updates: ["price"],
-        proration_behavior: "create_prorations",
-        products: input.products,
-      },
+      // Only the price: the app owns the quantity (seats follow the members).
+      subscription_update: input.products.length
+        ? {
+            enabled: true,
+            default_allowed_updates: ["price"],
+            proration_behavior: "create_prorations",
+            products: input.products,
+          }
+        : { enabled: false },
     },
     metadata: { ...PORTAL_CONFIG_MARKER, version: PORTAL_CONFIG_VERSION, plans: planSetKey(input.plans) },
   };
@@ -110,14 +108,17 @@ export function comparablePortalConfiguration(config: {
         ? list(f.subscription_cancel.cancellation_reason.options)
         : [],
     },
-    subscription_update: {
-      enabled: f.subscription_update?.enabled ?? false,
-      default_allowed_updates: list(f.subscription_update?.default_allowed_updates),
-      proration_behavior: f.subscription_update?.proration_behavior ?? null,
-      products: [...(f.subscription_update?.products || [])]
-        .map((p) => ({ product: p.product, prices: [...p.prices].sort() }))
-        .sort((a, b) => a.product.localeCompare(b.product)),
-    },
+    // Switched off, what else it holds does nothing (Stripe keeps it from before).
+    subscription_update: f.subscription_update?.enabled
+      ? {
+          enabled: true,
+          default_allowed_updates: list(f.subscription_update.default_allowed_updates),
+          proration_behavior: f.subscription_update.proration_behavior ?? null,
+          products: [...(f.subscription_update.products || [])]
+            .map((p) => ({ product: p.product, prices: [...p.prices].sort() }))
+            .sort((a, b) => a.product.localeCompare(b.product)),
+        }
+      : { enabled: false },
     version: (config.metadata || {}).version ?? null,
     plans: (config.metadata || {}).plans ?? null,
   };

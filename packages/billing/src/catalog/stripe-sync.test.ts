@@ -43,23 +43,21 @@ describe("stripe:sync", () => {
     const config = await h.stripe.billingPortal.configurations.retrieve(first.portalConfigurationId ?? "");
     expect(config.default_return_url).toBe(`${TEST_APP_BASE_URL}/settings/billing`);
     expect(config.features.subscription_cancel).toMatchObject({ enabled: true, mode: "at_period_end" });
-    expect(config.features.subscription_update.products?.map((p) => p.prices.length)).toEqual(
-      CATALOG.map((p) => p.prices.length),
-    );
-    expect(config.metadata).toMatchObject({ managed_by: "saas-billing", version: "3", plans: "starter,pro,team" });
-    // The configurations for larger organizations offer only the plans they fit.
-    expect(portalPlanSets()).toEqual([["starter", "pro", "team"], ["pro", "team"], ["team"]]);
-    for (const [plans, products] of [
-      ["pro,team", ["pro", "team"]],
-      ["team", ["team"]],
-    ] as const) {
-      const offered = await h.stripe.billingPortal.configurations.retrieve(first.portalConfigurationIds[plans] ?? "");
-      const keys = await Promise.all(
-        (offered.features.subscription_update.products ?? []).map(
-          async (p) => (await h.stripe.products.retrieve(p.product)).metadata.catalog_key,
-        ),
+    // The default is for an organization with no plan yet: nothing to switch.
+    expect(config.features.subscription_update.enabled).toBe(false);
+    expect(config.metadata).toMatchObject({ managed_by: "saas-billing", version: "4", plans: "none" });
+    // One configuration per plan, switching only between that plan's own prices, never the quantity.
+    expect(portalPlanSets()).toEqual([[], ["starter"], ["pro"], ["team"]]);
+    for (const product of CATALOG) {
+      const offered = await h.stripe.billingPortal.configurations.retrieve(
+        first.portalConfigurationIds[product.key] ?? "",
       );
-      expect([plans, keys]).toEqual([plans, products]);
+      const update = offered.features.subscription_update;
+      expect(update).toMatchObject({ enabled: true, default_allowed_updates: ["price"] });
+      const products = update.products ?? [];
+      expect(products).toHaveLength(1);
+      expect((await h.stripe.products.retrieve(products[0]?.product ?? "")).metadata.catalog_key).toBe(product.key);
+      expect(products[0]?.prices.sort()).toEqual(product.prices.map((price) => first.priceIds[price.lookupKey]).sort());
     }
 
     const second = await sync(true);
@@ -96,7 +94,7 @@ describe("stripe:sync", () => {
       active: false,
       lookup_key: null,
     });
-    const config = await h.stripe.billingPortal.configurations.retrieve(applied.portalConfigurationId ?? "");
+    const config = await h.stripe.billingPortal.configurations.retrieve(applied.portalConfigurationIds.pro ?? "");
     expect(config.features.subscription_update.products?.flatMap((p) => p.prices)).toContain(newId);
     expect((await sync(false, edited)).changes).toEqual([]);
   });
@@ -110,7 +108,7 @@ describe("stripe:sync", () => {
     expect(check.changes).toEqual([
       {
         action: "update",
-        target: `portal configuration for starter, pro, team (${portalConfigurationId})`,
+        target: `default portal configuration (${portalConfigurationId})`,
         details: ["invoice_history: false → true"],
       },
     ]);
@@ -121,15 +119,29 @@ describe("stripe:sync", () => {
     ).toBe(true);
   });
 
-  it("adopts the configuration made before there were sets of plans as the one offering every plan", async () => {
-    const { portalConfigurationId } = await sync(true);
+  it("adopts an earlier version's configuration as the default, and switches off the sets no longer used", async () => {
+    const { portalConfigurationId, portalConfigurationIds } = await sync(true);
+    // As version 3 left them: the default offered every plan, and a set of plans for 2 to 5 members.
     await h.stripe.billingPortal.configurations.update(portalConfigurationId ?? "", {
-      metadata: { plans: "", version: "1" },
+      metadata: { plans: "starter,pro,team", version: "3" },
+    });
+    const older = await h.stripe.billingPortal.configurations.create({
+      features: { invoice_history: { enabled: true } },
+      metadata: { managed_by: "saas-billing", plans: "pro,team", version: "3" },
     });
     const check = await sync(false);
-    expect(check.changes.map((c) => [c.action, c.target])).toEqual([
-      ["update", `portal configuration for starter, pro, team (${portalConfigurationId})`],
+    expect(check.changes.map((c) => [c.action, c.target, c.details])).toEqual([
+      [
+        "update",
+        `default portal configuration (${portalConfigurationId})`,
+        ['version: "3" → "4"', 'plans: "starter,pro,team" → "none"'],
+      ],
+      ["update", `portal configuration for pro,team (${older.id})`, ["active: true → false"]],
     ]);
-    expect((await sync(true)).portalConfigurationId).toBe(portalConfigurationId);
+    const applied = await sync(true);
+    expect(applied.portalConfigurationId).toBe(portalConfigurationId);
+    expect(applied.portalConfigurationIds).toEqual(portalConfigurationIds);
+    expect((await h.stripe.billingPortal.configurations.retrieve(older.id)).active).toBe(false);
+    expect((await sync(false)).changes).toEqual([]);
   });
 });

@@ -5,6 +5,7 @@ import type Stripe from "stripe";
 import { CATALOG, type CatalogPrice, type CatalogProduct } from "./catalog.ts";
 import {
   comparablePortalConfiguration,
+  DEFAULT_PORTAL_PLANS,
   desiredPortalConfiguration,
   planSetKey,
   PORTAL_CONFIG_MARKER,
@@ -15,8 +16,8 @@ export type SyncChange = { action: "create" | "update" | "replace"; target: stri
 export type SyncResult = {
   changes: SyncChange[];
   /**
-   * The portal configuration offering every plan (STRIPE_PORTAL_CONFIG_ID). Null only in
-   * check mode when it does not exist yet.
+   * The default portal configuration (STRIPE_PORTAL_CONFIG_ID), offering no plan switch.
+   * Null only in check mode when it does not exist yet.
    */
   portalConfigurationId: string | null;
   /** Every managed configuration by its set of plans (planSetKey); null where check mode found none. */
@@ -51,10 +52,9 @@ export async function syncStripe(
     ),
     changes,
   });
-  const everyPlan = planSetKey(catalog.map((product) => product.key));
   return {
     changes,
-    portalConfigurationId: portalConfigurationIds[everyPlan] ?? null,
+    portalConfigurationId: portalConfigurationIds[DEFAULT_PORTAL_PLANS] ?? null,
     portalConfigurationIds,
     priceIds,
   };
@@ -196,28 +196,42 @@ async function syncPortalConfigurations(
   for await (const config of stripe.billingPortal.configurations.list({ active: true, limit: 100 })) {
     if (config.metadata?.managed_by === PORTAL_CONFIG_MARKER.managed_by) managed.push(config);
   }
-  const everyPlan = planSetKey(input.catalog.map((product) => product.key));
+  // Before one configuration per plan, the default offered every plan (or, earlier still,
+  // named no set): that one is the default now, so STRIPE_PORTAL_CONFIG_ID stays valid.
+  const everyPlan = input.catalog.map((product) => product.key).join(",");
+  const isDefault = (plans: string | undefined) => !plans || plans === DEFAULT_PORTAL_PLANS || plans === everyPlan;
   const ids: Record<string, string | null> = {};
+  const kept = new Set<string>();
   for (const plans of portalPlanSets(input.catalog)) {
     const key = planSetKey(plans);
-    // A configuration from before the sets (no plans in its metadata) offered every plan.
-    const current =
-      managed.find((config) => config.metadata?.plans === key) ??
-      (key === everyPlan ? managed.find((config) => !config.metadata?.plans) : undefined);
+    const current = managed.find(
+      (config) =>
+        !kept.has(config.id) &&
+        (key === DEFAULT_PORTAL_PLANS ? isDefault(config.metadata?.plans) : config.metadata?.plans === key),
+    );
     const products = plans.flatMap((plan) => (input.products[plan] ? [input.products[plan]] : []));
     const desired = desiredPortalConfiguration({ appBaseUrl: input.appBaseUrl, products, plans });
-    const target = `portal configuration for ${plans.join(", ")}`;
+    const target = plans.length ? `portal configuration for ${plans.join(", ")}` : "default portal configuration";
     if (!current) {
       input.changes.push({ action: "create", target, details: [`version ${desired.metadata?.version ?? "?"}`] });
       ids[key] = input.apply ? (await stripe.billingPortal.configurations.create(desired)).id : null;
       continue;
     }
     ids[key] = current.id;
+    kept.add(current.id);
     const details = differences(comparablePortalConfiguration(current), comparablePortalConfiguration(desired));
     if (details.length) {
       input.changes.push({ action: "update", target: `${target} (${current.id})`, details });
       if (input.apply) await stripe.billingPortal.configurations.update(current.id, desired);
     }
+  }
+  // A managed configuration no set uses any more (a set of plans from an earlier version) is
+  // switched off, so no portal session opens on it. The account's default cannot be.
+  for (const config of managed) {
+    if (kept.has(config.id) || config.is_default) continue;
+    const target = `portal configuration for ${config.metadata?.plans ?? "no plans"} (${config.id})`;
+    input.changes.push({ action: "update", target, details: ["active: true → false"] });
+    if (input.apply) await stripe.billingPortal.configurations.update(config.id, { active: false });
   }
   return ids;
 }

@@ -1,11 +1,12 @@
 // The portal opens with the configuration `pnpm stripe:sync` made, even on a Stripe account
 // whose default configuration is someone else's (another app, or one saved in the dashboard).
-import { addMember, createUser } from "@saas/db/factories";
+import { createUser } from "@saas/db/factories";
 import type Stripe from "stripe";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { syncStripe } from "../catalog/stripe-sync.ts";
 import { ensureCustomer } from "../customers/ensure-customer.ts";
 import type { BillingDeps } from "../deps.ts";
+import { syncCustomer } from "../sync/sync-customer.ts";
 import { startBillingHarness, TEST_APP_BASE_URL, type BillingHarness } from "../testing.ts";
 import { createPortalSession } from "./create-portal-session.ts";
 
@@ -45,20 +46,25 @@ describe("createPortalSession", () => {
     expect(session).toMatchObject({ customer, configuration: ours.id });
   });
 
-  it("offers a switch only to the plans the organization's members fit", async () => {
-    const configurationFor = async (members: number) => {
+  it("opens the configuration of the organization's plan, which switches only between its own prices", async () => {
+    const configurationFor = async (lookupKey: string | null) => {
       const owner = await createUser(h.db);
-      for (let i = 1; i < members; i++) await addMember(h.db, owner.organization.id, (await createUser(h.db)).id);
-      await ensureCustomer(h, owner.organization.id);
+      const customer = await ensureCustomer(h, owner.organization.id);
+      if (lookupKey) {
+        const card = await h.stripe.paymentMethods.attach("pm_card_visa", { customer });
+        await h.stripe.customers.update(customer, { invoice_settings: { default_payment_method: card.id } });
+        const [price] = (await h.stripe.prices.list({ lookup_keys: [lookupKey] })).data;
+        await h.stripe.subscriptions.create({ customer, items: [{ price: price?.id ?? "" }] });
+        await syncCustomer(h, customer);
+      }
       const { redirectUrl } = await createPortalSession(deps, { organizationId: owner.organization.id });
       return [...h.emulator.app.store.portalSessions.values()].find((s) => s.url === redirectUrl)?.configuration;
     };
-    // Starter is for 1 member, Pro for up to 5, Team for any number.
     expect([
-      await configurationFor(1),
-      await configurationFor(2),
-      await configurationFor(5),
-      await configurationFor(6),
-    ]).toEqual([ours.id, byPlans["pro,team"], byPlans["pro,team"], byPlans.team]);
+      await configurationFor(null),
+      await configurationFor("starter_monthly"),
+      await configurationFor("pro_yearly"),
+      await configurationFor("team_monthly"),
+    ]).toEqual([ours.id, byPlans.starter, byPlans.pro, byPlans.team]);
   });
 });

@@ -1,11 +1,10 @@
 // Opens the Stripe Customer Portal for the customer of the caller's current organization.
 import type Stripe from "stripe";
-import { CATALOG } from "../catalog/catalog.ts";
-import { planSetKey, plansFitting, PORTAL_CONFIG_MARKER } from "../catalog/portal-configuration.ts";
+import { findCatalogProduct } from "../catalog/catalog.ts";
+import { PORTAL_CONFIG_MARKER } from "../catalog/portal-configuration.ts";
 import type { BillingDeps } from "../deps.ts";
 import { BillingNotFound, BillingProfileMissing, callStripe } from "../errors.ts";
 import { currentSubscription } from "../entitlements/get-entitlement.ts";
-import { seatCount } from "../seats/seat-sync.ts";
 import { USER_FACING_REQUEST } from "../stripe-client.ts";
 
 export const PORTAL_FLOWS = ["payment_method_update", "subscription_cancel", "subscription_update"] as const;
@@ -20,16 +19,18 @@ export async function createPortalSession(
   input: { organizationId: string; flow?: PortalFlow | undefined },
 ): Promise<{ redirectUrl: string }> {
   const { db, stripe, config } = deps;
-  // The subscriptions are a second query: read them only for the flows that name one.
-  const needsSubscription = input.flow === "subscription_cancel" || input.flow === "subscription_update";
-  const [account, members] = await Promise.all([
-    db.account.findUnique({
-      where: { organizationId: input.organizationId },
-      select: { stripeCustomerId: true, subscriptions: needsSubscription },
-    }),
-    seatCount(db, input.organizationId),
-  ]);
+  const account = await db.account.findUnique({
+    where: { organizationId: input.organizationId },
+    select: {
+      stripeCustomerId: true,
+      subscriptions: {
+        select: { stripeSubscriptionId: true, status: true, currentPeriodEnd: true, priceLookupKey: true },
+      },
+    },
+  });
   if (!account?.stripeCustomerId) throw new BillingProfileMissing();
+  const current = currentSubscription(account.subscriptions);
+  const live = current && current.status !== "canceled" && current.status !== "incomplete_expired" ? current : null;
   const customer = account.stripeCustomerId;
   const returnUrl = `${config.appBaseUrl}/settings/billing`;
 
@@ -40,8 +41,8 @@ export async function createPortalSession(
       after_completion: { type: "redirect", redirect: { return_url: returnUrl } },
     };
   } else if (input.flow) {
-    const subscription = currentSubscription(account.subscriptions ?? []);
-    if (!subscription || subscription.status === "canceled") throw new BillingNotFound("no subscription to change");
+    const subscription = live;
+    if (!subscription) throw new BillingNotFound("no subscription to change");
     const after = { type: "redirect" as const, redirect: { return_url: `${returnUrl}?portal=updated` } };
     flowData =
       input.flow === "subscription_cancel"
@@ -57,7 +58,7 @@ export async function createPortalSession(
           };
   }
 
-  const configuration = await configurationFor(deps, plansFitting(members));
+  const configuration = await configurationFor(deps, findCatalogProduct(live?.priceLookupKey)?.key ?? null);
   const session = await callStripe(() =>
     stripe.billingPortal.sessions.create(
       {
@@ -73,13 +74,13 @@ export async function createPortalSession(
 }
 
 /**
- * The managed configurations by their set of plans, per Stripe client: found once, as only
+ * The managed configurations by their plan, per Stripe client: found once, as only
  * `pnpm stripe:sync` changes them.
  */
-const configurationsByPlans = new WeakMap<Stripe, Promise<Map<string, string>>>();
+const configurationsByPlan = new WeakMap<Stripe, Promise<Map<string, string>>>();
 
 function managedConfigurations(stripe: Stripe, refresh: boolean): Promise<Map<string, string>> {
-  let found = configurationsByPlans.get(stripe);
+  let found = configurationsByPlan.get(stripe);
   if (!found || refresh) {
     found = callStripe(async () => {
       const ids = new Map<string, string>();
@@ -90,27 +91,26 @@ function managedConfigurations(stripe: Stripe, refresh: boolean): Promise<Map<st
       }
       return ids;
     });
-    found.catch(() => configurationsByPlans.delete(stripe));
-    configurationsByPlans.set(stripe, found);
+    found.catch(() => configurationsByPlan.delete(stripe));
+    configurationsByPlan.set(stripe, found);
   }
   return found;
 }
 
 /**
- * The configuration that offers exactly the plans the organization's members fit: the
- * configured one (STRIPE_PORTAL_CONFIG_ID) while they fit every plan, else the managed one
- * for that set, so the portal offers no switch to a plan too small for them.
+ * The configuration for the organization's plan, which offers a switch between that plan's
+ * own prices only; with no live plan, the configured default (STRIPE_PORTAL_CONFIG_ID),
+ * which offers none. A switch to another plan is made in the app, with the right quantity.
  */
 async function configurationFor(
   { stripe, config }: Pick<BillingDeps, "stripe" | "config">,
-  plans: string[],
+  plan: string | null,
 ): Promise<string | undefined> {
-  if (plans.length === CATALOG.length) return config.portalConfigurationId;
-  const key = planSetKey(plans);
+  if (plan === null) return config.portalConfigurationId;
   const id =
-    (await managedConfigurations(stripe, false)).get(key) ?? (await managedConfigurations(stripe, true)).get(key);
+    (await managedConfigurations(stripe, false)).get(plan) ?? (await managedConfigurations(stripe, true)).get(plan);
   if (!id) {
-    console.warn(`no portal configuration offers only ${key}: run pnpm stripe:sync; opening the default one`);
+    console.warn(`no portal configuration for the ${plan} plan: run pnpm stripe:sync; opening the default one`);
     return config.portalConfigurationId;
   }
   return id;

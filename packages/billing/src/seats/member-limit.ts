@@ -2,7 +2,7 @@
 // plan for any number. Invitations count against a flat plan's room while they are open, so
 // the invitations out can all be accepted; accepting re-checks under the organization's lock.
 import type { PrismaClient, Tx } from "@saas/db";
-import { findCatalogProduct, type CatalogProduct } from "../catalog/catalog.ts";
+import { CATALOG, findCatalogPrice, type CatalogPrice, type CatalogProduct } from "../catalog/catalog.ts";
 import { SeatLimitReached } from "../errors.ts";
 import { BILLED_STATUSES, queueSeatSync, seatCount } from "./seat-sync.ts";
 
@@ -16,16 +16,29 @@ export type SeatUsage = {
   perSeat: boolean;
   /** The most members the current plan allows, or null for no limit (per seat, or no plan). */
   limit: number | null;
+  /**
+   * Where a full flat plan upgrades to: the per-seat plan's price at the current plan's
+   * interval (a lookup key), or null on a per-seat plan or none.
+   */
+  upgradeTo: string | null;
 };
 
-/** The catalog product the organization is billed for now, or null. */
-async function billedPlan(db: PrismaClient | Tx, organizationId: string): Promise<CatalogProduct | null> {
+/** The catalog product and price the organization is billed for now, or null. */
+async function billedPlan(
+  db: PrismaClient | Tx,
+  organizationId: string,
+): Promise<{ product: CatalogProduct; price: CatalogPrice } | null> {
   const subscription = await db.subscription.findFirst({
     where: { account: { organizationId }, status: { in: BILLED_STATUSES } },
     orderBy: [{ createdAt: "desc" }, { id: "desc" }],
     select: { priceLookupKey: true },
   });
-  return findCatalogProduct(subscription?.priceLookupKey);
+  return subscription?.priceLookupKey ? findCatalogPrice(subscription.priceLookupKey) : null;
+}
+
+function perSeatPriceAt(interval: CatalogPrice["interval"]): string | null {
+  const perSeat = (CATALOG as readonly CatalogProduct[]).find((product) => product.perSeat);
+  return perSeat?.prices.find((price) => price.interval === interval)?.lookupKey ?? null;
 }
 
 export async function seatUsage(db: PrismaClient | Tx, organizationId: string, now = new Date()): Promise<SeatUsage> {
@@ -37,9 +50,10 @@ export async function seatUsage(db: PrismaClient | Tx, organizationId: string, n
   return {
     members,
     invitations,
-    planName: plan?.name ?? null,
-    perSeat: plan?.perSeat ?? false,
-    limit: plan?.memberLimit ?? null,
+    planName: plan?.product.name ?? null,
+    perSeat: plan?.product.perSeat ?? false,
+    limit: plan?.product.memberLimit ?? null,
+    upgradeTo: plan && !plan.product.perSeat ? perSeatPriceAt(plan.price.interval) : null,
   };
 }
 

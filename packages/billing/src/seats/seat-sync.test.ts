@@ -1,10 +1,16 @@
 // The seat job and reconcile against the emulator: Stripe's quantity for a per-seat plan is
 // brought to the member count, whichever side drifted, once per change.
-import { addMember, createUser } from "@saas/db/factories";
+import { createUser } from "@saas/db/factories";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { syncCustomer } from "../sync/sync-customer.ts";
 import { reconcile } from "../sync/reconcile.ts";
-import { drainQueue, makeScheduledJobsDueNow, startBillingHarness, type BillingHarness } from "../testing.ts";
+import {
+  drainQueue,
+  makeScheduledJobsDueNow,
+  startBillingHarness,
+  subscribedOrganization,
+  type BillingHarness,
+} from "../testing.ts";
 import { runSeatSync, SEAT_SYNC_TASK } from "./seat-sync.ts";
 
 let h: BillingHarness;
@@ -13,25 +19,8 @@ beforeAll(async () => {
 });
 afterAll(() => h.close());
 
-/** An organization of `members` people subscribed to `lookupKey` with `quantity`, synced. */
-async function subscribed(lookupKey: string, members: number, quantity: number) {
-  const owner = await createUser(h.db);
-  for (let i = 1; i < members; i++) await addMember(h.db, owner.organization.id, (await createUser(h.db)).id);
-  const customer = await h.stripe.customers.create({
-    email: owner.email,
-    metadata: { organizationId: owner.organization.id },
-    payment_method: "pm_card_visa",
-    invoice_settings: { default_payment_method: "pm_card_visa" },
-  });
-  await h.db.account.update({ where: { id: owner.account.id }, data: { stripeCustomerId: customer.id } });
-  const [price] = (await h.stripe.prices.list({ lookup_keys: [lookupKey] })).data;
-  if (!price) throw new Error(`no price ${lookupKey}`);
-  const subscription = await h.stripe.subscriptions.create({
-    customer: customer.id,
-    items: [{ price: price.id, quantity }],
-  });
-  return { organizationId: owner.organization.id, customerId: customer.id, subscription };
-}
+const subscribed = (lookupKey: string, members: number, quantity: number) =>
+  subscribedOrganization(h, lookupKey, members, quantity);
 
 const quantityOf = async (subscriptionId: string) =>
   (await h.stripe.subscriptions.retrieve(subscriptionId)).items.data[0]?.quantity;

@@ -66,7 +66,8 @@ function buildLine(line: LineInput, invoiceId: string, subscriptionId: string): 
   };
 }
 
-export function createSubscriptionInvoice(app: App, input: InvoiceInput): Stripe.Invoice {
+/** The draft invoice, not yet stored: `createSubscriptionInvoice` keeps it, a preview does not. */
+export function buildSubscriptionInvoice(app: App, input: InvoiceInput): Stripe.Invoice {
   const sub = input.subscription;
   const customerId = idOf(sub.customer) ?? "";
   const customer = app.store.customers.get(customerId);
@@ -159,7 +160,12 @@ export function createSubscriptionInvoice(app: App, input: InvoiceInput): Stripe
     total_taxes: [],
     webhooks_delivered_at: created,
   };
-  app.store.invoices.set(id, invoice);
+  return invoice;
+}
+
+export function createSubscriptionInvoice(app: App, input: InvoiceInput): Stripe.Invoice {
+  const invoice = buildSubscriptionInvoice(app, input);
+  app.store.invoices.set(invoice.id, invoice);
   app.events.emit("invoice.created", invoice);
   return invoice;
 }

@@ -6,7 +6,7 @@ import { idOf } from "../resources/lookup.ts";
 import { nowFor } from "../time.ts";
 import { chargeOutcome } from "./cards.ts";
 
-export { createSubscriptionInvoice, type LineInput } from "./invoice-factory.ts";
+export { buildSubscriptionInvoice, createSubscriptionInvoice, type LineInput } from "./invoice-factory.ts";
 
 export function finalizeInvoice(app: App, draft: Stripe.Invoice): Stripe.Invoice {
   const customerId = idOf(draft.customer) ?? "";

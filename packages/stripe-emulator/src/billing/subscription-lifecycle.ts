@@ -39,7 +39,13 @@ export function describeLine(app: App, price: Stripe.Price, quantity: number): s
   return `${quantity} × ${product?.name ?? price.id} (at $${amount}${interval})`;
 }
 
-function cycleLines(app: App, sub: Stripe.Subscription, start: number, end: number, trial: boolean): LineInput[] {
+export function cycleLines(
+  app: App,
+  sub: Stripe.Subscription,
+  start: number,
+  end: number,
+  trial: boolean,
+): LineInput[] {
   return sub.items.data.map((item) => {
     const quantity = item.quantity ?? 1;
     const product = app.store.products.get(
@@ -164,7 +170,8 @@ export function cancelSubscriptionNow(
 }
 
 /** The period end has come: start the next period, invoice it and charge it off-session. */
-export function renewSubscription(app: App, sub: Stripe.Subscription): Stripe.Subscription {
+/** The period after the current one: it starts when this one ends, on the cycle's anchor day. */
+export function nextPeriod(sub: Stripe.Subscription): { previousStart: number; start: number; end: number } {
   const start = periodEnd(sub);
   const recurring = primaryPrice(sub).recurring;
   const end = addInterval(
@@ -173,16 +180,12 @@ export function renewSubscription(app: App, sub: Stripe.Subscription): Stripe.Su
     recurring?.interval_count ?? 1,
     anchorDayOf(sub.billing_cycle_anchor),
   );
-  const previousStart = Math.min(...sub.items.data.map((item) => item.current_period_start));
-  const invoiceId = preallocatedInvoiceId();
-  const renewed = updateSubscription(app, sub, {
-    ...withPeriod(sub, start, end),
-    status: sub.status === "trialing" ? "active" : sub.status,
-    latest_invoice: invoiceId,
-  });
-  const prorations = app.store.pendingProrations.get(sub.id) ?? [];
-  app.store.pendingProrations.delete(sub.id);
-  const prorationLines: LineInput[] = prorations.flatMap((proration) => {
+  return { previousStart: Math.min(...sub.items.data.map((item) => item.current_period_start)), start, end };
+}
+
+/** The prorations waiting for the subscription's next invoice, as its lines. */
+export function pendingProrationLines(app: App, subId: string): LineInput[] {
+  return (app.store.pendingProrations.get(subId) ?? []).flatMap((proration) => {
     const price = app.store.prices.get(proration.priceId);
     if (price === undefined) return [];
     return [
@@ -198,6 +201,18 @@ export function renewSubscription(app: App, sub: Stripe.Subscription): Stripe.Su
       },
     ];
   });
+}
+
+export function renewSubscription(app: App, sub: Stripe.Subscription): Stripe.Subscription {
+  const { previousStart, start, end } = nextPeriod(sub);
+  const invoiceId = preallocatedInvoiceId();
+  const renewed = updateSubscription(app, sub, {
+    ...withPeriod(sub, start, end),
+    status: sub.status === "trialing" ? "active" : sub.status,
+    latest_invoice: invoiceId,
+  });
+  const prorationLines = pendingProrationLines(app, sub.id);
+  app.store.pendingProrations.delete(sub.id);
   const draft = createSubscriptionInvoice(app, {
     id: invoiceId,
     subscription: renewed,

@@ -7,7 +7,8 @@ import { periodEnd, recurringPrice, withPeriod } from "../billing/subscription-i
 import { preallocatedInvoiceId } from "../billing/subscription-factory.ts";
 import { renewSubscription, settleAfterPayment, updateSubscription } from "../billing/subscription-lifecycle.ts";
 import { invalidRequest } from "../http/errors.ts";
-import { applyMetadata } from "../http/params.ts";
+import type { App } from "../app.ts";
+import { applyMetadata, type Params } from "../http/params.ts";
 import type { ApiContext } from "../router.ts";
 import { requireParam } from "../router.ts";
 import { nowFor } from "../time.ts";
@@ -81,7 +82,9 @@ export function updateSubscriptionFromParams(ctx: ApiContext): Stripe.Subscripti
 
   const changes = readChanges(ctx);
   const behavior = input.oneOf("proration_behavior", PRORATION) ?? "create_prorations";
-  const swap = changes.length === 0 ? undefined : swapItems(app, next, changes, behavior, now);
+  // Prorated as of `proration_date` when given (the time a preview was computed for), else now.
+  const prorationDate = input.int("proration_date") ?? now;
+  const swap = changes.length === 0 ? undefined : swapItems(app, next, changes, behavior, prorationDate);
   if (swap !== undefined) {
     next = withItems(next, swap.items);
     if (swap.resetCycle !== null) next = { ...next, billing_cycle_anchor: swap.resetCycle.start };
@@ -126,7 +129,12 @@ function resolveCancelAt(value: string, end: number): number {
 }
 
 function readChanges(ctx: ApiContext): ItemChange[] {
-  const items = ctx.input.childList("items", [
+  return readItemChanges(ctx.app, ctx.input);
+}
+
+/** `items[…]` of a subscription update, or of a preview's `subscription_details`. */
+export function readItemChanges(app: App, input: Params): ItemChange[] {
+  const items = input.childList("items", [
     "id",
     "price",
     "quantity",
@@ -142,7 +150,7 @@ function readChanges(ctx: ApiContext): ItemChange[] {
     const priceId = item.string("price");
     return {
       id: item.string("id") ?? null,
-      price: priceId === undefined ? null : recurringPrice(ctx.app, priceId, item.name("price")),
+      price: priceId === undefined ? null : recurringPrice(app, priceId, item.name("price")),
       quantity: item.int("quantity") ?? null,
       deleted: item.bool("deleted") ?? false,
       metadata: item.has("metadata") ? applyMetadata(null, item.metadata()) : null,

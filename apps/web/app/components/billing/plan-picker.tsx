@@ -1,5 +1,6 @@
-// The plan cards shown before a subscription exists, with a monthly / yearly switch.
-// The switch is a link (?interval=year), so it works before hydration too.
+// The plan cards, with a monthly / yearly switch: before a subscription, each subscribes
+// through Checkout; with one, each other plan offers a switch, priced first (?change=…).
+// The links work before hydration too.
 import type { RouterOutputs } from "@saas/api";
 import { Link } from "@remix-run/react";
 import { formatMoney, formatSeats } from "./format";
@@ -12,6 +13,7 @@ export function PlanPicker({
   interval,
   canSubscribe,
   members,
+  current = null,
 }: {
   plans: Plans;
   interval: "month" | "year";
@@ -19,11 +21,14 @@ export function PlanPicker({
   canSubscribe: boolean;
   /** The organization's members: a per-seat plan's seats, and what a flat plan's limit must fit. */
   members: number;
+  /** The price of the live subscription: the cards then offer a switch instead of Checkout. */
+  current?: string | null;
 }) {
+  const switching = current !== null;
   return (
     <section aria-labelledby="plans-heading" className="stack">
       <div className="plans-header">
-        <h3 id="plans-heading">Choose a plan</h3>
+        <h3 id="plans-heading">{switching ? "Change plan" : "Choose a plan"}</h3>
         <nav aria-label="Billing period" className="segmented">
           <Link
             to="?interval=month"
@@ -71,9 +76,20 @@ export function PlanPicker({
                 <p className="muted" data-testid={`too-many-members-${plan.key}`}>
                   Your {members} members do not fit: remove members or choose a larger plan.
                 </p>
-              ) : canSubscribe ? (
+              ) : price.lookupKey === current ? (
+                <p className="badge neutral">Current plan</p>
+              ) : !canSubscribe ? null : switching ? (
+                <Link
+                  to={`?interval=${interval}&change=${price.lookupKey}`}
+                  className="button"
+                  preventScrollReset
+                  aria-label={`Switch to ${plan.name} ${interval === "year" ? "yearly" : "monthly"}`}
+                >
+                  Switch to {plan.name}
+                </Link>
+              ) : (
                 <SubscribeButton lookupKey={price.lookupKey}>Subscribe to {plan.name}</SubscribeButton>
-              ) : null}
+              )}
             </li>
           );
         })}

@@ -1,4 +1,5 @@
-// QA flows 4-5: changing and canceling the plan in the hosted Customer Portal.
+// QA flows 4-5: changing the plan (its interval in the hosted Customer Portal, another plan in
+// the app) and canceling it in the portal.
 import type { Page } from "@playwright/test";
 import { BillingPage } from "../support/billing-page.ts";
 import { expect, test } from "../support/fixtures.ts";
@@ -13,7 +14,7 @@ async function subscribeWithCheckout(page: Page, plan: string) {
   return billing;
 }
 
-test("Manage subscription → change to another plan in the portal → back: the new plan shows", async ({
+test("Manage subscription → switch to yearly in the portal → back: the yearly plan shows", async ({
   page,
   signedUpUser,
 }) => {
@@ -22,10 +23,20 @@ test("Manage subscription → change to another plan in the portal → back: the
   await billing.manageButton().click();
   const portal = new HostedPortal(page);
   await portal.expectOpen();
-  await portal.changePlanTo("Pro", "$29.00 per month");
+  await portal.changePlanTo("Starter", "$90.00 per year");
   await portal.returnToApp();
   await expect(page).toHaveURL(/\/settings\/billing/);
-  await billing.expectPlan("Pro", /^Renews on /);
+  await billing.expectPlan("Starter · Yearly", /^Renews on /);
+});
+
+test("Change plan in the app: Starter → Pro, priced first, and the new plan shows", async ({ page, signedUpUser }) => {
+  void signedUpUser;
+  const billing = await subscribeWithCheckout(page, "Starter");
+  await page.getByRole("link", { name: "Switch to Pro monthly" }).click();
+  await expect(page.getByTestId("plan-change-price")).toHaveText("$29 / month");
+  await page.getByRole("button", { name: "Switch to Pro" }).click();
+  await expect(page.getByRole("status").filter({ hasText: "You're now on" })).toHaveText("You're now on Pro.");
+  await billing.expectPlan("Pro · Monthly", /^Renews on /);
 });
 
 test("cancel at period end in the portal, then renew", async ({ page, signedUpUser }) => {

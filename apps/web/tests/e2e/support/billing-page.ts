@@ -30,8 +30,9 @@ export class BillingPage {
     return this.page.getByTestId("next-step");
   }
 
+  /** The current plan's heading starts with `name` ("Pro", or "Pro · Yearly"). */
   async expectPlan(name: string, nextStep: RegExp) {
-    await expect(this.page.getByRole("heading", { name: new RegExp(`^${name}`) })).toBeVisible();
+    await expect(this.page.locator("#plan-heading")).toHaveText(new RegExp(`^${name}`));
     await expect(this.nextStep()).toHaveText(nextStep);
   }
 }
