@@ -40,7 +40,9 @@ const stripeCustomerOf = async (organizationId: string) =>
 const checkoutAnswering = (session: { id: string; url: string | null }): Stripe =>
   new Proxy(h.stripe, {
     get: (stripe, key): unknown =>
-      key === "checkout" ? { sessions: { create: () => Promise.resolve(session) } } : Reflect.get(stripe, key),
+      key === "checkout"
+        ? { sessions: { create: () => Promise.resolve(session), list: () => Promise.resolve({ data: [] }) } }
+        : Reflect.get(stripe, key),
   });
 
 describe("checkout", () => {
@@ -203,7 +205,7 @@ describe("checkout", () => {
 });
 
 describe("portal", () => {
-  it("opens the portal for the user's own customer with the configured return URL and configuration", async () => {
+  it("opens the portal for the caller's customer, the configured return URL, its plan's configuration", async () => {
     const { user } = await subscribedUser();
     const { redirectUrl } = await createPortalSession(h, { organizationId: user.organization.id });
     const account = await h.db.account.findUniqueOrThrow({ where: { organizationId: user.organization.id } });
@@ -211,8 +213,13 @@ describe("portal", () => {
     expect(session).toMatchObject({
       customer: account.stripeCustomerId,
       return_url: `${TEST_APP_BASE_URL}/settings/billing`,
-      configuration: h.config.portalConfigurationId,
     });
+    // Pro's own configuration: it switches between Pro's prices only.
+    const configuration = await h.stripe.billingPortal.configurations.retrieve(
+      typeof session?.configuration === "string" ? session.configuration : (session?.configuration.id ?? ""),
+    );
+    expect(configuration.metadata).toMatchObject({ managed_by: "saas-billing", plans: "pro" });
+    expect(configuration.id).not.toBe(h.config.portalConfigurationId);
   });
 
   it("deep-links into a flow for the user's current subscription", async () => {

@@ -41,7 +41,7 @@ export {
   StripeUnavailable,
   SubscriptionExists,
 } from "./errors.ts";
-export { listInvoices, type InvoiceSummary } from "./invoices/list-invoices.ts";
+export { listInvoices, type InvoiceSummary, type UpcomingInvoice } from "./invoices/list-invoices.ts";
 export { changePlan, previewPlanChange, type PlanChangePreview } from "./plan-change/change-plan.ts";
 export { createPortalSession, PORTAL_FLOWS, type PortalFlow } from "./portal/create-portal-session.ts";
 export { createStripeClient, USER_FACING_REQUEST, type Stripe } from "./stripe-client.ts";

@@ -261,6 +261,11 @@ describe("invoices", () => {
       statusCode: 404,
       code: "invoice_upcoming_none",
     });
+    // Ending with its period: nothing comes next.
+    await h.stripe.subscriptions.update(sub.id, { cancel_at_period_end: true });
+    await expect(h.stripe.invoices.createPreview({ subscription: sub.id })).rejects.toMatchObject({
+      code: "invoice_upcoming_none",
+    });
     await h.stripe.subscriptions.cancel(sub.id);
     await expect(h.stripe.invoices.createPreview({ subscription: sub.id })).rejects.toMatchObject({
       statusCode: 404,

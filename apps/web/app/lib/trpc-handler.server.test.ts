@@ -18,9 +18,8 @@ const signedInFromCookie = vi.fn((_cookie: string | undefined) =>
 // Just enough database for createPortalSession and the rate limit in front of it (its one
 // statement answers that the call was counted).
 const db = {
-  account: { findUnique: () => Promise.resolve({ stripeCustomerId: "cus_1" }) },
-  // One member: the portal opens with the configured configuration, every plan offered.
-  membership: { count: () => Promise.resolve(1) },
+  // No subscription: the portal opens with the configured (default) configuration.
+  account: { findUnique: () => Promise.resolve({ stripeCustomerId: "cus_1", subscriptions: [] }) },
   $queryRaw: () => Promise.resolve([{ refused: false, freeing: null }]),
 };
 

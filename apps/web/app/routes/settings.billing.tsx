@@ -240,6 +240,7 @@ export default function Billing() {
             interval={data.interval}
             canSubscribe={status.canManage}
             members={status.members}
+            trialAvailable={status.trialAvailable}
           />
         ) : (
           <p role="alert" className="alert error">

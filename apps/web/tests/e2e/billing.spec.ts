@@ -2,7 +2,7 @@ import type { Page } from "@playwright/test";
 import { BillingPage } from "./support/billing-page.ts";
 import { expect, test } from "./support/fixtures.ts";
 import { CARDS, HostedCheckout, HostedPortal } from "./support/stripe-pages.ts";
-import { emulator, NEEDS_EMULATOR, onEmulator, settleWebhooks } from "./support/stripe.ts";
+import { emulator, NEEDS_EMULATOR, onEmulator, settleWebhooks, stripe } from "./support/stripe.ts";
 
 const customerOf = (session: { customer: string | { id: string } | null }) =>
   typeof session.customer === "string" ? session.customer : (session.customer?.id ?? "");
@@ -27,6 +27,32 @@ test("a new user sees the plans, monthly and yearly", async ({ page, signedUpUse
   await expect(billing.planCard("Pro")).toContainText("14-day free trial");
 });
 
+test("a free trial is once per organization: canceled and back, the plan card says there is none", async ({
+  page,
+  signedUpUser,
+}) => {
+  void signedUpUser;
+  const billing = new BillingPage(page);
+  await billing.goto("?interval=year");
+  await expect(billing.planCard("Pro")).toContainText("14-day free trial");
+  await billing.subscribe("Pro");
+  const sessionId = await billing.checkoutSessionId();
+  await new HostedCheckout(page).pay(CARDS.visa);
+  await billing.expectPlan("Pro", /^Trial ends /);
+  const session = await stripe.checkout.sessions.retrieve(sessionId);
+  const [trial] = (await stripe.subscriptions.list({ customer: customerOf(session) })).data;
+  await stripe.subscriptions.cancel(trial?.id ?? "");
+  await settleWebhooks();
+
+  await billing.goto("?interval=year");
+  await expect(billing.planCard("Pro")).toContainText("No free trial: this organization has had one.");
+  await expect(billing.planCard("Pro")).not.toContainText("14-day free trial");
+  await billing.subscribe("Pro");
+  await billing.checkoutSessionId();
+  await new HostedCheckout(page).pay(CARDS.visa);
+  await billing.expectPlan("Pro", /^Renews on /);
+});
+
 test("subscribe through Checkout, then manage the subscription in the portal", async ({ page, signedUpUser }) => {
   void signedUpUser;
   const billing = new BillingPage(page);
@@ -38,8 +64,11 @@ test("subscribe through Checkout, then manage the subscription in the portal", a
   await billing.expectPlan("Pro", /^Renews on [A-Z][a-z]+ \d{1,2}, \d{4}$/);
   await expect(page.getByRole("button", { name: /Subscribe to/ })).toHaveCount(0);
 
-  // The first invoice, paid at Checkout, with Stripe's hosted page and PDF.
+  // The first invoice, paid at Checkout, with Stripe's hosted page and PDF; the next one a month on.
   const invoices = page.getByRole("region", { name: "Invoices" });
+  await expect(invoices.getByTestId("upcoming-invoice")).toHaveText(
+    /^Next invoice: \$29 on [A-Z][a-z]+ \d{1,2}, \d{4}$/,
+  );
   await expect(invoices.getByTestId("invoice-row")).toHaveCount(1);
   await expect(invoices.getByTestId("invoice-row")).toContainText("$29");
   await expect(invoices.getByTestId("invoice-row")).toContainText("Paid");
@@ -59,6 +88,8 @@ test("the invoice history says so when Stripe is down, and shows the invoices on
   void signedUpUser;
   const { customer } = await subscribeToStarter(page);
   await settleWebhooks();
+  // This page's own read of the invoices is done (after hydration), so the fault meets only the next page's.
+  await expect(page.getByTestId("invoice-row")).toHaveCount(1);
   await emulator.addFault({ path: "/v1/invoices", method: "GET", count: 2, mode: "error", match: customer });
   await page.goto("/settings/billing");
   const invoices = page.getByRole("region", { name: "Invoices" });

@@ -1,9 +1,11 @@
 // Starts a subscription through Stripe Checkout.
+import Stripe from "stripe";
 import { findCatalogPrice } from "../catalog/catalog.ts";
 import { ensureCustomer } from "../customers/ensure-customer.ts";
 import type { BillingDeps } from "../deps.ts";
 import { BillingNotFound, callStripe, MemberLimitReached, SubscriptionExists } from "../errors.ts";
 import { seatCount } from "../seats/seat-sync.ts";
+import { hadTrial } from "../status/get-billing-status.ts";
 import { USER_FACING_REQUEST } from "../stripe-client.ts";
 
 /** Statuses in which the organization still has a subscription to manage rather than buy. */
@@ -17,19 +19,23 @@ export async function createCheckoutSession(
   const entry = findCatalogPrice(input.lookupKey);
   if (!entry) throw new BillingNotFound(`no plan with lookup key ${input.lookupKey}`);
 
-  const live = await db.subscription.count({
-    where: { account: { organizationId: input.organizationId }, status: { in: LIVE_STATUSES } },
+  const subscriptions = await db.subscription.findMany({
+    where: { account: { organizationId: input.organizationId } },
+    select: { status: true, trialEnd: true },
   });
-  if (live) throw new SubscriptionExists();
+  if (subscriptions.some((subscription) => LIVE_STATUSES.includes(subscription.status))) throw new SubscriptionExists();
   const members = await seatCount(db, input.organizationId);
   const { memberLimit } = entry.product;
   if (memberLimit !== null && members > memberLimit)
     throw new MemberLimitReached(entry.product.name, memberLimit, members);
 
   const customer = await ensureCustomer(deps, input.organizationId);
-  const price = await callStripe(() =>
-    stripe.prices.list({ lookup_keys: [input.lookupKey], active: true, limit: 1 }, USER_FACING_REQUEST),
-  );
+  const [price] = await Promise.all([
+    callStripe(() =>
+      stripe.prices.list({ lookup_keys: [input.lookupKey], active: true, limit: 1 }, USER_FACING_REQUEST),
+    ),
+    expireOpenCheckouts(stripe, customer),
+  ]);
   const priceId = price.data[0]?.id;
   if (!priceId) throw new BillingNotFound(`the plan ${input.lookupKey} is not in Stripe yet: run pnpm stripe:sync`);
 
@@ -48,7 +54,8 @@ export async function createCheckoutSession(
         metadata: { organizationId: input.organizationId },
         subscription_data: {
           metadata: { organizationId: input.organizationId },
-          ...(entry.price.trialDays ? { trial_period_days: entry.price.trialDays } : {}),
+          // One trial per organization: none for one that had a trial before (and canceled).
+          ...(entry.price.trialDays && !hadTrial(subscriptions) ? { trial_period_days: entry.price.trialDays } : {}),
         },
       },
       USER_FACING_REQUEST,
@@ -56,4 +63,26 @@ export async function createCheckoutSession(
   );
   if (!session.url) throw new Error(`checkout session ${session.id} has no url`);
   return { redirectUrl: session.url };
+}
+
+/**
+ * One subscription per organization: a Checkout opened earlier (another tab, a visit left
+ * half-way) is expired before a new one opens, so its payment can never be taken. Its page
+ * then says it has expired. One that completed or expired meanwhile is left as it is.
+ */
+async function expireOpenCheckouts(stripe: Stripe, customer: string): Promise<void> {
+  const open = await callStripe(() =>
+    stripe.checkout.sessions.list({ customer, status: "open", limit: 100 }, USER_FACING_REQUEST),
+  );
+  await Promise.all(
+    open.data
+      .filter((session) => session.mode === "subscription")
+      .map((session) =>
+        callStripe(() => stripe.checkout.sessions.expire(session.id, {}, USER_FACING_REQUEST)).catch(
+          (error: unknown) => {
+            if (!(error instanceof Stripe.errors.StripeInvalidRequestError)) throw error;
+          },
+        ),
+      ),
+  );
 }

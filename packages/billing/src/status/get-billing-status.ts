@@ -21,6 +21,8 @@ export type BillingStatus = {
   } | null;
   /** The organization's members: a per-seat plan's seats once the seat job has run. */
   members: number;
+  /** One free trial per organization: false once any of its subscriptions had one. */
+  trialAvailable: boolean;
   entitlement: { access: Access; reason: string };
   /** The newest unresolved failed payment, for the dunning banner. */
   paymentProblem: { message: string; since: string } | null;
@@ -29,6 +31,10 @@ export type BillingStatus = {
 };
 
 const iso = (date: Date | null) => date?.toISOString() ?? null;
+
+/** Whether any of the organization's subscriptions, ended ones included, had a trial. */
+export const hadTrial = (subscriptions: ReadonlyArray<{ trialEnd: Date | null }>) =>
+  subscriptions.some((subscription) => subscription.trialEnd !== null);
 
 export async function getBillingStatus(db: PrismaClient, organizationId: string): Promise<BillingStatus> {
   const [account, problem, [pending], members] = await Promise.all([
@@ -72,6 +78,7 @@ export async function getBillingStatus(db: PrismaClient, organizationId: string)
           : null,
     },
     members,
+    trialAvailable: !hadTrial(account?.subscriptions ?? []),
     entitlement: { access: entitlement.access, reason: entitlement.reason },
     pendingChanges: pending?.queued === true,
     paymentProblem: problem

@@ -5,6 +5,7 @@ import type Stripe from "stripe";
 import type { App } from "../app.ts";
 import { buildSubscriptionInvoice, type LineInput } from "../billing/invoicing.ts";
 import { swapItems, withItems } from "../billing/prorations.ts";
+import { periodEnd } from "../billing/subscription-items.ts";
 import { cycleLines, nextPeriod, pendingProrationLines } from "../billing/subscription-lifecycle.ts";
 import { invalidRequest, StripeHttpError } from "../http/errors.ts";
 import { newId } from "../ids.ts";
@@ -55,6 +56,10 @@ function preview(ctx: ApiContext) {
   const prorationDate = details?.int("proration_date") ?? now;
   const behavior = details?.oneOf("proration_behavior", PRORATION) ?? "create_prorations";
   const changes = details === undefined ? [] : readItemChanges(app, details);
+  // Ending when this period does: no next invoice, unless the preview changes something.
+  if (changes.length === 0 && sub.cancel_at !== null && sub.cancel_at <= periodEnd(sub)) {
+    throw noUpcomingInvoice(idOf(sub.customer) ?? "");
+  }
   const swap = changes.length === 0 ? undefined : swapItems(app, sub, changes, behavior, prorationDate);
   const changed = swap === undefined ? sub : withItems(sub, swap.items);
   const id = newId("previewInvoice");

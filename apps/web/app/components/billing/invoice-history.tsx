@@ -1,5 +1,7 @@
-// The organization's recent invoices, read from Stripe once the page is up (so the page
-// renders without waiting on Stripe), with links to Stripe's hosted invoice and its PDF.
+// The organization's next invoice and its recent ones, read from Stripe once the page is up
+// (so the page renders without waiting on Stripe), with links to Stripe's hosted invoice and
+// its PDF.
+import type { RouterOutputs } from "@saas/api";
 import { useQuery } from "@tanstack/react-query";
 import { useTRPC } from "~/lib/trpc";
 import { formatDate, formatMoney } from "./format";
@@ -28,45 +30,59 @@ export function InvoiceHistory() {
             Try again
           </button>
         </div>
-      ) : invoices.data.length === 0 ? (
-        <p className="muted">No invoices yet.</p>
       ) : (
-        <table className="members" data-testid="invoice-history">
-          <thead>
-            <tr>
-              <th scope="col">Date</th>
-              <th scope="col">Number</th>
-              <th scope="col">Amount</th>
-              <th scope="col">Status</th>
-              <th scope="col">
-                <span className="visually-hidden">Links</span>
-              </th>
-            </tr>
-          </thead>
-          <tbody>
-            {invoices.data.map((invoice) => (
-              <tr key={invoice.id} data-testid="invoice-row">
-                <td>{formatDate(invoice.created)}</td>
-                <td>{invoice.number ?? "—"}</td>
-                <td>{formatMoney(invoice.total, invoice.currency)}</td>
-                <td>{STATUS_LABELS[invoice.status] ?? invoice.status}</td>
-                <td className="inline-form">
-                  {invoice.hostedInvoiceUrl ? (
-                    <a href={invoice.hostedInvoiceUrl} aria-label={`View invoice ${invoice.number ?? ""}`}>
-                      View
-                    </a>
-                  ) : null}
-                  {invoice.invoicePdf ? (
-                    <a href={invoice.invoicePdf} aria-label={`PDF of invoice ${invoice.number ?? ""}`}>
-                      PDF
-                    </a>
-                  ) : null}
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
+        <>
+          {invoices.data.upcoming ? (
+            <p data-testid="upcoming-invoice">
+              Next invoice:{" "}
+              <strong>{formatMoney(invoices.data.upcoming.amountDue, invoices.data.upcoming.currency)}</strong> on{" "}
+              {formatDate(invoices.data.upcoming.date)}
+            </p>
+          ) : null}
+          <InvoiceTable invoices={invoices.data.invoices} />
+        </>
       )}
     </section>
+  );
+}
+
+function InvoiceTable({ invoices }: { invoices: RouterOutputs["billing"]["invoices"]["invoices"] }) {
+  if (invoices.length === 0) return <p className="muted">No invoices yet.</p>;
+  return (
+    <table className="members" data-testid="invoice-history">
+      <thead>
+        <tr>
+          <th scope="col">Date</th>
+          <th scope="col">Number</th>
+          <th scope="col">Amount</th>
+          <th scope="col">Status</th>
+          <th scope="col">
+            <span className="visually-hidden">Links</span>
+          </th>
+        </tr>
+      </thead>
+      <tbody>
+        {invoices.map((invoice) => (
+          <tr key={invoice.id} data-testid="invoice-row">
+            <td>{formatDate(invoice.created)}</td>
+            <td>{invoice.number ?? "—"}</td>
+            <td>{formatMoney(invoice.total, invoice.currency)}</td>
+            <td>{STATUS_LABELS[invoice.status] ?? invoice.status}</td>
+            <td className="inline-form">
+              {invoice.hostedInvoiceUrl ? (
+                <a href={invoice.hostedInvoiceUrl} aria-label={`View invoice ${invoice.number ?? ""}`}>
+                  View
+                </a>
+              ) : null}
+              {invoice.invoicePdf ? (
+                <a href={invoice.invoicePdf} aria-label={`PDF of invoice ${invoice.number ?? ""}`}>
+                  PDF
+                </a>
+              ) : null}
+            </td>
+          </tr>
+        ))}
+      </tbody>
+    </table>
   );
 }

@@ -14,6 +14,7 @@ export function PlanPicker({
   canSubscribe,
   members,
   current = null,
+  trialAvailable = true,
 }: {
   plans: Plans;
   interval: "month" | "year";
@@ -23,6 +24,8 @@ export function PlanPicker({
   members: number;
   /** The price of the live subscription: the cards then offer a switch instead of Checkout. */
   current?: string | null;
+  /** One trial per organization: false once it had one. */
+  trialAvailable?: boolean;
 }) {
   const switching = current !== null;
   return (
@@ -66,7 +69,13 @@ export function PlanPicker({
                   Up to {plan.memberLimit} {plan.memberLimit === 1 ? "member" : "members"}
                 </p>
               )}
-              {price.trialDays ? <p className="badge neutral">{price.trialDays}-day free trial</p> : null}
+              {!price.trialDays || switching ? null : trialAvailable ? (
+                <p className="badge neutral">{price.trialDays}-day free trial</p>
+              ) : (
+                <p className="muted" data-testid={`trial-used-${plan.key}`}>
+                  No free trial: this organization has had one.
+                </p>
+              )}
               <ul className="features">
                 {plan.features.map((feature) => (
                   <li key={feature}>{feature}</li>

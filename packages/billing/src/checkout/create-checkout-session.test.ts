@@ -1,0 +1,71 @@
+// Checkout grants a free trial once per organization: cancel and subscribe again, and the
+// second subscription is paid from the first day (better-auth #4539).
+import { createUser } from "@saas/db/factories";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { getBillingStatus } from "../status/get-billing-status.ts";
+import { syncCustomer } from "../sync/sync-customer.ts";
+import { startBillingHarness, type BillingHarness } from "../testing.ts";
+import { createCheckoutSession } from "./create-checkout-session.ts";
+
+let h: BillingHarness;
+beforeAll(async () => {
+  h = await startBillingHarness({ catalog: true });
+});
+afterAll(() => h.close());
+
+/** Subscribes the organization to `lookupKey` through Checkout, paid with the test card, synced. */
+async function subscribe(organizationId: string, lookupKey: string) {
+  const { redirectUrl } = await createCheckoutSession(h, { organizationId, lookupKey });
+  const sessionId = redirectUrl.match(/cs_test_\w+/)?.[0] ?? "";
+  await h.control.completeCheckout(sessionId, {});
+  const session = await h.stripe.checkout.sessions.retrieve(sessionId, { expand: ["subscription"] });
+  const customer = typeof session.customer === "string" ? session.customer : (session.customer?.id ?? "");
+  await syncCustomer(h, customer);
+  return session.subscription as { id: string; status: string; trial_end: number | null };
+}
+
+describe("one free trial per organization", () => {
+  it("trials the first subscription, and not one after it was canceled", async () => {
+    const owner = await createUser(h.db);
+    const organizationId = owner.organization.id;
+    expect((await getBillingStatus(h.db, organizationId)).trialAvailable).toBe(true);
+
+    const first = await subscribe(organizationId, "pro_yearly");
+    expect(first).toMatchObject({ status: "trialing" });
+    expect(first.trial_end).not.toBeNull();
+    await h.stripe.subscriptions.cancel(first.id);
+    const account = await h.db.account.findUniqueOrThrow({ where: { organizationId } });
+    await syncCustomer(h, account.stripeCustomerId ?? "");
+    expect((await getBillingStatus(h.db, organizationId)).trialAvailable).toBe(false);
+
+    const second = await subscribe(organizationId, "pro_yearly");
+    expect(second).toMatchObject({ status: "active", trial_end: null });
+  });
+});
+
+describe("one Checkout at a time per organization", () => {
+  it("expires the Checkout opened in another tab when a new one opens, so only the new one can be paid", async () => {
+    const owner = await createUser(h.db);
+    const organizationId = owner.organization.id;
+    const sessionOf = (url: string) => url.match(/cs_test_\w+/)?.[0] ?? "";
+    const firstTab = sessionOf(
+      (await createCheckoutSession(h, { organizationId, lookupKey: "pro_monthly" })).redirectUrl,
+    );
+    const secondTab = sessionOf(
+      (await createCheckoutSession(h, { organizationId, lookupKey: "team_monthly" })).redirectUrl,
+    );
+    expect((await h.stripe.checkout.sessions.retrieve(firstTab)).status).toBe("expired");
+    expect((await h.stripe.checkout.sessions.retrieve(secondTab)).status).toBe("open");
+    // The first tab's payment is refused: nothing is charged and no subscription is made.
+    await expect(h.control.completeCheckout(firstTab, {})).rejects.toThrow(/can no longer be completed/);
+    await h.control.completeCheckout(secondTab, {});
+    const account = await h.db.account.findUniqueOrThrow({ where: { organizationId } });
+    const subscriptions = await h.stripe.subscriptions.list({
+      customer: account.stripeCustomerId ?? "",
+      status: "all",
+    });
+    expect(subscriptions.data.map((subscription) => subscription.items.data[0]?.price.lookup_key)).toEqual([
+      "team_monthly",
+    ]);
+  });
+});
