@@ -67,11 +67,11 @@ export async function startBillingHarness(
 /**
  * A user of the app whose personal organization is mapped to a Stripe customer paying with
  * pm_card_visa, with one monthly subscription to a plan of its own that is not synced yet; on
- * `testClock` when given.
+ * `testClock` when given, with a trial of `trialDays` when given.
  */
 export async function createMappedSubscriber(
   deps: Pick<BillingDeps, "db" | "stripe">,
-  plan: { name: string; unitAmount: number; testClock?: string },
+  plan: { name: string; unitAmount: number; testClock?: string; trialDays?: number },
 ) {
   const user = await createUser(deps.db);
   const customer = await deps.stripe.customers.create({
@@ -88,7 +88,11 @@ export async function createMappedSubscriber(
     recurring: { interval: "month" },
     product_data: { name: plan.name },
   });
-  const subscription = await deps.stripe.subscriptions.create({ customer: customer.id, items: [{ price: price.id }] });
+  const subscription = await deps.stripe.subscriptions.create({
+    customer: customer.id,
+    items: [{ price: price.id }],
+    ...(plan.trialDays ? { trial_period_days: plan.trialDays } : {}),
+  });
   return { user, customer, subscription };
 }
 

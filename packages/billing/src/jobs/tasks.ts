@@ -7,6 +7,11 @@ import { CUSTOMER_SYNC_TASK, parseCustomerSyncPayload } from "./queue.ts";
 import { backOffRateLimitedSync } from "./rate-limit-backoff.ts";
 import { parseSeatSyncPayload, runSeatSync, SEAT_SYNC_TASK } from "../seats/seat-sync.ts";
 import { CUSTOMER_CONTACT_TASK, parseCustomerContactPayload, pushCustomerContact } from "../customers/contact-job.ts";
+import {
+  cancelDuplicateSubscription,
+  DUPLICATE_SUBSCRIPTION_TASK,
+  parseDuplicatePayload,
+} from "../checkout/duplicate-subscriptions.ts";
 
 export type JobLogLine = {
   task: string;
@@ -18,6 +23,9 @@ export type JobLogLine = {
   /** A seat job's member count, and Stripe's quantity before it when it changed it. */
   seats?: number | null;
   seatsWere?: number | null;
+  /** The duplicate-subscription job: the subscription, and whether this run canceled it. */
+  subscription?: string;
+  canceled?: boolean;
   applied?: number;
   stripeRequests?: number;
   /** Stripe's rate limit turned this run back: it runs again in `retryInMs`, its attempt not spent. */
@@ -64,6 +72,14 @@ export function billingTasks(deps: CustomerSyncDeps, log?: (line: JobLogLine) =>
           await pushCustomerContact(deps, customerId);
           return {};
         },
+      };
+    }),
+
+    [DUPLICATE_SUBSCRIPTION_TASK]: loggedTask(DUPLICATE_SUBSCRIPTION_TASK, log, (payload) => {
+      const { subscriptionId } = parseDuplicatePayload(payload);
+      return {
+        about: { subscription: subscriptionId },
+        run: async () => ({ canceled: (await cancelDuplicateSubscription(deps, subscriptionId)).canceled }),
       };
     }),
 

@@ -214,20 +214,10 @@ describe("billing emails", () => {
 
   it("trial ending: an email three days before; a user who turned it off gets none", async () => {
     const clock = await h.stripe.testHelpers.testClocks.create({ frozen_time: JAN_1_2027 });
-    const { user, customer } = await createMappedSubscriber(h, {
-      name: "Basic",
-      unitAmount: 1_900,
-      testClock: clock.id,
-    });
-    const other = await createMappedSubscriber(h, { name: "Basic", unitAmount: 1_900, testClock: clock.id });
+    const trial = { name: "Basic", unitAmount: 1_900, testClock: clock.id, trialDays: 7 };
+    const { user, subscription: trialing } = await createMappedSubscriber(h, trial);
+    const other = await createMappedSubscriber(h, trial);
     await h.db.user.update({ where: { id: other.user.id }, data: { emailTrialReminders: false } });
-    const price = (await h.stripe.prices.list({ limit: 1 })).data[0]?.id ?? "";
-    const trialing = await h.stripe.subscriptions.create({
-      customer: customer.id,
-      items: [{ price }],
-      trial_period_days: 7,
-    });
-    await h.stripe.subscriptions.create({ customer: other.customer.id, items: [{ price }], trial_period_days: 7 });
     await settle();
     await advance(clock.id, JAN_1_2027 + 5 * DAY);
     await settle();

@@ -7,6 +7,7 @@ export const NOTIFICATION_KINDS = {
   paymentActionRequired: "payment_action_required",
   paymentRecovered: "payment_recovered",
   trialWillEnd: "trial_will_end",
+  duplicateSubscription: "duplicate_subscription",
 } as const;
 
 export type NotificationView = {

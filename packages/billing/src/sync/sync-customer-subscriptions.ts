@@ -5,6 +5,7 @@
 // transaction, and only if no later read has been written in the meantime.
 import type { PrismaClient, Tx } from "@saas/db";
 import type Stripe from "stripe";
+import { queueDuplicateCancels } from "../checkout/duplicate-subscriptions.ts";
 import { callStripe } from "../errors.ts";
 import { emailSubscriptionChange } from "../notifications/billing-emails.ts";
 import { queueSeatSyncIfOff } from "../seats/seat-sync.ts";
@@ -110,6 +111,8 @@ export async function writeCustomerSubscriptions(tx: Tx, read: CustomerRead): Pr
     // joined): the seat job brings it back to the member count.
     await queueSeatSyncIfOff(tx, account.organizationId, row);
   }
+  // Two Checkouts paid at the same instant: the newer subscription is canceled by a job.
+  await queueDuplicateCancels(tx, subscriptions, new Set(byId.keys()));
   return { ...outcome, known: true, changed, current: true };
 }
 

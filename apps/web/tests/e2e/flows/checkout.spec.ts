@@ -1,7 +1,10 @@
-// QA flows 1-3: subscribing through the hosted Checkout with each kind of test card.
+// QA flows 1-3: subscribing through the hosted Checkout with each kind of test card, and
+// Checkout opened twice.
 import { BillingPage } from "../support/billing-page.ts";
 import { expect, test } from "../support/fixtures.ts";
+import { personalCustomerOf } from "../support/app-db.ts";
 import { CARDS, HostedCheckout } from "../support/stripe-pages.ts";
+import { stripe } from "../support/stripe.ts";
 
 test("sign up, pick a monthly plan, pay with 4242: the plan shows without a reload", async ({ page, signedUpUser }) => {
   void signedUpUser;
@@ -60,4 +63,31 @@ test("3-D Secure failed: not subscribed", async ({ page, signedUpUser }) => {
   await billing.goto();
   await expect(billing.planCard("Team")).toBeVisible();
   await expect(billing.manageButton()).toHaveCount(0);
+});
+
+test("Checkout opened in two tabs: the older one has expired, only the newer is paid, one subscription", async ({
+  page,
+  signedUpUser,
+}) => {
+  const billing = new BillingPage(page);
+  await billing.subscribe("Pro");
+  await billing.checkoutSessionId();
+  // A second tab, same session, opens Checkout for another plan before the first is paid.
+  const secondTab = await page.context().newPage();
+  const secondBilling = new BillingPage(secondTab);
+  await secondBilling.goto();
+  await secondBilling.subscribe("Team");
+  await secondBilling.checkoutSessionId();
+
+  await new HostedCheckout(page).pay(CARDS.visa);
+  await expect(page.getByRole("heading", { name: "This checkout session has expired" })).toBeVisible();
+  await new HostedCheckout(secondTab).pay(CARDS.visa);
+  await expect(secondTab).toHaveURL(/\/settings\/billing\?checkout=success/);
+  await secondBilling.expectPlan("Team", /^Renews on /);
+  const customer = (await personalCustomerOf(signedUpUser.email)) ?? "";
+  const subscriptions = await stripe.subscriptions.list({ customer, status: "all" });
+  expect(subscriptions.data.map((subscription) => subscription.items.data[0]?.price.lookup_key)).toEqual([
+    "team_monthly",
+  ]);
+  await secondTab.close();
 });
