@@ -15,12 +15,11 @@ const signedInFromCookie = vi.fn((_cookie: string | undefined) =>
   }),
 );
 
-// Just enough database for createPortalSession and the rate limit in front of it (its one
-// statement answers that the call was counted).
+// Just enough database for the rate limit and createPortalSession, one statement each: the
+// one row answers both, that the call was counted and that the customer has no subscription
+// (so the portal opens with the configured, default configuration).
 const db = {
-  // No subscription: the portal opens with the configured (default) configuration.
-  account: { findUnique: () => Promise.resolve({ stripeCustomerId: "cus_1", subscriptions: [] }) },
-  $queryRaw: () => Promise.resolve([{ refused: false, freeing: null }]),
+  $queryRaw: () => Promise.resolve([{ refused: false, freeing: null, stripeCustomerId: "cus_1" }]),
 };
 
 vi.mock("./auth.server", () => ({ signedInFromCookie }));

@@ -76,6 +76,8 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
     // Without a choice: the current plan's interval, else monthly.
     interval: interval === "year" || interval === "month" ? interval : (status.subscription?.interval ?? "month"),
     changedTo: url.searchParams.get("changed"),
+    // A subscriber sees the other plans when asked (Change plan, a period, a switch priced).
+    showPlans: url.searchParams.has("plans") || url.searchParams.has("interval") || change.success,
   };
 }
 
@@ -224,7 +226,7 @@ export default function Billing() {
         </p>
       ) : null}
       {data.planChange?.preview && !ended ? <PlanChangePreview preview={data.planChange.preview} /> : null}
-      {subscription && !ended && status.canManage && data.plans ? (
+      {subscription && !ended && status.canManage && data.plans && data.showPlans ? (
         <PlanPicker
           plans={data.plans}
           interval={data.interval}

@@ -126,8 +126,8 @@ test("a Team organization too large for Pro: no switch to a flat plan; the porta
   const quantity = async () =>
     (await stripe.subscriptions.list({ customer: customer.id })).data[0]?.items.data[0]?.quantity;
   await addMembers(browser, baseURL, organizationId, 5);
-  await page.goto("/settings/billing");
   const billing = new BillingPage(page);
+  await billing.goto("?plans");
   await expect(billing.planCard("Pro")).toContainText("Your 6 members do not fit");
   await expect(billing.planCard("Starter")).toContainText("Your 6 members do not fit");
   await expect(page.getByRole("link", { name: /^Switch to (Starter|Pro)/ })).toHaveCount(0);
@@ -168,6 +168,9 @@ test("a Pro organization of 3 switches to Team in the app: priced first, then bi
   await addMembers(browser, baseURL, organizationId, 2);
   const billing = new BillingPage(page);
   await billing.goto();
+  // The other plans show once asked for.
+  await expect(page.getByRole("link", { name: /^Switch to / })).toHaveCount(0);
+  await page.getByRole("link", { name: "Change plan" }).click();
   await expect(billing.planCard("Pro")).toContainText("Current plan");
   await page.getByRole("link", { name: "Switch to Team monthly" }).click();
 

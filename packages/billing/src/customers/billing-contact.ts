@@ -11,24 +11,20 @@ export type BillingContact = {
   own: boolean;
 };
 
+/** One statement: the organization, its billing email, and its first owner's email. */
 export async function billingContact(db: PrismaClient, organizationId: string): Promise<BillingContact> {
-  const organization = await db.organization.findUnique({
-    where: { id: organizationId },
-    select: {
-      name: true,
-      billingEmail: true,
-      memberships: {
-        where: { role: "owner" },
-        orderBy: [{ createdAt: "asc" }, { id: "asc" }],
-        take: 1,
-        select: { user: { select: { email: true } } },
-      },
-    },
-  });
-  if (organization?.billingEmail) return { email: organization.billingEmail, name: organization.name, own: true };
-  const owner = organization?.memberships[0]?.user;
-  if (!organization || !owner) throw new BillingNotFound(`no billing contact for organization ${organizationId}`);
-  return { email: owner.email, name: organization.name, own: false };
+  const [organization] = await db.$queryRaw<
+    Array<{ name: string; billing_email: string | null; owner_email: string | null }>
+  >`
+    SELECT o.name, o.billing_email, (
+      SELECT u.email FROM memberships m JOIN users u ON u.id = m.user_id
+      WHERE m.organization_id = o.id AND m.role = 'owner'
+      ORDER BY m.created_at, m.id LIMIT 1
+    ) AS owner_email
+    FROM organizations o WHERE o.id = ${organizationId}`;
+  if (organization?.billing_email) return { email: organization.billing_email, name: organization.name, own: true };
+  if (!organization?.owner_email) throw new BillingNotFound(`no billing contact for organization ${organizationId}`);
+  return { email: organization.owner_email, name: organization.name, own: false };
 }
 
 /**

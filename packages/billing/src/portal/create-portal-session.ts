@@ -19,19 +19,36 @@ export async function createPortalSession(
   input: { organizationId: string; flow?: PortalFlow | undefined },
 ): Promise<{ redirectUrl: string }> {
   const { db, stripe, config } = deps;
-  const account = await db.account.findUnique({
-    where: { organizationId: input.organizationId },
-    select: {
-      stripeCustomerId: true,
-      subscriptions: {
-        select: { stripeSubscriptionId: true, status: true, currentPeriodEnd: true, priceLookupKey: true },
-      },
-    },
-  });
-  if (!account?.stripeCustomerId) throw new BillingProfileMissing();
-  const current = currentSubscription(account.subscriptions);
+  // One statement for the customer and its subscriptions (the plan picks the configuration).
+  const rows = await db.$queryRaw<
+    Array<{
+      stripeCustomerId: string | null;
+      stripeSubscriptionId: string | null;
+      status: string | null;
+      currentPeriodEnd: Date | null;
+      priceLookupKey: string | null;
+    }>
+  >`
+    SELECT a.stripe_customer_id AS "stripeCustomerId", s.stripe_subscription_id AS "stripeSubscriptionId",
+      s.status, s.current_period_end AS "currentPeriodEnd", s.price_lookup_key AS "priceLookupKey"
+    FROM accounts a LEFT JOIN subscriptions s ON s.account_id = a.id
+    WHERE a.organization_id = ${input.organizationId}`;
+  const customer = rows[0]?.stripeCustomerId;
+  if (!customer) throw new BillingProfileMissing();
+  const subscriptions = rows.flatMap((row) =>
+    row.stripeSubscriptionId && row.status && row.currentPeriodEnd
+      ? [
+          {
+            ...row,
+            stripeSubscriptionId: row.stripeSubscriptionId,
+            status: row.status,
+            currentPeriodEnd: row.currentPeriodEnd,
+          },
+        ]
+      : [],
+  );
+  const current = currentSubscription(subscriptions);
   const live = current && current.status !== "canceled" && current.status !== "incomplete_expired" ? current : null;
-  const customer = account.stripeCustomerId;
   const returnUrl = `${config.appBaseUrl}/settings/billing`;
 
   let flowData: Stripe.BillingPortal.SessionCreateParams.FlowData | undefined;

@@ -37,20 +37,22 @@ export const hadTrial = (subscriptions: ReadonlyArray<{ trialEnd: Date | null }>
   subscriptions.some((subscription) => subscription.trialEnd !== null);
 
 export async function getBillingStatus(db: PrismaClient, organizationId: string): Promise<BillingStatus> {
-  const [account, problem, [pending], members] = await Promise.all([
+  const [account, problem, [counts]] = await Promise.all([
     db.account.findUnique({ where: { organizationId }, select: { stripeCustomerId: true, subscriptions: true } }),
     db.notification.findFirst({
       where: { organizationId, kind: NOTIFICATION_KINDS.paymentFailed, resolvedAt: null },
       orderBy: { createdAt: "desc" },
     }),
-    // Beside the other two reads, not after them: the account's customer is joined, not awaited.
-    db.$queryRaw<Array<{ queued: boolean }>>`
+    // Beside the other two reads, not after them: the account's customer is joined, not
+    // awaited. The member count (seatCount's: every membership) comes in the same statement.
+    db.$queryRaw<Array<{ queued: boolean; members: number }>>`
       SELECT EXISTS (
         SELECT 1 FROM webhook_log w JOIN accounts a ON a.stripe_customer_id = w.stripe_customer_id
         WHERE a.organization_id = ${organizationId} AND w.outcome = 'queued'
-      ) AS queued`,
-    db.membership.count({ where: { organizationId } }),
+      ) AS queued,
+      (SELECT count(*)::int FROM memberships m WHERE m.organization_id = ${organizationId}) AS members`,
   ]);
+  const members = counts?.members ?? 0;
   const subscription = currentSubscription(account?.subscriptions ?? []);
   const entitlement = entitlementFor(subscription);
   const catalogEntry = subscription?.priceLookupKey ? findCatalogPrice(subscription.priceLookupKey) : null;
@@ -80,7 +82,7 @@ export async function getBillingStatus(db: PrismaClient, organizationId: string)
     members,
     trialAvailable: !hadTrial(account?.subscriptions ?? []),
     entitlement: { access: entitlement.access, reason: entitlement.reason },
-    pendingChanges: pending?.queued === true,
+    pendingChanges: counts?.queued === true,
     paymentProblem: problem
       ? { message: problem.body, since: problem.createdAt.toISOString() }
       : pastDue

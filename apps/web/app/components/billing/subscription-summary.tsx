@@ -1,5 +1,6 @@
 // The current plan: name, status badge and what happens next.
 import type { RouterOutputs } from "@saas/api";
+import { Link } from "@remix-run/react";
 import { BillingAccessButton } from "./billing-access-button";
 import { formatDate, formatSeats } from "./format";
 
@@ -54,7 +55,17 @@ export function SubscriptionSummary({ subscription, canManage }: { subscription:
         </p>
       ) : null}
       <p data-testid="next-step">{nextStep(subscription)}</p>
-      {canManage ? <BillingAccessButton /> : null}
+      {canManage ? (
+        <div className="actions">
+          <BillingAccessButton />
+          {/* The other plans, each priced before a switch (Settings → Billing's ?plans). */}
+          {subscription.status === "canceled" ? null : (
+            <Link to="?plans" className="button" preventScrollReset>
+              Change plan
+            </Link>
+          )}
+        </div>
+      ) : null}
     </section>
   );
 }

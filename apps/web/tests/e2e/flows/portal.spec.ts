@@ -32,6 +32,7 @@ test("Manage subscription → switch to yearly in the portal → back: the yearl
 test("Change plan in the app: Starter → Pro, priced first, and the new plan shows", async ({ page, signedUpUser }) => {
   void signedUpUser;
   const billing = await subscribeWithCheckout(page, "Starter");
+  await page.getByRole("link", { name: "Change plan" }).click();
   await page.getByRole("link", { name: "Switch to Pro monthly" }).click();
   await expect(page.getByTestId("plan-change-price")).toHaveText("$29 / month");
   await page.getByRole("button", { name: "Switch to Pro" }).click();
