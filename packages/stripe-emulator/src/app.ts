@@ -26,6 +26,8 @@ export class App {
   settings: Settings = { ...DEFAULT_SETTINGS, retryDays: [...DEFAULT_SETTINGS.retryDays] };
   /** Where hosted pages (Checkout, Portal, invoices) are served; known once the server listens. */
   baseUrl = "http://127.0.0.1:12111";
+  /** The last failed API requests by id, for the `request_log_url` their errors carry. */
+  readonly failedRequests = new RequestLog();
   /** Called after any state change so persistence can save. */
   onChange: () => void = () => {};
   private readonly timers = new Set<NodeJS.Timeout>();
@@ -43,5 +45,34 @@ export class App {
   cancelTimers(): void {
     for (const timer of this.timers) clearTimeout(timer);
     this.timers.clear();
+  }
+}
+
+interface LoggedRequest {
+  id: string;
+  method: string;
+  path: string;
+  status: number;
+  error: unknown;
+  at: string;
+}
+
+/** The most recent failed requests, oldest dropped first: what Stripe's request log shows of them. */
+class RequestLog {
+  private readonly entries = new Map<string, LoggedRequest>();
+
+  constructor(private readonly limit = 1_000) {}
+
+  add(entry: LoggedRequest): void {
+    this.entries.set(entry.id, entry);
+    if (this.entries.size > this.limit) this.entries.delete(this.entries.keys().next().value ?? "");
+  }
+
+  get(id: string): LoggedRequest | undefined {
+    return this.entries.get(id);
+  }
+
+  clear(): void {
+    this.entries.clear();
   }
 }

@@ -97,6 +97,14 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     timeoutMs: options.webhookTimeoutMs ?? 10_000,
     logLimit: 10_000,
     targets,
+    // Stripe's `pending_webhooks` falls as endpoints acknowledge: the stored event follows.
+    onAcknowledged: (eventId) => {
+      const stored = app.store.events.get(eventId);
+      if (stored === undefined) return;
+      const event = JSON.parse(stored.json) as { pending_webhooks: number };
+      event.pending_webhooks = Math.max(0, event.pending_webhooks - 1);
+      app.store.events.set(eventId, { ...stored, json: JSON.stringify(event) });
+    },
   });
   app.events.countTargets = (type) => dispatcher.countTargets(type);
   app.events.onEvent((event) => dispatcher.enqueue(event));
@@ -116,6 +124,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     hostedState.clear();
     app.cancelTimers();
     app.store.clear();
+    app.failedRequests.clear();
     idempotency.clear();
     faults.clear();
     rateLimiter.clear();

@@ -28,6 +28,25 @@ describe("authentication and errors", () => {
     expect(error).toMatchObject({ statusCode: 404, code: "resource_missing", param: "id" });
   });
 
+  it("gives each error a request_log_url, where the failed request's record is", async () => {
+    const error = (await h.stripe.customers.retrieve("cus_logged").catch((caught: unknown) => caught)) as {
+      raw: { request_log_url?: string };
+      requestId?: string;
+    };
+    const url = error.raw.request_log_url ?? "";
+    expect(url).toBe(`${h.emulator.url}/_emulator/requests/${error.requestId}`);
+    const entry = await fetch(url);
+    expect(entry.status).toBe(200);
+    expect(await entry.json()).toMatchObject({
+      id: error.requestId,
+      method: "GET",
+      path: "/v1/customers/cus_logged",
+      status: 404,
+      error: { code: "resource_missing" },
+    });
+    expect((await fetch(`${h.emulator.url}/_emulator/requests/req_unknown`)).status).toBe(404);
+  });
+
   it("answers 400 parameter_unknown for unknown parameters, even nested", async () => {
     const error = await h.stripe.customers
       .create({ emial: "x@example.com" } as Stripe.CustomerCreateParams)

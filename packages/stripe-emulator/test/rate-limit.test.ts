@@ -43,6 +43,7 @@ describe("rate limit", () => {
         code: "rate_limit",
         message: expect.stringContaining("Request rate limit exceeded") as unknown,
         doc_url: "https://stripe.com/docs/error-codes/rate-limit",
+        request_log_url: expect.stringMatching(/\/_emulator\/requests\/req_\w+$/) as unknown,
       },
     });
   });

@@ -90,6 +90,31 @@ describe("webhook delivery", () => {
     expect((await h.control.deliveries()).map((entry) => entry.attempt)).toEqual([1, 2, 3]);
   });
 
+  it("counts pending_webhooks down as endpoints acknowledge, a retried one once it answers 2xx", async () => {
+    const endpointReceiver = await startReceiver();
+    try {
+      await h.stripe.webhookEndpoints.create({ url: endpointReceiver.url, enabled_events: ["product.created"] });
+      // The forwarding target fails the first attempt; the endpoint answers at once.
+      receiver.respond = (_webhook, index) => (index === 0 ? 500 : 200);
+      const product = await h.stripe.products.create({ name: "Count me" });
+      const [created] = (await h.stripe.events.list({ type: "product.created", limit: 1 })).data;
+      expect(created?.data.object).toMatchObject({ id: product.id });
+      expect(created?.pending_webhooks).toBe(2);
+      await endpointReceiver.waitFor(1);
+      await h.emulator.deliveriesIdle();
+      expect((await h.stripe.events.retrieve(created?.id ?? "")).pending_webhooks).toBe(0);
+      // One whose only target keeps failing stays pending.
+      receiver.respond = () => 503;
+      const unwanted = await h.stripe.customers.create({});
+      await h.emulator.deliveriesIdle();
+      const [customerEvent] = (await h.stripe.events.list({ type: "customer.created", limit: 1 })).data;
+      expect(customerEvent?.data.object).toMatchObject({ id: unwanted.id });
+      expect(customerEvent?.pending_webhooks).toBe(1);
+    } finally {
+      await endpointReceiver.close();
+    }
+  });
+
   it("delivers to API-created endpoints filtered by enabled_events, with their own secret", async () => {
     const endpointReceiver = await startReceiver();
     try {

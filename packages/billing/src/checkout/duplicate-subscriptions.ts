@@ -18,7 +18,7 @@ const LIVE: readonly Stripe.Subscription.Status[] = ["active", "trialing", "past
  * The live subscriptions beyond the first one made: the first stays, these are canceled.
  * Made in the same second, the one the app knew already stays (`known`), then the lower id.
  */
-export function duplicateSubscriptions(
+function duplicateSubscriptions(
   subscriptions: readonly Stripe.Subscription[],
   known: ReadonlySet<string> = new Set(),
 ): Stripe.Subscription[] {

@@ -110,6 +110,13 @@ export async function handleControl(
   const complete = /^\/checkout\/sessions\/([^/]+)\/complete$/.exec(path);
   if (complete !== null && method === "POST")
     return completeCheckout(deps, decodeURIComponent(complete[1] ?? ""), body);
+  const logged = /^\/requests\/([^/]+)$/.exec(path);
+  if (logged !== null && method === "GET") {
+    const entry = deps.app.failedRequests.get(decodeURIComponent(logged[1] ?? ""));
+    return entry === undefined
+      ? { status: 404, body: { error: { type: "invalid_request_error", message: "No such request in the log." } } }
+      : { status: 200, body: entry };
+  }
   const object = /^\/objects\/([^/]+)$/.exec(path);
   if (object !== null && method === "GET") return objectById(deps, decodeURIComponent(object[1] ?? ""));
   const route = `${method} ${path}`;

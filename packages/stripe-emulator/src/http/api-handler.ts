@@ -41,7 +41,7 @@ function apiKeyOf(request: IncomingMessage): string {
   return key;
 }
 
-function send(response: ServerResponse, status: number, body: string, headers: Record<string, string>): void {
+function writeResponse(response: ServerResponse, status: number, body: string, headers: Record<string, string>): void {
   response.writeHead(status, {
     "Content-Type": "application/json",
     "Content-Length": String(Buffer.byteLength(body)),
@@ -66,6 +66,26 @@ function errorResult(error: unknown): { status: number; body: string; replayable
   };
 }
 
+/**
+ * An error answer carries `request_log_url`, as Stripe's do: here the emulator's own record
+ * of the failed request (`GET /_emulator/requests/:id`).
+ */
+function withRequestLog(app: ApiDeps["app"], requestId: string, method: string, path: string) {
+  return (status: number, body: string): string => {
+    if (status < 400) return body;
+    let parsed: { error?: Record<string, unknown> };
+    try {
+      parsed = JSON.parse(body) as { error?: Record<string, unknown> };
+    } catch {
+      return body;
+    }
+    if (parsed.error === undefined) return body;
+    const url = `${app.baseUrl}/_emulator/requests/${requestId}`;
+    app.failedRequests.add({ id: requestId, method, path, status, error: parsed.error, at: new Date().toISOString() });
+    return JSON.stringify({ ...parsed, error: { ...parsed.error, request_log_url: url } });
+  };
+}
+
 export function handleApi(
   deps: ApiDeps,
   request: IncomingMessage,
@@ -76,6 +96,9 @@ export function handleApi(
   const { app } = deps;
   const method = request.method ?? "GET";
   const requestId = newId("request");
+  const logged = withRequestLog(app, requestId, method, url.pathname);
+  const send = (res: ServerResponse, status: number, body: string, headers: Record<string, string>) =>
+    writeResponse(res, status, logged(status, body), headers);
   const idempotencyKey = method === "POST" ? (request.headers["idempotency-key"]?.toString() ?? null) : null;
   const headers: Record<string, string> = {
     "Request-Id": requestId,

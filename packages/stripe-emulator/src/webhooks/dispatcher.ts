@@ -33,6 +33,8 @@ export interface DispatcherOptions {
   timeoutMs: number;
   logLimit: number;
   targets: () => DeliveryTarget[];
+  /** A target answered 2xx to the event for the first time (duplicates aside). */
+  onAcknowledged?: (eventId: string) => void;
 }
 
 function wants(target: DeliveryTarget, type: string): boolean {
@@ -51,6 +53,8 @@ export class WebhookDispatcher {
   private pending = 0;
   private idleWaiters: Array<() => void> = [];
   private stopped = false;
+  /** `event:target` pairs already answered 2xx, so a retry's or duplicate's success counts once. */
+  private readonly acknowledged = new Set<string>();
 
   constructor(readonly options: DispatcherOptions) {}
 
@@ -125,6 +129,11 @@ export class WebhookDispatcher {
       duplicate,
       at: new Date().toISOString(),
     });
+    const pair = `${event.id}:${target.id}`;
+    if (ok && !this.acknowledged.has(pair)) {
+      this.acknowledged.add(pair);
+      this.options.onAcknowledged?.(event.id);
+    }
     const wait = this.options.retryScheduleMs[attempt - 1];
     if (ok || wait === undefined || this.stopped) return this.settle();
     this.after(wait, () => void this.attempt(event, target, attempt + 1, duplicate));
