@@ -12,6 +12,24 @@ afterAll(async () => {
 });
 
 describe("customers", () => {
+  it("keeps an address, changes it, refuses a country that is not a two-letter code, and removes it", async () => {
+    const address = { line1: "1 Main St", city: "Springfield", postal_code: "62701", country: "US" };
+    const created = await h.stripe.customers.create({ email: "addr@example.com", address });
+    expect(created.address).toEqual({ ...address, line2: null, state: null });
+    const moved = await h.stripe.customers.update(created.id, {
+      address: { line1: "10 Downing St", city: "London", postal_code: "SW1A 2AA", country: "GB" },
+    });
+    expect(moved.address).toMatchObject({ city: "London", country: "GB" });
+    await expect(h.stripe.customers.update(created.id, { address: { country: "Britain" } })).rejects.toMatchObject({
+      statusCode: 400,
+      param: "address[country]",
+    });
+    expect((await h.stripe.customers.retrieve(created.id)) as Stripe.Customer).toMatchObject({
+      address: { city: "London" },
+    });
+    expect((await h.stripe.customers.update(created.id, { address: "" })).address).toBeNull();
+  });
+
   it("creates, retrieves, updates, lists by email and deletes", async () => {
     const created = await h.stripe.customers.create({
       email: "c1@example.com",

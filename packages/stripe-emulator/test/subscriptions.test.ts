@@ -132,6 +132,24 @@ describe("subscriptions", () => {
     expect(resumed.cancel_at).toBeNull();
   });
 
+  it("lists and retrieves a subscription's items, and a customer's payment methods", async () => {
+    const { price } = await createPlan(h.stripe, 1_200);
+    const { customer, pm } = await customerWithCard();
+    const sub = await h.stripe.subscriptions.create({
+      customer: customer.id,
+      items: [{ price: price.id, quantity: 3 }],
+    });
+    const items = await h.stripe.subscriptionItems.list({ subscription: sub.id });
+    expect(items.data.map((item) => [item.id, item.quantity, item.price.id])).toEqual([
+      [sub.items.data[0]?.id, 3, price.id],
+    ]);
+    expect(await h.stripe.subscriptionItems.retrieve(items.data[0]?.id ?? "")).toMatchObject({ quantity: 3 });
+    await expect(h.stripe.subscriptionItems.retrieve("si_missing")).rejects.toMatchObject({ statusCode: 404 });
+    const methods = await h.stripe.customers.listPaymentMethods(customer.id);
+    expect(methods.data.map((method) => method.id)).toEqual([pm.id]);
+    await expect(h.stripe.customers.listPaymentMethods("cus_missing")).rejects.toMatchObject({ statusCode: 404 });
+  });
+
   it("cancels, and lists by status", async () => {
     const { price } = await createPlan(h.stripe);
     const { customer, pm } = await customerWithCard();

@@ -138,7 +138,10 @@ export function payNow(
   });
 }
 
-export function updateCustomer(ctx: PortalContext, changes: { name?: string; email?: string }): Stripe.Customer {
+export function updateCustomer(
+  ctx: PortalContext,
+  changes: { name?: string; email?: string; address?: Stripe.Address | null },
+): Stripe.Customer {
   const before = ctx.app.store.customers.get(ctx.customer.id) ?? ctx.customer;
   return commitUpdate(ctx.app, "customer.updated", ctx.app.store.customers, before, { ...before, ...changes });
 }

@@ -1,4 +1,6 @@
-// "Update information": the customer's name and email, when `features.customer_update` allows them.
+// "Update information": the customer's name, email and billing address, as far as
+// `features.customer_update.allowed_updates` allows them.
+import type Stripe from "stripe";
 import { emailField, formValue, validateEmail, type FieldErrors, type FormValues } from "./card-form.ts";
 import type { HostedPageResponse } from "./hosted-pages.ts";
 import { html } from "./html.ts";
@@ -7,18 +9,90 @@ import { PortalNotFound, type PortalContext } from "./portal-context.ts";
 import { finish } from "./portal-flow.ts";
 import { backHref, portalPage } from "./portal-view.ts";
 
-function editable(ctx: PortalContext): { name: boolean; email: boolean } {
+type Editable = { name: boolean; email: boolean; address: boolean };
+
+export function editableFields(ctx: PortalContext): Editable {
   const update = ctx.config.features.customer_update;
-  if (!update.enabled) throw new PortalNotFound("customer_update");
-  const fields = { name: update.allowed_updates.includes("name"), email: update.allowed_updates.includes("email") };
-  if (!fields.name && !fields.email) throw new PortalNotFound("customer_update");
+  const allowed = update.enabled ? update.allowed_updates : [];
+  return { name: allowed.includes("name"), email: allowed.includes("email"), address: allowed.includes("address") };
+}
+
+function editable(ctx: PortalContext): Editable {
+  const fields = editableFields(ctx);
+  if (!fields.name && !fields.email && !fields.address) throw new PortalNotFound("customer_update");
   return fields;
+}
+
+const ADDRESS_INPUTS = [
+  { key: "line1", label: "Address line 1", autocomplete: "address-line1" },
+  { key: "line2", label: "Address line 2 (optional)", autocomplete: "address-line2" },
+  { key: "city", label: "City", autocomplete: "address-level2" },
+  { key: "state", label: "State or region (optional)", autocomplete: "address-level1" },
+  { key: "postal_code", label: "Postal code", autocomplete: "postal-code" },
+  { key: "country", label: "Country (two-letter code, e.g. US)", autocomplete: "country" },
+] as const;
+type AddressKey = (typeof ADDRESS_INPUTS)[number]["key"];
+type AddressValues = Partial<Record<AddressKey, string>>;
+type AddressErrors = Partial<Record<AddressKey, string>>;
+
+function addressFields(values: AddressValues, errors: AddressErrors) {
+  return html`<fieldset class="field"><legend>Billing address</legend>${ADDRESS_INPUTS.map(
+    ({ key, label, autocomplete }) => {
+      const error = errors[key];
+      return html`<div class="field">
+      <label for="address-${key}">${label}</label>
+      <input type="text" id="address-${key}" name="address_${key}" value="${values[key] ?? ""}"
+        autocomplete="${autocomplete}" aria-invalid="${error === undefined ? "false" : "true"}"
+        aria-describedby="address-${key}-error">
+      <div class="field-error" id="address-${key}-error" aria-live="polite">${error ?? ""}</div>
+    </div>`;
+    },
+  )}</fieldset>`;
+}
+
+/** An address is all empty (none) or has a first line, a city, a postal code and a two-letter country. */
+function readAddress(ctx: PortalContext): {
+  values: AddressValues;
+  errors: AddressErrors;
+  address: Stripe.Address | null;
+} {
+  const values: AddressValues = {};
+  for (const { key } of ADDRESS_INPUTS) values[key] = formValue(ctx.request.form, `address_${key}`).trim();
+  values.country = (values.country ?? "").toUpperCase();
+  const errors: AddressErrors = {};
+  if (Object.values(values).every((value) => value === "")) return { values, errors, address: null };
+  for (const key of ["line1", "city", "postal_code"] as const) if (values[key] === "") errors[key] = "Required";
+  if (!/^[A-Z]{2}$/.test(values.country)) errors.country = "Enter a two-letter country code, such as US or GB.";
+  const orNull = (value: string | undefined) => (value === undefined || value === "" ? null : value);
+  return {
+    values,
+    errors,
+    address: {
+      line1: orNull(values.line1),
+      line2: orNull(values.line2),
+      city: orNull(values.city),
+      state: orNull(values.state),
+      postal_code: orNull(values.postal_code),
+      country: orNull(values.country),
+    },
+  };
+}
+
+function addressValues(address: Stripe.Address | null): AddressValues {
+  return {
+    line1: address?.line1 ?? "",
+    line2: address?.line2 ?? "",
+    city: address?.city ?? "",
+    state: address?.state ?? "",
+    postal_code: address?.postal_code ?? "",
+    country: address?.country ?? "",
+  };
 }
 
 function customerForm(
   ctx: PortalContext,
-  values: FormValues & { name?: string },
-  errors: FieldErrors & { name?: string },
+  values: FormValues & { name?: string; address?: AddressValues },
+  errors: FieldErrors & { name?: string; address?: AddressErrors },
   status = 200,
 ): HostedPageResponse {
   const fields = editable(ctx);
@@ -39,6 +113,7 @@ function customerForm(
         : ""
     }
     ${fields.email ? emailField(values, errors, false) : ""}
+    ${fields.address ? addressFields(values.address ?? {}, errors.address ?? {}) : ""}
     <div class="actions">
       <button class="btn" type="submit">Save</button>
       <a class="btn btn-secondary" href="${backHref(ctx)}">Go back</a>
@@ -49,20 +124,35 @@ function customerForm(
 }
 
 export function customerPage(ctx: PortalContext): HostedPageResponse {
-  return customerForm(ctx, { name: ctx.customer.name ?? "", email: ctx.customer.email ?? "" }, {});
+  return customerForm(
+    ctx,
+    {
+      name: ctx.customer.name ?? "",
+      email: ctx.customer.email ?? "",
+      address: addressValues(ctx.customer.address ?? null),
+    },
+    {},
+  );
 }
 
 export function saveCustomer(ctx: PortalContext): HostedPageResponse {
   const fields = editable(ctx);
-  const values = { name: formValue(ctx.request.form, "name"), email: formValue(ctx.request.form, "email") };
-  const errors: FieldErrors & { name?: string } = {};
+  const address = fields.address ? readAddress(ctx) : undefined;
+  const values = {
+    name: formValue(ctx.request.form, "name"),
+    email: formValue(ctx.request.form, "email"),
+    ...(address === undefined ? {} : { address: address.values }),
+  };
+  const errors: FieldErrors & { name?: string; address?: AddressErrors } = {};
   if (fields.name && values.name === "") errors.name = "Required";
   const emailError = fields.email ? validateEmail(values.email) : undefined;
   if (emailError !== undefined) errors.email = emailError;
+  if (address !== undefined && Object.keys(address.errors).length > 0) errors.address = address.errors;
   if (Object.keys(errors).length > 0) return customerForm(ctx, values, errors, 400);
   updateCustomer(ctx, {
     ...(fields.name ? { name: values.name } : {}),
     ...(fields.email ? { email: values.email } : {}),
+    ...(address === undefined ? {} : { address: address.address }),
   });
   return finish(ctx, { type: "customer_update" }, "customer_updated");
 }

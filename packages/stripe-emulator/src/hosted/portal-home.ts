@@ -14,6 +14,7 @@ import {
   unpaidInvoices,
   type PortalContext,
 } from "./portal-context.ts";
+import { editableFields } from "./portal-customer-page.ts";
 import { allowedPrices } from "./portal-plan-pages.ts";
 import { portalPage } from "./portal-view.ts";
 
@@ -108,13 +109,20 @@ function paymentMethods(ctx: PortalContext): Html {
 }
 
 function billingInformation(ctx: PortalContext): Html {
-  const update = ctx.config.features.customer_update;
-  const editable = update.enabled && update.allowed_updates.some((field) => field === "name" || field === "email");
+  const fields = editableFields(ctx);
+  const editable = fields.name || fields.email || fields.address;
+  const address = ctx.customer.address;
+  const addressText = address
+    ? [address.line1, address.line2, address.city, address.state, address.postal_code, address.country]
+        .filter(Boolean)
+        .join(", ")
+    : "—";
   const updateLink = html`<a class="btn btn-secondary" href="${ctx.base}/customer">Update information</a>`;
   return html`<h2>Billing information</h2>
   <table class="kv" aria-label="Billing information"><tbody>
     <tr><th scope="row">Name</th><td>${ctx.customer.name ?? "—"}</td></tr>
     <tr><th scope="row">Email</th><td>${ctx.customer.email ?? "—"}</td></tr>
+    <tr><th scope="row">Address</th><td>${addressText}</td></tr>
   </tbody></table>
   ${editable ? html`<p style="margin-top:12px">${updateLink}</p>` : ""}`;
 }

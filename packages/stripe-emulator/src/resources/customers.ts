@@ -4,6 +4,7 @@ import type { App } from "../app.ts";
 import { buildCustomer } from "../billing/customer-factory.ts";
 import { cancelSubscriptionNow } from "../billing/subscription-lifecycle.ts";
 import { commitUpdate } from "../events/commit-update.ts";
+import { invalidRequest } from "../http/errors.ts";
 import { applyMetadata, type Params } from "../http/params.ts";
 import { LIST_PARAMS, paginate, searchResult } from "../list.ts";
 import { reply, requireParam, route, type ApiContext, type Route } from "../router.ts";
@@ -14,6 +15,7 @@ import { attachedPaymentMethod, getOr404, idOf, liveCustomer } from "./lookup.ts
 import { attachPaymentMethod, checkAttachable, materializePaymentMethod } from "./payment-methods.ts";
 
 const WRITABLE = [
+  "address",
   "email",
   "name",
   "description",
@@ -37,7 +39,34 @@ function contactFields(input: Params, customer: Stripe.Customer): Stripe.Custome
   if (phone !== undefined) next.phone = phone;
   const locales = input.stringList("preferred_locales");
   if (locales !== undefined) next.preferred_locales = locales;
+  const address = addressOf(input);
+  if (address !== undefined) next.address = address;
   return next;
+}
+
+const ADDRESS_FIELDS = ["line1", "line2", "city", "state", "postal_code", "country"] as const;
+
+/** `address[…]`, or `address=` to remove it; Stripe wants a two-letter country code. */
+function addressOf(input: Params): Stripe.Address | null | undefined {
+  if (input.raw.address === "") return null;
+  const address = input.child("address", ADDRESS_FIELDS);
+  if (address === undefined) return undefined;
+  const country = address.nullableString("country") ?? null;
+  if (country !== null && !/^[A-Z]{2}$/.test(country))
+    throw invalidRequest(
+      `Country '${country}' is unknown. Try using a 2-character alphanumeric country code instead, ` +
+        "such as 'US', 'EG', or 'GB'.",
+      "address[country]",
+    );
+  const field = (key: (typeof ADDRESS_FIELDS)[number]) => address.nullableString(key) ?? null;
+  return {
+    line1: field("line1"),
+    line2: field("line2"),
+    city: field("city"),
+    state: field("state"),
+    postal_code: field("postal_code"),
+    country,
+  };
 }
 
 function withInvoiceSettings(app: App, input: Params, customer: Stripe.Customer): Stripe.Customer {

@@ -168,7 +168,19 @@ function list(ctx: ApiContext) {
   return reply(ctx, paginate(items, input, "/v1/payment_methods"));
 }
 
+/** GET /v1/customers/:id/payment_methods: the customer's, newest first (404 for an unknown customer). */
+function listForCustomer(ctx: ApiContext) {
+  const input = ctx.input.allow([...LIST_PARAMS, "type", "allow_redisplay"]);
+  const customer = getOr404(ctx.app.store.customers, requireParam(ctx, "id"), "customer").id;
+  const type = input.string("type");
+  const items = Store.newestFirst(ctx.app.store.paymentMethods).filter(
+    (pm) => idOf(pm.customer) === customer && (type === undefined || pm.type === type),
+  );
+  return reply(ctx, paginate(items, input, `/v1/customers/${customer}/payment_methods`));
+}
+
 export const paymentMethodRoutes: Route[] = [
+  route("GET", "/v1/customers/:id/payment_methods", listForCustomer),
   route("POST", "/v1/payment_methods", create),
   route("GET", "/v1/payment_methods", list),
   route("GET", "/v1/payment_methods/:id", (ctx) => {

@@ -3,7 +3,7 @@ import type Stripe from "stripe";
 import type { App } from "../app.ts";
 import { recurringPrice, type ItemInput } from "../billing/subscription-items.ts";
 import { cancelSubscriptionNow, createSubscription } from "../billing/subscription-lifecycle.ts";
-import { invalidRequest } from "../http/errors.ts";
+import { invalidRequest, resourceMissing } from "../http/errors.ts";
 import { applyMetadata, inRange, type Params } from "../http/params.ts";
 import { LIST_PARAMS, paginate, searchResult } from "../list.ts";
 import { reply, requireParam, route, type ApiContext, type Route } from "../router.ts";
@@ -166,7 +166,29 @@ function search(ctx: ApiContext) {
   return reply(ctx, searchResult(items, input, "/v1/subscriptions/search"));
 }
 
+/** The subscription's items, in its order (Stripe requires `subscription`). */
+function listItems(ctx: ApiContext) {
+  const input = ctx.input.allow([...LIST_PARAMS, "subscription"]);
+  const id = input.string("subscription");
+  if (id === undefined)
+    throw invalidRequest("Missing required param: subscription.", "subscription", "parameter_missing");
+  const sub = getOr404(ctx.app.store.subscriptions, id, "subscription", "subscription");
+  return reply(ctx, paginate(sub.items.data, input, "/v1/subscription_items"));
+}
+
+function retrieveItem(ctx: ApiContext) {
+  ctx.input.allow(["expand"]);
+  const id = requireParam(ctx, "id");
+  for (const sub of ctx.app.store.subscriptions.values()) {
+    const item = sub.items.data.find((candidate) => candidate.id === id);
+    if (item !== undefined) return reply(ctx, item);
+  }
+  throw resourceMissing("subscription item", id);
+}
+
 export const subscriptionRoutes: Route[] = [
+  route("GET", "/v1/subscription_items", listItems),
+  route("GET", "/v1/subscription_items/:id", retrieveItem),
   route("POST", "/v1/subscriptions", create),
   route("GET", "/v1/subscriptions", list),
   route("GET", "/v1/subscriptions/search", search),

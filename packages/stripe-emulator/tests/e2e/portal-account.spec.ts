@@ -55,6 +55,46 @@ test("Update information changes name and email; invoice history links to the ho
   await expect(page.getByText(/^Paid on /)).toBeVisible();
 });
 
+test("Update information edits the billing address where the configuration allows it, and checks it", async ({
+  page,
+  stripe,
+  portal,
+}) => {
+  const config = await stripe.billingPortal.configurations.create({
+    business_profile: { headline: "Acme" },
+    features: { customer_update: { enabled: true, allowed_updates: ["name", "address"] } },
+  });
+  const customer = await stripe.customers.create({ name: "Jenny Rosen", email: "jenny@example.com" });
+  const session = await portalSession(stripe, customer.id, config.id);
+  await portal.open(session.url);
+  await page.getByRole("link", { name: "Update information" }).click();
+  // The email is not in allowed_updates: no field for it.
+  await expect(page.getByLabel("Email")).toHaveCount(0);
+  await page.getByLabel("Address line 1").fill("1 Main St");
+  await page.getByLabel("Country (two-letter code, e.g. US)").fill("USA");
+  await page.getByRole("button", { name: "Save" }).click();
+  await expect(page.getByText("Enter a two-letter country code, such as US or GB.")).toBeVisible();
+  await expect(page.locator("#address-city-error")).toHaveText("Required");
+  expect((await retrieveCustomer(stripe, customer.id)).address).toBeNull();
+
+  await page.getByLabel("City").fill("Springfield");
+  await page.getByLabel("Postal code").fill("62701");
+  await page.getByLabel("Country (two-letter code, e.g. US)").fill("us");
+  await page.getByRole("button", { name: "Save" }).click();
+  await expect(portal.notice()).toHaveText("Your information has been updated.");
+  await expect(page.getByRole("table", { name: "Billing information" })).toContainText(
+    "1 Main St, Springfield, 62701, US",
+  );
+  expect((await retrieveCustomer(stripe, customer.id)).address).toEqual({
+    line1: "1 Main St",
+    line2: null,
+    city: "Springfield",
+    state: null,
+    postal_code: "62701",
+    country: "US",
+  });
+});
+
 test("a portal session cannot touch another customer's subscription, card or invoice", async ({
   page,
   stripe,

@@ -1,9 +1,12 @@
 // QA flows 4-5: changing the plan (its interval in the hosted Customer Portal, another plan in
 // the app) and canceling it in the portal.
 import type { Page } from "@playwright/test";
+import type Stripe from "stripe";
+import { personalCustomerOf } from "../support/app-db.ts";
 import { BillingPage } from "../support/billing-page.ts";
 import { expect, test } from "../support/fixtures.ts";
 import { CARDS, HostedCheckout, HostedPortal } from "../support/stripe-pages.ts";
+import { stripe } from "../support/stripe.ts";
 
 async function subscribeWithCheckout(page: Page, plan: string) {
   const billing = new BillingPage(page);
@@ -53,4 +56,27 @@ test("cancel at period end in the portal, then renew", async ({ page, signedUpUs
   await portal.renewPlan();
   await portal.returnToApp();
   await billing.expectPlan("Pro", /^Renews on /);
+});
+
+test("the billing address is edited in the portal and kept on Stripe's customer; the email is not offered", async ({
+  page,
+  signedUpUser,
+}) => {
+  const billing = await subscribeWithCheckout(page, "Starter");
+  await billing.manageButton().click();
+  const portal = new HostedPortal(page);
+  await portal.expectOpen();
+  await portal.updateAddress({ line1: "1 Main St", city: "Springfield", postalCode: "62701", country: "US" });
+  await expect(page.getByRole("table", { name: "Billing information" })).toContainText("1 Main St");
+  await page.getByRole("link", { name: "Update information" }).first().click();
+  // The billing email is the organization's, changed in the app by its owners only.
+  await expect(page.getByLabel("Email")).toHaveCount(0);
+  const customer = (await personalCustomerOf(signedUpUser.email)) ?? "";
+  const stored = (await stripe.customers.retrieve(customer)) as Stripe.Customer;
+  expect(stored.address).toMatchObject({
+    line1: "1 Main St",
+    city: "Springfield",
+    postal_code: "62701",
+    country: "US",
+  });
 });

@@ -52,6 +52,16 @@ export class HostedPortal {
     await this.page.getByRole("button", { name: "Confirm" }).click();
   }
 
+  /** Update information → the billing address (the configuration lets customers edit name and address). */
+  async updateAddress(address: { line1: string; city: string; postalCode: string; country: string }) {
+    await this.page.getByRole("link", { name: "Update information" }).first().click();
+    await this.page.getByLabel("Address line 1").fill(address.line1);
+    await this.page.getByLabel("City").fill(address.city);
+    await this.page.getByLabel("Postal code").fill(address.postalCode);
+    await this.page.getByLabel(/^Country/).fill(address.country);
+    await this.page.getByRole("button", { name: "Save" }).click();
+  }
+
   async cancelPlan() {
     await this.page.getByRole("link", { name: "Cancel plan" }).first().click();
     const reason = this.page.getByLabel("It's too expensive");
