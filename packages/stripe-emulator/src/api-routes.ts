@@ -4,6 +4,7 @@ import { portalSessionRoutes } from "./resources/billing-portal-sessions.ts";
 import { checkoutSessionRoutes } from "./resources/checkout-sessions.ts";
 import { customerRoutes } from "./resources/customers.ts";
 import { eventRoutes } from "./resources/events.ts";
+import { couponRoutes } from "./resources/coupons.ts";
 import { invoicePreviewRoutes } from "./resources/invoice-preview.ts";
 import { invoiceRoutes } from "./resources/invoices.ts";
 import { paymentMethodRoutes } from "./resources/payment-methods.ts";
@@ -20,6 +21,7 @@ export const API_ROUTES: readonly Route[] = [
   ...priceRoutes,
   ...paymentMethodRoutes,
   ...subscriptionRoutes,
+  ...couponRoutes,
   ...invoicePreviewRoutes,
   ...invoiceRoutes,
   ...checkoutSessionRoutes,

@@ -29,6 +29,7 @@ const ID_PREFIX = {
   event: "evt_",
   webhookEndpoint: "we_",
   testClock: "clock_",
+  promotionCode: "promo_",
   request: "req_",
 } as const;
 

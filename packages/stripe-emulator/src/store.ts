@@ -41,6 +41,8 @@ export class Store {
   readonly portalSessions = new Map<string, Stripe.BillingPortal.Session>();
   readonly webhookEndpoints = new Map<string, Stripe.WebhookEndpoint>();
   readonly testClocks = new Map<string, Stripe.TestHelpers.TestClock>();
+  readonly coupons = new Map<string, Stripe.Coupon>();
+  readonly promotionCodes = new Map<string, Stripe.PromotionCode>();
   readonly events = new Map<string, StoredEvent>();
 
   // Private side data: never part of an API response.

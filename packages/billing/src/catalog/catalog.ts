@@ -69,6 +69,32 @@ export const CATALOG = [
   },
 ] as const satisfies readonly CatalogProduct[];
 
+/**
+ * Coupons we offer, with the promotion codes customers type at Checkout for them.
+ * `pnpm stripe:sync` makes them, under these ids; a coupon's terms cannot change on Stripe,
+ * so new terms replace the coupon (subscriptions that have it keep their discount).
+ */
+export type CatalogCoupon = {
+  id: string;
+  name: string;
+  percentOff: number;
+  duration: "once" | "repeating" | "forever";
+  /** For `repeating`: how many months of invoices get the discount. */
+  durationInMonths?: number;
+  codes: readonly string[];
+};
+
+export const COUPONS = [
+  {
+    id: "launch-20",
+    name: "Launch offer: 20% off for 3 months",
+    percentOff: 20,
+    duration: "repeating",
+    durationInMonths: 3,
+    codes: ["LAUNCH20"],
+  },
+] as const satisfies readonly CatalogCoupon[];
+
 export type LookupKey = (typeof CATALOG)[number]["prices"][number]["lookupKey"];
 
 /** Every lookup key we sell; never empty, so it can be a zod enum. */

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startBillingHarness, TEST_APP_BASE_URL, type BillingHarness } from "../testing.ts";
-import { CATALOG, LOOKUP_KEYS, type CatalogProduct } from "./catalog.ts";
+import { CATALOG, COUPONS, LOOKUP_KEYS, type CatalogProduct } from "./catalog.ts";
 import { portalPlanSets } from "./portal-configuration.ts";
 import { syncStripe } from "./stripe-sync.ts";
 
@@ -10,6 +10,9 @@ beforeAll(async () => {
 });
 afterAll(() => h.close());
 
+/** One change per coupon and per promotion code of the catalog, on the first sync. */
+const COUPON_CHANGES = COUPONS.length + COUPONS.flatMap((coupon) => coupon.codes).length;
+
 const sync = (apply: boolean, catalog?: readonly CatalogProduct[]) =>
   syncStripe(h.stripe, { appBaseUrl: TEST_APP_BASE_URL, apply, ...(catalog ? { catalog } : {}) });
 
@@ -18,14 +21,21 @@ describe("stripe:sync", () => {
     const check = await sync(false);
     expect(check.portalConfigurationId).toBeNull();
     expect(check.changes.filter((c) => c.action === "create")).toHaveLength(
-      CATALOG.length + LOOKUP_KEYS.length + portalPlanSets().length,
+      CATALOG.length + LOOKUP_KEYS.length + portalPlanSets().length + COUPON_CHANGES,
     );
     expect((await h.stripe.products.list()).data).toHaveLength(0);
   });
 
   it("creates the catalog and the portal configuration, then changes nothing the second time", async () => {
     const first = await sync(true);
-    expect(first.changes.length).toBe(CATALOG.length + LOOKUP_KEYS.length + portalPlanSets().length);
+    expect(first.changes.length).toBe(CATALOG.length + LOOKUP_KEYS.length + portalPlanSets().length + COUPON_CHANGES);
+    const [code] = (await h.stripe.promotionCodes.list({ code: "LAUNCH20", active: true })).data;
+    expect(code?.promotion.coupon).toBe("launch-20");
+    expect(await h.stripe.coupons.retrieve("launch-20")).toMatchObject({
+      percent_off: 20,
+      duration: "repeating",
+      duration_in_months: 3,
+    });
     expect(first.portalConfigurationId).toMatch(/^bpc_/);
 
     for (const product of CATALOG) {
@@ -143,5 +153,26 @@ describe("stripe:sync", () => {
     expect(applied.portalConfigurationIds).toEqual(portalConfigurationIds);
     expect((await h.stripe.billingPortal.configurations.retrieve(older.id)).active).toBe(false);
     expect((await sync(false)).changes).toEqual([]);
+  });
+
+  it("puts back a promotion code switched off by hand, and replaces a coupon whose terms changed", async () => {
+    await sync(true);
+    const [code] = (await h.stripe.promotionCodes.list({ code: "LAUNCH20", active: true })).data;
+    await h.stripe.promotionCodes.update(code?.id ?? "", { active: false });
+    expect((await sync(false)).changes).toEqual([
+      { action: "create", target: "promotion code LAUNCH20", details: ["for coupon launch-20"] },
+    ]);
+    await sync(true);
+    expect((await h.stripe.promotionCodes.list({ code: "LAUNCH20", active: true })).data).toHaveLength(1);
+
+    const richer = COUPONS.map((coupon) => ({ ...coupon, percentOff: 25 }));
+    const check = await syncStripe(h.stripe, { appBaseUrl: TEST_APP_BASE_URL, apply: false, coupons: richer });
+    expect(check.changes).toEqual([
+      { action: "replace", target: "coupon launch-20", details: ["percent_off: 20 → 25"] },
+    ]);
+    await syncStripe(h.stripe, { appBaseUrl: TEST_APP_BASE_URL, apply: true, coupons: richer });
+    expect((await h.stripe.coupons.retrieve("launch-20")).percent_off).toBe(25);
+    expect((await sync(false)).changes.map((change) => change.action)).toEqual(["replace"]);
+    await sync(true);
   });
 });

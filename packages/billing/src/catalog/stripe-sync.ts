@@ -2,7 +2,7 @@
 // check mode, only reports how it differs. Idempotent: a second run changes nothing.
 import { isDeepStrictEqual } from "node:util";
 import type Stripe from "stripe";
-import { CATALOG, type CatalogPrice, type CatalogProduct } from "./catalog.ts";
+import { CATALOG, COUPONS, type CatalogCoupon, type CatalogPrice, type CatalogProduct } from "./catalog.ts";
 import {
   comparablePortalConfiguration,
   DEFAULT_PORTAL_PLANS,
@@ -31,10 +31,16 @@ const SEAT_UNIT_LABEL = "seat";
 
 export async function syncStripe(
   stripe: Stripe,
-  options: { appBaseUrl: string; apply: boolean; catalog?: readonly CatalogProduct[] },
+  options: {
+    appBaseUrl: string;
+    apply: boolean;
+    catalog?: readonly CatalogProduct[];
+    coupons?: readonly CatalogCoupon[];
+  },
 ): Promise<SyncResult> {
   const catalog = options.catalog ?? CATALOG;
   const changes: SyncChange[] = [];
+  await syncCoupons(stripe, options.coupons ?? COUPONS, options.apply, changes);
   const productIds = await syncProducts(stripe, catalog, options.apply, changes);
   const priceIds = await syncPrices(stripe, catalog, productIds, options.apply, changes);
   const portalConfigurationIds = await syncPortalConfigurations(stripe, {
@@ -234,6 +240,98 @@ async function syncPortalConfigurations(
     if (input.apply) await stripe.billingPortal.configurations.update(config.id, { active: false });
   }
   return ids;
+}
+
+/** Marks the promotion codes this code manages, so codes made by hand are left alone. */
+const CODE_MARKER = { managed_by: "saas-billing" } as const;
+
+async function syncCoupons(
+  stripe: Stripe,
+  coupons: readonly CatalogCoupon[],
+  apply: boolean,
+  changes: SyncChange[],
+): Promise<void> {
+  for (const wanted of coupons) {
+    const terms = {
+      percent_off: wanted.percentOff,
+      duration: wanted.duration,
+      duration_in_months: wanted.duration === "repeating" ? (wanted.durationInMonths ?? null) : null,
+    };
+    const create = () =>
+      stripe.coupons.create({
+        id: wanted.id,
+        name: wanted.name,
+        percent_off: terms.percent_off,
+        duration: terms.duration,
+        ...(terms.duration_in_months === null ? {} : { duration_in_months: terms.duration_in_months }),
+      });
+    const current = await stripe.coupons.retrieve(wanted.id).catch((error: unknown) => {
+      if (error instanceof Error && "statusCode" in error && error.statusCode === 404) return null;
+      throw error;
+    });
+    const target = `coupon ${wanted.id}`;
+    if (!current) {
+      changes.push({ action: "create", target, details: [wanted.name] });
+      if (apply) await create();
+    } else {
+      const actual = {
+        percent_off: current.percent_off,
+        duration: current.duration,
+        duration_in_months: current.duration_in_months,
+      };
+      const details = differences(actual, terms);
+      if (details.length) {
+        // A coupon's terms are fixed: the old one goes (its subscriptions keep their discount).
+        changes.push({ action: "replace", target, details });
+        if (apply) {
+          await stripe.coupons.del(wanted.id);
+          await create();
+        }
+      } else if (current.name !== wanted.name) {
+        changes.push({
+          action: "update",
+          target,
+          details: [`name: ${JSON.stringify(current.name)} → ${JSON.stringify(wanted.name)}`],
+        });
+        if (apply) await stripe.coupons.update(wanted.id, { name: wanted.name });
+      }
+    }
+    await syncPromotionCodes(stripe, wanted, apply, changes, !current);
+  }
+}
+
+async function syncPromotionCodes(
+  stripe: Stripe,
+  coupon: CatalogCoupon,
+  apply: boolean,
+  changes: SyncChange[],
+  couponIsNew: boolean,
+): Promise<void> {
+  const active: Stripe.PromotionCode[] = [];
+  if (!couponIsNew) {
+    for await (const code of stripe.promotionCodes.list({ coupon: coupon.id, active: true, limit: 100 })) {
+      if (code.metadata?.managed_by === CODE_MARKER.managed_by) active.push(code);
+    }
+  }
+  for (const code of coupon.codes) {
+    if (active.some((existing) => existing.code === code)) continue;
+    changes.push({ action: "create", target: `promotion code ${code}`, details: [`for coupon ${coupon.id}`] });
+    if (apply)
+      await stripe.promotionCodes.create({
+        promotion: { type: "coupon", coupon: coupon.id },
+        code,
+        metadata: CODE_MARKER,
+      });
+  }
+  for (const existing of active) {
+    if (coupon.codes.includes(existing.code)) continue;
+    changes.push({
+      action: "update",
+      target: `promotion code ${existing.code} (${existing.id})`,
+      details: ["active: true → false"],
+    });
+    if (apply) await stripe.promotionCodes.update(existing.id, { active: false });
+  }
 }
 
 /** "path: before → after" for every leaf that differs. */
