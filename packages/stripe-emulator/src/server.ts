@@ -104,6 +104,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
       const event = JSON.parse(stored.json) as { pending_webhooks: number };
       event.pending_webhooks = Math.max(0, event.pending_webhooks - 1);
       app.store.events.set(eventId, { ...stored, json: JSON.stringify(event) });
+      app.onChange();
     },
   });
   app.events.countTargets = (type) => dispatcher.countTargets(type);

@@ -166,8 +166,10 @@ export default function Billing() {
   // job. Load the page again, notifications included, until they are applied.
   const revalidator = useRevalidator();
   const pendingChanges = data.status.pendingChanges;
+  // Not while a switch is priced: each load of the page prices it again (three Stripe calls).
+  const pricing = Boolean(data.planChange);
   useEffect(() => {
-    if (!pendingChanges) return;
+    if (!pendingChanges || pricing) return;
     const timer = setTimeout(() => {
       revalidator.revalidate();
       // The status and the notification list are queries seeded from the loader: refresh them
@@ -176,7 +178,11 @@ export default function Billing() {
       void queryClient.invalidateQueries({ queryKey: trpc.notifications.list.queryKey() });
     }, PENDING_RELOAD_MS);
     return () => clearTimeout(timer);
-  }, [pendingChanges, data, revalidator, queryClient, trpc]);
+  }, [pendingChanges, pricing, data, revalidator, queryClient, trpc]);
+  // A plan just switched: the next invoice and any invoice the switch made are new.
+  useEffect(() => {
+    if (data.changedTo) void queryClient.invalidateQueries({ queryKey: trpc.billing.invoices.queryKey() });
+  }, [data.changedTo, queryClient, trpc]);
   const subscription = status.subscription;
   const ended = !subscription || subscription.status === "canceled" || subscription.status === "incomplete_expired";
 

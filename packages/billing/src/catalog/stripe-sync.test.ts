@@ -165,14 +165,22 @@ describe("stripe:sync", () => {
     await sync(true);
     expect((await h.stripe.promotionCodes.list({ code: "LAUNCH20", active: true })).data).toHaveLength(1);
 
+    const [before] = (await h.stripe.promotionCodes.list({ code: "LAUNCH20", active: true })).data;
     const richer = COUPONS.map((coupon) => ({ ...coupon, percentOff: 25 }));
     const check = await syncStripe(h.stripe, { appBaseUrl: TEST_APP_BASE_URL, apply: false, coupons: richer });
     expect(check.changes).toEqual([
       { action: "replace", target: "coupon launch-20", details: ["percent_off: 20 → 25"] },
+      { action: "create", target: "promotion code LAUNCH20", details: ["for coupon launch-20"] },
     ]);
     await syncStripe(h.stripe, { appBaseUrl: TEST_APP_BASE_URL, apply: true, coupons: richer });
     expect((await h.stripe.coupons.retrieve("launch-20")).percent_off).toBe(25);
-    expect((await sync(false)).changes.map((change) => change.action)).toEqual(["replace"]);
+    // One active LAUNCH20, made after the new coupon: the old one was switched off first.
+    const live = (await h.stripe.promotionCodes.list({ code: "LAUNCH20", active: true })).data;
+    expect(live).toHaveLength(1);
+    expect(live[0]?.id).not.toBe(before?.id);
+    expect(live[0]?.promotion.coupon).toBe("launch-20");
+    expect((await sync(false)).changes.map((change) => change.action)).toEqual(["replace", "create"]);
     await sync(true);
+    expect((await sync(false)).changes).toEqual([]);
   });
 });

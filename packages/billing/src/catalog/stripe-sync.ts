@@ -270,6 +270,7 @@ async function syncCoupons(
       throw error;
     });
     const target = `coupon ${wanted.id}`;
+    let replaced = false;
     if (!current) {
       changes.push({ action: "create", target, details: [wanted.name] });
       if (apply) await create();
@@ -282,8 +283,12 @@ async function syncCoupons(
       const details = differences(actual, terms);
       if (details.length) {
         // A coupon's terms are fixed: the old one goes (its subscriptions keep their discount).
+        // Its codes would name the deleted coupon: they are switched off and made again.
         changes.push({ action: "replace", target, details });
+        replaced = true;
         if (apply) {
+          for (const code of await managedCodes(stripe, wanted.id))
+            await stripe.promotionCodes.update(code.id, { active: false });
           await stripe.coupons.del(wanted.id);
           await create();
         }
@@ -296,8 +301,18 @@ async function syncCoupons(
         if (apply) await stripe.coupons.update(wanted.id, { name: wanted.name });
       }
     }
-    await syncPromotionCodes(stripe, wanted, apply, changes, !current);
+    // Check mode reports a replaced coupon's codes as made again, as applying will make them.
+    await syncPromotionCodes(stripe, wanted, apply, changes, !current || replaced);
   }
+}
+
+/** The active promotion codes of the coupon that this code made. */
+async function managedCodes(stripe: Stripe, couponId: string): Promise<Stripe.PromotionCode[]> {
+  const codes: Stripe.PromotionCode[] = [];
+  for await (const code of stripe.promotionCodes.list({ coupon: couponId, active: true, limit: 100 })) {
+    if (code.metadata?.managed_by === CODE_MARKER.managed_by) codes.push(code);
+  }
+  return codes;
 }
 
 async function syncPromotionCodes(
@@ -307,12 +322,7 @@ async function syncPromotionCodes(
   changes: SyncChange[],
   couponIsNew: boolean,
 ): Promise<void> {
-  const active: Stripe.PromotionCode[] = [];
-  if (!couponIsNew) {
-    for await (const code of stripe.promotionCodes.list({ coupon: coupon.id, active: true, limit: 100 })) {
-      if (code.metadata?.managed_by === CODE_MARKER.managed_by) active.push(code);
-    }
-  }
+  const active = couponIsNew ? [] : await managedCodes(stripe, coupon.id);
   for (const code of coupon.codes) {
     if (active.some((existing) => existing.code === code)) continue;
     changes.push({ action: "create", target: `promotion code ${code}`, details: [`for coupon ${coupon.id}`] });

@@ -30,14 +30,13 @@ export async function createCheckoutSession(
     throw new MemberLimitReached(entry.product.name, memberLimit, members);
 
   const customer = await ensureCustomer(deps, input.organizationId);
-  const [price] = await Promise.all([
-    callStripe(() =>
-      stripe.prices.list({ lookup_keys: [input.lookupKey], active: true, limit: 1 }, USER_FACING_REQUEST),
-    ),
-    expireOpenCheckouts(stripe, customer),
-  ]);
+  const price = await callStripe(() =>
+    stripe.prices.list({ lookup_keys: [input.lookupKey], active: true, limit: 1 }, USER_FACING_REQUEST),
+  );
   const priceId = price.data[0]?.id;
   if (!priceId) throw new BillingNotFound(`the plan ${input.lookupKey} is not in Stripe yet: run pnpm stripe:sync`);
+  // Just before the new one opens: a request refused above leaves the other tab's as it was.
+  await expireOpenCheckouts(stripe, customer);
 
   // A per-seat plan starts with a seat for each member; the seat job keeps it so.
   const quantity = entry.product.perSeat ? members : 1;

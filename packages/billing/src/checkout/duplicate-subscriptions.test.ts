@@ -37,4 +37,20 @@ describe("a second live subscription", () => {
     expect(alerts.map((alert) => alert.title)).toEqual(["A second subscription was canceled"]);
     expect(alerts[0]?.body).toContain("a second subscription to Team began");
   });
+
+  it("leaves alone a subscription that is not one of the app's plans (an add-on made in the dashboard)", async () => {
+    const { customerId, subscription: plan } = await subscribedOrganization(h, "pro_monthly", 1);
+    await syncCustomer(h, customerId);
+    const addOn = await h.stripe.prices.create({
+      currency: "usd",
+      unit_amount: 500,
+      recurring: { interval: "month" },
+      product_data: { name: "Support add-on" },
+    });
+    const extra = await h.stripe.subscriptions.create({ customer: customerId, items: [{ price: addOn.id }] });
+    await syncCustomer(h, customerId);
+    await drainQueue(h);
+    expect((await h.stripe.subscriptions.retrieve(extra.id)).status).toBe("active");
+    expect((await h.stripe.subscriptions.retrieve(plan.id)).status).toBe("active");
+  });
 });

@@ -23,10 +23,15 @@ function duplicateSubscriptions(
   known: ReadonlySet<string> = new Set(),
 ): Stripe.Subscription[] {
   const rank = (subscription: Stripe.Subscription) => (known.has(subscription.id) ? 0 : 1);
+  // Only the app's plans: a subscription made otherwise (an add-on in the dashboard) is not one.
   const live = subscriptions
-    .filter((subscription) => LIVE.includes(subscription.status))
+    .filter((subscription) => LIVE.includes(subscription.status) && isCatalogPlan(subscription))
     .sort((a, b) => a.created - b.created || rank(a) - rank(b) || a.id.localeCompare(b.id));
   return live.slice(1);
+}
+
+function isCatalogPlan(subscription: Stripe.Subscription): boolean {
+  return subscription.items.data.some((item) => findCatalogProduct(item.price.lookup_key) !== null);
 }
 
 /**
@@ -43,7 +48,8 @@ export async function queueDuplicateCancels(
       ${DUPLICATE_SUBSCRIPTION_TASK},
       json_build_object('subscriptionId', ${duplicate.id}::text),
       job_key => 'duplicate:' || ${duplicate.id}::text,
-      max_attempts => 12
+      max_attempts => 12,
+      job_key_mode => 'preserve_run_at'
     )`;
   }
 }

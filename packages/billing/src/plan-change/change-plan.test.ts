@@ -97,6 +97,19 @@ describe("changing plan in the app", () => {
     await expect(previewPlanChange(h, { organizationId, lookupKey: "gold_monthly" })).rejects.toThrow(BillingNotFound);
   });
 
+  it("refuses a proration date the browser sends back from long ago, and changes nothing", async () => {
+    const { organizationId, subscription } = await subscribed("team_monthly", 2, 2);
+    // As of the period's start: a downgrade would credit the whole period already used.
+    const periodStart = subscription.items.data[0]?.current_period_start ?? 0;
+    await expect(
+      changePlan(h, { organizationId, lookupKey: "pro_monthly", prorationDate: periodStart - 3_600 }),
+    ).rejects.toThrow("That price preview has expired");
+    await expect(
+      changePlan(h, { organizationId, lookupKey: "pro_monthly", prorationDate: Math.floor(Date.now() / 1000) + 3_600 }),
+    ).rejects.toThrow(PlanChangeNotAllowed);
+    expect(await itemOf(subscription.id)).toEqual({ lookupKey: "team_monthly", quantity: 2 });
+  });
+
   it("switches once when the same change is sent twice", async () => {
     const { organizationId, subscription } = await subscribed("pro_monthly", 2);
     const preview = await previewPlanChange(h, { organizationId, lookupKey: "team_monthly" });

@@ -103,6 +103,17 @@ async function planChangeTarget(
   };
 }
 
+/** How long a preview's price holds: the switch must come within this of the preview. */
+const PREVIEW_VALID_SECONDS = 15 * 60;
+const CLOCK_SKEW_SECONDS = 60;
+
+/** Stripe's time for the subscription: its test clock's, else the wall clock's. */
+async function stripeNow(stripe: Stripe, subscription: Stripe.Subscription): Promise<number> {
+  const clock = typeof subscription.test_clock === "string" ? subscription.test_clock : subscription.test_clock?.id;
+  if (!clock) return Math.floor(Date.now() / 1000);
+  return (await callStripe(() => stripe.testHelpers.testClocks.retrieve(clock, {}, USER_FACING_REQUEST))).frozen_time;
+}
+
 const isProration = (line: Stripe.InvoiceLineItem) => line.parent?.subscription_item_details?.proration === true;
 
 /** What switching to `lookupKey` would cost, from Stripe's own preview of the invoice. */
@@ -155,6 +166,12 @@ export async function changePlan(
 ): Promise<{ planName: string; quantity: number }> {
   const target = await planChangeTarget(deps, input, { allowCurrent: true });
   const { subscription, item } = target;
+  // The date comes back from the browser: only a recent preview's is taken, so no one is
+  // prorated as of the period's start after using the dearer plan to its end.
+  const now = await stripeNow(deps.stripe, subscription);
+  if (input.prorationDate > now + CLOCK_SKEW_SECONDS || input.prorationDate < now - PREVIEW_VALID_SECONDS) {
+    throw new PlanChangeNotAllowed("That price preview has expired: choose the plan again to see what it costs now.");
+  }
   // Sent twice (a second click after the first went through): already done, so nothing to do.
   if (item.price.id === target.priceId && item.quantity === target.quantity) {
     return { planName: target.product.name, quantity: target.quantity };

@@ -35,12 +35,14 @@ function dateLabel(timestamp: number): string {
   return new Date(timestamp * 1000).toUTCString().slice(5, 16);
 }
 
+/** `prorationDate` prices the prorations (Stripe's `proration_date`); a new cycle starts at `now`. */
 export function swapItems(
   app: App,
   sub: Stripe.Subscription,
   changes: ItemChange[],
   behavior: ProrationBehavior,
   now: number,
+  prorationDate: number = now,
 ): SwapResult {
   let items = [...sub.items.data];
   const lines: LineInput[] = [];
@@ -69,16 +71,16 @@ export function swapItems(
       oldRecurring !== null &&
       newRecurring !== null &&
       (oldRecurring.interval !== newRecurring.interval || oldRecurring.interval_count !== newRecurring.interval_count);
-    const fraction = end > start ? Math.max(0, end - now) / (end - start) : 0;
+    const fraction = end > start ? Math.max(0, end - prorationDate) / (end - start) : 0;
     if (existing !== undefined && prorate && fraction > 0) {
       const oldAmount = (existing.price.unit_amount ?? 0) * (existing.quantity ?? 1);
       lines.push({
-        description: `Unused time on ${productName(app, existing.price)} after ${dateLabel(now)}`,
+        description: `Unused time on ${productName(app, existing.price)} after ${dateLabel(prorationDate)}`,
         amount: -Math.round(oldAmount * fraction),
         quantity: existing.quantity ?? 1,
         price: existing.price,
         subscriptionItemId: next.id,
-        periodStart: now,
+        periodStart: prorationDate,
         periodEnd: end,
         proration: true,
       });
@@ -89,12 +91,12 @@ export function swapItems(
     }
     if (prorate && fraction > 0) {
       lines.push({
-        description: `Remaining time on ${quantity} × ${productName(app, price)} after ${dateLabel(now)}`,
+        description: `Remaining time on ${quantity} × ${productName(app, price)} after ${dateLabel(prorationDate)}`,
         amount: Math.round((price.unit_amount ?? 0) * quantity * fraction),
         quantity,
         price,
         subscriptionItemId: next.id,
-        periodStart: now,
+        periodStart: prorationDate,
         periodEnd: end,
         proration: true,
       });

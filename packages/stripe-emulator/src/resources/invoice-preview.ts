@@ -12,7 +12,7 @@ import { newId } from "../ids.ts";
 import { reply, route, type ApiContext, type Route } from "../router.ts";
 import { nowFor } from "../time.ts";
 import { getOr404, idOf } from "./lookup.ts";
-import { readItemChanges } from "./subscription-update.ts";
+import { readItemChanges, validProrationDate } from "./subscription-update.ts";
 
 const PRORATION = ["create_prorations", "none", "always_invoice"] as const;
 const ENDED: readonly Stripe.Subscription.Status[] = ["canceled", "incomplete_expired"];
@@ -53,14 +53,14 @@ function preview(ctx: ApiContext) {
   const sub = subscriptionFor(app, input.string("subscription"), input.string("customer"));
   const details = input.child("subscription_details", ["items", "proration_behavior", "proration_date"]);
   const now = nowFor(app.store, idOf(sub.customer) ?? "");
-  const prorationDate = details?.int("proration_date") ?? now;
+  const prorationDate = validProrationDate(details?.int("proration_date"), sub, now);
   const behavior = details?.oneOf("proration_behavior", PRORATION) ?? "create_prorations";
   const changes = details === undefined ? [] : readItemChanges(app, details);
   // Ending when this period does: no next invoice, unless the preview changes something.
   if (changes.length === 0 && sub.cancel_at !== null && sub.cancel_at <= periodEnd(sub)) {
     throw noUpcomingInvoice(idOf(sub.customer) ?? "");
   }
-  const swap = changes.length === 0 ? undefined : swapItems(app, sub, changes, behavior, prorationDate);
+  const swap = changes.length === 0 ? undefined : swapItems(app, sub, changes, behavior, now, prorationDate);
   const changed = swap === undefined ? sub : withItems(sub, swap.items);
   const id = newId("previewInvoice");
 
@@ -73,9 +73,9 @@ function preview(ctx: ApiContext) {
       id,
       subscription: changed,
       reason: "subscription_update",
-      lines: swap.lines,
-      periodStart: prorationDate,
-      periodEnd: prorationDate,
+      lines: [...pendingProrationLines(app, sub.id), ...swap.lines],
+      periodStart: now,
+      periodEnd: now,
     });
   } else {
     // The next renewal: prorations waiting (and this change's), then the next period at the new items.

@@ -5,7 +5,12 @@ import { attemptPayment, createSubscriptionInvoice, finalizeInvoice } from "../b
 import { asPending, swapItems, withItems, type ItemChange } from "../billing/prorations.ts";
 import { periodEnd, recurringPrice, withPeriod } from "../billing/subscription-items.ts";
 import { preallocatedInvoiceId } from "../billing/subscription-factory.ts";
-import { renewSubscription, settleAfterPayment, updateSubscription } from "../billing/subscription-lifecycle.ts";
+import {
+  pendingProrationLines,
+  renewSubscription,
+  settleAfterPayment,
+  updateSubscription,
+} from "../billing/subscription-lifecycle.ts";
 import { invalidRequest } from "../http/errors.ts";
 import type { App } from "../app.ts";
 import { applyMetadata, type Params } from "../http/params.ts";
@@ -82,9 +87,8 @@ export function updateSubscriptionFromParams(ctx: ApiContext): Stripe.Subscripti
 
   const changes = readChanges(ctx);
   const behavior = input.oneOf("proration_behavior", PRORATION) ?? "create_prorations";
-  // Prorated as of `proration_date` when given (the time a preview was computed for), else now.
-  const prorationDate = input.int("proration_date") ?? now;
-  const swap = changes.length === 0 ? undefined : swapItems(app, next, changes, behavior, prorationDate);
+  const prorationFrom = validProrationDate(input.int("proration_date"), next, now);
+  const swap = changes.length === 0 ? undefined : swapItems(app, next, changes, behavior, now, prorationFrom);
   if (swap !== undefined) {
     next = withItems(next, swap.items);
     if (swap.resetCycle !== null) next = { ...next, billing_cycle_anchor: swap.resetCycle.start };
@@ -110,16 +114,29 @@ export function updateSubscriptionFromParams(ctx: ApiContext): Stripe.Subscripti
   }
   const invoiceId = preallocatedInvoiceId();
   const updated = updateSubscription(app, before, { ...next, latest_invoice: invoiceId });
+  // Invoiced now, as Stripe does: with every proration still waiting for the next invoice.
+  const pending = pendingProrationLines(app, updated.id);
+  app.store.pendingProrations.delete(updated.id);
   const draft = createSubscriptionInvoice(app, {
     id: invoiceId,
     subscription: updated,
     reason: "subscription_update",
-    lines: swap.lines,
+    lines: [...pending, ...swap.lines],
     periodStart: now,
     periodEnd: now,
   });
   const result = attemptPayment(app, finalizeInvoice(app, draft), { onSession: false, scheduleRetries: true });
   return settleAfterPayment(app, updated.id, result) ?? updated;
+}
+
+/** `proration_date`, or now: one outside the subscription's current period is refused. */
+export function validProrationDate(value: number | undefined, sub: Stripe.Subscription, now: number): number {
+  if (value === undefined) return now;
+  const start = Math.min(...sub.items.data.map((item) => item.current_period_start));
+  if (value < start || value > periodEnd(sub)) {
+    throw invalidRequest("proration_date must be within the subscription's current period.", "proration_date");
+  }
+  return value;
 }
 
 function resolveCancelAt(value: string, end: number): number {

@@ -159,6 +159,7 @@ export class WebhookDispatcher {
   }
 
   clearLog(): void {
+    this.acknowledged.clear();
     this.log.length = 0;
   }
 

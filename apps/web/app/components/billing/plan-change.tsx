@@ -13,8 +13,8 @@ function costNow(preview: Preview): string {
   const money = (amount: number) => formatMoney(Math.abs(amount), preview.currency);
   if (preview.dueNow !== null) {
     return preview.dueNow > 0
-      ? `A new ${preview.interval}ly period starts today: you will be charged ${money(preview.dueNow)} now, ` +
-          "less what is left of your current period."
+      ? `A new ${preview.interval}ly period starts today: ${money(preview.dueNow)} is charged now, ` +
+          "after a credit for the unused time of your current plan."
       : "A new period starts today, paid for by what is left of your current one: nothing is charged now.";
   }
   if (preview.prorationAmount === 0)
