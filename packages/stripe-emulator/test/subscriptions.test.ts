@@ -267,6 +267,29 @@ describe("invoices", () => {
     expect(toYearly.lines.data.map((line) => line.amount)).toEqual([-500, 4_500, -4_500, 30_000]);
   });
 
+  it("changes a trial's price without billing it: the trial goes on, nothing is invoiced", async () => {
+    const { price: monthly } = await createPlan(h.stripe, 1_000);
+    const { price: yearly } = await createPlan(h.stripe, 10_000, "year");
+    const { customer } = await customerWithCard();
+    const sub = await h.stripe.subscriptions.create({
+      customer: customer.id,
+      items: [{ price: monthly.id }],
+      trial_period_days: 14,
+    });
+    const invoices = (await h.stripe.invoices.list({ subscription: sub.id })).data.length;
+    const preview = await h.stripe.invoices.createPreview({
+      subscription: sub.id,
+      subscription_details: { items: [{ id: sub.items.data[0]?.id ?? "", price: yearly.id }] },
+    });
+    expect(preview.billing_reason).toBe("upcoming");
+    const changed = await h.stripe.subscriptions.update(sub.id, {
+      items: [{ id: sub.items.data[0]?.id ?? "", price: yearly.id }],
+    });
+    expect(changed).toMatchObject({ status: "trialing", trial_end: sub.trial_end });
+    expect(changed.items.data[0]?.current_period_end).toBe(sub.items.data[0]?.current_period_end);
+    expect((await h.stripe.invoices.list({ subscription: sub.id })).data).toHaveLength(invoices);
+  });
+
   it("refuses a preview for an ended subscription, or one of another customer", async () => {
     const { price } = await createPlan(h.stripe, 1_000);
     const { customer } = await customerWithCard();

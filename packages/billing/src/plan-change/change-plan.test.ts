@@ -74,6 +74,21 @@ describe("changing plan in the app", () => {
     expect(live.latest_invoice).toMatchObject({ status: "paid", amount_paid: preview.dueNow });
   });
 
+  it("in a trial, a change of interval charges nothing now: it is on the invoice when the trial ends", async () => {
+    const { organizationId, customerId, subscription: first } = await subscribedOrganization(h, "pro_monthly", 1);
+    await h.stripe.subscriptions.cancel(first.id);
+    const [monthly] = (await h.stripe.prices.list({ lookup_keys: ["pro_monthly"] })).data;
+    await h.stripe.subscriptions.create({
+      customer: customerId,
+      items: [{ price: monthly?.id ?? "" }],
+      trial_period_days: 14,
+    });
+    await syncCustomer(h, customerId);
+    const preview = await previewPlanChange(h, { organizationId, lookupKey: "pro_yearly" });
+    expect(preview.dueNow).toBeNull();
+    expect(preview.nextInvoice?.amount).toBe(29_000);
+  });
+
   it("refuses a plan the members do not fit, and changes nothing", async () => {
     const { organizationId, subscription } = await subscribed("team_monthly", 6, 6);
     await expect(previewPlanChange(h, { organizationId, lookupKey: "pro_monthly" })).rejects.toThrow(

@@ -137,8 +137,10 @@ export async function previewPlanChange(
   );
   const prorationDate =
     invoice.parent?.subscription_details?.subscription_proration_date ?? Math.floor(Date.now() / 1000);
-  // Stripe starts a new period, and invoices it at once, when the interval changes.
-  const immediate = target.item.price.recurring?.interval !== target.price.interval;
+  // Stripe starts a new period, and invoices it at once, when the interval changes; in a
+  // trial nothing is billed until it ends.
+  const immediate =
+    target.item.price.recurring?.interval !== target.price.interval && target.subscription.status !== "trialing";
   const nextAt = invoice.next_payment_attempt ?? invoice.period_end;
   return {
     lookupKey: input.lookupKey,

@@ -85,7 +85,8 @@ export function swapItems(
         proration: true,
       });
     }
-    if (intervalChanged && newRecurring !== null) {
+    // In a trial nothing is billed yet: the new price starts when the trial ends, on its own cycle.
+    if (intervalChanged && newRecurring !== null && sub.status !== "trialing") {
       resetCycle = { start: now, end: addInterval(now, newRecurring.interval, newRecurring.interval_count) };
       continue;
     }
