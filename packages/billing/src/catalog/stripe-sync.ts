@@ -2,6 +2,7 @@
 // check mode, only reports how it differs. Idempotent: a second run changes nothing.
 import { isDeepStrictEqual } from "node:util";
 import type Stripe from "stripe";
+import { isStripeNotFound } from "../errors.ts";
 import { CATALOG, COUPONS, type CatalogCoupon, type CatalogPrice, type CatalogProduct } from "./catalog.ts";
 import {
   comparablePortalConfiguration,
@@ -266,7 +267,7 @@ async function syncCoupons(
         ...(terms.duration_in_months === null ? {} : { duration_in_months: terms.duration_in_months }),
       });
     const current = await stripe.coupons.retrieve(wanted.id).catch((error: unknown) => {
-      if (error instanceof Error && "statusCode" in error && error.statusCode === 404) return null;
+      if (isStripeNotFound(error)) return null;
       throw error;
     });
     const target = `coupon ${wanted.id}`;

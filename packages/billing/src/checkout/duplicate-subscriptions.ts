@@ -7,7 +7,8 @@ import type { PrismaClient, Tx } from "@saas/db";
 import type Stripe from "stripe";
 import { findCatalogProduct } from "../catalog/catalog.ts";
 import { callStripe } from "../errors.ts";
-import { NOTIFICATION_KINDS } from "../notifications/notifications.ts";
+import { NOTIFICATION_KINDS, notifyManagers } from "../notifications/notifications.ts";
+import { readCustomerSubscriptions } from "../sync/sync-customer-subscriptions.ts";
 
 export const DUPLICATE_SUBSCRIPTION_TASK = "billing.cancel-duplicate-subscription";
 
@@ -72,11 +73,7 @@ export async function cancelDuplicateSubscription(
 ): Promise<{ canceled: boolean }> {
   const subscription = await callStripe(() => stripe.subscriptions.retrieve(subscriptionId));
   const customer = typeof subscription.customer === "string" ? subscription.customer : subscription.customer.id;
-  const all = await callStripe(async () => {
-    const found: Stripe.Subscription[] = [];
-    for await (const sub of stripe.subscriptions.list({ customer, status: "all", limit: 100 })) found.push(sub);
-    return found;
-  });
+  const { subscriptions: all } = await readCustomerSubscriptions(stripe, customer, new Date());
   const stored = await db.subscription.findMany({
     where: { stripeCustomerId: customer },
     select: { stripeSubscriptionId: true, createdAt: true },
@@ -106,22 +103,13 @@ export async function cancelDuplicateSubscription(
 
 async function alertManagers(db: PrismaClient, organizationId: string, subscription: Stripe.Subscription) {
   const plan = findCatalogProduct(subscription.items.data[0]?.price.lookup_key)?.name ?? "the plan";
-  const managers = await db.membership.findMany({
-    where: { organizationId, role: { in: ["owner", "admin"] } },
-    select: { userId: true },
-  });
-  await db.notification.createMany({
-    data: managers.map(({ userId }) => ({
-      userId,
-      organizationId,
-      kind: NOTIFICATION_KINDS.duplicateSubscription,
-      title: "A second subscription was canceled",
-      body:
-        `Two checkouts were completed at the same time, so a second subscription to ${plan} began. ` +
-        "We kept the first and canceled the second at once; its unused time is credited to your next invoices.",
-      actionUrl: null,
-      dedupeKey: `duplicate:${subscription.id}`,
-    })),
-    skipDuplicates: true,
+  await notifyManagers(db, organizationId, {
+    kind: NOTIFICATION_KINDS.duplicateSubscription,
+    title: "A second subscription was canceled",
+    body:
+      `Two checkouts were completed at the same time, so a second subscription to ${plan} began. ` +
+      "We kept the first and canceled the second at once; its unused time is credited to your next invoices.",
+    actionUrl: null,
+    dedupeKey: `duplicate:${subscription.id}`,
   });
 }

@@ -6,6 +6,7 @@ import type Stripe from "stripe";
 import type { BillingDeps } from "../deps.ts";
 import { currentSubscription } from "../entitlements/get-entitlement.ts";
 import { callStripe } from "../errors.ts";
+import { BILLED_STATUSES } from "../seats/seat-sync.ts";
 import { USER_FACING_REQUEST } from "../stripe-client.ts";
 
 export type InvoiceSummary = {
@@ -35,8 +36,6 @@ export type UpcomingInvoice = {
 /** How many invoices the history shows: a year of monthly ones. */
 const HISTORY_LENGTH = 12;
 
-const LIVE = ["active", "trialing", "past_due"];
-
 export async function listInvoices(
   { db, stripe }: Pick<BillingDeps, "db" | "stripe">,
   organizationId: string,
@@ -54,7 +53,7 @@ export async function listInvoices(
   if (!customer) return { invoices: [], upcoming: null };
   const live = currentSubscription(account.subscriptions);
   // A subscription that ends at its period's end has no next invoice.
-  const renewing = live && LIVE.includes(live.status) && !live.cancelAtPeriodEnd ? live : null;
+  const renewing = live && BILLED_STATUSES.includes(live.status) && !live.cancelAtPeriodEnd ? live : null;
   const [invoices, upcoming] = await Promise.all([
     callStripe(() => stripe.invoices.list({ customer, limit: HISTORY_LENGTH }, USER_FACING_REQUEST)),
     renewing ? upcomingInvoice(stripe, customer, renewing.stripeSubscriptionId) : null,

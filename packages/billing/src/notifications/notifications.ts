@@ -1,5 +1,5 @@
 // In-app alerts: listed and dismissed by their owner only.
-import type { PrismaClient } from "@saas/db";
+import type { PrismaClient, Tx } from "@saas/db";
 import { BillingNotFound } from "../errors.ts";
 
 export const NOTIFICATION_KINDS = {
@@ -9,6 +9,23 @@ export const NOTIFICATION_KINDS = {
   trialWillEnd: "trial_will_end",
   duplicateSubscription: "duplicate_subscription",
 } as const;
+
+type Alert = { kind: string; title: string; body: string; actionUrl: string | null; dedupeKey: string };
+
+/**
+ * The organization's billing contacts in the app: its owners and admins, one alert each. The
+ * dedupe key makes a second write of the same alert add nothing.
+ */
+export async function notifyManagers(db: PrismaClient | Tx, organizationId: string, alert: Alert): Promise<void> {
+  const managers = await db.membership.findMany({
+    where: { organizationId, role: { in: ["owner", "admin"] } },
+    select: { userId: true },
+  });
+  await db.notification.createMany({
+    data: managers.map(({ userId }) => ({ userId, organizationId, ...alert })),
+    skipDuplicates: true,
+  });
+}
 
 export type NotificationView = {
   id: string;

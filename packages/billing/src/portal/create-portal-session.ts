@@ -35,16 +35,10 @@ export async function createPortalSession(
     WHERE a.organization_id = ${input.organizationId}`;
   const customer = rows[0]?.stripeCustomerId;
   if (!customer) throw new BillingProfileMissing();
-  const subscriptions = rows.flatMap((row) =>
-    row.stripeSubscriptionId && row.status && row.currentPeriodEnd
-      ? [
-          {
-            ...row,
-            stripeSubscriptionId: row.stripeSubscriptionId,
-            status: row.status,
-            currentPeriodEnd: row.currentPeriodEnd,
-          },
-        ]
+  // The LEFT JOIN's row for an account without subscriptions has none of their columns.
+  const subscriptions = rows.flatMap(({ stripeSubscriptionId, status, currentPeriodEnd, priceLookupKey }) =>
+    stripeSubscriptionId && status && currentPeriodEnd
+      ? [{ stripeSubscriptionId, status, currentPeriodEnd, priceLookupKey }]
       : [],
   );
   const current = currentSubscription(subscriptions);
@@ -58,19 +52,18 @@ export async function createPortalSession(
       after_completion: { type: "redirect", redirect: { return_url: returnUrl } },
     };
   } else if (input.flow) {
-    const subscription = live;
-    if (!subscription) throw new BillingNotFound("no subscription to change");
+    if (!live) throw new BillingNotFound("no subscription to change");
     const after = { type: "redirect" as const, redirect: { return_url: `${returnUrl}?portal=updated` } };
     flowData =
       input.flow === "subscription_cancel"
         ? {
             type: "subscription_cancel",
-            subscription_cancel: { subscription: subscription.stripeSubscriptionId },
+            subscription_cancel: { subscription: live.stripeSubscriptionId },
             after_completion: after,
           }
         : {
             type: "subscription_update",
-            subscription_update: { subscription: subscription.stripeSubscriptionId },
+            subscription_update: { subscription: live.stripeSubscriptionId },
             after_completion: after,
           };
   }

@@ -6,21 +6,7 @@ import { formatDay as day, formatMoney as money } from "@saas/mail";
 import type Stripe from "stripe";
 import { callStripe } from "../errors.ts";
 import { emailPaymentFailed, emailPaymentRecovered, emailTrialEnding } from "../notifications/billing-emails.ts";
-import { NOTIFICATION_KINDS } from "../notifications/notifications.ts";
-
-type Alert = { kind: string; title: string; body: string; actionUrl: string | null; dedupeKey: string };
-
-/** The organization's billing contacts in the app: its owners and admins, one alert each. */
-async function notify(tx: Tx, organizationId: string, alert: Alert): Promise<void> {
-  const managers = await tx.membership.findMany({
-    where: { organizationId, role: { in: ["owner", "admin"] } },
-    select: { userId: true },
-  });
-  await tx.notification.createMany({
-    data: managers.map(({ userId }) => ({ userId, organizationId, ...alert })),
-    skipDuplicates: true,
-  });
-}
+import { NOTIFICATION_KINDS, notifyManagers } from "../notifications/notifications.ts";
 
 const NEEDS_INVOICE = new Set(["invoice.payment_failed", "invoice.payment_action_required"]);
 
@@ -61,7 +47,7 @@ export async function applyDunning(
       if (invoice.status === "paid" || invoice.status === "void") return;
       const amount = money(invoice.amount_due, invoice.currency);
       const retry = invoice.next_payment_attempt ? ` We'll try again on ${day(invoice.next_payment_attempt)}.` : "";
-      await notify(tx, organizationId, {
+      await notifyManagers(tx, organizationId, {
         kind: NOTIFICATION_KINDS.paymentFailed,
         title: "Payment failed",
         body: `We couldn't charge ${amount} for your subscription.${retry} Update your payment method to keep access.`,
@@ -73,7 +59,7 @@ export async function applyDunning(
     }
     case "invoice.payment_action_required": {
       const invoice = invoiceOf();
-      await notify(tx, organizationId, {
+      await notifyManagers(tx, organizationId, {
         kind: NOTIFICATION_KINDS.paymentActionRequired,
         title: "Confirm your payment",
         body: `Your bank asks you to confirm the payment of ${money(invoice.amount_due, invoice.currency)}.`,
@@ -95,7 +81,7 @@ export async function applyDunning(
         data: { resolvedAt: new Date() },
       });
       if (!open.count) return;
-      await notify(tx, organizationId, {
+      await notifyManagers(tx, organizationId, {
         kind: NOTIFICATION_KINDS.paymentRecovered,
         title: "Payment received",
         body: "Thanks! Your payment went through and your subscription is active again.",
@@ -108,7 +94,7 @@ export async function applyDunning(
     case "customer.subscription.trial_will_end": {
       const subscription = event.data.object;
       const ends = subscription.trial_end ? ` on ${day(subscription.trial_end)}` : " soon";
-      await notify(tx, organizationId, {
+      await notifyManagers(tx, organizationId, {
         kind: NOTIFICATION_KINDS.trialWillEnd,
         title: "Your trial ends soon",
         body: `Your free trial ends${ends}. Your card will be charged then unless you cancel.`,
