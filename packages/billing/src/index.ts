@@ -56,7 +56,7 @@ export { CUSTOMER_SYNC_TASK } from "./jobs/queue.ts";
 export { billingTasks, type JobLogLine } from "./jobs/tasks.ts";
 export { admitMember, ensureRoomToInvite, seatUsage, type SeatUsage } from "./seats/member-limit.ts";
 export { queueSeatSync, SEAT_SYNC_TASK, seatCount } from "./seats/seat-sync.ts";
-export { subscriptionRow, type SubscriptionColumns } from "./sync/subscription-row.ts";
+export { SUBSCRIPTION_EXPAND, subscriptionRow, type SubscriptionColumns } from "./sync/subscription-row.ts";
 export { listPlans, type Plan } from "./catalog/list-plans.ts";
 export { getBillingStatus, type BillingStatus } from "./status/get-billing-status.ts";
 export {

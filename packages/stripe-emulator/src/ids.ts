@@ -30,6 +30,7 @@ const ID_PREFIX = {
   webhookEndpoint: "we_",
   testClock: "clock_",
   promotionCode: "promo_",
+  discount: "di_",
   request: "req_",
 } as const;
 

@@ -43,6 +43,7 @@ export class Store {
   readonly testClocks = new Map<string, Stripe.TestHelpers.TestClock>();
   readonly coupons = new Map<string, Stripe.Coupon>();
   readonly promotionCodes = new Map<string, Stripe.PromotionCode>();
+  readonly discounts = new Map<string, Stripe.Discount>();
   readonly events = new Map<string, StoredEvent>();
 
   // Private side data: never part of an API response.
@@ -77,7 +78,10 @@ export class Store {
     if (id.startsWith("bps_")) return this.portalSessions.get(id);
     if (id.startsWith("clock_")) return this.testClocks.get(id);
     if (id.startsWith("we_")) return this.webhookEndpoints.get(id);
-    return undefined;
+    if (id.startsWith("di_")) return this.discounts.get(id);
+    if (id.startsWith("promo_")) return this.promotionCodes.get(id);
+    // Coupon ids are chosen freely, so they have no prefix of their own.
+    return this.coupons.get(id);
   }
 
   /** Newest first, as Stripe lists. */

@@ -2,6 +2,7 @@
 // second subscription is paid from the first day (better-auth #4539).
 import { createUser } from "@saas/db/factories";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { listInvoices } from "../invoices/list-invoices.ts";
 import { getBillingStatus } from "../status/get-billing-status.ts";
 import { syncCustomer } from "../sync/sync-customer.ts";
 import { startBillingHarness, type BillingHarness } from "../testing.ts";
@@ -40,6 +41,36 @@ describe("one free trial per organization", () => {
 
     const second = await subscribe(organizationId, "pro_yearly");
     expect(second).toMatchObject({ status: "active", trial_end: null });
+  });
+});
+
+describe("promotion codes", () => {
+  it("offers the code field; LAUNCH20 typed there reaches the synced row, the status and invoices", async () => {
+    const owner = await createUser(h.db);
+    const organizationId = owner.organization.id;
+    const { redirectUrl } = await createCheckoutSession(h, { organizationId, lookupKey: "pro_monthly" });
+    const sessionId = redirectUrl.match(/cs_test_\w+/)?.[0] ?? "";
+    expect((await h.stripe.checkout.sessions.retrieve(sessionId)).allow_promotion_codes).toBe(true);
+    const typed = await fetch(`${h.emulator.url}/c/pay/${sessionId}/promotion-code`, {
+      method: "POST",
+      headers: { "content-type": "application/x-www-form-urlencoded" },
+      body: new URLSearchParams({ promotion_code: "LAUNCH20" }),
+      redirect: "manual",
+    });
+    expect(typed.status).toBe(303);
+    await h.control.completeCheckout(sessionId, {});
+    const account = await h.db.account.findUniqueOrThrow({ where: { organizationId } });
+    await syncCustomer(h, account.stripeCustomerId ?? "");
+
+    const { subscription } = await getBillingStatus(h.db, organizationId);
+    expect(subscription?.discount).toMatchObject({ name: "LAUNCH20", percentOff: 20, duration: "repeating" });
+    const started = new Date(subscription?.currentPeriodEnd ?? 0);
+    const ends = new Date(subscription?.discount?.endsAt ?? 0);
+    // Three months from the start, which is one month before the current period's end.
+    expect(ends.getUTCMonth()).toBe((started.getUTCMonth() + 2) % 12);
+    const { invoices, upcoming } = await listInvoices(h, organizationId);
+    expect(invoices).toMatchObject([{ total: 2_320, discount: 580 }]);
+    expect(upcoming).toMatchObject({ amountDue: 2_320, discount: 580 });
   });
 });
 

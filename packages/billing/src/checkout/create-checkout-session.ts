@@ -1,12 +1,15 @@
 // Starts a subscription through Stripe Checkout.
 import Stripe from "stripe";
-import { findCatalogPrice } from "../catalog/catalog.ts";
+import { COUPONS, findCatalogPrice } from "../catalog/catalog.ts";
 import { ensureCustomer } from "../customers/ensure-customer.ts";
 import type { BillingDeps } from "../deps.ts";
 import { BillingNotFound, callStripe, MemberLimitReached, SubscriptionExists } from "../errors.ts";
 import { seatCount } from "../seats/seat-sync.ts";
 import { hadTrial } from "../status/get-billing-status.ts";
 import { USER_FACING_REQUEST } from "../stripe-client.ts";
+
+/** Checkout offers its code field only while the catalog has codes to type into it. */
+const PROMOTION_CODES_OFFERED = COUPONS.some((coupon) => coupon.codes.length > 0);
 
 /** Statuses in which the organization still has a subscription to manage rather than buy. */
 const LIVE_STATUSES = ["active", "trialing", "past_due", "unpaid", "incomplete", "paused"];
@@ -51,6 +54,8 @@ export async function createCheckoutSession(
         cancel_url: `${billingUrl}?checkout=canceled`,
         client_reference_id: input.organizationId,
         metadata: { organizationId: input.organizationId },
+        // The catalog's promotion codes (LAUNCH20) are typed on Checkout's own page.
+        allow_promotion_codes: PROMOTION_CODES_OFFERED,
         subscription_data: {
           metadata: { organizationId: input.organizationId },
           // One trial per organization: none for one that had a trial before (and canceled).

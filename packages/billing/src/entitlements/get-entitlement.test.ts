@@ -25,6 +25,11 @@ function subscription(status: string, periodEndsInDays = 30): Subscription {
     canceledAt: null,
     endedAt: null,
     trialEnd: null,
+    discountName: null,
+    discountPercentOff: null,
+    discountAmountOff: null,
+    discountDuration: null,
+    discountEnd: null,
     createdAt: new Date(NOW),
     syncedAt: new Date(NOW),
   };

@@ -18,6 +18,8 @@ export type InvoiceSummary = {
   /** In the smallest currency unit: what the invoice is for, and what is left to pay. */
   total: number;
   amountDue: number;
+  /** What discounts took off the subtotal (0 for none). */
+  discount: number;
   currency: string;
   status: string;
   hostedInvoiceUrl: string | null;
@@ -28,6 +30,8 @@ export type InvoiceSummary = {
 export type UpcomingInvoice = {
   /** What will be charged, in the smallest currency unit. */
   amountDue: number;
+  /** What the subscription's discount takes off it (0 for none). */
+  discount: number;
   currency: string;
   /** When Stripe will make and charge it, as ISO 8601. */
   date: string;
@@ -67,6 +71,7 @@ export async function listInvoices(
         created: new Date(invoice.created * 1000).toISOString(),
         total: invoice.total,
         amountDue: invoice.amount_remaining,
+        discount: discountOf(invoice),
         currency: invoice.currency,
         status: invoice.status ?? "draft",
         hostedInvoiceUrl: invoice.hosted_invoice_url ?? null,
@@ -75,6 +80,9 @@ export async function listInvoices(
     upcoming,
   };
 }
+
+const discountOf = (invoice: Stripe.Invoice) =>
+  (invoice.total_discount_amounts ?? []).reduce((sum, entry) => sum + entry.amount, 0);
 
 async function upcomingInvoice(
   stripe: Stripe,
@@ -86,7 +94,12 @@ async function upcomingInvoice(
       stripe.invoices.createPreview({ customer, subscription }, USER_FACING_REQUEST),
     );
     const at = preview.next_payment_attempt ?? preview.period_end;
-    return { amountDue: preview.amount_due, currency: preview.currency, date: new Date(at * 1000).toISOString() };
+    return {
+      amountDue: preview.amount_due,
+      discount: discountOf(preview),
+      currency: preview.currency,
+      date: new Date(at * 1000).toISOString(),
+    };
   } catch (error) {
     // Stripe's answer when nothing is coming (the subscription ends, say): not an outage.
     if (error instanceof Error && "code" in error && error.code === "invoice_upcoming_none") return null;

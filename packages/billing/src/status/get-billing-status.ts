@@ -18,6 +18,14 @@ export type BillingStatus = {
     trialEnd: string | null;
     /** For a per-seat plan: the seats Stripe bills (its quantity), the price of one, and their total. */
     seats: { quantity: number; unitAmount: number; currency: string; amount: number } | null;
+    /** The discount on it (a promotion code typed in Checkout): its code, terms and end. */
+    discount: {
+      name: string;
+      percentOff: number | null;
+      amountOff: number | null;
+      duration: string | null;
+      endsAt: string | null;
+    } | null;
   } | null;
   /** The organization's members: a per-seat plan's seats once the seat job has run. */
   members: number;
@@ -78,6 +86,15 @@ export async function getBillingStatus(db: PrismaClient, organizationId: string)
               amount: subscription.quantity * catalogEntry.price.unitAmount,
             }
           : null,
+      discount: subscription.discountName
+        ? {
+            name: subscription.discountName,
+            percentOff: subscription.discountPercentOff,
+            amountOff: subscription.discountAmountOff,
+            duration: subscription.discountDuration,
+            endsAt: iso(subscription.discountEnd),
+          }
+        : null,
     },
     members,
     trialAvailable: !hadTrial(account?.subscriptions ?? []),

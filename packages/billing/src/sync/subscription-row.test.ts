@@ -16,6 +16,7 @@ function subscription(item: Record<string, unknown>, fields: Record<string, unkn
     canceled_at: START + 60,
     ended_at: null,
     trial_end: END,
+    discounts: [],
     items: {
       data: [
         {
@@ -46,7 +47,30 @@ describe("subscriptionRow", () => {
       canceledAt: new Date((START + 60) * 1000),
       endedAt: null,
       trialEnd: new Date(END * 1000),
+      discountName: null,
+      discountPercentOff: null,
+      discountAmountOff: null,
+      discountDuration: null,
+      discountEnd: null,
     });
+  });
+
+  it("takes the discount's code and its coupon's terms when the read expanded them, and nothing from a bare id", () => {
+    const coupon = { id: "launch-20", name: "Launch", percent_off: 20, amount_off: null, duration: "repeating" };
+    const discount = { object: "discount", end: END, source: { type: "coupon", coupon }, promotion_code: null };
+    const byName = subscriptionRow(subscription({}, { discounts: [discount] }));
+    expect(byName).toMatchObject({
+      discountName: "Launch",
+      discountPercentOff: 20,
+      discountAmountOff: null,
+      discountDuration: "repeating",
+      discountEnd: new Date(END * 1000),
+    });
+    const byCode = subscriptionRow(
+      subscription({}, { discounts: [{ ...discount, end: null, promotion_code: { code: "LAUNCH20" } }] }),
+    );
+    expect(byCode).toMatchObject({ discountName: "LAUNCH20", discountEnd: null });
+    expect(subscriptionRow(subscription({}, { discounts: ["di_1"] }))).toMatchObject({ discountName: null });
   });
 
   it("counts an item without a quantity as one, and reads an expanded product's id", () => {

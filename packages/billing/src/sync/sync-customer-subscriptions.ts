@@ -9,7 +9,7 @@ import { queueDuplicateCancels } from "../checkout/duplicate-subscriptions.ts";
 import { callStripe } from "../errors.ts";
 import { emailSubscriptionChange } from "../notifications/billing-emails.ts";
 import { queueSeatSyncIfOff } from "../seats/seat-sync.ts";
-import { subscriptionRow } from "./subscription-row.ts";
+import { SUBSCRIPTION_EXPAND, subscriptionRow } from "./subscription-row.ts";
 
 /** `organizationId` is the account's organization, null for a customer we never mapped. */
 export type SyncOutcome = {
@@ -48,7 +48,7 @@ export async function readCustomerSubscriptions(
 ): Promise<CustomerRead> {
   const subscriptions = await callStripe(async () => {
     const all: Stripe.Subscription[] = [];
-    const params = { customer: customerId, status: "all" as const, limit: 100, expand: ["data.items.data.price"] };
+    const params = { customer: customerId, status: "all" as const, limit: 100, expand: [...SUBSCRIPTION_EXPAND] };
     for await (const sub of stripe.subscriptions.list(params, request)) {
       all.push(sub);
     }

@@ -9,6 +9,7 @@ import { attachPaymentMethod, createCardPaymentMethod } from "../resources/payme
 import { DAY, nowFor } from "../time.ts";
 import { attachOutcome, chargeOutcome } from "./cards.ts";
 import { createCustomerRecord } from "./customer-factory.ts";
+import type { DiscountRequest } from "./discounts.ts";
 import { createSubscription } from "./subscription-lifecycle.ts";
 
 export interface CompletionInput {
@@ -48,6 +49,16 @@ function checkCard(session: Stripe.Checkout.Session, number: string, input: Comp
     return true;
   }
   return false;
+}
+
+/** The session's coupons (and the codes typed for them) as they are now. */
+function sessionDiscounts(app: App, session: Stripe.Checkout.Session): DiscountRequest[] {
+  return (session.discounts ?? []).flatMap((entry) => {
+    const coupon = app.store.coupons.get(idOf(entry.coupon) ?? "");
+    if (coupon === undefined) return [];
+    const promotionCode = app.store.promotionCodes.get(idOf(entry.promotion_code) ?? "") ?? null;
+    return [{ coupon, promotionCode }];
+  });
 }
 
 export function completeCheckoutSession(
@@ -100,6 +111,8 @@ export function completeCheckoutSession(
       cancelAtPeriodEnd: false,
       paymentBehavior: "allow_incomplete",
       onSession: !authenticated,
+      discounts: sessionDiscounts(app, session),
+      checkoutSessionId: session.id,
     }).subscription;
   }
   const completed: Stripe.Checkout.Session = {

@@ -1,6 +1,7 @@
 // Builds Stripe.Checkout.Session and its line items.
 import type Stripe from "stripe";
 import { newId } from "../ids.ts";
+import { discountLines, type DiscountRequest } from "./discounts.ts";
 
 export interface SessionDraft {
   id: string;
@@ -122,5 +123,40 @@ export function buildCheckoutSession(draft: SessionDraft): Stripe.Checkout.Sessi
     ui_mode: draft.uiMode,
     url: draft.url,
     wallet_options: null,
+  };
+}
+
+/**
+ * The session with these coupons applied (or none): its `discounts`, its line items' and its
+ * own totals. The trial's "due today" stays 0; the discount then applies to the first invoice.
+ */
+export function withDiscounts(
+  session: Stripe.Checkout.Session,
+  lineItems: Stripe.LineItem[],
+  requests: DiscountRequest[],
+  trialing: boolean,
+): { session: Stripe.Checkout.Session; lineItems: Stripe.LineItem[] } {
+  const applied = discountLines(
+    lineItems.map((item) => ({ amount: item.amount_subtotal, discountable: true })),
+    requests.map(({ coupon }) => ({ id: coupon.id, coupon })),
+  );
+  const items = lineItems.map((item, index) => {
+    const off = (applied.perLine[index] ?? []).reduce((sum, entry) => sum + entry.amount, 0);
+    return { ...item, amount_discount: off, amount_total: item.amount_subtotal - off };
+  });
+  const subtotal = lineItems.reduce((sum, item) => sum + item.amount_subtotal, 0);
+  const off = applied.totals.reduce((sum, entry) => sum + entry.amount, 0);
+  return {
+    session: {
+      ...session,
+      discounts: requests.map(({ coupon, promotionCode }) => ({
+        coupon: coupon.id,
+        promotion_code: promotionCode?.id ?? null,
+      })),
+      amount_subtotal: trialing ? 0 : subtotal,
+      amount_total: trialing ? 0 : subtotal - off,
+      total_details: { amount_discount: trialing ? 0 : off, amount_shipping: 0, amount_tax: 0 },
+    },
+    lineItems: items,
   };
 }

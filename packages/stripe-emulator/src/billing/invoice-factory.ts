@@ -4,6 +4,7 @@ import type { App } from "../app.ts";
 import { newId } from "../ids.ts";
 import { idOf } from "../resources/lookup.ts";
 import { nowFor } from "../time.ts";
+import { activeDiscounts, discountLines, spendDiscounts } from "./discounts.ts";
 
 export interface LineInput {
   description: string;
@@ -26,7 +27,12 @@ export interface InvoiceInput {
   periodEnd: number;
 }
 
-function buildLine(line: LineInput, invoiceId: string, subscriptionId: string): Stripe.InvoiceLineItem {
+function buildLine(
+  line: LineInput,
+  invoiceId: string,
+  subscriptionId: string,
+  discountAmounts: Stripe.InvoiceLineItem.DiscountAmount[],
+): Stripe.InvoiceLineItem {
   const productId = typeof line.price.product === "string" ? line.price.product : line.price.product.id;
   return {
     id: newId("invoiceLine"),
@@ -34,7 +40,7 @@ function buildLine(line: LineInput, invoiceId: string, subscriptionId: string): 
     amount: line.amount,
     currency: line.price.currency,
     description: line.description,
-    discount_amounts: [],
+    discount_amounts: discountAmounts,
     discountable: !line.proration,
     discounts: [],
     invoice: invoiceId,
@@ -72,9 +78,14 @@ export function buildSubscriptionInvoice(app: App, input: InvoiceInput): Stripe.
   const customerId = idOf(sub.customer) ?? "";
   const customer = app.store.customers.get(customerId);
   const id = input.id ?? newId("invoice");
-  const total = input.lines.reduce((sum, line) => sum + line.amount, 0);
-  const due = Math.max(0, total);
   const created = nowFor(app.store, customerId);
+  const subtotal = input.lines.reduce((sum, line) => sum + line.amount, 0);
+  const discounts = discountLines(
+    input.lines.map((line) => ({ amount: line.amount, discountable: !line.proration })),
+    activeDiscounts(app, sub, created),
+  );
+  const total = subtotal - discounts.totals.reduce((sum, entry) => sum + entry.amount, 0);
+  const due = Math.max(0, total);
   const invoice: Stripe.Invoice = {
     id,
     object: "invoice",
@@ -110,7 +121,7 @@ export function buildSubscriptionInvoice(app: App, input: InvoiceInput): Stripe.
     default_source: null,
     default_tax_rates: [],
     description: null,
-    discounts: [],
+    discounts: discounts.ids,
     due_date: null,
     effective_at: null,
     ending_balance: null,
@@ -123,7 +134,7 @@ export function buildSubscriptionInvoice(app: App, input: InvoiceInput): Stripe.
     latest_revision: null,
     lines: {
       object: "list",
-      data: input.lines.map((line) => buildLine(line, id, sub.id)),
+      data: input.lines.map((line, index) => buildLine(line, id, sub.id, discounts.perLine[index] ?? [])),
       has_more: false,
       url: `/v1/invoices/${id}/lines`,
     },
@@ -150,11 +161,11 @@ export function buildSubscriptionInvoice(app: App, input: InvoiceInput): Stripe.
     statement_descriptor: null,
     status: "draft",
     status_transitions: { finalized_at: null, marked_uncollectible_at: null, paid_at: null, voided_at: null },
-    subtotal: total,
-    subtotal_excluding_tax: total,
+    subtotal,
+    subtotal_excluding_tax: subtotal,
     test_clock: idOf(customer?.test_clock),
     total,
-    total_discount_amounts: [],
+    total_discount_amounts: discounts.totals,
     total_excluding_tax: total,
     total_pretax_credit_amounts: [],
     total_taxes: [],
@@ -167,5 +178,6 @@ export function createSubscriptionInvoice(app: App, input: InvoiceInput): Stripe
   const invoice = buildSubscriptionInvoice(app, input);
   app.store.invoices.set(invoice.id, invoice);
   app.events.emit("invoice.created", invoice);
+  spendDiscounts(app, app.store.subscriptions.get(input.subscription.id) ?? input.subscription, invoice);
   return invoice;
 }

@@ -6,6 +6,7 @@ import { cardError, invalidRequest } from "../http/errors.ts";
 import { idOf } from "../resources/lookup.ts";
 import { addInterval, anchorDayOf, clockIdOf, nowFor } from "../time.ts";
 import { chargeOutcome } from "./cards.ts";
+import { discountLines, redeemDiscount, type DiscountRequest } from "./discounts.ts";
 import {
   attemptPayment,
   createSubscriptionInvoice,
@@ -30,6 +31,9 @@ export interface CreateSubscriptionInput {
   paymentBehavior: PaymentBehavior;
   /** False once the customer already passed 3-D Secure (Checkout), so no further action is asked. */
   onSession?: boolean;
+  /** Coupons to redeem onto the new subscription (`discounts`, or a code typed in Checkout). */
+  discounts?: DiscountRequest[];
+  checkoutSessionId?: string;
 }
 
 export function describeLine(app: App, price: Stripe.Price, quantity: number): string {
@@ -96,7 +100,8 @@ export function createSubscription(
   if (first === undefined) throw invalidRequest("Missing required param: items.", "items", "parameter_missing");
   const customer = app.store.customers.get(input.customerId);
   const pmId = input.defaultPaymentMethod ?? idOf(customer?.invoice_settings.default_payment_method);
-  const amount = input.items.reduce((sum, item) => sum + (item.price.unit_amount ?? 0) * item.quantity, 0);
+  const subtotal = input.items.reduce((sum, item) => sum + (item.price.unit_amount ?? 0) * item.quantity, 0);
+  const amount = subtotal - discountedAmount(input.discounts ?? [], subtotal);
   const charges = input.trialEnd === null && amount > 0 && input.paymentBehavior !== "default_incomplete";
   if (charges && pmId === null) {
     throw invalidRequest(
@@ -111,13 +116,22 @@ export function createSubscription(
   const recurring = first.price.recurring;
   const end = input.trialEnd ?? addInterval(now, recurring?.interval ?? "month", recurring?.interval_count ?? 1);
   const invoiceId = preallocatedInvoiceId();
-  const sub = buildSubscription({
+  const built = buildSubscription({
     ...input,
     now,
     periodEnd: end,
     testClock: clockIdOf(app.store, input.customerId),
     latestInvoice: invoiceId,
   });
+  const discounts = (input.discounts ?? []).map(
+    (request) =>
+      redeemDiscount(app, request, {
+        customerId: input.customerId,
+        subscriptionId: built.id,
+        checkoutSessionId: input.checkoutSessionId ?? null,
+      }).id,
+  );
+  const sub: Stripe.Subscription = { ...built, discounts };
   app.store.subscriptions.set(sub.id, sub);
   app.events.emit("customer.subscription.created", sub);
   const trial = input.trialEnd !== null;
@@ -136,6 +150,15 @@ export function createSubscription(
   const result = attemptPayment(app, open, { onSession: input.onSession ?? true, scheduleRetries: false });
   const settled = settleAfterPayment(app, sub.id, result) ?? sub;
   return { subscription: settled, result };
+}
+
+/** What the coupons take off a first invoice of `subtotal`, before they are redeemed. */
+function discountedAmount(requests: DiscountRequest[], subtotal: number): number {
+  const pending = requests.map(({ coupon }) => ({ id: coupon.id, coupon }));
+  return discountLines([{ amount: subtotal, discountable: true }], pending).totals.reduce(
+    (sum, entry) => sum + entry.amount,
+    0,
+  );
 }
 
 export function cancelSubscriptionNow(

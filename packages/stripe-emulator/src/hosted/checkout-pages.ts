@@ -3,6 +3,8 @@
 import type Stripe from "stripe";
 import type { App } from "../app.ts";
 import { completeCheckoutSession } from "../billing/checkout-completion.ts";
+import { withDiscounts } from "../billing/checkout-session-factory.ts";
+import { redeemableCode, type DiscountRequest } from "../billing/discounts.ts";
 import { StripeHttpError } from "../http/errors.ts";
 import { idOf } from "../resources/lookup.ts";
 import { nowFor } from "../time.ts";
@@ -145,6 +147,39 @@ function authenticate(
   }
 }
 
+/** Applies (or removes) a promotion code and shows the form again with the new totals. */
+function promotionCode(app: App, session: Stripe.Checkout.Session, request: HostedPageRequest): HostedPageResponse {
+  if (!session.allow_promotion_codes) return messagePage(400, "Promotion codes are not accepted here", "");
+  const code = formValue(request.form, "promotion_code");
+  let requests: DiscountRequest[] = [];
+  if (formValue(request.form, "intent") !== "remove") {
+    const lineItems = app.store.sessionLineItems.get(session.id) ?? [];
+    try {
+      requests = [
+        redeemableCode(app, code, {
+          customerId: idOf(session.customer),
+          amount: lineItems.reduce((sum, item) => sum + item.amount_subtotal, 0),
+          currency: session.currency ?? "usd",
+        }),
+      ];
+    } catch (error) {
+      if (!(error instanceof StripeHttpError)) throw error;
+      return checkoutPage(
+        app,
+        session,
+        { values: {}, errors: {}, promotion: { code, error: error.body.message } },
+        400,
+      );
+    }
+  }
+  const data = app.store.sessionSubscriptionData.get(session.id);
+  const trialing = data !== undefined && (data.trialEnd !== null || (data.trialPeriodDays ?? 0) > 0);
+  const priced = withDiscounts(session, app.store.sessionLineItems.get(session.id) ?? [], requests, trialing);
+  app.store.checkoutSessions.set(session.id, priced.session);
+  app.store.sessionLineItems.set(session.id, priced.lineItems);
+  return redirect(`/c/pay/${session.id}`);
+}
+
 export function checkoutPages(request: HostedPageRequest, state: HostedState): HostedPageResponse {
   const { app, method, path } = request;
   const session = app.store.checkoutSessions.get(request.id);
@@ -153,6 +188,7 @@ export function checkoutPages(request: HostedPageRequest, state: HostedState): H
   if (closed !== undefined) return closed;
   if (path === "" && method === "GET") return checkoutPage(app, session, { values: {}, errors: {} });
   if (path === "" && method === "POST") return submit(app, state, session, request);
+  if (path === "/promotion-code" && method === "POST") return promotionCode(app, session, request);
   if (path === "/authenticate" && (method === "GET" || method === "POST"))
     return authenticate(app, state, session, request);
   return notFoundPage("Page");

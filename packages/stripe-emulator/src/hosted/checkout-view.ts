@@ -8,13 +8,15 @@ import { CARD_FORM_SCRIPT } from "./card-script.ts";
 import type { HostedPageResponse } from "./hosted-pages.ts";
 import { html, safeUrl, type Html } from "./html.ts";
 import { pageResponse } from "./layout.ts";
-import { intervalLabel, longDate, money, productName } from "./format.ts";
+import { couponTerms, intervalLabel, longDate, money, productName } from "./format.ts";
 
 export interface CheckoutForm {
   values: FormValues;
   errors: FieldErrors;
   /** Decline or authentication failure, shown above the button. */
   error?: string;
+  /** A promotion code that could not be applied, and why. */
+  promotion?: { code: string; error: string };
 }
 
 export function lockedEmail(app: App, session: Stripe.Checkout.Session): string | null {
@@ -31,7 +33,38 @@ function trialEnd(app: App, session: Stripe.Checkout.Session): number | null {
     : nowFor(app.store, idOf(session.customer)) + data.trialPeriodDays * DAY;
 }
 
-function summary(app: App, session: Stripe.Checkout.Session): Html {
+/** The applied code with what it takes off, or the field to type one in. */
+function promotionLine(app: App, session: Stripe.Checkout.Session, form: CheckoutForm): Html {
+  const currency = session.currency ?? "usd";
+  const applied = session.discounts?.[0];
+  if (applied !== undefined) {
+    const coupon = app.store.coupons.get(idOf(applied.coupon) ?? "");
+    const code = app.store.promotionCodes.get(idOf(applied.promotion_code) ?? "")?.code ?? coupon?.name ?? "";
+    const off = session.total_details?.amount_discount ?? 0;
+    const remove = session.allow_promotion_codes
+      ? html`<form method="post" action="/c/pay/${session.id}/promotion-code" class="inline-form">
+          <input type="hidden" name="intent" value="remove">
+          <button class="btn-link" type="submit" aria-label="Remove promotion code ${code}">Remove</button>
+        </form>`
+      : "";
+    return html`<li data-testid="discount"><span><b>${code}</b> ${remove}
+      <br><span class="muted small">${coupon === undefined ? "" : couponTerms(coupon)}</span></span>
+      <span>−${money(off, currency)}</span></li>`;
+  }
+  if (!session.allow_promotion_codes) return html``;
+  const error = form.promotion?.error;
+  return html`<li><form method="post" action="/c/pay/${session.id}/promotion-code" class="promo-form">
+    <label for="promotionCode">Promotion code</label>
+    <span class="promo-row">
+      <input id="promotionCode" name="promotion_code" autocomplete="off" value="${form.promotion?.code ?? ""}"
+        ${error === undefined ? "" : html`aria-invalid="true" aria-describedby="promotionCode-error"`}>
+      <button class="btn btn-secondary" type="submit">Apply</button>
+    </span>
+    ${error === undefined ? "" : html`<span class="field-error" id="promotionCode-error" role="alert">${error}</span>`}
+  </form></li>`;
+}
+
+function summary(app: App, session: Stripe.Checkout.Session, form: CheckoutForm): Html {
   const items = app.store.sessionLineItems.get(session.id) ?? [];
   const first = items[0]?.price ?? null;
   const name = first === null ? "your order" : productName(app, first);
@@ -63,6 +96,7 @@ function summary(app: App, session: Stripe.Checkout.Session): Html {
   ${headline}
   <ul class="lines" aria-label="Order summary">
     ${lines}
+    ${promotionLine(app, session, form)}
     <li class="total"><span>Total due today</span><span>${money(session.amount_total ?? 0, currency)}</span></li>
   </ul>`;
 }
@@ -85,7 +119,7 @@ export function checkoutPage(
   const body = html`<div class="split">
   <aside class="aside"><div class="aside-inner">
     <div class="topline">${backLink}<span class="pill">Test mode</span></div>
-    <section aria-label="Order">${summary(app, session)}</section>
+    <section aria-label="Order">${summary(app, session, form)}</section>
     <p class="powered">Served by the Stripe emulator · no real payment is made</p>
   </div></aside>
   <main class="main"><div class="main-inner">

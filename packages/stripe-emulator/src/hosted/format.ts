@@ -108,3 +108,15 @@ export function expiryLabel(pm: Stripe.PaymentMethod): string {
   if (pm.card === undefined || pm.card === null) return "";
   return `Expires ${String(pm.card.exp_month).padStart(2, "0")}/${pm.card.exp_year}`;
 }
+
+/** "20% off for 3 months", "$5.00 off once", "10% off forever". */
+export function couponTerms(coupon: Stripe.Coupon): string {
+  const off =
+    coupon.percent_off !== null
+      ? `${coupon.percent_off}% off`
+      : `${money(coupon.amount_off ?? 0, coupon.currency ?? "usd")} off`;
+  if (coupon.duration === "forever") return `${off} forever`;
+  if (coupon.duration === "once") return `${off} once`;
+  const months = coupon.duration_in_months ?? 1;
+  return `${off} for ${months} ${months === 1 ? "month" : "months"}`;
+}

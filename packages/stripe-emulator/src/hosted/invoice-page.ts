@@ -3,7 +3,7 @@
 import type Stripe from "stripe";
 import type { App } from "../app.ts";
 import { idOf } from "../resources/lookup.ts";
-import { longDate, money, statusLabel, statusTone } from "./format.ts";
+import { couponTerms, longDate, money, statusLabel, statusTone } from "./format.ts";
 import type { HostedPageRequest, HostedPageResponse } from "./hosted-pages.ts";
 import { html } from "./html.ts";
 import { notFoundPage, pageResponse } from "./layout.ts";
@@ -23,6 +23,23 @@ function billedTo(app: App, invoice: Stripe.Invoice): string {
       .filter((part) => part !== null && part !== undefined && part !== "")
       .join(" · ") || "—"
   );
+}
+
+/** Subtotal and one row per discount ("LAUNCH20 (20% off for 3 months)"), when there is one. */
+function discountRows(app: App, invoice: Stripe.Invoice) {
+  const totals = (invoice.total_discount_amounts ?? []).filter((entry) => entry.amount > 0);
+  if (totals.length === 0) return html``;
+  const rows = totals.map((entry) => {
+    const discount = app.store.discounts.get(idOf(entry.discount) ?? "");
+    const coupon = app.store.coupons.get(idOf(discount?.source.coupon) ?? "");
+    const code = app.store.promotionCodes.get(idOf(discount?.promotion_code) ?? "")?.code;
+    const name = code ?? coupon?.name ?? "Discount";
+    const terms = coupon === undefined ? "" : ` (${couponTerms(coupon)})`;
+    return html`<tr><td colspan="2">${name}${terms}</td>
+      <td class="num">−${money(entry.amount, invoice.currency)}</td></tr>`;
+  });
+  return html`<tr><td colspan="2">Subtotal</td><td class="num">${money(invoice.subtotal, invoice.currency)}</td></tr>
+    ${rows}`;
 }
 
 const PAY_HINT = html`Open invoices are paid from the customer portal or with <code>invoices.pay</code>.`;
@@ -60,6 +77,7 @@ export function invoicePage({ app, id, path }: HostedPageRequest): HostedPageRes
     <thead><tr><th>Description</th><th class="num">Qty</th><th class="num">Amount</th></tr></thead>
     <tbody>${lines}</tbody>
     <tfoot>
+      ${discountRows(app, invoice)}
       <tr><td colspan="2">Total</td><td class="num">${money(invoice.total, currency)}</td></tr>
       <tr><td colspan="2">Amount paid</td><td class="num">${money(invoice.amount_paid, currency)}</td></tr>
       <tr><td colspan="2"><b>Amount remaining</b></td><td class="num"><b>${remaining}</b></td></tr>

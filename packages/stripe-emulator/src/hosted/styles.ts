@@ -57,6 +57,11 @@ input[aria-invalid=true]{border-color:#df1b41;box-shadow:0 0 0 1px #df1b41}
 .btn-danger{background:#df1b41}
 .btn-danger:hover{background:#c0123a}
 .btn-small{min-height:32px;padding:4px 10px;font-size:13px}
+.btn-link{background:none;border:0;padding:0;color:#635bff;cursor:pointer;font:inherit;font-size:13px}
+.inline-form{display:inline}
+.promo-form{display:flex;flex-direction:column;gap:6px;width:100%}
+.promo-row{display:flex;gap:8px}
+.promo-row input{flex:1}
 .actions{display:flex;flex-wrap:wrap;gap:8px;margin-top:16px}
 .inline{display:inline}
 .alert{border-radius:6px;padding:12px 14px;margin:0 0 16px;font-size:14px}

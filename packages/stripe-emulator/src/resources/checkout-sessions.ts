@@ -1,6 +1,7 @@
 // /v1/checkout/sessions: create, retrieve (line_items expandable), update, list, expire, line items.
 import type Stripe from "stripe";
-import { buildCheckoutSession, buildLineItem } from "../billing/checkout-session-factory.ts";
+import { buildCheckoutSession, buildLineItem, withDiscounts } from "../billing/checkout-session-factory.ts";
+import { readDiscounts } from "../billing/discounts.ts";
 import { invalidRequest } from "../http/errors.ts";
 import { applyMetadata, inRange } from "../http/params.ts";
 import { newId } from "../ids.ts";
@@ -113,8 +114,17 @@ function create(ctx: ApiContext) {
     throw invalidRequest("You can only specify `subscription_data` in `subscription` mode.", "subscription_data");
   }
   const now = nowFor(app.store, customer?.id);
+  if (input.has("discounts") && input.bool("allow_promotion_codes") !== undefined) {
+    throw invalidRequest(
+      "You may only specify one of these parameters: allow_promotion_codes, discounts.",
+      "allow_promotion_codes",
+    );
+  }
+  const discounts = readDiscounts(app, input, now);
+  const trialing =
+    (subscriptionData?.int("trial_period_days") ?? 0) > 0 || subscriptionData?.int("trial_end") !== undefined;
   const id = newId("checkoutSession");
-  const session = buildCheckoutSession({
+  const built = buildCheckoutSession({
     id,
     mode,
     uiMode,
@@ -140,10 +150,12 @@ function create(ctx: ApiContext) {
       mode === "subscription"
         ? (input.oneOf("payment_method_collection", ["always", "if_required"] as const) ?? "always")
         : null,
-    trialing: (subscriptionData?.int("trial_period_days") ?? 0) > 0 || subscriptionData?.int("trial_end") !== undefined,
+    trialing,
   });
+  const priced = withDiscounts(built, lineItems, discounts, trialing);
+  const session = priced.session;
   app.store.checkoutSessions.set(session.id, session);
-  app.store.sessionLineItems.set(session.id, lineItems);
+  app.store.sessionLineItems.set(session.id, priced.lineItems);
   app.store.sessionSubscriptionData.set(session.id, {
     metadata: applyMetadata(null, subscriptionData?.metadata()),
     trialPeriodDays: subscriptionData?.int("trial_period_days") ?? null,

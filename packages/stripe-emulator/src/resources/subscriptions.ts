@@ -1,5 +1,6 @@
 // /v1/subscriptions: create (charges the first invoice), retrieve, update, cancel, list, search.
 import type Stripe from "stripe";
+import { readDiscounts } from "../billing/discounts.ts";
 import type { App } from "../app.ts";
 import { recurringPrice, type ItemInput } from "../billing/subscription-items.ts";
 import { cancelSubscriptionNow, createSubscription } from "../billing/subscription-lifecycle.ts";
@@ -69,6 +70,7 @@ function create(ctx: ApiContext) {
     "off_session",
     "proration_behavior",
     "payment_settings",
+    "discounts",
   ]);
   const customer = liveCustomer(app, input.requiredString("customer"));
   const items = readItems(app, input);
@@ -95,6 +97,7 @@ function create(ctx: ApiContext) {
     cancelAt: input.int("cancel_at") ?? null,
     cancelAtPeriodEnd: input.bool("cancel_at_period_end") ?? false,
     paymentBehavior: input.oneOf("payment_behavior", PAYMENT_BEHAVIORS) ?? "allow_incomplete",
+    discounts: readDiscounts(app, input, now),
   });
   return reply(ctx, subscription);
 }

@@ -1,7 +1,7 @@
 // Stripe's truth about every subscription, shaped as the app's subscriptions rows
 // (packages/billing's own mapping): what the baseline writes and what the end state is
 // checked against.
-import { subscriptionRow, type SubscriptionColumns } from "@saas/billing";
+import { SUBSCRIPTION_EXPAND, subscriptionRow, type SubscriptionColumns } from "@saas/billing";
 import type Stripe from "stripe";
 
 /** A subscriptions row as the sync writes it, with the ids it is keyed by. */
@@ -24,7 +24,7 @@ export async function fetchTruth(
 ): Promise<Map<string, SubscriptionRow[]>> {
   const truth = new Map<string, SubscriptionRow[]>();
   let seen = 0;
-  for await (const sub of stripe.subscriptions.list({ status: "all", limit: 100, expand: ["data.items.data.price"] })) {
+  for await (const sub of stripe.subscriptions.list({ status: "all", limit: 100, expand: [...SUBSCRIPTION_EXPAND] })) {
     if (++seen > 200_000) break; // bounded
     const row = toRow(sub);
     if (!row || !customers.has(row.stripeCustomerId)) continue;

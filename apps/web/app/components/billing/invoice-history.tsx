@@ -37,6 +37,12 @@ export function InvoiceHistory() {
               Next invoice:{" "}
               <strong>{formatMoney(invoices.data.upcoming.amountDue, invoices.data.upcoming.currency)}</strong> on{" "}
               {formatDate(invoices.data.upcoming.date)}
+              {invoices.data.upcoming.discount > 0 ? (
+                <span className="muted">
+                  {" "}
+                  (after a {formatMoney(invoices.data.upcoming.discount, invoices.data.upcoming.currency)} discount)
+                </span>
+              ) : null}
             </p>
           ) : null}
           <InvoiceTable invoices={invoices.data.invoices} />
@@ -66,7 +72,12 @@ function InvoiceTable({ invoices }: { invoices: RouterOutputs["billing"]["invoic
           <tr key={invoice.id} data-testid="invoice-row">
             <td>{formatDate(invoice.created)}</td>
             <td>{invoice.number ?? "—"}</td>
-            <td>{formatMoney(invoice.total, invoice.currency)}</td>
+            <td>
+              {formatMoney(invoice.total, invoice.currency)}
+              {invoice.discount > 0 ? (
+                <span className="muted"> (−{formatMoney(invoice.discount, invoice.currency)} discount)</span>
+              ) : null}
+            </td>
             <td>{STATUS_LABELS[invoice.status] ?? invoice.status}</td>
             <td className="inline-form">
               {invoice.hostedInvoiceUrl ? (

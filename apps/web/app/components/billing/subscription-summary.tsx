@@ -2,7 +2,7 @@
 import type { RouterOutputs } from "@saas/api";
 import { Link } from "@remix-run/react";
 import { BillingAccessButton } from "./billing-access-button";
-import { formatDate, formatSeats } from "./format";
+import { formatDate, formatDiscount, formatSeats } from "./format";
 
 type Subscription = NonNullable<RouterOutputs["billing"]["status"]["subscription"]>;
 
@@ -53,6 +53,9 @@ export function SubscriptionSummary({ subscription, canManage }: { subscription:
             subscription.interval ?? "period",
           )}
         </p>
+      ) : null}
+      {subscription.discount && subscription.status !== "canceled" ? (
+        <p data-testid="discount">{formatDiscount(subscription.discount, subscription.seats?.currency ?? "usd")}</p>
       ) : null}
       <p data-testid="next-step">{nextStep(subscription)}</p>
       {canManage ? (

@@ -91,3 +91,34 @@ test("Checkout opened in two tabs: the older one has expired, only the newer is 
   ]);
   await secondTab.close();
 });
+
+test("the code LAUNCH20 takes 20 % off: Checkout, the first invoice and Settings → Billing show it", async ({
+  page,
+  signedUpUser,
+}) => {
+  void signedUpUser;
+  const billing = new BillingPage(page);
+  await billing.subscribe("Pro");
+  await billing.checkoutSessionId();
+  const checkout = new HostedCheckout(page);
+  await checkout.applyPromotionCode("NOT-A-CODE");
+  await expect(page.getByRole("alert")).toHaveText("This code is invalid.");
+  await checkout.applyPromotionCode("LAUNCH20");
+  await expect(checkout.discountLine()).toContainText("−$5.80");
+  await expect(page.getByText("Total due today")).toBeVisible();
+  await expect(page.getByRole("listitem").filter({ hasText: "Total due today" })).toContainText("$23.20");
+  await checkout.pay(CARDS.visa);
+  await expect(page).toHaveURL(/\/settings\/billing\?checkout=success/);
+  await billing.expectPlan("Pro", /^Renews on /);
+  // Three months of 20 % off, ending three months after today.
+  await expect(page.getByTestId("discount")).toHaveText(/^LAUNCH20: 20% off until \w+ \d+, \d{4}$/);
+  const row = page.getByTestId("invoice-row").first();
+  await expect(row).toContainText("$23.20");
+  await expect(row).toContainText("−$5.80 discount");
+  await expect(page.getByTestId("upcoming-invoice")).toContainText("$23.20");
+  await expect(page.getByTestId("upcoming-invoice")).toContainText("after a $5.80 discount");
+
+  const [invoice] = (await stripe.invoices.list({ customer: (await personalCustomerOf(signedUpUser.email)) ?? "" }))
+    .data;
+  expect(invoice).toMatchObject({ subtotal: 2_900, total: 2_320, amount_paid: 2_320 });
+});

@@ -21,6 +21,19 @@ export class HostedCheckout {
     await this.page.getByRole("button", { name: "Subscribe" }).click();
   }
 
+  /** Stripe's page hides the field behind "Add promotion code"; the emulator shows it at once. */
+  async applyPromotionCode(code: string) {
+    const add = this.page.getByRole("button", { name: "Add promotion code" });
+    if (await add.isVisible()) await add.click();
+    await this.page.locator("#promotionCode").fill(code);
+    await this.page.getByRole("button", { name: "Apply" }).click();
+  }
+
+  /** The order summary's discount line, once a code is applied. */
+  discountLine() {
+    return this.page.getByRole("list", { name: "Order summary" }).getByRole("listitem").filter({ hasText: /−\$/ });
+  }
+
   async authenticate(outcome: "Complete" | "Fail") {
     await this.page.getByRole("button", { name: outcome }).click();
   }
