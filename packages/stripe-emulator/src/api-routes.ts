@@ -6,6 +6,7 @@ import { customerRoutes } from "./resources/customers.ts";
 import { eventRoutes } from "./resources/events.ts";
 import { couponRoutes } from "./resources/coupons.ts";
 import { invoicePreviewRoutes } from "./resources/invoice-preview.ts";
+import { invoiceItemRoutes } from "./resources/invoice-items.ts";
 import { invoiceRoutes } from "./resources/invoices.ts";
 import { paymentMethodRoutes } from "./resources/payment-methods.ts";
 import { priceRoutes } from "./resources/prices.ts";
@@ -23,6 +24,7 @@ export const API_ROUTES: readonly Route[] = [
   ...subscriptionRoutes,
   ...couponRoutes,
   ...invoicePreviewRoutes,
+  ...invoiceItemRoutes,
   ...invoiceRoutes,
   ...checkoutSessionRoutes,
   ...portalConfigurationRoutes,

@@ -4,9 +4,11 @@ import { z } from "zod";
 import { readEmulatorEnv } from "./env.ts";
 import { DEFAULT_RATE_LIMIT, rateLimitTextSchema } from "./http/rate-limit.ts";
 import { startEmulator } from "./server.ts";
+import { runTriggerCli } from "./trigger/trigger-cli.ts";
 
 const USAGE =
-  "Usage: pnpm emulator [--port 12111] [--host 127.0.0.1] [--forward-to URL] " +
+  "Usage: pnpm emulator trigger <event> [--help]   fires an event at a running emulator, like `stripe trigger`\n" +
+  "       pnpm emulator [--port 12111] [--host 127.0.0.1] [--forward-to URL] " +
   "[--webhook-secret whsec_…] [--data FILE] [--rate-limit <n|off>]\n" +
   "  --webhook-secret defaults to $STRIPE_WEBHOOK_SECRET, else a new random whsec_ secret.\n" +
   "  --rate-limit: API requests per second per API key, or off; defaults to $STRIPE_EMULATOR_RATE_LIMIT, " +
@@ -70,4 +72,10 @@ async function main(): Promise<void> {
   process.once("SIGTERM", shutdown);
 }
 
-void main();
+if (process.argv[2] === "trigger") {
+  void runTriggerCli(process.argv.slice(3)).then((code) => {
+    process.exitCode = code;
+  });
+} else {
+  void main();
+}

@@ -6,3 +6,11 @@ export function readEmulatorEnv(source: Readonly<Record<string, string | undefin
     rateLimit: source.STRIPE_EMULATOR_RATE_LIMIT || undefined,
   };
 }
+
+/**
+ * `pnpm emulator trigger` reads where to send requests (`STRIPE_API_BASE`, `STRIPE_EMULATOR_PORT`,
+ * `STRIPE_SECRET_KEY`), and a fixture may refer to any variable as `${.env:NAME}`.
+ */
+export function triggerEnvironment(): Readonly<Record<string, string | undefined>> {
+  return process.env;
+}

@@ -44,6 +44,7 @@ export class Store {
   readonly coupons = new Map<string, Stripe.Coupon>();
   readonly promotionCodes = new Map<string, Stripe.PromotionCode>();
   readonly discounts = new Map<string, Stripe.Discount>();
+  readonly invoiceItems = new Map<string, Stripe.InvoiceItem>();
   readonly events = new Map<string, StoredEvent>();
 
   // Private side data: never part of an API response.
@@ -79,6 +80,7 @@ export class Store {
     if (id.startsWith("clock_")) return this.testClocks.get(id);
     if (id.startsWith("we_")) return this.webhookEndpoints.get(id);
     if (id.startsWith("di_")) return this.discounts.get(id);
+    if (id.startsWith("ii_")) return this.invoiceItems.get(id);
     if (id.startsWith("promo_")) return this.promotionCodes.get(id);
     // Coupon ids are chosen freely, so they have no prefix of their own.
     return this.coupons.get(id);

@@ -4,7 +4,7 @@ import type { App } from "../app.ts";
 import { newId } from "../ids.ts";
 import { idOf } from "../resources/lookup.ts";
 import { nowFor } from "../time.ts";
-import { activeDiscounts, discountLines, spendDiscounts } from "./discounts.ts";
+import { activeDiscounts, discountLines, spendDiscounts, type InvoiceDiscount } from "./discounts.ts";
 
 export interface LineInput {
   description: string;
@@ -72,18 +72,64 @@ function buildLine(
   };
 }
 
+/** What an invoice is, apart from its lines: whose, why, and how it is collected. */
+export interface InvoiceShell {
+  id: string;
+  customerId: string;
+  subscription: Stripe.Subscription | null;
+  reason: Stripe.Invoice.BillingReason;
+  periodStart: number;
+  periodEnd: number;
+  collectionMethod: Stripe.Invoice.CollectionMethod;
+  /** For `send_invoice`: the due date is this many days after the invoice is made. */
+  daysUntilDue: number | null;
+  description: string | null;
+  metadata: Record<string, string>;
+  autoAdvance: boolean;
+}
+
 /** The draft invoice, not yet stored: `createSubscriptionInvoice` keeps it, a preview does not. */
 export function buildSubscriptionInvoice(app: App, input: InvoiceInput): Stripe.Invoice {
   const sub = input.subscription;
   const customerId = idOf(sub.customer) ?? "";
-  const customer = app.store.customers.get(customerId);
   const id = input.id ?? newId("invoice");
   const created = nowFor(app.store, customerId);
-  const subtotal = input.lines.reduce((sum, line) => sum + line.amount, 0);
   const discounts = discountLines(
     input.lines.map((line) => ({ amount: line.amount, discountable: !line.proration })),
     activeDiscounts(app, sub, created),
   );
+  const lines = input.lines.map((line, index) => buildLine(line, id, sub.id, discounts.perLine[index] ?? []));
+  return assembleInvoice(
+    app,
+    {
+      id,
+      customerId,
+      subscription: sub,
+      reason: input.reason,
+      periodStart: input.periodStart,
+      periodEnd: input.periodEnd,
+      collectionMethod: sub.collection_method,
+      daysUntilDue: sub.days_until_due,
+      description: null,
+      metadata: {},
+      autoAdvance: true,
+    },
+    lines,
+    discounts,
+  );
+}
+
+/** An invoice around lines already built: totals from them, the customer's details copied. */
+export function assembleInvoice(
+  app: App,
+  shell: InvoiceShell,
+  lines: Stripe.InvoiceLineItem[],
+  discounts: InvoiceDiscount = { perLine: [], totals: [], ids: [] },
+): Stripe.Invoice {
+  const { id, customerId, subscription: sub } = shell;
+  const customer = app.store.customers.get(customerId);
+  const created = nowFor(app.store, customerId);
+  const subtotal = lines.reduce((sum, line) => sum + line.amount, 0);
   const total = subtotal - discounts.totals.reduce((sum, entry) => sum + entry.amount, 0);
   const due = Math.max(0, total);
   const invoice: Stripe.Invoice = {
@@ -100,13 +146,13 @@ export function buildSubscriptionInvoice(app: App, input: InvoiceInput): Stripe.
     application: null,
     attempt_count: 0,
     attempted: false,
-    auto_advance: true,
+    auto_advance: shell.autoAdvance,
     automatic_tax: { disabled_reason: null, enabled: false, liability: null, provider: null, status: null },
     automatically_finalizes_at: null,
-    billing_reason: input.reason,
-    collection_method: "charge_automatically",
+    billing_reason: shell.reason,
+    collection_method: shell.collectionMethod,
     created,
-    currency: sub.currency,
+    currency: sub?.currency ?? lines[0]?.currency ?? "usd",
     custom_fields: null,
     customer: customerId,
     customer_account: null,
@@ -120,9 +166,12 @@ export function buildSubscriptionInvoice(app: App, input: InvoiceInput): Stripe.
     default_payment_method: null,
     default_source: null,
     default_tax_rates: [],
-    description: null,
+    description: shell.description,
     discounts: discounts.ids,
-    due_date: null,
+    due_date:
+      shell.collectionMethod === "send_invoice" && shell.daysUntilDue !== null
+        ? created + shell.daysUntilDue * 86_400
+        : null,
     effective_at: null,
     ending_balance: null,
     footer: null,
@@ -134,23 +183,26 @@ export function buildSubscriptionInvoice(app: App, input: InvoiceInput): Stripe.
     latest_revision: null,
     lines: {
       object: "list",
-      data: input.lines.map((line, index) => buildLine(line, id, sub.id, discounts.perLine[index] ?? [])),
+      data: lines,
       has_more: false,
       url: `/v1/invoices/${id}/lines`,
     },
     livemode: false,
-    metadata: {},
+    metadata: shell.metadata,
     next_payment_attempt: null,
     number: null,
     on_behalf_of: null,
-    parent: {
-      type: "subscription_details",
-      quote_details: null,
-      subscription_details: { metadata: sub.metadata, subscription: sub.id },
-    },
+    parent:
+      sub === null
+        ? null
+        : {
+            type: "subscription_details",
+            quote_details: null,
+            subscription_details: { metadata: sub.metadata, subscription: sub.id },
+          },
     payment_settings: { default_mandate: null, payment_method_options: null, payment_method_types: null },
-    period_end: input.periodEnd,
-    period_start: input.periodStart,
+    period_end: shell.periodEnd,
+    period_start: shell.periodStart,
     post_payment_credit_notes_amount: 0,
     pre_payment_credit_notes_amount: 0,
     receipt_number: null,

@@ -4,7 +4,7 @@ import type { App } from "../app.ts";
 import { commitUpdate } from "../events/commit-update.ts";
 import { cardError, invalidRequest } from "../http/errors.ts";
 import { idOf } from "../resources/lookup.ts";
-import { addInterval, anchorDayOf, clockIdOf, nowFor } from "../time.ts";
+import { addInterval, anchorDayOf, clockIdOf, DAY, nowFor } from "../time.ts";
 import { chargeOutcome } from "./cards.ts";
 import { discountLines, redeemDiscount, type DiscountRequest } from "./discounts.ts";
 import {
@@ -134,6 +134,7 @@ export function createSubscription(
   const sub: Stripe.Subscription = { ...built, discounts };
   app.store.subscriptions.set(sub.id, sub);
   app.events.emit("customer.subscription.created", sub);
+  remindTrialEnd(app, sub, now);
   const trial = input.trialEnd !== null;
   const draft = createSubscriptionInvoice(app, {
     id: invoiceId,
@@ -159,6 +160,17 @@ function discountedAmount(requests: DiscountRequest[], subtotal: number): number
     (sum, entry) => sum + entry.amount,
     0,
   );
+}
+
+/**
+ * Stripe's reminder three days before a trial ends, sent at once when the trial is shorter
+ * than that, or ended now (`trial_end=now`); the clock sends the others.
+ */
+export function remindTrialEnd(app: App, sub: Stripe.Subscription, now: number): void {
+  if (sub.status !== "trialing" || sub.trial_end === null || app.store.trialWillEndSent.has(sub.id)) return;
+  if (sub.trial_end - 3 * DAY > now) return;
+  app.store.trialWillEndSent.add(sub.id);
+  app.events.emit("customer.subscription.trial_will_end", sub);
 }
 
 export function cancelSubscriptionNow(

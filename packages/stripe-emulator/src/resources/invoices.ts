@@ -1,16 +1,19 @@
-// /v1/invoices: retrieve, list, pay, void, line items.
+// /v1/invoices: create (from the customer's invoice items), update and delete drafts, finalize,
+// send, pay, void, mark uncollectible; retrieve, list, search, line items.
 import type Stripe from "stripe";
 import type { App } from "../app.ts";
 import { attemptPayment, finalizeInvoice } from "../billing/invoicing.ts";
+import { createStandaloneInvoice, refreshDraft } from "../billing/standalone-invoices.ts";
 import { settleAfterPayment } from "../billing/subscription-lifecycle.ts";
+import { commitUpdate } from "../events/commit-update.ts";
 import { cardError, invalidRequest, StripeHttpError } from "../http/errors.ts";
-import { inRange } from "../http/params.ts";
+import { applyMetadata, inRange, type Params } from "../http/params.ts";
 import { LIST_PARAMS, paginate, searchResult } from "../list.ts";
 import { reply, requireParam, route, type ApiContext, type Route } from "../router.ts";
 import { matchesSearch, parseSearchQuery } from "../search-query.ts";
 import { Store } from "../store.ts";
 import { nowFor } from "../time.ts";
-import { attachedPaymentMethod, getOr404, idOf } from "./lookup.ts";
+import { attachedPaymentMethod, getOr404, idOf, liveCustomer } from "./lookup.ts";
 
 function subscriptionOf(invoice: Stripe.Invoice): string | null {
   return idOf(invoice.parent?.subscription_details?.subscription);
@@ -151,7 +154,184 @@ function search(ctx: ApiContext) {
   return reply(ctx, searchResult(items, input, "/v1/invoices/search"));
 }
 
+const COLLECTION_METHODS = ["charge_automatically", "send_invoice"] as const;
+
+/** `collection_method` and `days_until_due` together, as Stripe checks them. */
+function collection(input: Params, current?: Stripe.Invoice) {
+  const method =
+    input.oneOf("collection_method", COLLECTION_METHODS) ?? current?.collection_method ?? "charge_automatically";
+  const days = input.int("days_until_due") ?? null;
+  if (method === "send_invoice" && days === null && input.int("due_date") === undefined && current === undefined) {
+    throw invalidRequest(
+      "Invoices with `collection_method=send_invoice` need `days_until_due` or `due_date`.",
+      "days_until_due",
+    );
+  }
+  if (method === "charge_automatically" && (days !== null || input.has("due_date"))) {
+    throw invalidRequest(
+      "`days_until_due` and `due_date` can only be set when `collection_method` is `send_invoice`.",
+      "days_until_due",
+    );
+  }
+  return { method, days };
+}
+
+function create(ctx: ApiContext) {
+  const { app } = ctx;
+  const input = ctx.input.allow([
+    "customer",
+    "description",
+    "metadata",
+    "auto_advance",
+    "collection_method",
+    "days_until_due",
+    "due_date",
+    "pending_invoice_items_behavior",
+    "default_payment_method",
+    "footer",
+    "expand",
+  ]);
+  const customer = liveCustomer(app, input.requiredString("customer"));
+  const { method, days } = collection(input);
+  const pmId = input.string("default_payment_method");
+  if (pmId !== undefined) attachedPaymentMethod(app, customer.id, pmId, "default_payment_method");
+  const now = nowFor(app.store, customer.id);
+  const behavior = input.oneOf("pending_invoice_items_behavior", ["include", "exclude"] as const) ?? "exclude";
+  const invoice = createStandaloneInvoice(
+    app,
+    {
+      customerId: customer.id,
+      subscription: null,
+      reason: "manual",
+      periodStart: now,
+      periodEnd: now,
+      collectionMethod: method,
+      daysUntilDue: days,
+      description: input.string("description") ?? null,
+      metadata: applyMetadata(null, input.metadata()),
+      autoAdvance: input.bool("auto_advance") ?? false,
+    },
+    behavior === "include",
+  );
+  const dueDate = input.int("due_date");
+  const stored: Stripe.Invoice = {
+    ...invoice,
+    ...(dueDate === undefined ? {} : { due_date: dueDate }),
+    ...(pmId === undefined ? {} : { default_payment_method: pmId }),
+    footer: input.string("footer") ?? null,
+  };
+  app.store.invoices.set(stored.id, stored);
+  return reply(ctx, stored);
+}
+
+function draftOr400(app: App, id: string, action: string): Stripe.Invoice {
+  const invoice = getOr404(app.store.invoices, id, "invoice");
+  if (invoice.status !== "draft") {
+    throw invalidRequest(
+      `You can only ${action} draft invoices. This invoice is ${invoice.status ?? "not a draft"}.`,
+      "id",
+      "invoice_not_editable",
+    );
+  }
+  return invoice;
+}
+
+function update(ctx: ApiContext) {
+  const { app } = ctx;
+  const input = ctx.input.allow([
+    "description",
+    "metadata",
+    "auto_advance",
+    "collection_method",
+    "days_until_due",
+    "due_date",
+    "footer",
+    "default_payment_method",
+    "expand",
+  ]);
+  const before = getOr404(app.store.invoices, requireParam(ctx, "id"), "invoice");
+  // Metadata may change at any time; everything else only on a draft.
+  const onlyMetadata = Object.keys(ctx.input.raw).every((key) => key === "metadata" || key === "expand");
+  if (!onlyMetadata) draftOr400(app, before.id, "update");
+  const { method, days } = collection(input, before);
+  const description = input.nullableString("description");
+  const footer = input.nullableString("footer");
+  const dueDate = input.int("due_date");
+  const after: Stripe.Invoice = {
+    ...before,
+    collection_method: method,
+    ...(days === null ? {} : { due_date: before.created + days * 86_400 }),
+    ...(dueDate === undefined ? {} : { due_date: dueDate }),
+    ...(method === "charge_automatically" ? { due_date: null } : {}),
+    ...(description === undefined ? {} : { description }),
+    ...(footer === undefined ? {} : { footer }),
+    auto_advance: input.bool("auto_advance") ?? before.auto_advance,
+    metadata: applyMetadata(before.metadata, input.metadata()),
+  };
+  return reply(ctx, commitUpdate(app, "invoice.updated", app.store.invoices, before, after));
+}
+
+function remove(ctx: ApiContext) {
+  const { app } = ctx;
+  ctx.input.allow([]);
+  const invoice = draftOr400(app, requireParam(ctx, "id"), "delete");
+  if (invoice.parent !== null) {
+    throw invalidRequest("A subscription's invoice cannot be deleted; void it instead.", "id", "invoice_not_editable");
+  }
+  app.store.invoices.delete(invoice.id);
+  for (const item of app.store.invoiceItems.values()) {
+    if (idOf(item.invoice) === invoice.id) app.store.invoiceItems.set(item.id, { ...item, invoice: null });
+  }
+  app.events.emit("invoice.deleted", invoice);
+  const deleted: Stripe.DeletedInvoice = { id: invoice.id, object: "invoice", deleted: true };
+  return reply(ctx, deleted);
+}
+
+function finalize(ctx: ApiContext) {
+  const { app } = ctx;
+  ctx.input.allow(["auto_advance", "expand"]);
+  const draft = draftOr400(app, requireParam(ctx, "id"), "finalize");
+  return reply(ctx, finalizeInvoice(app, refreshDraft(app, draft.id) ?? draft));
+}
+
+/** `send`: the invoice is emailed (here: only the event); a draft is finalized first. */
+function send(ctx: ApiContext) {
+  const { app } = ctx;
+  ctx.input.allow(["expand"]);
+  let invoice = getOr404(app.store.invoices, requireParam(ctx, "id"), "invoice");
+  if (invoice.collection_method !== "send_invoice") {
+    throw invalidRequest("You can only manually send an invoice if its collection method is 'send_invoice'.", "id");
+  }
+  if (invoice.status === "draft") invoice = finalizeInvoice(app, invoice);
+  if (invoice.status !== "open") {
+    throw invalidRequest(`You cannot send an invoice with status ${invoice.status ?? "unknown"}.`, "id");
+  }
+  app.events.emit("invoice.sent", invoice);
+  return reply(ctx, invoice);
+}
+
+function markUncollectible(ctx: ApiContext) {
+  const { app } = ctx;
+  ctx.input.allow(["expand"]);
+  const invoice = getOr404(app.store.invoices, requireParam(ctx, "id"), "invoice");
+  if (invoice.status !== "open") {
+    throw invalidRequest("You can only mark open invoices as uncollectible.", "id", "invoice_not_editable");
+  }
+  const now = nowFor(app.store, idOf(invoice.customer));
+  const marked: Stripe.Invoice = {
+    ...invoice,
+    status: "uncollectible",
+    next_payment_attempt: null,
+    status_transitions: { ...invoice.status_transitions, marked_uncollectible_at: now },
+  };
+  app.store.invoices.set(marked.id, marked);
+  app.store.dunning.delete(marked.id);
+  app.events.emit("invoice.marked_uncollectible", marked);
+  return reply(ctx, marked);
+}
+
 export const invoiceRoutes: Route[] = [
+  route("POST", "/v1/invoices", create),
   route("GET", "/v1/invoices", list),
   route("GET", "/v1/invoices/search", search),
   route("GET", "/v1/invoices/:id", (ctx) => {
@@ -163,6 +343,11 @@ export const invoiceRoutes: Route[] = [
     const invoice = getOr404(ctx.app.store.invoices, requireParam(ctx, "id"), "invoice");
     return reply(ctx, paginate(invoice.lines.data, input, `/v1/invoices/${invoice.id}/lines`));
   }),
+  route("POST", "/v1/invoices/:id", update),
+  route("DELETE", "/v1/invoices/:id", remove),
+  route("POST", "/v1/invoices/:id/finalize", finalize),
+  route("POST", "/v1/invoices/:id/send", send),
+  route("POST", "/v1/invoices/:id/mark_uncollectible", markUncollectible),
   route("POST", "/v1/invoices/:id/pay", pay),
   route("POST", "/v1/invoices/:id/void", voidInvoice),
 ];

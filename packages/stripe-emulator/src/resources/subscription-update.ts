@@ -7,6 +7,7 @@ import { periodEnd, recurringPrice, withPeriod } from "../billing/subscription-i
 import { preallocatedInvoiceId } from "../billing/subscription-factory.ts";
 import {
   pendingProrationLines,
+  remindTrialEnd,
   renewSubscription,
   settleAfterPayment,
   updateSubscription,
@@ -97,6 +98,7 @@ export function updateSubscriptionFromParams(ctx: ApiContext): Stripe.Subscripti
   if (input.string("trial_end") === "now" && next.status === "trialing") {
     // Ending a trial early starts the first paid period now; the renewal emits the one update event.
     const start = next.items.data[0]?.current_period_start ?? now;
+    remindTrialEnd(app, { ...next, trial_end: now }, now);
     app.store.subscriptions.set(next.id, { ...withPeriod(next, start, now), trial_end: now });
     return renewSubscription(app, { ...withPeriod(before, start, now), trial_end: now });
   }

@@ -1,0 +1,151 @@
+// Invoices made by hand, through the SDK: invoice items, drafts that change with them, finalize,
+// send, pay, mark uncollectible, delete; and the trial reminder Stripe sends at once.
+import type Stripe from "stripe";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createPlan, eventTypes, startHarness, type Harness } from "./helpers.ts";
+
+let h: Harness;
+beforeAll(async () => {
+  h = await startHarness();
+});
+afterAll(async () => {
+  await h.emulator.stop();
+});
+
+const objectIs = (id: string) => (event: Stripe.Event) => (event.data.object as { id?: string }).id === id;
+
+describe("invoice items and hand-made invoices", () => {
+  it("puts pending items on a new draft, follows their changes, finalizes and pays it", async () => {
+    const customer = await h.stripe.customers.create({ email: "items@example.com" });
+    const pm = await h.stripe.paymentMethods.attach("pm_card_visa", { customer: customer.id });
+    const first = await h.stripe.invoiceItems.create({ customer: customer.id, amount: 2_000, currency: "usd" });
+    const { price } = await createPlan(h.stripe, 700);
+    const oneTime = await h.stripe.prices.create({
+      product: price.product as string,
+      currency: "usd",
+      unit_amount: 300,
+    });
+    const second = await h.stripe.invoiceItems.create({
+      customer: customer.id,
+      pricing: { price: oneTime.id },
+      quantity: 2,
+      description: "Setup",
+    });
+    expect(first).toMatchObject({ object: "invoiceitem", amount: 2_000, invoice: null, discountable: true });
+    expect(second).toMatchObject({ amount: 600, quantity: 2, pricing: { price_details: { price: oneTime.id } } });
+    expect((await h.stripe.invoiceItems.list({ customer: customer.id, pending: true })).data).toHaveLength(2);
+
+    const draft = await h.stripe.invoices.create({
+      customer: customer.id,
+      pending_invoice_items_behavior: "include",
+      description: "By hand",
+    });
+    expect(draft).toMatchObject({ status: "draft", total: 2_600, billing_reason: "manual", parent: null });
+    expect(draft.lines.data.map((line) => line.parent?.invoice_item_details?.invoice_item).sort()).toEqual(
+      [first.id, second.id].sort(),
+    );
+    expect((await h.stripe.invoiceItems.list({ customer: customer.id, pending: true })).data).toEqual([]);
+
+    await h.stripe.invoiceItems.update(second.id, { quantity: 3 });
+    await h.stripe.invoiceItems.del(first.id);
+    await h.stripe.invoiceItems.create({ customer: customer.id, invoice: draft.id, amount: -100, currency: "usd" });
+    const changed = await h.stripe.invoices.retrieve(draft.id);
+    expect(changed.total).toBe(900 - 100);
+
+    const open = await h.stripe.invoices.finalizeInvoice(draft.id);
+    expect(open).toMatchObject({ status: "open", amount_due: 800 });
+    expect(open.number).toMatch(/-0001$/);
+    await expect(
+      h.stripe.invoiceItems.create({ customer: customer.id, invoice: draft.id, amount: 100, currency: "usd" }),
+    ).rejects.toMatchObject({ statusCode: 400, code: "invoice_not_editable" });
+    await expect(h.stripe.invoices.update(draft.id, { description: "late" })).rejects.toMatchObject({
+      statusCode: 400,
+    });
+    expect((await h.stripe.invoices.update(draft.id, { metadata: { k: "v" } })).metadata).toEqual({ k: "v" });
+
+    const paid = await h.stripe.invoices.pay(draft.id, { payment_method: pm.id });
+    expect(paid).toMatchObject({ status: "paid", amount_paid: 800 });
+    expect(await eventTypes(h.stripe, objectIs(draft.id))).toEqual([
+      "invoice.created",
+      "invoice.finalized",
+      "invoice.updated",
+      "invoice.paid",
+      "invoice.payment_succeeded",
+    ]);
+    expect(await eventTypes(h.stripe, objectIs(first.id))).toEqual(["invoiceitem.created", "invoiceitem.deleted"]);
+  });
+
+  it("sends a send_invoice invoice with its due date, and marks it uncollectible", async () => {
+    const customer = await h.stripe.customers.create({ email: "send@example.com" });
+    await expect(
+      h.stripe.invoices.create({ customer: customer.id, collection_method: "send_invoice" }),
+    ).rejects.toMatchObject({ statusCode: 400, param: "days_until_due" });
+    await expect(h.stripe.invoices.create({ customer: customer.id, days_until_due: 30 })).rejects.toMatchObject({
+      statusCode: 400,
+    });
+    const draft = await h.stripe.invoices.create({
+      customer: customer.id,
+      collection_method: "send_invoice",
+      days_until_due: 30,
+    });
+    await h.stripe.invoiceItems.create({ customer: customer.id, invoice: draft.id, amount: 5_000, currency: "usd" });
+    expect(draft.due_date).toBe(draft.created + 30 * 86_400);
+    const sent = await h.stripe.invoices.sendInvoice(draft.id);
+    expect(sent).toMatchObject({ status: "open", amount_due: 5_000, collection_method: "send_invoice" });
+    const marked = await h.stripe.invoices.markUncollectible(draft.id);
+    expect(marked.status).toBe("uncollectible");
+    expect(marked.status_transitions.marked_uncollectible_at).not.toBeNull();
+    await expect(h.stripe.invoices.markUncollectible(draft.id)).rejects.toMatchObject({ statusCode: 400 });
+    expect(await eventTypes(h.stripe, objectIs(draft.id))).toEqual([
+      "invoice.created",
+      "invoice.finalized",
+      "invoice.sent",
+      "invoice.marked_uncollectible",
+    ]);
+    const charged = await h.stripe.invoices.create({ customer: customer.id });
+    await expect(h.stripe.invoices.sendInvoice(charged.id)).rejects.toMatchObject({ statusCode: 400 });
+  });
+
+  it("deletes a draft (its items become pending again) but not a finalized invoice", async () => {
+    const customer = await h.stripe.customers.create({ email: "delete@example.com" });
+    const item = await h.stripe.invoiceItems.create({ customer: customer.id, amount: 1_000, currency: "usd" });
+    const draft = await h.stripe.invoices.create({ customer: customer.id, pending_invoice_items_behavior: "include" });
+    expect(await h.stripe.invoices.del(draft.id)).toMatchObject({ id: draft.id, deleted: true });
+    await expect(h.stripe.invoices.retrieve(draft.id)).rejects.toMatchObject({ statusCode: 404 });
+    expect((await h.stripe.invoiceItems.retrieve(item.id)).invoice).toBeNull();
+    const other = await h.stripe.invoices.create({ customer: customer.id, pending_invoice_items_behavior: "include" });
+    await h.stripe.invoices.finalizeInvoice(other.id);
+    await expect(h.stripe.invoices.del(other.id)).rejects.toMatchObject({ statusCode: 400 });
+    await expect(h.stripe.invoiceItems.create({ customer: customer.id, currency: "usd" })).rejects.toMatchObject({
+      param: "amount",
+    });
+  });
+});
+
+describe("customer.subscription.trial_will_end as Stripe sends it", () => {
+  it("is sent at once for a trial shorter than three days, and for trial_end=now", async () => {
+    const { price } = await createPlan(h.stripe, 900);
+    const customer = await h.stripe.customers.create({ email: "trial@example.com" });
+    const pm = await h.stripe.paymentMethods.attach("pm_card_visa", { customer: customer.id });
+    const short = await h.stripe.subscriptions.create({
+      customer: customer.id,
+      items: [{ price: price.id }],
+      default_payment_method: pm.id,
+      trial_period_days: 2,
+    });
+    const long = await h.stripe.subscriptions.create({
+      customer: customer.id,
+      items: [{ price: price.id }],
+      default_payment_method: pm.id,
+      trial_period_days: 14,
+    });
+    expect(await eventTypes(h.stripe, objectIs(short.id))).toContain("customer.subscription.trial_will_end");
+    expect(await eventTypes(h.stripe, objectIs(long.id))).not.toContain("customer.subscription.trial_will_end");
+    await h.stripe.subscriptions.update(long.id, { trial_end: "now" });
+    const types = await eventTypes(h.stripe, objectIs(long.id));
+    expect(types.filter((type) => type === "customer.subscription.trial_will_end")).toHaveLength(1);
+    expect(types.indexOf("customer.subscription.trial_will_end")).toBeLessThan(
+      types.indexOf("customer.subscription.updated"),
+    );
+  });
+});
