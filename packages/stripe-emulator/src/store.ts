@@ -42,6 +42,8 @@ export class Store {
   readonly webhookEndpoints = new Map<string, Stripe.WebhookEndpoint>();
   readonly testClocks = new Map<string, Stripe.TestHelpers.TestClock>();
   readonly coupons = new Map<string, Stripe.Coupon>();
+  /** Deleted coupons: discounts already redeemed keep applying, as Stripe's do. */
+  readonly deletedCoupons = new Map<string, Stripe.Coupon>();
   readonly promotionCodes = new Map<string, Stripe.PromotionCode>();
   readonly discounts = new Map<string, Stripe.Discount>();
   readonly invoiceItems = new Map<string, Stripe.InvoiceItem>();
@@ -66,8 +68,12 @@ export class Store {
     }
   }
 
-  /** Finds any stored object by its id prefix, for `expand`. */
+  /** Finds any stored object by its id prefix, for `expand`; else a coupon (their ids are free-form). */
   findById(id: string): object | undefined {
+    return this.findByPrefix(id) ?? this.coupons.get(id) ?? this.deletedCoupons.get(id);
+  }
+
+  private findByPrefix(id: string): object | undefined {
     if (id.startsWith("cus_")) return this.customers.get(id);
     if (id.startsWith("sub_")) return this.subscriptions.get(id);
     if (id.startsWith("in_")) return this.invoices.get(id);
@@ -82,8 +88,7 @@ export class Store {
     if (id.startsWith("di_")) return this.discounts.get(id);
     if (id.startsWith("ii_")) return this.invoiceItems.get(id);
     if (id.startsWith("promo_")) return this.promotionCodes.get(id);
-    // Coupon ids are chosen freely, so they have no prefix of their own.
-    return this.coupons.get(id);
+    return undefined;
   }
 
   /** Newest first, as Stripe lists. */

@@ -9,7 +9,7 @@ import { attachPaymentMethod, createCardPaymentMethod } from "../resources/payme
 import { DAY, nowFor } from "../time.ts";
 import { attachOutcome, chargeOutcome } from "./cards.ts";
 import { createCustomerRecord } from "./customer-factory.ts";
-import type { DiscountRequest } from "./discounts.ts";
+import { assertRedeemable, type DiscountRequest } from "./discounts.ts";
 import { createSubscription } from "./subscription-lifecycle.ts";
 
 export interface CompletionInput {
@@ -51,13 +51,32 @@ function checkCard(session: Stripe.Checkout.Session, number: string, input: Comp
   return false;
 }
 
-/** The session's coupons (and the codes typed for them) as they are now. */
-function sessionDiscounts(app: App, session: Stripe.Checkout.Session): DiscountRequest[] {
-  return (session.discounts ?? []).flatMap((entry) => {
-    const coupon = app.store.coupons.get(idOf(entry.coupon) ?? "");
-    if (coupon === undefined) return [];
+/**
+ * The session's coupons (and the codes typed for them), if each can still be redeemed; else the
+ * completion is refused before anything changes, so nobody pays other than the page showed.
+ */
+function redeemableNow(app: App, session: Stripe.Checkout.Session): DiscountRequest[] {
+  const lineItems = app.store.sessionLineItems.get(session.id) ?? [];
+  const context = {
+    customerId: idOf(session.customer),
+    amount: lineItems.reduce((sum, item) => sum + item.amount_subtotal, 0),
+    currency: session.currency ?? "usd",
+  };
+  return (session.discounts ?? []).map((entry) => {
     const promotionCode = app.store.promotionCodes.get(idOf(entry.promotion_code) ?? "") ?? null;
-    return [{ coupon, promotionCode }];
+    const coupon = app.store.coupons.get(idOf(entry.coupon) ?? "");
+    const label = promotionCode?.code ?? idOf(entry.coupon) ?? "";
+    const refused = invalidRequest(
+      `The promotion code ${label} can no longer be used. Remove it and try again.`,
+      "discounts",
+    );
+    if (coupon === undefined) throw refused;
+    try {
+      return assertRedeemable(app, { coupon, promotionCode }, context, "discounts");
+    } catch (error) {
+      if (error instanceof StripeHttpError) throw refused;
+      throw error;
+    }
   });
 }
 
@@ -74,6 +93,8 @@ export function completeCheckoutSession(
   }
   const now = nowFor(app.store, idOf(session.customer));
   if (session.expires_at <= now) throw invalidRequest("This Checkout Session has expired.", "session");
+  // The code applied on the page is checked again: another redemption may have used it up since.
+  const discounts = redeemableNow(app, session);
   const pm = createCardPaymentMethod(app, {
     number: input.cardNumber,
     expMonth: input.expMonth,
@@ -111,8 +132,7 @@ export function completeCheckoutSession(
       cancelAtPeriodEnd: false,
       paymentBehavior: "allow_incomplete",
       onSession: !authenticated,
-      discounts: sessionDiscounts(app, session),
-      checkoutSessionId: session.id,
+      discounts,
     }).subscription;
   }
   const completed: Stripe.Checkout.Session = {

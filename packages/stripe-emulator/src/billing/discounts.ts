@@ -1,8 +1,9 @@
 // Discounts: a coupon redeemed (directly or through a promotion code) onto a subscription,
 // what it takes off an invoice, and when it stops applying. As Stripe does it: a subscription
-// discount is an invoice-level discount over the discountable lines (not prorations); a
-// `once` coupon is spent by the first invoice it reduces, a `repeating` one ends after its
-// months, a `forever` one never does.
+// discount is an invoice-level discount over the discountable lines (prorations are made net of
+// a percent-off one instead); a `once` coupon is spent by the first invoice it reduces, a
+// `repeating` one ends after its months, a `forever` one never does. Deleting a coupon ends no
+// discount already redeemed.
 import type Stripe from "stripe";
 import type { App } from "../app.ts";
 import { invalidRequest } from "../http/errors.ts";
@@ -19,59 +20,107 @@ export interface DiscountRequest {
 
 const INVALID_CODE = "This code is invalid.";
 
+/** Who is redeeming, on what: a code's restrictions and an amount-off coupon's currency need both. */
+export interface RedemptionContext {
+  customerId: string | null;
+  amount: number;
+  currency: string;
+}
+
 /**
- * The promotion code a customer typed, if it can be redeemed now by this customer on an order
- * of `amount`; otherwise the error Checkout shows under the field.
+ * Why this coupon (through this code, if any) cannot be redeemed now in this context, or null.
+ * Checkout's field, `discounts[]` and the completion of a Checkout Session all ask it.
  */
-export function redeemableCode(
+function refusal(app: App, request: DiscountRequest, context: RedemptionContext): string | null {
+  const { coupon, promotionCode } = request;
+  const now = nowFor(app.store, context.customerId);
+  const spent = (max: number | null, used: number) => max !== null && used >= max;
+  if (!app.store.coupons.has(coupon.id) || !couponRedeemable(coupon, now)) return INVALID_CODE;
+  if (coupon.currency !== null && coupon.currency !== context.currency) return INVALID_CODE;
+  if (promotionCode === null) return null;
+  if (
+    !promotionCode.active ||
+    (promotionCode.expires_at !== null && promotionCode.expires_at <= now) ||
+    spent(promotionCode.max_redemptions, promotionCode.times_redeemed) ||
+    (promotionCode.customer !== null && idOf(promotionCode.customer) !== context.customerId)
+  ) {
+    return INVALID_CODE;
+  }
+  const { minimum_amount: minimum, minimum_amount_currency: minimumCurrency } = promotionCode.restrictions;
+  if (minimum !== null && (minimumCurrency ?? context.currency) === context.currency && context.amount < minimum) {
+    return "This code cannot be applied to an order of this amount.";
+  }
+  return null;
+}
+
+/** The request as the store has it now (a redemption since may have used up a code). */
+function current(app: App, request: DiscountRequest): DiscountRequest {
+  const coupon = app.store.coupons.get(request.coupon.id) ?? request.coupon;
+  const code = request.promotionCode;
+  return { coupon, promotionCode: code === null ? null : (app.store.promotionCodes.get(code.id) ?? code) };
+}
+
+/** Throws the refusal as Stripe's 400 (on `param`), or returns the request as it stands now. */
+export function assertRedeemable(
   app: App,
-  code: string,
-  options: { customerId: string | null; amount: number; currency: string },
+  request: DiscountRequest,
+  context: RedemptionContext,
+  param: string,
 ): DiscountRequest {
+  const now = current(app, request);
+  const reason = refusal(app, now, context);
+  if (reason !== null) throw invalidRequest(reason, param);
+  return now;
+}
+
+/** The active promotion code a customer typed, if it can be redeemed in this context. */
+export function redeemableCode(app: App, code: string, context: RedemptionContext): DiscountRequest {
   const wanted = code.trim().toUpperCase();
   const promotionCode = [...app.store.promotionCodes.values()].find(
     (candidate) => candidate.active && candidate.code.toUpperCase() === wanted,
   );
-  if (wanted === "" || promotionCode === undefined) throw invalidRequest(INVALID_CODE, "promotion_code");
-  const coupon = app.store.coupons.get(idOf(promotionCode.promotion.coupon) ?? "");
-  const now = nowFor(app.store, options.customerId);
-  const spent = (max: number | null, used: number) => max !== null && used >= max;
-  if (
-    coupon === undefined ||
-    !couponRedeemable(coupon, now) ||
-    (promotionCode.expires_at !== null && promotionCode.expires_at <= now) ||
-    spent(promotionCode.max_redemptions, promotionCode.times_redeemed) ||
-    (promotionCode.customer !== null && idOf(promotionCode.customer) !== options.customerId)
-  ) {
+  const coupon =
+    promotionCode === undefined ? undefined : app.store.coupons.get(idOf(promotionCode.promotion.coupon) ?? "");
+  if (wanted === "" || promotionCode === undefined || coupon === undefined) {
     throw invalidRequest(INVALID_CODE, "promotion_code");
   }
-  const minimum = promotionCode.restrictions.minimum_amount;
-  if (minimum !== null && options.amount < minimum) {
-    throw invalidRequest("This code cannot be applied to an order of this amount.", "promotion_code");
-  }
-  if (coupon.currency !== null && coupon.currency !== options.currency) {
-    throw invalidRequest(INVALID_CODE, "promotion_code");
-  }
-  return { coupon, promotionCode };
+  return assertRedeemable(app, { coupon, promotionCode }, context, "promotion_code");
 }
 
 /** `discounts[]` of a create call: a coupon, or a promotion code for one, redeemed up front. */
-export function readDiscounts(app: App, input: Params, now: number): DiscountRequest[] {
+export function readDiscounts(app: App, input: Params, context: RedemptionContext): DiscountRequest[] {
   const entries = input.childList("discounts", ["coupon", "promotion_code"]) ?? [];
   if (entries.length > 1) throw invalidRequest("You may only specify one discount.", "discounts");
   return entries.map((entry) => {
     const promotionCodeId = entry.string("promotion_code");
+    if (promotionCodeId !== undefined && entry.has("coupon")) {
+      throw invalidRequest(
+        "You may only specify one of these parameters: coupon, promotion_code.",
+        entry.name("coupon"),
+      );
+    }
     const promotionCode =
       promotionCodeId === undefined
         ? null
         : getOr404(app.store.promotionCodes, promotionCodeId, "promotion code", entry.name("promotion_code"));
     const couponId = promotionCode === null ? entry.requiredString("coupon") : idOf(promotionCode.promotion.coupon);
     const coupon = getOr404(app.store.coupons, couponId ?? "", "coupon", entry.name("coupon"));
-    if (!couponRedeemable(coupon, now) || (promotionCode !== null && !promotionCode.active)) {
-      throw invalidRequest(`The coupon ${coupon.id} can no longer be redeemed.`, entry.name("coupon"));
-    }
-    return { coupon, promotionCode };
+    const param = entry.name(promotionCode === null ? "coupon" : "promotion_code");
+    return assertRedeemable(app, { coupon, promotionCode }, context, param);
   });
+}
+
+/** A discount's coupon, deleted or not: a deleted coupon keeps applying where it was redeemed. */
+export function couponOf(app: App, id: string | null): Stripe.Coupon | undefined {
+  return id === null ? undefined : (app.store.coupons.get(id) ?? app.store.deletedCoupons.get(id));
+}
+
+/** What is left of a prorated amount after the subscription's percent-off discounts at `at`. */
+export function netOfDiscounts(app: App, sub: Stripe.Subscription, amount: number, at: number): number {
+  return activeDiscounts(app, sub, at).reduce(
+    (left, { coupon }) => (coupon.percent_off === null ? left : left - Math.round((left * coupon.percent_off) / 100)),
+    amount,
+  );
 }
 
 function couponRedeemable(coupon: Stripe.Coupon, now: number): boolean {
@@ -93,14 +142,15 @@ function discountOff(coupon: Stripe.Coupon, amount: number): number {
 export function redeemDiscount(
   app: App,
   request: DiscountRequest,
-  target: { customerId: string; subscriptionId: string; checkoutSessionId: string | null },
+  target: { customerId: string; subscriptionId: string },
 ): Stripe.Discount {
   const start = nowFor(app.store, target.customerId);
   const { coupon, promotionCode } = request;
   const discount: Stripe.Discount = {
     id: newId("discount"),
     object: "discount",
-    checkout_session: target.checkoutSessionId,
+    // Stripe names the session only for a discount in payment mode; this one is a subscription's.
+    checkout_session: null,
     customer: target.customerId,
     customer_account: null,
     end:
@@ -116,7 +166,9 @@ export function redeemDiscount(
     subscription_item: null,
   };
   app.store.discounts.set(discount.id, discount);
-  app.store.coupons.set(coupon.id, { ...coupon, times_redeemed: coupon.times_redeemed + 1 });
+  const timesRedeemed = coupon.times_redeemed + 1;
+  const usedUp = coupon.max_redemptions !== null && timesRedeemed >= coupon.max_redemptions;
+  app.store.coupons.set(coupon.id, { ...coupon, times_redeemed: timesRedeemed, valid: coupon.valid && !usedUp });
   if (promotionCode !== null) {
     app.store.promotionCodes.set(promotionCode.id, {
       ...promotionCode,
@@ -137,7 +189,7 @@ export interface AppliedCoupon {
 export function activeDiscounts(app: App, sub: Stripe.Subscription, now: number): AppliedCoupon[] {
   return sub.discounts.flatMap((entry) => {
     const discount = app.store.discounts.get(idOf(entry) ?? "");
-    const coupon = app.store.coupons.get(idOf(discount?.source.coupon) ?? "");
+    const coupon = couponOf(app, idOf(discount?.source.coupon));
     if (discount === undefined || coupon === undefined) return [];
     if (discount.end !== null && discount.end <= now) return [];
     return [{ id: discount.id, coupon }];
@@ -162,13 +214,23 @@ export function discountLines(
   for (const { id, coupon } of discounts) {
     const base = remaining.reduce((sum, amount) => sum + amount, 0);
     const off = discountOff(coupon, base);
-    // Spread over the lines in proportion; the last discountable line takes the rounding.
-    let left = off;
-    const last = remaining.findLastIndex((amount) => amount > 0);
+    // Spread over the lines in proportion, rounded down; the cents left go one by one to the
+    // lines with the largest remainders, and no line gives more than it has left.
+    const shares = remaining.map((amount) => (base === 0 ? 0 : Math.floor((off * amount) / base)));
+    const order = remaining
+      .map((amount, index) => ({ index, rest: base === 0 ? 0 : (off * amount) % base }))
+      .sort((a, b) => b.rest - a.rest);
+    let left = off - shares.reduce((sum, share) => sum + share, 0);
+    for (const { index } of order) {
+      if (left === 0) break;
+      if ((shares[index] ?? 0) < (remaining[index] ?? 0)) {
+        shares[index] = (shares[index] ?? 0) + 1;
+        left -= 1;
+      }
+    }
     remaining.forEach((amount, index) => {
       if (amount === 0) return;
-      const share = index === last ? left : Math.round((off * amount) / base);
-      left -= share;
+      const share = shares[index] ?? 0;
       remaining[index] = amount - share;
       perLine[index]?.push({ amount: share, discount: id });
     });
@@ -189,7 +251,7 @@ export function spendDiscounts(app: App, sub: Stripe.Subscription, invoice: Stri
   const kept = sub.discounts.filter((entry) => {
     const discount = app.store.discounts.get(idOf(entry) ?? "");
     if (discount === undefined) return false;
-    const coupon = app.store.coupons.get(idOf(discount.source.coupon) ?? "");
+    const coupon = couponOf(app, idOf(discount.source.coupon));
     const ended = discount.end !== null && discount.end <= now;
     const spent = coupon?.duration === "once" && applied.has(discount.id);
     if (!ended && !spent) return true;

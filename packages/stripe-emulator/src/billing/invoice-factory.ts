@@ -25,6 +25,8 @@ export interface InvoiceInput {
   lines: LineInput[];
   periodStart: number;
   periodEnd: number;
+  /** When the discounts are judged: the invoice's own time (a preview's is in the future). */
+  discountsAt?: number;
 }
 
 function buildLine(
@@ -96,7 +98,7 @@ export function buildSubscriptionInvoice(app: App, input: InvoiceInput): Stripe.
   const created = nowFor(app.store, customerId);
   const discounts = discountLines(
     input.lines.map((line) => ({ amount: line.amount, discountable: !line.proration })),
-    activeDiscounts(app, sub, created),
+    activeDiscounts(app, sub, input.discountsAt ?? created),
   );
   const lines = input.lines.map((line, index) => buildLine(line, id, sub.id, discounts.perLine[index] ?? []));
   return assembleInvoice(

@@ -1,6 +1,7 @@
 // Swapping a subscription item's price mid-period: prorated credit and charge, or a reset cycle
 // when the interval changes (Stripe then invoices right away).
 import type Stripe from "stripe";
+import { netOfDiscounts } from "./discounts.ts";
 import type { App } from "../app.ts";
 import { newId } from "../ids.ts";
 import type { PendingProration } from "../store.ts";
@@ -76,7 +77,7 @@ export function swapItems(
       const oldAmount = (existing.price.unit_amount ?? 0) * (existing.quantity ?? 1);
       lines.push({
         description: `Unused time on ${productName(app, existing.price)} after ${dateLabel(prorationDate)}`,
-        amount: -Math.round(oldAmount * fraction),
+        amount: -netOfDiscounts(app, sub, Math.round(oldAmount * fraction), prorationDate),
         quantity: existing.quantity ?? 1,
         price: existing.price,
         subscriptionItemId: next.id,
@@ -93,7 +94,7 @@ export function swapItems(
     if (prorate && fraction > 0) {
       lines.push({
         description: `Remaining time on ${quantity} × ${productName(app, price)} after ${dateLabel(prorationDate)}`,
-        amount: Math.round((price.unit_amount ?? 0) * quantity * fraction),
+        amount: netOfDiscounts(app, sub, Math.round((price.unit_amount ?? 0) * quantity * fraction), prorationDate),
         quantity,
         price,
         subscriptionItemId: next.id,

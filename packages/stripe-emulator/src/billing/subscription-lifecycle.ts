@@ -33,7 +33,6 @@ export interface CreateSubscriptionInput {
   onSession?: boolean;
   /** Coupons to redeem onto the new subscription (`discounts`, or a code typed in Checkout). */
   discounts?: DiscountRequest[];
-  checkoutSessionId?: string;
 }
 
 export function describeLine(app: App, price: Stripe.Price, quantity: number): string {
@@ -124,12 +123,7 @@ export function createSubscription(
     latestInvoice: invoiceId,
   });
   const discounts = (input.discounts ?? []).map(
-    (request) =>
-      redeemDiscount(app, request, {
-        customerId: input.customerId,
-        subscriptionId: built.id,
-        checkoutSessionId: input.checkoutSessionId ?? null,
-      }).id,
+    (request) => redeemDiscount(app, request, { customerId: input.customerId, subscriptionId: built.id }).id,
   );
   const sub: Stripe.Subscription = { ...built, discounts };
   app.store.subscriptions.set(sub.id, sub);
@@ -146,7 +140,8 @@ export function createSubscription(
   });
   const open = finalizeInvoice(app, draft);
   if (!trial && input.paymentBehavior === "default_incomplete" && open.amount_due > 0) {
-    return { subscription: sub, result: null };
+    // As stored: the first invoice may have spent a `once` discount.
+    return { subscription: app.store.subscriptions.get(sub.id) ?? sub, result: null };
   }
   const result = attemptPayment(app, open, { onSession: input.onSession ?? true, scheduleRetries: false });
   const settled = settleAfterPayment(app, sub.id, result) ?? sub;

@@ -2,6 +2,7 @@
 import type Stripe from "stripe";
 import type { App } from "../app.ts";
 import { DAY, nowFor } from "../time.ts";
+import { couponOf } from "../billing/discounts.ts";
 import { idOf } from "../resources/lookup.ts";
 import { cardFields, emailField, formError, type FieldErrors, type FormValues } from "./card-form.ts";
 import { CARD_FORM_SCRIPT } from "./card-script.ts";
@@ -38,9 +39,12 @@ function promotionLine(app: App, session: Stripe.Checkout.Session, form: Checkou
   const currency = session.currency ?? "usd";
   const applied = session.discounts?.[0];
   if (applied !== undefined) {
-    const coupon = app.store.coupons.get(idOf(applied.coupon) ?? "");
-    const code = app.store.promotionCodes.get(idOf(applied.promotion_code) ?? "")?.code ?? coupon?.name ?? "";
+    const coupon = couponOf(app, idOf(applied.coupon));
+    const code =
+      app.store.promotionCodes.get(idOf(applied.promotion_code) ?? "")?.code ?? coupon?.name ?? coupon?.id ?? "";
     const off = session.total_details?.amount_discount ?? 0;
+    // In a trial nothing is due today: the discount comes off the first invoice after it.
+    const amount = off === 0 ? html`<span class="muted small">After the trial</span>` : `−${money(off, currency)}`;
     const remove = session.allow_promotion_codes
       ? html`<form method="post" action="/c/pay/${session.id}/promotion-code" class="inline-form">
           <input type="hidden" name="intent" value="remove">
@@ -49,7 +53,7 @@ function promotionLine(app: App, session: Stripe.Checkout.Session, form: Checkou
       : "";
     return html`<li data-testid="discount"><span><b>${code}</b> ${remove}
       <br><span class="muted small">${coupon === undefined ? "" : couponTerms(coupon)}</span></span>
-      <span>−${money(off, currency)}</span></li>`;
+      <span>${amount}</span></li>`;
   }
   if (!session.allow_promotion_codes) return html``;
   const error = form.promotion?.error;

@@ -2,6 +2,7 @@
 // page rather than a PDF): read-only, straight from the stored invoice.
 import type Stripe from "stripe";
 import type { App } from "../app.ts";
+import { couponOf } from "../billing/discounts.ts";
 import { idOf } from "../resources/lookup.ts";
 import { couponTerms, longDate, money, statusLabel, statusTone } from "./format.ts";
 import type { HostedPageRequest, HostedPageResponse } from "./hosted-pages.ts";
@@ -31,9 +32,9 @@ function discountRows(app: App, invoice: Stripe.Invoice) {
   if (totals.length === 0) return html``;
   const rows = totals.map((entry) => {
     const discount = app.store.discounts.get(idOf(entry.discount) ?? "");
-    const coupon = app.store.coupons.get(idOf(discount?.source.coupon) ?? "");
+    const coupon = couponOf(app, idOf(discount?.source.coupon));
     const code = app.store.promotionCodes.get(idOf(discount?.promotion_code) ?? "")?.code;
-    const name = code ?? coupon?.name ?? "Discount";
+    const name = code ?? coupon?.name ?? coupon?.id ?? "Discount";
     const terms = coupon === undefined ? "" : ` (${couponTerms(coupon)})`;
     return html`<tr><td colspan="2">${name}${terms}</td>
       <td class="num">−${money(entry.amount, invoice.currency)}</td></tr>`;

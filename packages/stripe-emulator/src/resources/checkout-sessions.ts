@@ -120,7 +120,11 @@ function create(ctx: ApiContext) {
       "allow_promotion_codes",
     );
   }
-  const discounts = readDiscounts(app, input, now);
+  const discounts = readDiscounts(app, input, {
+    customerId: customer?.id ?? null,
+    amount: lineItems.reduce((sum, item) => sum + item.amount_subtotal, 0),
+    currency: lineItems[0]?.currency ?? "usd",
+  });
   const trialing =
     (subscriptionData?.int("trial_period_days") ?? 0) > 0 || subscriptionData?.int("trial_end") !== undefined;
   const id = newId("checkoutSession");

@@ -83,6 +83,7 @@ function deleteCoupon(ctx: ApiContext) {
   ctx.input.allow([]);
   const coupon = getOr404(ctx.app.store.coupons, requireParam(ctx, "id"), "coupon");
   ctx.app.store.coupons.delete(coupon.id);
+  ctx.app.store.deletedCoupons.set(coupon.id, { ...coupon, valid: false });
   ctx.app.events.emit("coupon.deleted", coupon);
   const deleted: Stripe.DeletedCoupon = { id: coupon.id, object: "coupon", deleted: true };
   return reply(ctx, deleted);

@@ -92,6 +92,7 @@ function preview(ctx: ApiContext) {
         lines: [...prorations, ...cycleLines(app, changed, start, end, false)],
         periodStart: previousStart,
         periodEnd: start,
+        discountsAt: start,
       }),
       created: start,
       next_payment_attempt: start,

@@ -97,7 +97,11 @@ function create(ctx: ApiContext) {
     cancelAt: input.int("cancel_at") ?? null,
     cancelAtPeriodEnd: input.bool("cancel_at_period_end") ?? false,
     paymentBehavior: input.oneOf("payment_behavior", PAYMENT_BEHAVIORS) ?? "allow_incomplete",
-    discounts: readDiscounts(app, input, now),
+    discounts: readDiscounts(app, input, {
+      customerId: customer.id,
+      amount: items.reduce((sum, item) => sum + (item.price.unit_amount ?? 0) * item.quantity, 0),
+      currency: items[0]?.price.currency ?? "usd",
+    }),
   });
   return reply(ctx, subscription);
 }
