@@ -85,6 +85,9 @@ export default defineConfig({
       // Email goes to the embedded SMTP server, its inbox beside the database (tests/e2e/support/inbox.ts).
       SMTP_URL: "",
       MAIL_INBOX_DIR: path.join(path.dirname(process.env.E2E_DATA_DIR), "mail"),
+      // Tax on: the flows see Checkout ask for the address and add VAT in Germany (none in the US).
+      // Against test mode, Stripe Tax must be switched on in the dashboard (or set this to false).
+      STRIPE_AUTOMATIC_TAX: process.env.E2E_AUTOMATIC_TAX ?? "true",
       ...(testMode
         ? {
             STRIPE_SECRET_KEY: process.env.STRIPE_SECRET_KEY ?? "",

@@ -7,6 +7,8 @@ export type BillingConfig = {
   appBaseUrl: string;
   /** Portal configuration made by `pnpm stripe:sync`; unset means Stripe's default configuration. */
   portalConfigurationId?: string | undefined;
+  /** Stripe Tax on Checkout (and so on the subscriptions it starts): STRIPE_AUTOMATIC_TAX. */
+  automaticTax?: boolean;
 };
 
 export type BillingDeps = {

@@ -23,6 +23,8 @@ export type StripeSettings = {
   webhookSecrets: string[];
   portalConfigurationId?: string | undefined;
   timeoutMs: number;
+  /** Stripe Tax on Checkout and its subscriptions (STRIPE_AUTOMATIC_TAX=true); off by default. */
+  automaticTax: boolean;
 };
 
 /** What the environment says of Stripe; a missing key means "the emulator" in development. */
@@ -42,6 +44,7 @@ export function readStripeEnv(source: Environment): StripeEnv {
         .startsWith("bpc_", { error: "must be a portal configuration id (bpc_…)" })
         .optional(),
       STRIPE_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(10_000),
+      STRIPE_AUTOMATIC_TAX: z.enum(["true", "false"]).default("false"),
     },
     {
       STRIPE_SECRET_KEY:
@@ -52,6 +55,8 @@ export function readStripeEnv(source: Environment): StripeEnv {
       STRIPE_TIMEOUT_MS:
         "STRIPE_TIMEOUT_MS=10000 (per request of background work such as webhooks; 2 retries follow a timeout; " +
         "calls a user waits on give up within 5 s regardless)",
+      STRIPE_AUTOMATIC_TAX:
+        "STRIPE_AUTOMATIC_TAX=true (Stripe Tax on Checkout: turn it on in the Stripe dashboard first) or false",
     },
     source,
   );
@@ -61,6 +66,7 @@ export function readStripeEnv(source: Environment): StripeEnv {
     webhookSecrets: env.STRIPE_WEBHOOK_SECRET,
     portalConfigurationId: env.STRIPE_PORTAL_CONFIG_ID,
     timeoutMs: env.STRIPE_TIMEOUT_MS,
+    automaticTax: env.STRIPE_AUTOMATIC_TAX === "true",
   };
 }
 

@@ -12,12 +12,16 @@ import { paymentMethodRoutes } from "./resources/payment-methods.ts";
 import { priceRoutes } from "./resources/prices.ts";
 import { productRoutes } from "./resources/products.ts";
 import { subscriptionRoutes } from "./resources/subscriptions.ts";
+import { taxIdRoutes } from "./resources/tax-ids.ts";
+import { taxRateRoutes } from "./resources/tax-rates.ts";
 import { testClockRoutes } from "./resources/test-clocks.ts";
 import { webhookEndpointRoutes } from "./resources/webhook-endpoints.ts";
 import type { Route } from "./router.ts";
 
 export const API_ROUTES: readonly Route[] = [
   ...customerRoutes,
+  ...taxIdRoutes,
+  ...taxRateRoutes,
   ...productRoutes,
   ...priceRoutes,
   ...paymentMethodRoutes,

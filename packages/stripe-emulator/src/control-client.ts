@@ -24,6 +24,10 @@ export interface CompleteCheckoutInput {
   name?: string;
   /** Outcome of 3-D Secure for cards that ask for it (4000002500003155). */
   authentication?: "succeed" | "fail" | "none";
+  /** The billing address, when the session collects it or computes tax. */
+  address?: { country: string; line1?: string; city?: string; postal_code?: string };
+  /** "I'm purchasing as a business", with its tax ID (when the session collects tax IDs). */
+  business?: { name: string; tax_id: string };
 }
 
 export interface CompleteCheckoutResult {
@@ -123,6 +127,8 @@ export class EmulatorControlClient {
       ...(input.email === undefined ? {} : { email: input.email }),
       ...(input.name === undefined ? {} : { name: input.name }),
       ...(input.authentication === undefined ? {} : { authentication: input.authentication }),
+      ...(input.address === undefined ? {} : { address: input.address }),
+      ...(input.business === undefined ? {} : { business: input.business }),
     });
   }
 }

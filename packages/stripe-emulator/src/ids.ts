@@ -31,6 +31,8 @@ const ID_PREFIX = {
   testClock: "clock_",
   promotionCode: "promo_",
   discount: "di_",
+  taxRate: "txr_",
+  taxId: "txi_",
   request: "req_",
 } as const;
 

@@ -27,6 +27,9 @@ export interface SessionSubscriptionData {
   trialPeriodDays: number | null;
   trialEnd: number | null;
   description: string | null;
+  /** `customer_update`: whether the address and name typed in Checkout are saved on the customer. */
+  saveAddress: boolean;
+  saveName: boolean;
 }
 
 export class Store {
@@ -47,6 +50,8 @@ export class Store {
   readonly promotionCodes = new Map<string, Stripe.PromotionCode>();
   readonly discounts = new Map<string, Stripe.Discount>();
   readonly invoiceItems = new Map<string, Stripe.InvoiceItem>();
+  readonly taxRates = new Map<string, Stripe.TaxRate>();
+  readonly taxIds = new Map<string, Stripe.TaxId>();
   readonly events = new Map<string, StoredEvent>();
 
   // Private side data: never part of an API response.
@@ -87,6 +92,8 @@ export class Store {
     if (id.startsWith("we_")) return this.webhookEndpoints.get(id);
     if (id.startsWith("di_")) return this.discounts.get(id);
     if (id.startsWith("ii_")) return this.invoiceItems.get(id);
+    if (id.startsWith("txr_")) return this.taxRates.get(id);
+    if (id.startsWith("txi_")) return this.taxIds.get(id);
     if (id.startsWith("promo_")) return this.promotionCodes.get(id);
     return undefined;
   }

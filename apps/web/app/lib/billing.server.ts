@@ -30,7 +30,7 @@ const { stripe, appBaseUrl } = appSettings();
 export const billing: BillingDeps = {
   db,
   stripe: createStripeClient({ secretKey: stripe.secretKey, apiBase: stripe.apiBase, timeoutMs: stripe.timeoutMs }),
-  config: { appBaseUrl, portalConfigurationId: stripe.portalConfigurationId },
+  config: { appBaseUrl, portalConfigurationId: stripe.portalConfigurationId, automaticTax: stripe.automaticTax },
 };
 
 export const webhookSettings = {

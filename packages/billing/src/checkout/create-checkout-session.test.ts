@@ -74,6 +74,37 @@ describe("promotion codes", () => {
   });
 });
 
+describe("tax", () => {
+  it("collects the address and tax IDs always, and computes tax only with STRIPE_AUTOMATIC_TAX", async () => {
+    const plain = await createUser(h.db);
+    const off = await createCheckoutSession(h, { organizationId: plain.organization.id, lookupKey: "pro_monthly" });
+    const offSession = await h.stripe.checkout.sessions.retrieve(off.redirectUrl.match(/cs_test_\w+/)?.[0] ?? "");
+    expect(offSession).toMatchObject({
+      billing_address_collection: "required",
+      tax_id_collection: { enabled: true },
+      automatic_tax: { enabled: false },
+    });
+
+    const taxed = await createUser(h.db);
+    const organizationId = taxed.organization.id;
+    const withTax = { ...h, config: { ...h.config, automaticTax: true } };
+    const { redirectUrl } = await createCheckoutSession(withTax, { organizationId, lookupKey: "pro_monthly" });
+    const sessionId = redirectUrl.match(/cs_test_\w+/)?.[0] ?? "";
+    expect((await h.stripe.checkout.sessions.retrieve(sessionId)).automatic_tax.enabled).toBe(true);
+    await h.control.completeCheckout(sessionId, {
+      address: { country: "DE", line1: "Unter den Linden 1", city: "Berlin", postal_code: "10117" },
+      business: { name: "Beispiel GmbH", tax_id: "DE123456789" },
+    });
+    const account = await h.db.account.findUniqueOrThrow({ where: { organizationId } });
+    await syncCustomer(h, account.stripeCustomerId ?? "");
+    const { invoices, upcoming } = await listInvoices(h, organizationId);
+    expect(invoices).toMatchObject([{ total: 3_451, tax: 551 }]);
+    expect(upcoming?.amountDue).toBe(3_451);
+    const customer = await h.stripe.customers.retrieve(account.stripeCustomerId ?? "");
+    expect(customer).toMatchObject({ address: { country: "DE" }, name: "Beispiel GmbH" });
+  });
+});
+
 describe("one Checkout at a time per organization", () => {
   it("expires the Checkout opened in another tab when a new one opens, so only the new one can be paid", async () => {
     const owner = await createUser(h.db);

@@ -56,6 +56,12 @@ export async function createCheckoutSession(
         metadata: { organizationId: input.organizationId },
         // The catalog's promotion codes (LAUNCH20) are typed on Checkout's own page.
         allow_promotion_codes: PROMOTION_CODES_OFFERED,
+        // The billing address and a business's tax ID go on the customer and every invoice;
+        // Stripe Tax computes tax from them where it is switched on (STRIPE_AUTOMATIC_TAX).
+        billing_address_collection: "required",
+        tax_id_collection: { enabled: true },
+        customer_update: { address: "auto", name: "auto" },
+        ...(config.automaticTax ? { automatic_tax: { enabled: true } } : {}),
         subscription_data: {
           metadata: { organizationId: input.organizationId },
           // One trial per organization: none for one that had a trial before (and canceled).

@@ -17,7 +17,7 @@ describe("listInvoices", () => {
     const { organizationId, customerId, subscription } = await subscribedOrganization(h, "team_monthly", 2, 2);
     await syncCustomer(h, customerId);
     const first = await listInvoices(h, organizationId);
-    expect(first.invoices).toMatchObject([{ total: 2_400, status: "paid", currency: "usd", discount: 0 }]);
+    expect(first.invoices).toMatchObject([{ total: 2_400, status: "paid", currency: "usd", discount: 0, tax: 0 }]);
     expect(first.invoices[0]?.hostedInvoiceUrl).toMatch(/^http/);
     const periodEnd = new Date((subscription.items.data[0]?.current_period_end ?? 0) * 1000).toISOString();
     expect(first.upcoming).toEqual({ amountDue: 2_400, discount: 0, currency: "usd", date: periodEnd });

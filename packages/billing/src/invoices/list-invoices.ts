@@ -20,6 +20,8 @@ export type InvoiceSummary = {
   amountDue: number;
   /** What discounts took off the subtotal (0 for none). */
   discount: number;
+  /** The tax included in `total` (0 for none). */
+  tax: number;
   currency: string;
   status: string;
   hostedInvoiceUrl: string | null;
@@ -72,6 +74,7 @@ export async function listInvoices(
         total: invoice.total,
         amountDue: invoice.amount_remaining,
         discount: discountOf(invoice),
+        tax: (invoice.total_taxes ?? []).reduce((sum, entry) => sum + entry.amount, 0),
         currency: invoice.currency,
         status: invoice.status ?? "draft",
         hostedInvoiceUrl: invoice.hosted_invoice_url ?? null,

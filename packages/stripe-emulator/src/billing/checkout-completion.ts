@@ -11,6 +11,8 @@ import { attachOutcome, chargeOutcome } from "./cards.ts";
 import { createCustomerRecord } from "./customer-factory.ts";
 import { assertRedeemable, type DiscountRequest } from "./discounts.ts";
 import { createSubscription } from "./subscription-lifecycle.ts";
+import { commitUpdate } from "../events/commit-update.ts";
+import { addTaxId, checkTaxId } from "../resources/tax-ids.ts";
 
 export interface CompletionInput {
   cardNumber: string;
@@ -21,6 +23,50 @@ export interface CompletionInput {
   expYear?: number;
   /** Result of the 3-D Secure challenge for cards that ask for one. */
   authentication: "succeed" | "fail" | "none";
+  /** The billing address typed on the page (required when the session collects it or computes tax). */
+  address?: { country: string; line1?: string; city?: string; postalCode?: string };
+  /** "I'm purchasing as a business": the business name and its tax ID. */
+  business?: { name: string; taxId: string };
+}
+
+/** The tax ID type Checkout uses for a business in this country. */
+const TAX_ID_TYPES: Readonly<Record<string, Stripe.TaxId.Type>> = {
+  GB: "gb_vat",
+  CH: "ch_vat",
+  AU: "au_abn",
+  US: "us_ein",
+  CA: "ca_bn",
+  NO: "no_vat",
+  JP: "jp_cn",
+  IN: "in_gst",
+};
+const EU = "AT BE BG CY CZ DE DK EE ES FI FR GR HR HU IE IT LT LU LV MT NL PL PT RO SE SI SK".split(" ");
+
+/** Checks what the page collected before anything is made, so a bad field changes nothing. */
+function collected(session: Stripe.Checkout.Session, input: CompletionInput) {
+  const needsAddress = session.billing_address_collection === "required" || session.automatic_tax.enabled;
+  const address = input.address;
+  if (needsAddress && (address === undefined || !/^[A-Z]{2}$/.test(address.country))) {
+    throw invalidRequest("Your billing address is incomplete: choose a country.", "address[country]");
+  }
+  if (session.billing_address_collection === "required" && address !== undefined) {
+    for (const [key, value] of [
+      ["line1", address.line1],
+      ["city", address.city],
+      ["postal_code", address.postalCode],
+    ] as const) {
+      if (value === undefined || value.trim() === "")
+        throw invalidRequest("Your billing address is incomplete.", `address[${key}]`);
+    }
+  }
+  const business = input.business;
+  if (business === undefined || session.tax_id_collection?.enabled !== true) return { address, taxId: null };
+  if (business.name.trim() === "") throw invalidRequest("Enter the business name.", "business_name");
+  const country = address?.country ?? "";
+  const type = EU.includes(country) ? "eu_vat" : TAX_ID_TYPES[country];
+  if (type === undefined)
+    throw invalidRequest(`Tax IDs from ${country || "this country"} are not supported.`, "tax_id");
+  return { address, taxId: checkTaxId(type, business.taxId, "tax_id") };
 }
 
 const AUTHENTICATION_REQUIRED = new StripeHttpError(402, {
@@ -80,6 +126,34 @@ function redeemableNow(app: App, session: Stripe.Checkout.Session): DiscountRequ
   });
 }
 
+function toAddress(address: NonNullable<CompletionInput["address"]>): Stripe.Address {
+  return {
+    country: address.country,
+    line1: address.line1 ?? null,
+    line2: null,
+    city: address.city ?? null,
+    state: null,
+    postal_code: address.postalCode ?? null,
+  };
+}
+
+/** `customer_update` (always, for a customer Checkout made): the address and business name typed. */
+function saveCollected(
+  app: App,
+  session: Stripe.Checkout.Session,
+  customer: Stripe.Customer,
+  address: CompletionInput["address"],
+  businessName: string | undefined,
+): Stripe.Customer {
+  const data = app.store.sessionSubscriptionData.get(session.id);
+  const after: Stripe.Customer = {
+    ...customer,
+    ...(address !== undefined && data?.saveAddress !== false ? { address: toAddress(address) } : {}),
+    ...(businessName !== undefined && data?.saveName !== false ? { name: businessName } : {}),
+  };
+  return commitUpdate(app, "customer.updated", app.store.customers, customer, after);
+}
+
 export function completeCheckoutSession(
   app: App,
   session: Stripe.Checkout.Session,
@@ -95,6 +169,7 @@ export function completeCheckoutSession(
   if (session.expires_at <= now) throw invalidRequest("This Checkout Session has expired.", "session");
   // The code applied on the page is checked again: another redemption may have used it up since.
   const discounts = redeemableNow(app, session);
+  const { address, taxId } = collected(session, input);
   const pm = createCardPaymentMethod(app, {
     number: input.cardNumber,
     expMonth: input.expMonth,
@@ -107,10 +182,12 @@ export function completeCheckoutSession(
   const email = session.customer_email ?? input.email ?? `customer-${randomToken(6).toLowerCase()}@example.com`;
   const needsCustomer =
     session.mode !== "payment" || session.customer_creation === "always" || session.customer !== null;
-  const customer = !needsCustomer
+  const found = !needsCustomer
     ? null
     : ((session.customer === null ? undefined : app.store.customers.get(idOf(session.customer) ?? "")) ??
       createCustomerRecord(app, { email, name: input.name ?? null }));
+  const customer = found === null ? null : saveCollected(app, session, found, address, input.business?.name);
+  if (customer !== null && taxId !== null) addTaxId(app, customer.id, taxId);
   if (customer !== null && session.mode !== "payment") attachPaymentMethod(app, pm.id, customer.id);
 
   let subscription: Stripe.Subscription | null = null;
@@ -133,23 +210,35 @@ export function completeCheckoutSession(
       paymentBehavior: "allow_incomplete",
       onSession: !authenticated,
       discounts,
+      automaticTax: session.automatic_tax.enabled,
     }).subscription;
   }
+  const firstInvoice = app.store.invoices.get(idOf(subscription?.latest_invoice) ?? "");
+  const taxAmount = (firstInvoice?.total_taxes ?? []).reduce((sum, entry) => sum + entry.amount, 0);
   const completed: Stripe.Checkout.Session = {
     ...session,
     status: "complete",
     payment_status: session.mode === "setup" || (session.amount_total ?? 0) === 0 ? "no_payment_required" : "paid",
     customer: customer?.id ?? null,
     customer_details: {
-      address: null,
-      business_name: null,
+      address: address === undefined ? null : toAddress(address),
+      business_name: input.business?.name ?? null,
       email: customer?.email ?? email,
       individual_name: null,
       name: input.name ?? customer?.name ?? null,
       phone: null,
       tax_exempt: "none",
-      tax_ids: [],
+      tax_ids: taxId === null ? [] : [taxId],
     },
+    automatic_tax: session.automatic_tax.enabled
+      ? { ...session.automatic_tax, status: "complete" }
+      : session.automatic_tax,
+    ...(firstInvoice === undefined || session.total_details === null
+      ? {}
+      : {
+          amount_total: firstInvoice.total,
+          total_details: { ...session.total_details, amount_tax: taxAmount },
+        }),
     subscription: subscription?.id ?? null,
     invoice: subscription === null ? null : idOf(subscription.latest_invoice),
     url: null,

@@ -24,6 +24,8 @@ export interface SessionDraft {
   customerCreation: Stripe.Checkout.Session.CustomerCreation | null;
   paymentMethodCollection: Stripe.Checkout.Session.PaymentMethodCollection | null;
   trialing: boolean;
+  automaticTax: boolean;
+  taxIdCollection: boolean;
 }
 
 export function buildLineItem(price: Stripe.Price, quantity: number, productName: string): Stripe.LineItem {
@@ -58,7 +60,9 @@ export function buildCheckoutSession(draft: SessionDraft): Stripe.Checkout.Sessi
     allowed_payment_method_types: ["card"],
     amount_subtotal: draft.trialing ? 0 : subtotal,
     amount_total: total,
-    automatic_tax: { enabled: false, liability: null, provider: null, status: null },
+    automatic_tax: draft.automaticTax
+      ? { enabled: true, liability: { type: "self" }, provider: "stripe", status: "requires_location_inputs" }
+      : { enabled: false, liability: null, provider: null, status: null },
     billing_address_collection: draft.billingAddressCollection,
     cancel_url: draft.cancelUrl,
     client_reference_id: draft.clientReferenceId,
@@ -118,6 +122,7 @@ export function buildCheckoutSession(draft: SessionDraft): Stripe.Checkout.Sessi
     status: "open",
     submit_type: null,
     subscription: null,
+    tax_id_collection: { enabled: draft.taxIdCollection, required: "never" },
     success_url: draft.successUrl,
     total_details: { amount_discount: 0, amount_shipping: 0, amount_tax: 0 },
     ui_mode: draft.uiMode,

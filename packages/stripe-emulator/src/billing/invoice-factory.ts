@@ -4,6 +4,7 @@ import type { App } from "../app.ts";
 import { newId } from "../ids.ts";
 import { idOf } from "../resources/lookup.ts";
 import { nowFor } from "../time.ts";
+import { taxLines } from "./tax.ts";
 import { activeDiscounts, discountLines, spendDiscounts, type InvoiceDiscount } from "./discounts.ts";
 
 export interface LineInput {
@@ -88,6 +89,8 @@ export interface InvoiceShell {
   description: string | null;
   metadata: Record<string, string>;
   autoAdvance: boolean;
+  /** Stripe Tax on: the emulator's rate for the customer's country is added to each line. */
+  automaticTax: boolean;
 }
 
 /** The draft invoice, not yet stored: `createSubscriptionInvoice` keeps it, a preview does not. */
@@ -115,6 +118,7 @@ export function buildSubscriptionInvoice(app: App, input: InvoiceInput): Stripe.
       description: null,
       metadata: {},
       autoAdvance: true,
+      automaticTax: sub.automatic_tax.enabled,
     },
     lines,
     discounts,
@@ -125,14 +129,26 @@ export function buildSubscriptionInvoice(app: App, input: InvoiceInput): Stripe.
 export function assembleInvoice(
   app: App,
   shell: InvoiceShell,
-  lines: Stripe.InvoiceLineItem[],
+  untaxedLines: Stripe.InvoiceLineItem[],
   discounts: InvoiceDiscount = { perLine: [], totals: [], ids: [] },
 ): Stripe.Invoice {
   const { id, customerId, subscription: sub } = shell;
   const customer = app.store.customers.get(customerId);
   const created = nowFor(app.store, customerId);
+  const country = customer?.address?.country ?? null;
+  const tax = shell.automaticTax
+    ? taxLines(
+        app,
+        country,
+        untaxedLines.map(
+          (line) => line.amount - (line.discount_amounts ?? []).reduce((sum, entry) => sum + entry.amount, 0),
+        ),
+      )
+    : null;
+  const lines = untaxedLines.map((line, index) => ({ ...line, taxes: tax?.perLine[index] ?? [] }));
   const subtotal = lines.reduce((sum, line) => sum + line.amount, 0);
-  const total = subtotal - discounts.totals.reduce((sum, entry) => sum + entry.amount, 0);
+  const totalExcludingTax = subtotal - discounts.totals.reduce((sum, entry) => sum + entry.amount, 0);
+  const total = totalExcludingTax + (tax?.amount ?? 0);
   const due = Math.max(0, total);
   const invoice: Stripe.Invoice = {
     id,
@@ -149,7 +165,15 @@ export function assembleInvoice(
     attempt_count: 0,
     attempted: false,
     auto_advance: shell.autoAdvance,
-    automatic_tax: { disabled_reason: null, enabled: false, liability: null, provider: null, status: null },
+    automatic_tax: shell.automaticTax
+      ? {
+          disabled_reason: null,
+          enabled: true,
+          liability: { type: "self" },
+          provider: "stripe",
+          status: country === null ? "requires_location_inputs" : "complete",
+        }
+      : { disabled_reason: null, enabled: false, liability: null, provider: null, status: null },
     automatically_finalizes_at: null,
     billing_reason: shell.reason,
     collection_method: shell.collectionMethod,
@@ -158,13 +182,15 @@ export function assembleInvoice(
     custom_fields: null,
     customer: customerId,
     customer_account: null,
-    customer_address: null,
+    customer_address: customer?.address ?? null,
     customer_email: customer?.email ?? null,
     customer_name: customer?.name ?? null,
     customer_phone: customer?.phone ?? null,
     customer_shipping: null,
     customer_tax_exempt: "none",
-    customer_tax_ids: [],
+    customer_tax_ids: [...app.store.taxIds.values()]
+      .filter((taxId) => taxId.customer === customerId)
+      .map((taxId) => ({ type: taxId.type, value: taxId.value })),
     default_payment_method: null,
     default_source: null,
     default_tax_rates: [],
@@ -220,9 +246,9 @@ export function assembleInvoice(
     test_clock: idOf(customer?.test_clock),
     total,
     total_discount_amounts: discounts.totals,
-    total_excluding_tax: total,
+    total_excluding_tax: totalExcludingTax,
     total_pretax_credit_amounts: [],
-    total_taxes: [],
+    total_taxes: tax?.totals ?? [],
     webhooks_delivered_at: created,
   };
   return invoice;

@@ -83,6 +83,7 @@ export function refreshDraft(app: App, invoiceId: string): Stripe.Invoice | unde
       description: draft.description,
       metadata: draft.metadata ?? {},
       autoAdvance: draft.auto_advance ?? false,
+      automaticTax: draft.automatic_tax.enabled,
     },
     lines,
   );

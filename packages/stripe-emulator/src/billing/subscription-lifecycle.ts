@@ -33,6 +33,8 @@ export interface CreateSubscriptionInput {
   onSession?: boolean;
   /** Coupons to redeem onto the new subscription (`discounts`, or a code typed in Checkout). */
   discounts?: DiscountRequest[];
+  /** Stripe Tax on the subscription's invoices. */
+  automaticTax?: boolean;
 }
 
 export function describeLine(app: App, price: Stripe.Price, quantity: number): string {
@@ -125,7 +127,13 @@ export function createSubscription(
   const discounts = (input.discounts ?? []).map(
     (request) => redeemDiscount(app, request, { customerId: input.customerId, subscriptionId: built.id }).id,
   );
-  const sub: Stripe.Subscription = { ...built, discounts };
+  const sub: Stripe.Subscription = {
+    ...built,
+    discounts,
+    automatic_tax: input.automaticTax
+      ? { disabled_reason: null, enabled: true, liability: { type: "self" } }
+      : built.automatic_tax,
+  };
   app.store.subscriptions.set(sub.id, sub);
   app.events.emit("customer.subscription.created", sub);
   remindTrialEnd(app, sub, now);

@@ -4,6 +4,7 @@
 import { z } from "zod";
 import type { App, Settings } from "../app.ts";
 import { completeCheckoutSession } from "../billing/checkout-completion.ts";
+import { collectsAddress } from "../hosted/checkout-address.ts";
 import { StripeHttpError } from "../http/errors.ts";
 import type { FaultInjector } from "../http/faults.ts";
 import { rateLimitSchema, type RateLimit, type RateLimiter } from "../http/rate-limit.ts";
@@ -45,6 +46,15 @@ const completeSchema = z.object({
   email: z.string().optional(),
   name: z.string().optional(),
   authentication: z.enum(["succeed", "fail", "none"]).default("none"),
+  address: z
+    .object({
+      country: z.string(),
+      line1: z.string().optional(),
+      city: z.string().optional(),
+      postal_code: z.string().optional(),
+    })
+    .optional(),
+  business: z.object({ name: z.string(), tax_id: z.string() }).optional(),
 });
 
 function readBody(raw: string, contentType: string | undefined): unknown {
@@ -64,6 +74,9 @@ function settingsView(deps: ControlDeps): SettingsView {
   };
 }
 
+/** What the shortcut "types" when a session asks for an address and the caller gave none. */
+const TEST_ADDRESS = { country: "US", line1: "1 Test Street", city: "Springfield", postalCode: "12345" };
+
 function completeCheckout(deps: ControlDeps, sessionId: string, body: unknown): ControlResult {
   const { app } = deps;
   const input = completeSchema.parse(body);
@@ -75,6 +88,21 @@ function completeCheckout(deps: ControlDeps, sessionId: string, body: unknown): 
       authentication: input.authentication,
       ...(input.email === undefined ? {} : { email: input.email }),
       ...(input.name === undefined ? {} : { name: input.name }),
+      ...(input.address === undefined
+        ? collectsAddress(session)
+          ? { address: TEST_ADDRESS }
+          : {}
+        : {
+            address: {
+              country: input.address.country,
+              ...(input.address.line1 === undefined ? {} : { line1: input.address.line1 }),
+              ...(input.address.city === undefined ? {} : { city: input.address.city }),
+              ...(input.address.postal_code === undefined ? {} : { postalCode: input.address.postal_code }),
+            },
+          }),
+      ...(input.business === undefined
+        ? {}
+        : { business: { name: input.business.name, taxId: input.business.tax_id } }),
     });
     const redirect = completed.success_url?.replace("{CHECKOUT_SESSION_ID}", completed.id) ?? null;
     return { status: 200, body: { session: completed, redirect_url: redirect }, events: app.events.endBatch() };

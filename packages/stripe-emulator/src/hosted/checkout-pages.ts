@@ -2,7 +2,7 @@
 // the 3-D Secure challenge, and clear pages for sessions that are complete or expired.
 import type Stripe from "stripe";
 import type { App } from "../app.ts";
-import { completeCheckoutSession } from "../billing/checkout-completion.ts";
+import { completeCheckoutSession, type CompletionInput } from "../billing/checkout-completion.ts";
 import { withDiscounts } from "../billing/checkout-session-factory.ts";
 import { redeemableCode, type DiscountRequest } from "../billing/discounts.ts";
 import { StripeHttpError } from "../http/errors.ts";
@@ -19,12 +19,16 @@ import {
   type ParsedCard,
 } from "./card-form.ts";
 import { challengePage } from "./challenge-view.ts";
+import { addressInput, readAddressValues, type AddressValues } from "./checkout-address.ts";
 import { checkoutPage, lockedEmail } from "./checkout-view.ts";
 import { money } from "./format.ts";
 import type { HostedPageRequest, HostedPageResponse } from "./hosted-pages.ts";
 import type { HostedState } from "./hosted-state.ts";
 import { safeUrl } from "./html.ts";
 import { messagePage, notFoundPage, redirect } from "./layout.ts";
+
+/** Errors about a field of the form, shown on the form rather than on a page of their own. */
+const FIELD_PARAMS = /^(address|business_name|tax_id|discounts)/;
 
 function withSessionId(url: string | null | undefined, id: string): string | null {
   return safeUrl(url?.replaceAll("{CHECKOUT_SESSION_ID}", id));
@@ -58,8 +62,10 @@ function complete(
   card: ParsedCard,
   email: string | null,
   authentication: "succeed" | "fail" | "none",
+  collected: Pick<CompletionInput, "address" | "business">,
 ): HostedPageResponse {
   const completed = completeCheckoutSession(app, session, {
+    ...collected,
     cardNumber: card.number,
     expMonth: card.expMonth,
     expYear: card.expYear,
@@ -81,14 +87,20 @@ function failure(
   values: FormValues,
   card: ParsedCard,
   email: string | null,
+  address: AddressValues,
 ): HostedPageResponse {
+  const collected = addressInput(session, address);
   if (isCardError(error) && error.body.code === "authentication_required") {
-    const token = state.addChallenge({ kind: "checkout", sessionId: session.id, card, email });
+    const token = state.addChallenge({ kind: "checkout", sessionId: session.id, card, email, collected });
     return redirect(`/c/pay/${session.id}/authenticate?challenge=${token}`);
   }
   const current = app.store.checkoutSessions.get(session.id) ?? session;
   if (isCardError(error))
-    return checkoutPage(app, current, { values, errors: {}, error: cardErrorMessage(error) }, 402);
+    return checkoutPage(app, current, { values, errors: {}, error: cardErrorMessage(error), address }, 402);
+  // A field the completion refused (the address, the tax ID): the form again, saying which.
+  if (error instanceof StripeHttpError && FIELD_PARAMS.test(error.body.param ?? "")) {
+    return checkoutPage(app, current, { values, errors: {}, error: error.body.message, address }, 400);
+  }
   if (error instanceof StripeHttpError) {
     return closedPage(app, current) ?? messagePage(400, "Checkout could not be completed", error.body.message);
   }
@@ -108,10 +120,11 @@ function submit(
   if (emailError !== undefined) errors.email = emailError;
   if (card === null || emailError !== undefined) return checkoutPage(app, session, { values, errors }, 400);
   const email = locked ?? values.email ?? null;
+  const address = readAddressValues(request.form);
   try {
-    return complete(app, session, card, email, "none");
+    return complete(app, session, card, email, "none", addressInput(session, address));
   } catch (error) {
-    return failure(app, state, session, error, values, card, email);
+    return failure(app, state, session, error, values, card, email, address);
   }
 }
 
@@ -133,7 +146,7 @@ function authenticate(
   }
   const outcome = formValue(request.form, "outcome") === "complete" ? "succeed" : "fail";
   try {
-    return complete(app, session, pending.card, pending.email, outcome);
+    return complete(app, session, pending.card, pending.email, outcome, pending.collected);
   } catch (error) {
     return failure(
       app,
@@ -143,6 +156,7 @@ function authenticate(
       { email: pending.email ?? "", billingName: pending.card.name },
       pending.card,
       pending.email,
+      {},
     );
   }
 }

@@ -6,6 +6,7 @@ import { couponOf } from "../billing/discounts.ts";
 import { idOf } from "../resources/lookup.ts";
 import { cardFields, emailField, formError, type FieldErrors, type FormValues } from "./card-form.ts";
 import { CARD_FORM_SCRIPT } from "./card-script.ts";
+import { ADDRESS_SCRIPT, addressFields, taxData, taxLine, type AddressValues } from "./checkout-address.ts";
 import type { HostedPageResponse } from "./hosted-pages.ts";
 import { html, safeUrl, type Html } from "./html.ts";
 import { pageResponse } from "./layout.ts";
@@ -18,6 +19,8 @@ export interface CheckoutForm {
   error?: string;
   /** A promotion code that could not be applied, and why. */
   promotion?: { code: string; error: string };
+  /** The billing address and business fields as typed. */
+  address?: AddressValues;
 }
 
 export function lockedEmail(app: App, session: Stripe.Checkout.Session): string | null {
@@ -96,12 +99,14 @@ function summary(app: App, session: Stripe.Checkout.Session, form: CheckoutForm)
       ${billedNote}</span><span>${money(item.amount_total, currency)}</span></li>`;
   });
   const verb = session.mode === "subscription" ? "Subscribe to" : "Pay for";
+  const dueToday = money(session.amount_total ?? 0, currency);
   return html`<p class="muted" style="margin:0">${verb} ${name}</p>
   ${headline}
-  <ul class="lines" aria-label="Order summary">
+  <ul class="lines" aria-label="Order summary" ${taxData(session)}>
     ${lines}
     ${promotionLine(app, session, form)}
-    <li class="total"><span>Total due today</span><span>${money(session.amount_total ?? 0, currency)}</span></li>
+    ${taxLine(session)}
+    <li class="total"><span>Total due today</span><span data-total-amount>${dueToday}</span></li>
   </ul>`;
 }
 
@@ -132,6 +137,7 @@ export function checkoutPage(
         <legend>Contact information</legend>
         ${emailField(values, form.errors, locked !== null)}
       </fieldset>
+      ${addressFields(session, form.address ?? {})}
       ${cardFields(values, form.errors)}
       ${formError(form.error)}
       <button class="btn btn-block" type="submit">${BUTTON_LABELS[session.mode] ?? "Pay"}</button>
@@ -139,5 +145,5 @@ export function checkoutPage(
     </form>
   </div></main>
 </div>`;
-  return pageResponse(status, `Checkout`, body, { script: CARD_FORM_SCRIPT });
+  return pageResponse(status, `Checkout`, body, { script: CARD_FORM_SCRIPT + "\n" + ADDRESS_SCRIPT });
 }

@@ -1,10 +1,17 @@
 // What the hosted pages remember between requests that is not a Stripe object: pending 3-D Secure
 // challenges and how far each portal session has got. In memory only, like a browser session.
+import type { CompletionInput } from "../billing/checkout-completion.ts";
 import { randomToken } from "../ids.ts";
 import type { ParsedCard } from "./card-form.ts";
 
 export type Challenge =
-  | { kind: "checkout"; sessionId: string; card: ParsedCard; email: string | null }
+  | {
+      kind: "checkout";
+      sessionId: string;
+      card: ParsedCard;
+      email: string | null;
+      collected: Pick<CompletionInput, "address" | "business">;
+    }
   | { kind: "portal_card"; portalSessionId: string; card: ParsedCard }
   | { kind: "portal_invoice"; portalSessionId: string; invoiceId: string; paymentMethodId: string };
 

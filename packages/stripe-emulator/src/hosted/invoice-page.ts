@@ -43,6 +43,17 @@ function discountRows(app: App, invoice: Stripe.Invoice) {
     ${rows}`;
 }
 
+/** One row per tax ("VAT (19%)"), when the invoice has any. */
+function taxRows(app: App, invoice: Stripe.Invoice) {
+  return (invoice.total_taxes ?? [])
+    .filter((entry) => entry.amount > 0)
+    .map((entry) => {
+      const rate = app.store.taxRates.get(entry.tax_rate_details?.tax_rate ?? "");
+      const name = rate === undefined ? "Tax" : `${rate.display_name} (${rate.percentage}%)`;
+      return html`<tr><td colspan="2">${name}</td><td class="num">${money(entry.amount, invoice.currency)}</td></tr>`;
+    });
+}
+
 const PAY_HINT = html`Open invoices are paid from the customer portal or with <code>invoices.pay</code>.`;
 
 export function invoicePage({ app, id, path }: HostedPageRequest): HostedPageResponse {
@@ -72,6 +83,14 @@ export function invoicePage({ app, id, path }: HostedPageRequest): HostedPageRes
       <tr><th scope="row">Invoice number</th><td>${invoice.number ?? "—"}</td></tr>
       <tr><th scope="row">Date of issue</th><td>${longDate(invoice.effective_at ?? invoice.created)}</td></tr>
       <tr><th scope="row">Billed to</th><td>${billedTo(app, invoice)}</td></tr>
+      ${(invoice.customer_tax_ids ?? []).map(
+        (taxId) => html`<tr><th scope="row">Tax ID</th><td>${taxId.value ?? ""}</td></tr>`,
+      )}
+      ${
+        invoice.customer_address?.country
+          ? html`<tr><th scope="row">Country</th><td>${invoice.customer_address.country}</td></tr>`
+          : ""
+      }
     </tbody>
   </table>
   <div class="table-wrap"><table aria-label="Line items">
@@ -79,6 +98,7 @@ export function invoicePage({ app, id, path }: HostedPageRequest): HostedPageRes
     <tbody>${lines}</tbody>
     <tfoot>
       ${discountRows(app, invoice)}
+      ${taxRows(app, invoice)}
       <tr><td colspan="2">Total</td><td class="num">${money(invoice.total, currency)}</td></tr>
       <tr><td colspan="2">Amount paid</td><td class="num">${money(invoice.amount_paid, currency)}</td></tr>
       <tr><td colspan="2"><b>Amount remaining</b></td><td class="num"><b>${remaining}</b></td></tr>

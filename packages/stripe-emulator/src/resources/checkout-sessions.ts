@@ -120,6 +120,19 @@ function create(ctx: ApiContext) {
       "allow_promotion_codes",
     );
   }
+  const automaticTax = input.child("automatic_tax", ["enabled", "liability"])?.bool("enabled") ?? false;
+  const customerUpdate = input.child("customer_update", ["address", "name", "shipping"]);
+  if (customerUpdate !== undefined && customer === undefined) {
+    throw invalidRequest("`customer_update` can only be used with `customer`.", "customer_update");
+  }
+  const saveAddress = customerUpdate?.oneOf("address", ["auto", "never"] as const) === "auto";
+  if (automaticTax && customer !== undefined && customer.address === null && !saveAddress) {
+    throw invalidRequest(
+      "Automatic tax calculation in Checkout requires a valid address on the Customer. Add a valid address " +
+        "to the Customer or set `customer_update[address]` to 'auto' to save the address entered in Checkout.",
+      "automatic_tax[enabled]",
+    );
+  }
   const discounts = readDiscounts(app, input, {
     customerId: customer?.id ?? null,
     amount: lineItems.reduce((sum, item) => sum + item.amount_subtotal, 0),
@@ -155,6 +168,8 @@ function create(ctx: ApiContext) {
         ? (input.oneOf("payment_method_collection", ["always", "if_required"] as const) ?? "always")
         : null,
     trialing,
+    automaticTax,
+    taxIdCollection: input.child("tax_id_collection", ["enabled", "required"])?.bool("enabled") ?? false,
   });
   const priced = withDiscounts(built, lineItems, discounts, trialing);
   const session = priced.session;
@@ -165,6 +180,8 @@ function create(ctx: ApiContext) {
     trialPeriodDays: subscriptionData?.int("trial_period_days") ?? null,
     trialEnd: subscriptionData?.int("trial_end") ?? null,
     description: subscriptionData?.string("description") ?? null,
+    saveAddress: customer === undefined || saveAddress,
+    saveName: customer === undefined || customerUpdate?.oneOf("name", ["auto", "never"] as const) === "auto",
   });
   return retrieveReply(ctx, session);
 }

@@ -13,6 +13,7 @@ import { Store } from "../store.ts";
 import { realNow } from "../time.ts";
 import { attachedPaymentMethod, getOr404, idOf, liveCustomer } from "./lookup.ts";
 import { attachPaymentMethod, checkAttachable, materializePaymentMethod } from "./payment-methods.ts";
+import { addTaxId, readTaxIdData } from "./tax-ids.ts";
 
 const WRITABLE = [
   "address",
@@ -89,7 +90,8 @@ function withInvoiceSettings(app: App, input: Params, customer: Stripe.Customer)
 
 function create(ctx: ApiContext) {
   const { app } = ctx;
-  const input = ctx.input.allow([...WRITABLE, "test_clock", "payment_method"]);
+  const input = ctx.input.allow([...WRITABLE, "test_clock", "payment_method", "tax_id_data"]);
+  const taxIdData = readTaxIdData(input);
   const clockId = input.string("test_clock");
   const clock = clockId === undefined ? undefined : getOr404(app.store.testClocks, clockId, "test_clock", "test_clock");
   const base = buildCustomer(clock?.frozen_time ?? realNow(), clock?.id ?? null);
@@ -113,6 +115,7 @@ function create(ctx: ApiContext) {
   app.store.customers.set(customer.id, customer);
   app.events.emit("customer.created", customer);
   if (pmId !== undefined) attachPaymentMethod(app, pmId, customer.id);
+  for (const taxId of taxIdData) addTaxId(app, customer.id, taxId);
   return reply(ctx, customer);
 }
 

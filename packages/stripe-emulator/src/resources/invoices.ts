@@ -189,6 +189,7 @@ function create(ctx: ApiContext) {
     "pending_invoice_items_behavior",
     "default_payment_method",
     "footer",
+    "automatic_tax",
     "expand",
   ]);
   const customer = liveCustomer(app, input.requiredString("customer"));
@@ -210,6 +211,7 @@ function create(ctx: ApiContext) {
       description: input.string("description") ?? null,
       metadata: applyMetadata(null, input.metadata()),
       autoAdvance: input.bool("auto_advance") ?? false,
+      automaticTax: input.child("automatic_tax", ["enabled", "liability"])?.bool("enabled") ?? false,
     },
     behavior === "include",
   );

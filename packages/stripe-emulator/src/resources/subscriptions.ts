@@ -71,6 +71,7 @@ function create(ctx: ApiContext) {
     "proration_behavior",
     "payment_settings",
     "discounts",
+    "automatic_tax",
   ]);
   const customer = liveCustomer(app, input.requiredString("customer"));
   const items = readItems(app, input);
@@ -97,6 +98,7 @@ function create(ctx: ApiContext) {
     cancelAt: input.int("cancel_at") ?? null,
     cancelAtPeriodEnd: input.bool("cancel_at_period_end") ?? false,
     paymentBehavior: input.oneOf("payment_behavior", PAYMENT_BEHAVIORS) ?? "allow_incomplete",
+    automaticTax: input.child("automatic_tax", ["enabled", "liability"])?.bool("enabled") ?? false,
     discounts: readDiscounts(app, input, {
       customerId: customer.id,
       amount: items.reduce((sum, item) => sum + (item.price.unit_amount ?? 0) * item.quantity, 0),

@@ -77,6 +77,9 @@ function InvoiceTable({ invoices }: { invoices: RouterOutputs["billing"]["invoic
               {invoice.discount > 0 ? (
                 <span className="muted"> (−{formatMoney(invoice.discount, invoice.currency)} discount)</span>
               ) : null}
+              {invoice.tax > 0 ? (
+                <span className="muted"> (incl. {formatMoney(invoice.tax, invoice.currency)} tax)</span>
+              ) : null}
             </td>
             <td>{STATUS_LABELS[invoice.status] ?? invoice.status}</td>
             <td className="inline-form">

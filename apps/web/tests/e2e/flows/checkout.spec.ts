@@ -122,3 +122,49 @@ test("the code LAUNCH20 takes 20 % off: Checkout, the first invoice and Settings
     .data;
   expect(invoice).toMatchObject({ subtotal: 2_900, total: 2_320, amount_paid: 2_320 });
 });
+
+test("a business in Germany with a VAT ID: Checkout adds 19 % VAT, and the invoice shows the tax and the ID", async ({
+  page,
+  signedUpUser,
+}) => {
+  void signedUpUser;
+  const billing = new BillingPage(page);
+  await billing.subscribe("Pro");
+  await billing.checkoutSessionId();
+  const checkout = new HostedCheckout(page);
+  await page.getByLabel("Country or region").selectOption("DE");
+  // The tax line follows the country chosen, before paying.
+  await expect(page.getByRole("listitem").filter({ hasText: "VAT (19%)" })).toContainText("$5.51");
+  await expect(page.getByRole("listitem").filter({ hasText: "Total due today" })).toContainText("$34.51");
+  await checkout.pay(CARDS.visa, {
+    address: { country: "DE", line1: "Unter den Linden 1", city: "Berlin", postalCode: "10117" },
+    business: { name: "Beispiel GmbH", taxId: "DE123456789" },
+  });
+  await expect(page).toHaveURL(/\/settings\/billing\?checkout=success/);
+  await billing.expectPlan("Pro", /^Renews on /);
+  const row = page.getByTestId("invoice-row").first();
+  await expect(row).toContainText("$34.51");
+  await expect(row).toContainText("incl. $5.51 tax");
+
+  await row.getByRole("link", { name: /View invoice/ }).click();
+  await expect(page.getByRole("table", { name: "Line items" })).toContainText("VAT (19%)");
+  await expect(page.getByRole("table", { name: "Invoice details" })).toContainText("DE123456789");
+  await expect(page.getByRole("table", { name: "Invoice details" })).toContainText("Beispiel GmbH");
+});
+
+test("a VAT ID that is not one is refused on Checkout's page, and nothing is charged", async ({
+  page,
+  signedUpUser,
+}) => {
+  const billing = new BillingPage(page);
+  await billing.subscribe("Starter");
+  await billing.checkoutSessionId();
+  await new HostedCheckout(page).pay(CARDS.visa, {
+    address: { country: "DE", line1: "Unter den Linden 1", city: "Berlin", postalCode: "10117" },
+    business: { name: "Beispiel GmbH", taxId: "DE12" },
+  });
+  await expect(page.getByRole("alert")).toContainText("Invalid value for eu_vat");
+  const customer = (await personalCustomerOf(signedUpUser.email)) ?? "";
+  expect((await stripe.subscriptions.list({ customer })).data).toEqual([]);
+  expect((await stripe.invoices.list({ customer })).data).toEqual([]);
+});

@@ -10,10 +10,36 @@ export const CARDS = {
   threeDSecure: "4000002500003155",
 } as const;
 
+export type BillingAddress = { country: string; line1: string; city: string; postalCode: string };
+
+const US_ADDRESS: BillingAddress = { country: "US", line1: "1 Test Street", city: "Springfield", postalCode: "12345" };
+
 export class HostedCheckout {
   constructor(private readonly page: Page) {}
 
-  async pay(card: string) {
+  /**
+   * Fills the card form and subscribes. Checkout asks for the billing address (country first, as
+   * Stripe's does); `business` ticks "I'm purchasing as a business" and gives its tax ID.
+   */
+  async pay(card: string, options: { address?: BillingAddress; business?: { name: string; taxId: string } } = {}) {
+    const country = this.page.getByLabel("Country or region");
+    if (await country.isVisible()) {
+      const address = options.address ?? US_ADDRESS;
+      await country.selectOption(address.country);
+      for (const [label, value] of [
+        ["Address", address.line1],
+        ["City", address.city],
+        ["Postal code", address.postalCode],
+      ] as const) {
+        const field = this.page.getByLabel(label, { exact: true });
+        if (await field.isVisible()) await field.fill(value);
+      }
+    }
+    if (options.business) {
+      await this.page.getByLabel("I'm purchasing as a business").check();
+      await this.page.getByLabel("Business name").fill(options.business.name);
+      await this.page.getByLabel("Tax ID").fill(options.business.taxId);
+    }
     await this.page.locator("#cardNumber").fill(card);
     await this.page.locator("#cardExpiry").fill("12 / 34");
     await this.page.locator("#cardCvc").fill("123");
