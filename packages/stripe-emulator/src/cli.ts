@@ -73,9 +73,15 @@ async function main(): Promise<void> {
 }
 
 if (process.argv[2] === "trigger") {
-  void runTriggerCli(process.argv.slice(3)).then((code) => {
-    process.exitCode = code;
-  });
+  void runTriggerCli(process.argv.slice(3)).then(
+    (code) => {
+      process.exitCode = code;
+    },
+    (error: unknown) => {
+      console.error(`Trigger failed: ${error instanceof Error ? error.message : String(error)}`);
+      process.exitCode = 1;
+    },
+  );
 } else {
   void main();
 }

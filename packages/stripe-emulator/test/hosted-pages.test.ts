@@ -153,3 +153,44 @@ describe("dashboard and objects", () => {
     });
   });
 });
+
+describe("hosted Checkout as Stripe's real one is built", () => {
+  const card = { email: "frames@example.com", cardNumber: "4242424242424242", cardExpiry: "12 / 34", cardCvc: "123" };
+
+  it("asks Link for a phone number only when ticked, and changes nothing without one", async () => {
+    const { price } = await createPlan(h.stripe, 700);
+    const session = await h.stripe.checkout.sessions.create({
+      mode: "subscription",
+      line_items: [{ price: price.id, quantity: 1 }],
+      success_url: "https://app.test/ok",
+    });
+    const refused = await fetch(session.url ?? "", form({ ...card, billingName: "L", link: "1" }));
+    expect(refused.status).toBe(400);
+    expect(await refused.text()).toContain("Your phone number is incomplete.");
+    expect((await h.stripe.checkout.sessions.retrieve(session.id)).status).toBe("open");
+    const paid = await fetch(
+      session.url ?? "",
+      form({ ...card, billingName: "L", link: "1", phoneNumber: "+1 555 0100" }),
+    );
+    expect(paid.status).toBe(303);
+  });
+
+  it("runs 3-D Secure in Stripe's frame around the bank's #challengeFrame, buttons posting to the top", async () => {
+    const { price } = await createPlan(h.stripe, 700);
+    const session = await h.stripe.checkout.sessions.create({
+      mode: "subscription",
+      line_items: [{ price: price.id, quantity: 1 }],
+      success_url: "https://app.test/ok",
+    });
+    const asked = await fetch(session.url ?? "", form({ ...card, cardNumber: "4000002500003155", billingName: "T" }));
+    const challenge = new URL(asked.headers.get("location") ?? "", h.emulator.url);
+    const top = await fetch(challenge).then((response) => response.text());
+    expect(top).toMatch(/<iframe name="__privateStripeFrame3ds"[^>]*src="[^"]*frame=outer"/);
+    challenge.searchParams.set("frame", "outer");
+    expect(await fetch(challenge).then((response) => response.text())).toMatch(/<iframe id="challengeFrame"/);
+    challenge.searchParams.set("frame", "inner");
+    const bank = await fetch(challenge).then((response) => response.text());
+    expect(bank).toMatch(/<form method="post" action="[^"]+" target="_top">/);
+    expect(bank).toContain(">Complete</button>");
+  });
+});

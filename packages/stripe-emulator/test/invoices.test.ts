@@ -58,9 +58,12 @@ describe("invoice items and hand-made invoices", () => {
     await expect(
       h.stripe.invoiceItems.create({ customer: customer.id, invoice: draft.id, amount: 100, currency: "usd" }),
     ).rejects.toMatchObject({ statusCode: 400, code: "invoice_not_editable" });
-    await expect(h.stripe.invoices.update(draft.id, { description: "late" })).rejects.toMatchObject({
-      statusCode: 400,
-    });
+    await expect(
+      h.stripe.invoices.update(draft.id, { collection_method: "send_invoice", days_until_due: 7 }),
+    ).rejects.toMatchObject({ statusCode: 400 });
+    expect((await h.stripe.invoices.update(draft.id, { description: "Set after finalizing" })).description).toBe(
+      "Set after finalizing",
+    );
     expect((await h.stripe.invoices.update(draft.id, { metadata: { k: "v" } })).metadata).toEqual({ k: "v" });
 
     const paid = await h.stripe.invoices.pay(draft.id, { payment_method: pm.id });
@@ -68,6 +71,7 @@ describe("invoice items and hand-made invoices", () => {
     expect(await eventTypes(h.stripe, objectIs(draft.id))).toEqual([
       "invoice.created",
       "invoice.finalized",
+      "invoice.updated",
       "invoice.updated",
       "invoice.paid",
       "invoice.payment_succeeded",
@@ -119,6 +123,45 @@ describe("invoice items and hand-made invoices", () => {
     await expect(h.stripe.invoiceItems.create({ customer: customer.id, currency: "usd" })).rejects.toMatchObject({
       param: "amount",
     });
+  });
+});
+
+describe("what a hand-made invoice keeps and refuses", () => {
+  it("keeps its payment method, footer and line ids through changes and finalizing; pays with that card", async () => {
+    const customer = await h.stripe.customers.create({ email: "keeps@example.com" });
+    const other = await h.stripe.customers.create({ email: "other@example.com" });
+    await h.stripe.paymentMethods.attach("pm_card_chargeCustomerFail", { customer: customer.id });
+    const good = await h.stripe.paymentMethods.attach("pm_card_visa", { customer: customer.id });
+    const stray = await h.stripe.paymentMethods.create({ type: "card", card: { token: "tok_visa" } });
+    const draft = await h.stripe.invoices.create({
+      customer: customer.id,
+      default_payment_method: good.id,
+      footer: "Thank you",
+    });
+    await h.stripe.invoiceItems.create({ customer: customer.id, invoice: draft.id, amount: 1_000, currency: "usd" });
+    const lineId = (await h.stripe.invoices.retrieve(draft.id)).lines.data[0]?.id;
+    await h.stripe.invoiceItems.create({ customer: customer.id, invoice: draft.id, amount: 500, currency: "usd" });
+    await expect(
+      h.stripe.invoiceItems.create({ customer: other.id, invoice: draft.id, amount: 100, currency: "usd" }),
+    ).rejects.toMatchObject({ statusCode: 400, param: "invoice" });
+    await expect(
+      h.stripe.invoiceItems.create({ customer: customer.id, invoice: draft.id, amount: 100, currency: "eur" }),
+    ).rejects.toMatchObject({ statusCode: 400, param: "currency" });
+    await expect(h.stripe.invoices.pay(draft.id, { payment_method: stray.id })).rejects.toMatchObject({
+      statusCode: 400,
+    });
+    expect((await h.stripe.invoices.retrieve(draft.id)).status).toBe("draft");
+
+    const open = await h.stripe.invoices.finalizeInvoice(draft.id);
+    expect(open).toMatchObject({ status: "open", total: 1_500, default_payment_method: good.id, footer: "Thank you" });
+    expect(open.lines.data.map((line) => line.id)).toContain(lineId);
+    expect(await h.stripe.invoices.pay(draft.id)).toMatchObject({ status: "paid", amount_paid: 1_500 });
+  });
+
+  it("is paid as it is finalized when nothing is due", async () => {
+    const customer = await h.stripe.customers.create({ email: "zero@example.com" });
+    const draft = await h.stripe.invoices.create({ customer: customer.id });
+    expect(await h.stripe.invoices.finalizeInvoice(draft.id)).toMatchObject({ status: "paid", amount_due: 0 });
   });
 });
 

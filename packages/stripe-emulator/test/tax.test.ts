@@ -176,3 +176,53 @@ describe("customer tax IDs", () => {
     expect((await h.stripe.customers.listTaxIds(customer.id)).data).toHaveLength(1);
   });
 });
+
+describe("what Stripe Tax refuses or works out", () => {
+  it("refuses automatic tax for a customer without a location, and tax IDs without customer_update[name]", async () => {
+    const customer = await h.stripe.customers.create({ email: "nowhere@example.com" });
+    await expect(
+      h.stripe.subscriptions.create({
+        customer: customer.id,
+        items: [{ price: price.id }],
+        automatic_tax: { enabled: true },
+      }),
+    ).rejects.toMatchObject({ statusCode: 400, code: "customer_tax_location_invalid" });
+    await expect(
+      h.stripe.checkout.sessions.create({
+        mode: "subscription",
+        customer: customer.id,
+        line_items: [{ price: price.id }],
+        success_url: "https://app.test/ok",
+        tax_id_collection: { enabled: true },
+      }),
+    ).rejects.toMatchObject({ statusCode: 400, param: "tax_id_collection[enabled]" });
+    await expect(h.stripe.customers.createTaxId(customer.id, { type: "ca_bn", value: "" })).rejects.toMatchObject({
+      statusCode: 400,
+    });
+  });
+
+  it("taxes a credit as it taxes a charge: on the signed amount", async () => {
+    const customer = await h.stripe.customers.create({ address: { country: "DE", postal_code: "10117" } });
+    const draft = await h.stripe.invoices.create({ customer: customer.id, automatic_tax: { enabled: true } });
+    await h.stripe.invoiceItems.create({ customer: customer.id, invoice: draft.id, amount: 2_000, currency: "usd" });
+    await h.stripe.invoiceItems.create({ customer: customer.id, invoice: draft.id, amount: -1_000, currency: "usd" });
+    const open = await h.stripe.invoices.finalizeInvoice(draft.id);
+    expect(open).toMatchObject({ subtotal: 1_000, total: 1_190, total_taxes: [{ amount: 190 }] });
+  });
+
+  it("gives a customer Checkout makes its address from the start: one customer.created, no update", async () => {
+    const session = await h.stripe.checkout.sessions.create({
+      mode: "subscription",
+      line_items: [{ price: price.id }],
+      success_url: "https://app.test/ok",
+      billing_address_collection: "required",
+      automatic_tax: { enabled: true },
+    });
+    const { session: done } = await h.control.completeCheckout(session.id, { address: BERLIN });
+    const events = await h.stripe.events.list({ limit: 100 });
+    const ofCustomer = events.data.filter((event) => (event.data.object as { id?: string }).id === done.customer);
+    expect(ofCustomer.map((event) => event.type)).toEqual(["customer.created"]);
+    expect((ofCustomer[0]?.data.object as Stripe.Customer).address).toMatchObject({ country: "DE" });
+    expect(done.amount_total).toBe(3_451);
+  });
+});

@@ -108,6 +108,44 @@ describe("pnpm emulator trigger", () => {
   });
 });
 
+describe("what a fixture cannot do", () => {
+  const one = (step: Record<string, unknown>) =>
+    parseFixture(JSON.stringify({ _meta: { template_version: 0 }, fixtures: [step] }), "inline");
+
+  it("send the key to another host, by its path or by a reference in it", async () => {
+    const target = { baseUrl: h.emulator.url, apiKey: "sk_test_secret" };
+    for (const path of ["//evil.example/v1/customers", "/\\evil.example/v1/customers"]) {
+      await expect(runFixture(target, one({ name: "x", path, method: "get" }), { env: {} })).rejects.toThrow(
+        /does not stay on/,
+      );
+    }
+    const fixture = one({ name: "c", path: "/v1/customers/${.env:ID}", method: "get" });
+    await expect(runFixture(target, fixture, { env: { ID: "/../../x?y" } })).rejects.toThrow(/failed with 404/);
+  });
+
+  it("use Stripe CLI placeholders this runner does not know", () => {
+    expect(() => resolveReferences("at ${time-now-RFC3339}", new Map(), {})).toThrow(/only \$\{step:path\}/);
+  });
+
+  it("hide a flat param from the flags, or mangle a key that needs escaping", async () => {
+    const fixture = one({
+      name: "price",
+      path: "/v1/prices",
+      params: { currency: "usd", unit_amount: "500", product_data: { name: "Flat" }, "recurring[interval]": "month" },
+    });
+    const changed = applyChanges(fixture, {
+      override: ["price:recurring[interval]=year"],
+      add: ["price:metadata.a&b=c"],
+    });
+    expect(changed.fixtures[0]?.params).toMatchObject({ "recurring[interval]": "year", metadata: { "a&b": "c" } });
+    const result = await runFixture({ baseUrl: h.emulator.url, apiKey: "sk_test_x" }, changed, { env: {} });
+    expect(result.events.map((event) => event.type)).toContain("price.created");
+    const [price] = (await h.stripe.prices.list({ limit: 1 })).data;
+    expect(price).toMatchObject({ recurring: { interval: "year" }, metadata: { "a&b": "c" } });
+    expect(() => applyChanges(fixture, { remove: ["price:nope"] })).toThrow(/has no param nope/);
+  });
+});
+
 describe("fixture references", () => {
   const responses = new Map<string, unknown>([["subscription", { id: "sub_1", items: { data: [{ id: "si_1" }] } }]]);
 

@@ -8,7 +8,7 @@
 import type Stripe from "stripe";
 import { CATALOG, type CatalogProduct } from "./catalog.ts";
 
-const PORTAL_CONFIG_VERSION = "4";
+const PORTAL_CONFIG_VERSION = "5";
 /** Marks the configurations this code manages among any others on the Stripe account. */
 export const PORTAL_CONFIG_MARKER = { managed_by: "saas-billing" } as const;
 
@@ -37,7 +37,8 @@ export function desiredPortalConfiguration(input: {
     default_return_url: `${input.appBaseUrl}/settings/billing`,
     features: {
       // Not the email: it is the organization's billing email, which only owners change (in the app).
-      customer_update: { enabled: true, allowed_updates: ["name", "address"] },
+      // Tax IDs too: a business adds or corrects its VAT number for its next invoices.
+      customer_update: { enabled: true, allowed_updates: ["name", "address", "tax_id"] },
       invoice_history: { enabled: true },
       payment_method_update: { enabled: true },
       subscription_cancel: {

@@ -55,7 +55,7 @@ describe("stripe:sync", () => {
     expect(config.features.subscription_cancel).toMatchObject({ enabled: true, mode: "at_period_end" });
     // The default is for an organization with no plan yet: nothing to switch.
     expect(config.features.subscription_update.enabled).toBe(false);
-    expect(config.metadata).toMatchObject({ managed_by: "saas-billing", version: "4", plans: "none" });
+    expect(config.metadata).toMatchObject({ managed_by: "saas-billing", version: "5", plans: "none" });
     // One configuration per plan, switching only between that plan's own prices, never the quantity.
     expect(portalPlanSets()).toEqual([[], ["starter"], ["pro"], ["team"]]);
     for (const product of CATALOG) {
@@ -144,7 +144,7 @@ describe("stripe:sync", () => {
       [
         "update",
         `default portal configuration (${portalConfigurationId})`,
-        ['version: "3" → "4"', 'plans: "starter,pro,team" → "none"'],
+        ['version: "3" → "5"', 'plans: "starter,pro,team" → "none"'],
       ],
       ["update", `portal configuration for pro,team (${older.id})`, ["active: true → false"]],
     ]);

@@ -182,11 +182,18 @@ export function completeCheckoutSession(
   const email = session.customer_email ?? input.email ?? `customer-${randomToken(6).toLowerCase()}@example.com`;
   const needsCustomer =
     session.mode !== "payment" || session.customer_creation === "always" || session.customer !== null;
-  const found = !needsCustomer
+  // The business name is saved only with the tax ID it came with.
+  const businessName = taxId === null ? undefined : input.business?.name;
+  const existing = session.customer === null ? undefined : app.store.customers.get(idOf(session.customer) ?? "");
+  const customer = !needsCustomer
     ? null
-    : ((session.customer === null ? undefined : app.store.customers.get(idOf(session.customer) ?? "")) ??
-      createCustomerRecord(app, { email, name: input.name ?? null }));
-  const customer = found === null ? null : saveCollected(app, session, found, address, input.business?.name);
+    : existing !== undefined
+      ? saveCollected(app, session, existing, address, businessName)
+      : createCustomerRecord(app, {
+          email,
+          name: businessName ?? input.name ?? null,
+          address: address === undefined ? null : toAddress(address),
+        });
   if (customer !== null && taxId !== null) addTaxId(app, customer.id, taxId);
   if (customer !== null && session.mode !== "payment") attachPaymentMethod(app, pm.id, customer.id);
 
@@ -222,7 +229,7 @@ export function completeCheckoutSession(
     customer: customer?.id ?? null,
     customer_details: {
       address: address === undefined ? null : toAddress(address),
-      business_name: input.business?.name ?? null,
+      business_name: businessName ?? null,
       email: customer?.email ?? email,
       individual_name: null,
       name: input.name ?? customer?.name ?? null,

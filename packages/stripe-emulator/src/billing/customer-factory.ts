@@ -32,8 +32,16 @@ export function buildCustomer(created: number, testClock: string | null): Stripe
   };
 }
 
-export function createCustomerRecord(app: App, fields: { email: string | null; name: string | null }): Stripe.Customer {
-  const customer: Stripe.Customer = { ...buildCustomer(realNow(), null), email: fields.email, name: fields.name };
+export function createCustomerRecord(
+  app: App,
+  fields: { email: string | null; name: string | null; address?: Stripe.Address | null },
+): Stripe.Customer {
+  const customer: Stripe.Customer = {
+    ...buildCustomer(realNow(), null),
+    email: fields.email,
+    name: fields.name,
+    address: fields.address ?? null,
+  };
   app.store.customers.set(customer.id, customer);
   app.events.emit("customer.created", customer);
   return customer;

@@ -8,9 +8,9 @@ import { newId } from "../ids.ts";
 import { idOf } from "../resources/lookup.ts";
 import { assembleInvoice, type InvoiceShell } from "./invoice-factory.ts";
 
-function itemLine(item: Stripe.InvoiceItem, invoiceId: string): Stripe.InvoiceLineItem {
+function itemLine(item: Stripe.InvoiceItem, invoiceId: string, lineId: string): Stripe.InvoiceLineItem {
   return {
-    id: newId("invoiceLine"),
+    id: lineId,
     object: "line_item",
     amount: item.amount,
     currency: item.currency,
@@ -42,14 +42,24 @@ function itemLine(item: Stripe.InvoiceItem, invoiceId: string): Stripe.InvoiceLi
   };
 }
 
-/** The customer's invoice items on this invoice, oldest first, as its lines. */
-function linesOf(app: App, invoiceId: string): Stripe.InvoiceLineItem[] {
+/**
+ * The customer's invoice items on this invoice, oldest first, as its lines; an item keeps its
+ * line's id from one rebuild to the next.
+ */
+function linesOf(app: App, invoiceId: string, previous: Stripe.InvoiceLineItem[] = []): Stripe.InvoiceLineItem[] {
+  const lineIds = new Map(previous.map((line) => [line.parent?.invoice_item_details?.invoice_item, line.id]));
   return [...app.store.invoiceItems.values()]
     .filter((item) => idOf(item.invoice) === invoiceId)
-    .map((item) => itemLine(item, invoiceId));
+    .map((item) => itemLine(item, invoiceId, lineIds.get(item.id) ?? newId("invoiceLine")));
 }
 
-export function createStandaloneInvoice(app: App, shell: Omit<InvoiceShell, "id">, includePending: boolean) {
+/** A hand-made invoice; `extra` holds what the create call set beyond the shell (footer, due date…). */
+export function createStandaloneInvoice(
+  app: App,
+  shell: Omit<InvoiceShell, "id">,
+  includePending: boolean,
+  extra: Partial<Pick<Stripe.Invoice, "due_date" | "default_payment_method" | "footer">> = {},
+) {
   const id = newId("invoice");
   if (includePending) {
     for (const item of app.store.invoiceItems.values()) {
@@ -58,7 +68,7 @@ export function createStandaloneInvoice(app: App, shell: Omit<InvoiceShell, "id"
       }
     }
   }
-  const invoice = assembleInvoice(app, { ...shell, id }, linesOf(app, id));
+  const invoice: Stripe.Invoice = { ...assembleInvoice(app, { ...shell, id }, linesOf(app, id)), ...extra };
   app.store.invoices.set(invoice.id, invoice);
   app.events.emit("invoice.created", invoice);
   return invoice;
@@ -68,7 +78,7 @@ export function createStandaloneInvoice(app: App, shell: Omit<InvoiceShell, "id"
 export function refreshDraft(app: App, invoiceId: string): Stripe.Invoice | undefined {
   const draft = app.store.invoices.get(invoiceId);
   if (draft?.status !== "draft" || draft.parent !== null) return draft;
-  const lines = linesOf(app, invoiceId);
+  const lines = linesOf(app, invoiceId, draft.lines.data);
   const rebuilt = assembleInvoice(
     app,
     {
@@ -87,16 +97,47 @@ export function refreshDraft(app: App, invoiceId: string): Stripe.Invoice | unde
     },
     lines,
   );
-  const updated: Stripe.Invoice = { ...rebuilt, created: draft.created, due_date: draft.due_date };
+  // Only what the lines decide changes; everything the calls set (footer, payment method…) stays.
+  const updated: Stripe.Invoice = {
+    ...draft,
+    lines: rebuilt.lines,
+    subtotal: rebuilt.subtotal,
+    subtotal_excluding_tax: rebuilt.subtotal_excluding_tax,
+    total: rebuilt.total,
+    total_excluding_tax: rebuilt.total_excluding_tax,
+    total_taxes: rebuilt.total_taxes,
+    amount_due: rebuilt.amount_due,
+    amount_remaining: rebuilt.amount_remaining,
+    currency: rebuilt.currency,
+    customer_address: rebuilt.customer_address,
+    customer_tax_ids: rebuilt.customer_tax_ids,
+  };
   app.store.invoices.set(updated.id, updated);
   return updated;
 }
 
-/** Only a draft's items may change: Stripe refuses once the invoice is finalized. */
-export function assertDraft(app: App, invoiceId: string | null, param: string): void {
+/**
+ * Only a draft's items may change, and only on a hand-made draft of the item's customer in the
+ * item's currency: Stripe refuses the rest.
+ */
+export function assertDraft(
+  app: App,
+  invoiceId: string | null,
+  param: string,
+  item?: { customerId: string; currency: string },
+): void {
   if (invoiceId === null) return;
   const invoice = app.store.invoices.get(invoiceId);
   if (invoice === undefined) throw invalidRequest(`No such invoice: '${invoiceId}'`, param, "resource_missing");
+  if (item !== undefined && idOf(invoice.customer) !== item.customerId) {
+    throw invalidRequest(`The invoice ${invoiceId} belongs to another customer.`, param);
+  }
+  if (item !== undefined && invoice.parent !== null) {
+    throw invalidRequest(`Items cannot be added to a subscription's invoice here.`, param);
+  }
+  if (item !== undefined && invoice.lines.data.length > 0 && invoice.currency !== item.currency) {
+    throw invalidRequest(`The invoice is in ${invoice.currency}; this item is in ${item.currency}.`, "currency");
+  }
   if (invoice.status !== "draft") {
     throw invalidRequest(
       `The invoice ${invoiceId} is not a draft: its items can no longer change.`,

@@ -169,9 +169,9 @@ function discountedAmount(requests: DiscountRequest[], subtotal: number): number
  * Stripe's reminder three days before a trial ends, sent at once when the trial is shorter
  * than that, or ended now (`trial_end=now`); the clock sends the others.
  */
-export function remindTrialEnd(app: App, sub: Stripe.Subscription, now: number): void {
-  if (sub.status !== "trialing" || sub.trial_end === null || app.store.trialWillEndSent.has(sub.id)) return;
-  if (sub.trial_end - 3 * DAY > now) return;
+export function remindTrialEnd(app: App, sub: Stripe.Subscription, now: number, endedNow = false): void {
+  if (sub.status !== "trialing" || sub.trial_end === null) return;
+  if (!endedNow && (app.store.trialWillEndSent.has(sub.id) || sub.trial_end - 3 * DAY > now)) return;
   app.store.trialWillEndSent.add(sub.id);
   app.events.emit("customer.subscription.trial_will_end", sub);
 }

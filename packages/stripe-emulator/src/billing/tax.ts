@@ -68,11 +68,11 @@ export function taxLines(app: App, country: string | null | undefined, taxable: 
   const rate = country == null ? null : taxRateFor(app, country);
   const perLine = taxable.map((amount): Stripe.InvoiceLineItem.Tax[] => [
     {
-      amount: rate === null ? 0 : Math.round((Math.max(0, amount) * rate.percentage) / 100),
+      amount: rate === null ? 0 : Math.round((amount * rate.percentage) / 100),
       tax_behavior: "exclusive",
       tax_rate_details: rate === null ? null : { tax_rate: rate.id },
       taxability_reason: rate === null ? "not_collecting" : "standard_rated",
-      taxable_amount: rate === null ? 0 : Math.max(0, amount),
+      taxable_amount: rate === null ? 0 : amount,
       type: "tax_rate_details",
     },
   ]);
@@ -82,7 +82,7 @@ export function taxLines(app: App, country: string | null | undefined, taxable: 
     tax_behavior: "exclusive",
     tax_rate_details: rate === null ? null : { tax_rate: rate.id },
     taxability_reason: rate === null ? "not_collecting" : "standard_rated",
-    taxable_amount: rate === null ? 0 : taxable.reduce((sum, value) => sum + Math.max(0, value), 0),
+    taxable_amount: rate === null ? 0 : taxable.reduce((sum, value) => sum + value, 0),
     type: "tax_rate_details",
   };
   return { perLine, totals: [total], amount };

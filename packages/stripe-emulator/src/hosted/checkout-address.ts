@@ -7,7 +7,7 @@ import type Stripe from "stripe";
 import { TAX_TABLE } from "../billing/tax.ts";
 import type { CompletionInput } from "../billing/checkout-completion.ts";
 import { formValue } from "./card-form.ts";
-import { money } from "./format.ts";
+import { ZERO_DECIMAL } from "./format.ts";
 import { html, type Html } from "./html.ts";
 
 const COUNTRIES: ReadonlyArray<[string, string]> = [
@@ -33,6 +33,8 @@ const COUNTRIES: ReadonlyArray<[string, string]> = [
 
 export type AddressValues = Partial<
   Record<
+    | "link"
+    | "phoneNumber"
     | "billingCountry"
     | "billingAddressLine1"
     | "billingLocality"
@@ -50,6 +52,8 @@ export function collectsAddress(session: Stripe.Checkout.Session): boolean {
 
 export function readAddressValues(form: ParsedQs): AddressValues {
   const keys = [
+    "link",
+    "phoneNumber",
     "billingCountry",
     "billingAddressLine1",
     "billingLocality",
@@ -82,10 +86,17 @@ export function addressInput(
   return { ...(address === undefined ? {} : { address }), ...(business === undefined ? {} : { business }) };
 }
 
-function textField(id: keyof AddressValues, label: string, autocomplete: string, values: AddressValues): Html {
+function textField(
+  id: keyof AddressValues,
+  label: string,
+  autocomplete: string,
+  values: AddressValues,
+  required = false,
+): Html {
   return html`<div class="field">
     <label for="${id}">${label}</label>
-    <input type="text" id="${id}" name="${id}" value="${values[id] ?? ""}" autocomplete="${autocomplete}">
+    <input type="text" id="${id}" name="${id}" value="${values[id] ?? ""}" autocomplete="${autocomplete}"
+      ${required ? html`required aria-required="true"` : ""}>
   </div>`;
 }
 
@@ -101,14 +112,14 @@ export function addressFields(session: Stripe.Checkout.Session, values: AddressV
       <legend>Billing address</legend>
       <div class="field">
         <label for="billingCountry">Country or region</label>
-        <select id="billingCountry" name="billingCountry" autocomplete="country" data-tax-country>
+        <select id="billingCountry" name="billingCountry" autocomplete="country" data-tax-country required>
           <option value="" ${selected === "" ? html`selected` : ""}>Select…</option>
           ${options}
         </select>
       </div>
-      ${full ? textField("billingAddressLine1", "Address", "address-line1", values) : ""}
-      ${full ? textField("billingLocality", "City", "address-level2", values) : ""}
-      ${textField("billingPostalCode", "Postal code", "postal-code", values)}
+      ${full ? textField("billingAddressLine1", "Address", "address-line1", values, true) : ""}
+      ${full ? textField("billingLocality", "City", "address-level2", values, true) : ""}
+      ${textField("billingPostalCode", "Postal code", "postal-code", values, full)}
     </fieldset>`
     : "";
   const business =
@@ -125,10 +136,39 @@ export function addressFields(session: Stripe.Checkout.Session, values: AddressV
   return html`${address}${business}`;
 }
 
+/**
+ * Link, as Stripe's Checkout offers it: "Save my information for faster checkout", which asks for
+ * a phone number. Off unless ticked; the emulator checks the number and keeps nothing.
+ */
+export function linkFields(values: AddressValues, error: string | undefined): Html {
+  return html`<fieldset>
+    <legend class="sr-only">Link</legend>
+    <div class="field">
+      <label><input type="checkbox" id="enableStripePass" name="link" value="1"
+        ${values.link === "1" ? html`checked` : ""}> Save my information for faster checkout</label>
+      <p class="muted small">Pay securely at this site and everywhere Link is accepted.</p>
+    </div>
+    <div data-link-fields>
+      <div class="field">
+        <label for="phoneNumber">Phone number</label>
+        <input type="tel" id="phoneNumber" name="phoneNumber" value="${values.phoneNumber ?? ""}" autocomplete="tel"
+          aria-invalid="${error === undefined ? "false" : "true"}" aria-describedby="phoneNumber-error">
+        <div class="field-error" id="phoneNumber-error" aria-live="polite">${error ?? ""}</div>
+      </div>
+    </div>
+  </fieldset>`;
+}
+
+/** The phone number Link needs, when Link is ticked. */
+export function linkError(values: AddressValues): string | undefined {
+  if (values.link !== "1") return undefined;
+  return /^\+?[0-9 ()-]{7,20}$/.test(values.phoneNumber ?? "") ? undefined : "Your phone number is incomplete.";
+}
+
 /** The tax line of the order summary; the script fills it in as the country changes. */
 export function taxLine(session: Stripe.Checkout.Session): Html {
   if (!session.automatic_tax.enabled) return html``;
-  return html`<li data-tax-line>
+  return html`<li data-tax-line aria-live="polite">
     <span>Tax <span class="muted small" data-tax-label>Enter your address to calculate</span></span>
     <span data-tax-amount>—</span></li>`;
 }
@@ -138,15 +178,17 @@ export function taxData(session: Stripe.Checkout.Session): Html {
   if (!session.automatic_tax.enabled) return html``;
   const rates = Object.fromEntries(Object.entries(TAX_TABLE).map(([country, entry]) => [country, entry]));
   return html`data-tax-rates="${JSON.stringify(rates)}" data-taxable="${String(session.amount_total ?? 0)}"
-    data-currency="${session.currency ?? "usd"}" data-zero="${money(0, session.currency ?? "usd")}"`;
+    data-currency="${session.currency ?? "usd"}" data-zero-decimal="${JSON.stringify([...ZERO_DECIMAL])}"`;
 }
 
 /** Updates the tax line and the total as the buyer picks a country; shows the business fields. */
 export const ADDRESS_SCRIPT = `(function () {
   var summary = document.querySelector("[data-tax-rates]");
   var select = document.querySelector("[data-tax-country]");
+  var zeroDecimal = JSON.parse(summary ? summary.getAttribute("data-zero-decimal") : "[]");
   function format(amount, currency) {
-    return new Intl.NumberFormat("en-US", { style: "currency", currency: currency.toUpperCase() }).format(amount / 100);
+    var units = zeroDecimal.indexOf(currency) === -1 ? amount / 100 : amount;
+    return new Intl.NumberFormat("en-US", { style: "currency", currency: currency.toUpperCase() }).format(units);
   }
   function update() {
     if (!summary || !select) return;
@@ -164,8 +206,12 @@ export const ADDRESS_SCRIPT = `(function () {
     if (total) total.textContent = format(taxable + tax, currency);
   }
   if (select) { select.addEventListener("change", update); update(); }
-  var box = document.getElementById("business");
-  var fields = document.querySelector("[data-business-fields]");
-  function toggle() { if (box && fields) fields.hidden = !box.checked; }
-  if (box) { box.addEventListener("change", toggle); toggle(); }
+  function reveal(boxId, selector) {
+    var box = document.getElementById(boxId);
+    var fields = document.querySelector(selector);
+    function toggle() { if (box && fields) fields.hidden = !box.checked; }
+    if (box) { box.addEventListener("change", toggle); toggle(); }
+  }
+  reveal("business", "[data-business-fields]");
+  reveal("enableStripePass", "[data-link-fields]");
 })();`;

@@ -19,7 +19,7 @@ import {
   type ParsedCard,
 } from "./card-form.ts";
 import { challengePage } from "./challenge-view.ts";
-import { addressInput, readAddressValues, type AddressValues } from "./checkout-address.ts";
+import { addressInput, linkError, readAddressValues, type AddressValues } from "./checkout-address.ts";
 import { checkoutPage, lockedEmail } from "./checkout-view.ts";
 import { money } from "./format.ts";
 import type { HostedPageRequest, HostedPageResponse } from "./hosted-pages.ts";
@@ -118,9 +118,17 @@ function submit(
   const { card, errors } = validateCard(values);
   const emailError = locked === null ? validateEmail(values.email ?? "") : undefined;
   if (emailError !== undefined) errors.email = emailError;
-  if (card === null || emailError !== undefined) return checkoutPage(app, session, { values, errors }, 400);
-  const email = locked ?? values.email ?? null;
   const address = readAddressValues(request.form);
+  const phoneError = linkError(address);
+  if (card === null || emailError !== undefined || phoneError !== undefined) {
+    return checkoutPage(
+      app,
+      session,
+      { values, errors, address, ...(phoneError ? { linkError: phoneError } : {}) },
+      400,
+    );
+  }
+  const email = locked ?? values.email ?? null;
   try {
     return complete(app, session, card, email, "none", addressInput(session, address));
   } catch (error) {
@@ -138,11 +146,14 @@ function authenticate(
   const pending = request.method === "POST" ? state.takeChallenge(token) : state.challenge(token);
   if (pending?.kind !== "checkout" || pending.sessionId !== session.id) return redirect(`/c/pay/${session.id}`);
   if (request.method === "GET") {
-    return challengePage({
-      action: `/c/pay/${session.id}/authenticate?challenge=${token ?? ""}`,
-      purpose: `a payment of ${money(session.amount_total ?? 0, session.currency ?? "usd")}`,
-      cardLast4: pending.card.number.slice(-4),
-    });
+    return challengePage(
+      {
+        action: `/c/pay/${session.id}/authenticate?challenge=${token ?? ""}`,
+        purpose: `a payment of ${money(session.amount_total ?? 0, session.currency ?? "usd")}`,
+        cardLast4: pending.card.number.slice(-4),
+      },
+      request.query.get("frame"),
+    );
   }
   const outcome = formValue(request.form, "outcome") === "complete" ? "succeed" : "fail";
   try {

@@ -6,7 +6,7 @@ import { couponOf } from "../billing/discounts.ts";
 import { idOf } from "../resources/lookup.ts";
 import { cardFields, emailField, formError, type FieldErrors, type FormValues } from "./card-form.ts";
 import { CARD_FORM_SCRIPT } from "./card-script.ts";
-import { ADDRESS_SCRIPT, addressFields, taxData, taxLine, type AddressValues } from "./checkout-address.ts";
+import { ADDRESS_SCRIPT, addressFields, linkFields, taxData, taxLine, type AddressValues } from "./checkout-address.ts";
 import type { HostedPageResponse } from "./hosted-pages.ts";
 import { html, safeUrl, type Html } from "./html.ts";
 import { pageResponse } from "./layout.ts";
@@ -19,8 +19,9 @@ export interface CheckoutForm {
   error?: string;
   /** A promotion code that could not be applied, and why. */
   promotion?: { code: string; error: string };
-  /** The billing address and business fields as typed. */
+  /** The billing address, business and Link fields as typed. */
   address?: AddressValues;
+  linkError?: string;
 }
 
 export function lockedEmail(app: App, session: Stripe.Checkout.Session): string | null {
@@ -106,7 +107,7 @@ function summary(app: App, session: Stripe.Checkout.Session, form: CheckoutForm)
     ${lines}
     ${promotionLine(app, session, form)}
     ${taxLine(session)}
-    <li class="total"><span>Total due today</span><span data-total-amount>${dueToday}</span></li>
+    <li class="total"><span>Total due today</span><span data-total-amount aria-live="polite">${dueToday}</span></li>
   </ul>`;
 }
 
@@ -139,6 +140,7 @@ export function checkoutPage(
       </fieldset>
       ${addressFields(session, form.address ?? {})}
       ${cardFields(values, form.errors)}
+      ${linkFields(form.address ?? {}, form.linkError)}
       ${formError(form.error)}
       <button class="btn btn-block" type="submit">${BUTTON_LABELS[session.mode] ?? "Pay"}</button>
       <p class="muted small" style="margin-top:12px">${TEST_CARDS}</p>

@@ -3,7 +3,7 @@ import type Stripe from "stripe";
 import type { App } from "../app.ts";
 import { idOf } from "../resources/lookup.ts";
 
-const ZERO_DECIMAL = new Set([
+export const ZERO_DECIMAL = new Set([
   "bif",
   "clp",
   "djf",

@@ -130,14 +130,17 @@ export function portalChallenge(ctx: PortalContext): HostedPageResponse {
       pending.kind === "portal_card"
         ? pending.card.number.slice(-4)
         : (ctx.app.store.paymentMethods.get(pending.paymentMethodId)?.card?.last4 ?? "");
-    return challengePage({
-      action: `${ctx.base}/authenticate?challenge=${token ?? ""}`,
-      purpose:
-        invoice === undefined
-          ? "saving this card"
-          : `a payment of ${money(invoice.amount_remaining, invoice.currency)}`,
-      cardLast4: last4,
-    });
+    return challengePage(
+      {
+        action: `${ctx.base}/authenticate?challenge=${token ?? ""}`,
+        purpose:
+          invoice === undefined
+            ? "saving this card"
+            : `a payment of ${money(invoice.amount_remaining, invoice.currency)}`,
+        cardLast4: last4,
+      },
+      ctx.request.query.get("frame"),
+    );
   }
   const completed = formValue(ctx.request.form, "outcome") === "complete";
   if (pending.kind === "portal_card") {

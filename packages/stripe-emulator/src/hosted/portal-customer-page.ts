@@ -1,6 +1,8 @@
-// "Update information": the customer's name, email and billing address, as far as
+// "Update information": the customer's name, email, billing address and tax IDs, as far as
 // `features.customer_update.allowed_updates` allows them.
 import type Stripe from "stripe";
+import { StripeHttpError } from "../http/errors.ts";
+import { addTaxId, checkTaxId, removeTaxId } from "../resources/tax-ids.ts";
 import { emailField, formValue, validateEmail, type FieldErrors, type FormValues } from "./card-form.ts";
 import type { HostedPageResponse } from "./hosted-pages.ts";
 import { html } from "./html.ts";
@@ -9,18 +11,83 @@ import { PortalNotFound, type PortalContext } from "./portal-context.ts";
 import { finish } from "./portal-flow.ts";
 import { backHref, portalPage } from "./portal-view.ts";
 
-type Editable = { name: boolean; email: boolean; address: boolean };
+type Editable = { name: boolean; email: boolean; address: boolean; taxId: boolean };
 
 export function editableFields(ctx: PortalContext): Editable {
   const update = ctx.config.features.customer_update;
   const allowed = update.enabled ? update.allowed_updates : [];
-  return { name: allowed.includes("name"), email: allowed.includes("email"), address: allowed.includes("address") };
+  return {
+    name: allowed.includes("name"),
+    email: allowed.includes("email"),
+    address: allowed.includes("address"),
+    taxId: allowed.includes("tax_id"),
+  };
 }
 
 function editable(ctx: PortalContext): Editable {
   const fields = editableFields(ctx);
-  if (!fields.name && !fields.email && !fields.address) throw new PortalNotFound("customer_update");
+  if (!fields.name && !fields.email && !fields.address && !fields.taxId) throw new PortalNotFound("customer_update");
   return fields;
+}
+
+/** The types the portal offers for a new tax ID, with how each looks. */
+const TAX_ID_TYPES = [
+  ["eu_vat", "EU VAT (DE123456789)"],
+  ["gb_vat", "UK VAT (GB123456789)"],
+  ["ch_vat", "Swiss VAT (CHE-123.456.789 MWST)"],
+  ["au_abn", "Australian ABN (12345678912)"],
+  ["us_ein", "US EIN (12-3456789)"],
+] as const;
+
+type TaxIdValues = { type?: string; value?: string; remove?: string[] };
+
+function customerTaxIds(ctx: PortalContext): Stripe.TaxId[] {
+  return [...ctx.app.store.taxIds.values()].filter((taxId) => taxId.customer === ctx.customer.id);
+}
+
+function taxIdFields(ctx: PortalContext, values: TaxIdValues, error: string | undefined) {
+  const existing = customerTaxIds(ctx).map(
+    (taxId) => html`<div class="field"><label>
+      <input type="checkbox" name="tax_id_remove" value="${taxId.id}"
+        ${values.remove?.includes(taxId.id) === true ? html`checked` : ""}> Remove ${taxId.value}</label></div>`,
+  );
+  const options = TAX_ID_TYPES.map(
+    ([type, label]) => html`<option value="${type}" ${values.type === type ? html`selected` : ""}>${label}</option>`,
+  );
+  return html`<fieldset class="field"><legend>Tax IDs</legend>
+    ${existing.length === 0 ? html`<p class="muted small">No tax ID yet.</p>` : existing}
+    <div class="field">
+      <label for="tax-id-type">Type of a new tax ID</label>
+      <select id="tax-id-type" name="tax_id_type">${options}</select>
+    </div>
+    <div class="field">
+      <label for="tax-id-value">New tax ID (optional)</label>
+      <input type="text" id="tax-id-value" name="tax_id_value" value="${values.value ?? ""}" autocomplete="off"
+        aria-invalid="${error === undefined ? "false" : "true"}" aria-describedby="tax-id-value-error">
+      <div class="field-error" id="tax-id-value-error" aria-live="polite">${error ?? ""}</div>
+    </div>
+  </fieldset>`;
+}
+
+/** The tax ID typed (checked) and those ticked for removal; an invalid one is the field's error. */
+function readTaxIds(ctx: PortalContext) {
+  const raw = ctx.request.form.tax_id_remove;
+  const owned = new Set(customerTaxIds(ctx).map((taxId) => taxId.id));
+  const remove = (Array.isArray(raw) ? raw : [raw]).filter(
+    (id): id is string => typeof id === "string" && owned.has(id),
+  );
+  const values: TaxIdValues = {
+    type: formValue(ctx.request.form, "tax_id_type"),
+    value: formValue(ctx.request.form, "tax_id_value"),
+    remove,
+  };
+  if (values.value === "") return { values, add: null, error: undefined };
+  try {
+    return { values, add: checkTaxId(values.type ?? "", values.value ?? "", "tax_id"), error: undefined };
+  } catch (error) {
+    if (error instanceof StripeHttpError) return { values, add: null, error: error.body.message };
+    throw error;
+  }
 }
 
 const ADDRESS_INPUTS = [
@@ -91,8 +158,8 @@ function addressValues(address: Stripe.Address | null): AddressValues {
 
 function customerForm(
   ctx: PortalContext,
-  values: FormValues & { name?: string; address?: AddressValues },
-  errors: FieldErrors & { name?: string; address?: AddressErrors },
+  values: FormValues & { name?: string; address?: AddressValues; taxIds?: TaxIdValues },
+  errors: FieldErrors & { name?: string; address?: AddressErrors; taxId?: string },
   status = 200,
 ): HostedPageResponse {
   const fields = editable(ctx);
@@ -114,6 +181,7 @@ function customerForm(
     }
     ${fields.email ? emailField(values, errors, false) : ""}
     ${fields.address ? addressFields(values.address ?? {}, errors.address ?? {}) : ""}
+    ${fields.taxId ? taxIdFields(ctx, values.taxIds ?? {}, errors.taxId) : ""}
     <div class="actions">
       <button class="btn" type="submit">Save</button>
       <a class="btn btn-secondary" href="${backHref(ctx)}">Go back</a>
@@ -138,12 +206,15 @@ export function customerPage(ctx: PortalContext): HostedPageResponse {
 export function saveCustomer(ctx: PortalContext): HostedPageResponse {
   const fields = editable(ctx);
   const address = fields.address ? readAddress(ctx) : undefined;
+  const taxIds = fields.taxId ? readTaxIds(ctx) : undefined;
   const values = {
     name: formValue(ctx.request.form, "name"),
     email: formValue(ctx.request.form, "email"),
     ...(address === undefined ? {} : { address: address.values }),
+    ...(taxIds === undefined ? {} : { taxIds: taxIds.values }),
   };
-  const errors: FieldErrors & { name?: string; address?: AddressErrors } = {};
+  const errors: FieldErrors & { name?: string; address?: AddressErrors; taxId?: string } = {};
+  if (taxIds?.error !== undefined) errors.taxId = taxIds.error;
   if (fields.name && values.name === "") errors.name = "Required";
   const emailError = fields.email ? validateEmail(values.email) : undefined;
   if (emailError !== undefined) errors.email = emailError;
@@ -154,5 +225,7 @@ export function saveCustomer(ctx: PortalContext): HostedPageResponse {
     ...(fields.email ? { email: values.email } : {}),
     ...(address === undefined ? {} : { address: address.address }),
   });
+  for (const id of taxIds?.values.remove ?? []) removeTaxId(ctx.app, id);
+  if (taxIds?.add) addTaxId(ctx.app, ctx.customer.id, taxIds.add);
   return finish(ctx, { type: "customer_update" }, "customer_updated");
 }

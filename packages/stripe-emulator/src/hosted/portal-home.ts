@@ -110,7 +110,10 @@ function paymentMethods(ctx: PortalContext): Html {
 
 function billingInformation(ctx: PortalContext): Html {
   const fields = editableFields(ctx);
-  const editable = fields.name || fields.email || fields.address;
+  const editable = fields.name || fields.email || fields.address || fields.taxId;
+  const taxIds = [...ctx.app.store.taxIds.values()]
+    .filter((taxId) => taxId.customer === ctx.customer.id)
+    .map((taxId) => taxId.value);
   const address = ctx.customer.address;
   const addressText = address
     ? [address.line1, address.line2, address.city, address.state, address.postal_code, address.country]
@@ -123,6 +126,7 @@ function billingInformation(ctx: PortalContext): Html {
     <tr><th scope="row">Name</th><td>${ctx.customer.name ?? "—"}</td></tr>
     <tr><th scope="row">Email</th><td>${ctx.customer.email ?? "—"}</td></tr>
     <tr><th scope="row">Address</th><td>${addressText}</td></tr>
+    ${taxIds.length === 0 ? "" : html`<tr><th scope="row">Tax ID</th><td>${taxIds.join(", ")}</td></tr>`}
   </tbody></table>
   ${editable ? html`<p style="margin-top:12px">${updateLink}</p>` : ""}`;
 }

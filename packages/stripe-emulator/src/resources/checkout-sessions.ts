@@ -133,6 +133,18 @@ function create(ctx: ApiContext) {
       "automatic_tax[enabled]",
     );
   }
+  const collectsTaxIds = input.child("tax_id_collection", ["enabled", "required"])?.bool("enabled") ?? false;
+  if (
+    collectsTaxIds &&
+    customer !== undefined &&
+    customerUpdate?.oneOf("name", ["auto", "never"] as const) !== "auto"
+  ) {
+    throw invalidRequest(
+      "tax_id_collection requires updating business name on the customer. To enable tax ID collection for an " +
+        "existing customer, please set `customer_update[name]` to `auto`.",
+      "tax_id_collection[enabled]",
+    );
+  }
   const discounts = readDiscounts(app, input, {
     customerId: customer?.id ?? null,
     amount: lineItems.reduce((sum, item) => sum + item.amount_subtotal, 0),
@@ -169,7 +181,7 @@ function create(ctx: ApiContext) {
         : null,
     trialing,
     automaticTax,
-    taxIdCollection: input.child("tax_id_collection", ["enabled", "required"])?.bool("enabled") ?? false,
+    taxIdCollection: collectsTaxIds,
   });
   const priced = withDiscounts(built, lineItems, discounts, trialing);
   const session = priced.session;

@@ -11,6 +11,11 @@ import { Store } from "../store.ts";
 import { clockIdOf, nowFor } from "../time.ts";
 import { getOr404, idOf, liveCustomer } from "./lookup.ts";
 
+/** A price's amount for a quantity, in whole cents (decimal prices round as Stripe rounds). */
+function priceAmount(unit: Stripe.Decimal | null, quantity: number): number {
+  return unit === null ? 0 : Math.round(Number(unit.toString()) * quantity);
+}
+
 function create(ctx: ApiContext) {
   const { app } = ctx;
   const input = ctx.input.allow([
@@ -34,17 +39,17 @@ function create(ctx: ApiContext) {
     throw invalidRequest("The emulator does not add invoice items to subscriptions yet.", "subscription");
   }
   const invoiceId = input.string("invoice") ?? null;
-  assertDraft(app, invoiceId, "invoice");
   const priceId = input.string("price") ?? input.child("pricing", ["price"])?.string("price");
   const price = priceId === undefined ? undefined : getOr404(app.store.prices, priceId, "price", "price");
   const quantity = input.int("quantity") ?? 1;
-  const amount = price === undefined ? input.int("amount") : (price.unit_amount ?? 0) * quantity;
+  const amount = price === undefined ? input.int("amount") : priceAmount(price.unit_amount_decimal, quantity);
   if (amount === undefined) {
     throw invalidRequest("You must specify either `amount` or `price` for an invoice item.", "amount");
   }
   const currency = price?.currency ?? input.string("currency")?.toLowerCase();
   if (currency === undefined)
     throw invalidRequest("Missing required param: currency.", "currency", "parameter_missing");
+  assertDraft(app, invoiceId, "invoice", { customerId: customer.id, currency });
   const now = nowFor(app.store, customer.id);
   const period = input.child("period", ["start", "end"]);
   const item: Stripe.InvoiceItem = {
@@ -90,7 +95,7 @@ function update(ctx: ApiContext) {
   assertDraft(app, idOf(before.invoice), "id");
   const quantity = input.int("quantity") ?? before.quantity;
   const unit = before.pricing?.unit_amount_decimal;
-  const amount = input.int("amount") ?? (unit == null ? before.amount : Number(unit.toString()) * quantity);
+  const amount = input.int("amount") ?? (unit == null ? before.amount : priceAmount(unit, quantity));
   const after: Stripe.InvoiceItem = {
     ...before,
     amount,

@@ -58,10 +58,11 @@ export function payInvoice(
   if (invoice.status === "void" || invoice.status === "uncollectible") {
     throw invalidRequest(`You cannot pay an invoice with status ${invoice.status}.`, "id", "invoice_not_editable");
   }
-  if (invoice.status === "draft") invoice = finalizeInvoice(app, invoice);
   const customerId = idOf(invoice.customer) ?? "";
+  // Checked before a draft is finalized: a refused call leaves the draft as it was.
   if (options.paymentMethodId !== undefined)
     attachedPaymentMethod(app, customerId, options.paymentMethodId, "payment_method");
+  if (invoice.status === "draft") invoice = finalizeInvoice(app, invoice);
   const result = attemptPayment(app, invoice, {
     onSession: options.onSession,
     scheduleRetries: false,
@@ -161,7 +162,8 @@ function collection(input: Params, current?: Stripe.Invoice) {
   const method =
     input.oneOf("collection_method", COLLECTION_METHODS) ?? current?.collection_method ?? "charge_automatically";
   const days = input.int("days_until_due") ?? null;
-  if (method === "send_invoice" && days === null && input.int("due_date") === undefined && current === undefined) {
+  const hasDue = input.int("due_date") !== undefined || (current?.due_date ?? null) !== null;
+  if (method === "send_invoice" && days === null && !hasDue) {
     throw invalidRequest(
       "Invoices with `collection_method=send_invoice` need `days_until_due` or `due_date`.",
       "days_until_due",
@@ -198,6 +200,10 @@ function create(ctx: ApiContext) {
   if (pmId !== undefined) attachedPaymentMethod(app, customer.id, pmId, "default_payment_method");
   const now = nowFor(app.store, customer.id);
   const behavior = input.oneOf("pending_invoice_items_behavior", ["include", "exclude"] as const) ?? "exclude";
+  const dueDate = input.int("due_date");
+  const footer = input.string("footer") ?? null;
+  const automaticTax = input.child("automatic_tax", ["enabled", "liability"])?.bool("enabled") ?? false;
+  // Everything is read and checked before the invoice takes the customer's pending items.
   const invoice = createStandaloneInvoice(
     app,
     {
@@ -211,19 +217,16 @@ function create(ctx: ApiContext) {
       description: input.string("description") ?? null,
       metadata: applyMetadata(null, input.metadata()),
       autoAdvance: input.bool("auto_advance") ?? false,
-      automaticTax: input.child("automatic_tax", ["enabled", "liability"])?.bool("enabled") ?? false,
+      automaticTax,
     },
     behavior === "include",
+    {
+      ...(dueDate === undefined ? {} : { due_date: dueDate }),
+      ...(pmId === undefined ? {} : { default_payment_method: pmId }),
+      footer,
+    },
   );
-  const dueDate = input.int("due_date");
-  const stored: Stripe.Invoice = {
-    ...invoice,
-    ...(dueDate === undefined ? {} : { due_date: dueDate }),
-    ...(pmId === undefined ? {} : { default_payment_method: pmId }),
-    footer: input.string("footer") ?? null,
-  };
-  app.store.invoices.set(stored.id, stored);
-  return reply(ctx, stored);
+  return reply(ctx, invoice);
 }
 
 function draftOr400(app: App, id: string, action: string): Stripe.Invoice {
@@ -252,10 +255,15 @@ function update(ctx: ApiContext) {
     "expand",
   ]);
   const before = getOr404(app.store.invoices, requireParam(ctx, "id"), "invoice");
-  // Metadata may change at any time; everything else only on a draft.
-  const onlyMetadata = Object.keys(ctx.input.raw).every((key) => key === "metadata" || key === "expand");
-  if (!onlyMetadata) draftOr400(app, before.id, "update");
+  // Once finalized, only what does not change the amount or how it is collected may change.
+  const ANY_TIME = ["metadata", "expand", "description", "footer", "auto_advance", "default_payment_method"];
+  if (Object.keys(ctx.input.raw).some((key) => !ANY_TIME.includes(key))) draftOr400(app, before.id, "update");
+  if (before.status === "paid" || before.status === "void") draftOr400(app, before.id, "update");
   const { method, days } = collection(input, before);
+  const pmId = input.nullableString("default_payment_method");
+  if (typeof pmId === "string") {
+    attachedPaymentMethod(app, idOf(before.customer) ?? "", pmId, "default_payment_method");
+  }
   const description = input.nullableString("description");
   const footer = input.nullableString("footer");
   const dueDate = input.int("due_date");
@@ -267,6 +275,7 @@ function update(ctx: ApiContext) {
     ...(method === "charge_automatically" ? { due_date: null } : {}),
     ...(description === undefined ? {} : { description }),
     ...(footer === undefined ? {} : { footer }),
+    ...(pmId === undefined ? {} : { default_payment_method: pmId }),
     auto_advance: input.bool("auto_advance") ?? before.auto_advance,
     metadata: applyMetadata(before.metadata, input.metadata()),
   };
@@ -293,7 +302,11 @@ function finalize(ctx: ApiContext) {
   const { app } = ctx;
   ctx.input.allow(["auto_advance", "expand"]);
   const draft = draftOr400(app, requireParam(ctx, "id"), "finalize");
-  return reply(ctx, finalizeInvoice(app, refreshDraft(app, draft.id) ?? draft));
+  const open = finalizeInvoice(app, refreshDraft(app, draft.id) ?? draft);
+  // Nothing to collect: Stripe marks it paid as it finalizes it.
+  if (open.amount_due === 0)
+    return reply(ctx, attemptPayment(app, open, { onSession: false, scheduleRetries: false }).invoice);
+  return reply(ctx, open);
 }
 
 /** `send`: the invoice is emailed (here: only the event); a draft is finalized first. */

@@ -98,7 +98,7 @@ export function updateSubscriptionFromParams(ctx: ApiContext): Stripe.Subscripti
   if (input.string("trial_end") === "now" && next.status === "trialing") {
     // Ending a trial early starts the first paid period now; the renewal emits the one update event.
     const start = next.items.data[0]?.current_period_start ?? now;
-    remindTrialEnd(app, { ...next, trial_end: now }, now);
+    remindTrialEnd(app, { ...next, trial_end: now }, now, true);
     app.store.subscriptions.set(next.id, { ...withPeriod(next, start, now), trial_end: now });
     return renewSubscription(app, { ...withPeriod(before, start, now), trial_end: now });
   }

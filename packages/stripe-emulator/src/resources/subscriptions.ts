@@ -75,6 +75,15 @@ function create(ctx: ApiContext) {
   ]);
   const customer = liveCustomer(app, input.requiredString("customer"));
   const items = readItems(app, input);
+  const automaticTax = input.child("automatic_tax", ["enabled", "liability"])?.bool("enabled") ?? false;
+  if (automaticTax && (customer.address?.country ?? null) === null) {
+    throw invalidRequest(
+      "The customer's location isn't recognized. Give the customer an address (with a country) before " +
+        "enabling automatic tax.",
+      "customer",
+      "customer_tax_location_invalid",
+    );
+  }
   const now = nowFor(app.store, customer.id);
   const pmId = input.string("default_payment_method");
   if (pmId !== undefined) attachedPaymentMethod(app, customer.id, pmId, "default_payment_method");
@@ -98,7 +107,7 @@ function create(ctx: ApiContext) {
     cancelAt: input.int("cancel_at") ?? null,
     cancelAtPeriodEnd: input.bool("cancel_at_period_end") ?? false,
     paymentBehavior: input.oneOf("payment_behavior", PAYMENT_BEHAVIORS) ?? "allow_incomplete",
-    automaticTax: input.child("automatic_tax", ["enabled", "liability"])?.bool("enabled") ?? false,
+    automaticTax,
     discounts: readDiscounts(app, input, {
       customerId: customer.id,
       amount: items.reduce((sum, item) => sum + (item.price.unit_amount ?? 0) * item.quantity, 0),

@@ -39,6 +39,7 @@ export function checkTaxId(type: string, rawValue: string, param: string): { typ
     throw invalidRequest(`Invalid value for type: ${type}`, name("type"));
   const taxType: Stripe.TaxId.Type = type;
   const value = rawValue.replace(/\s+/g, taxType === "ch_vat" ? " " : "").toUpperCase();
+  if (value === "") throw invalidRequest(`Enter a ${taxType} value.`, name("value"), "tax_id_invalid");
   const format = FORMATS[taxType];
   if (format !== undefined && !format.pattern.test(value)) {
     throw invalidRequest(
@@ -89,6 +90,14 @@ function taxIdOf(ctx: ApiContext): Stripe.TaxId {
   return taxId;
 }
 
+/** Deletes one (`customer.tax_id.deleted`). */
+export function removeTaxId(app: App, id: string): Stripe.DeletedTaxId {
+  const taxId = getOr404(app.store.taxIds, id, "tax_id");
+  app.store.taxIds.delete(taxId.id);
+  app.events.emit("customer.tax_id.deleted", taxId);
+  return { id: taxId.id, object: "tax_id", deleted: true };
+}
+
 export const taxIdRoutes: Route[] = [
   route("POST", "/v1/customers/:id/tax_ids", (ctx) => {
     const input = ctx.input.allow(["type", "value", "expand"]);
@@ -107,10 +116,6 @@ export const taxIdRoutes: Route[] = [
   }),
   route("DELETE", "/v1/customers/:id/tax_ids/:taxId", (ctx) => {
     ctx.input.allow([]);
-    const taxId = taxIdOf(ctx);
-    ctx.app.store.taxIds.delete(taxId.id);
-    ctx.app.events.emit("customer.tax_id.deleted", taxId);
-    const deleted: Stripe.DeletedTaxId = { id: taxId.id, object: "tax_id", deleted: true };
-    return reply(ctx, deleted);
+    return reply(ctx, removeTaxId(ctx.app, taxIdOf(ctx).id));
   }),
 ];

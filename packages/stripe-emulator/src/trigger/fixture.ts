@@ -47,21 +47,27 @@ function parseChange(flag: string, text: string, withValue: boolean) {
   if (match === null) {
     throw new FixtureError(`--${flag} ${text}: expected ${withValue ? "step:param=value" : "step:param"}`);
   }
-  const path = (match[2] ?? "").replaceAll("]", "").split(/[.[]/);
-  return { step: match[1] ?? "", path, value: match[3] ?? "" };
+  const raw = match[2] ?? "";
+  const path = raw.replaceAll("]", "").split(/[.[]/);
+  return { step: match[1] ?? "", raw, path, value: match[3] ?? "" };
 }
 
-function setPath(target: Record<string, unknown>, path: string[], value: unknown): void {
+/** A param written flat in the fixture (`"recurring[interval]": "month"`) is changed as written. */
+function target(params: Record<string, unknown>, change: { raw: string; path: string[] }): string[] {
+  return Object.hasOwn(params, change.raw) ? [change.raw] : change.path;
+}
+
+function setPath(into: Record<string, unknown>, path: string[], value: unknown): void {
   const [key, ...rest] = path;
   if (key === undefined) return;
   if (rest.length === 0) {
-    target[key] = value;
+    into[key] = value;
     return;
   }
-  const next = target[key];
+  const next = into[key];
   const child: Record<string, unknown> =
     typeof next === "object" && next !== null ? (next as Record<string, unknown>) : {};
-  target[key] = child;
+  into[key] = child;
   setPath(child, rest, value);
 }
 
@@ -103,21 +109,26 @@ export function applyChanges(fixture: Fixture, changes: FixtureChanges): Fixture
   };
   for (const text of changes.add ?? []) {
     const change = parseChange("add", text, true);
-    setPath(byName("add", change.step).params, change.path, change.value);
+    const step = byName("add", change.step);
+    setPath(step.params, target(step.params, change), change.value);
   }
   for (const text of changes.override ?? []) {
     const change = parseChange("override", text, true);
     const step = byName("override", change.step);
-    if (!hasPath(step.params, change.path)) {
-      throw new FixtureError(
-        `--override ${text}: step "${change.step}" has no param ${change.path.join(".")}; use --add`,
-      );
+    const path = target(step.params, change);
+    if (!hasPath(step.params, path)) {
+      throw new FixtureError(`--override ${text}: step "${change.step}" has no param ${change.raw}; use --add`);
     }
-    setPath(step.params, change.path, change.value);
+    setPath(step.params, path, change.value);
   }
   for (const text of changes.remove ?? []) {
     const change = parseChange("remove", text, false);
-    removePath(byName("remove", change.step).params, change.path);
+    const step = byName("remove", change.step);
+    const path = target(step.params, change);
+    if (!hasPath(step.params, path)) {
+      throw new FixtureError(`--remove ${text}: step "${change.step}" has no param ${change.raw}`);
+    }
+    removePath(step.params, path);
   }
   for (const name of changes.skip ?? []) byName("skip", name);
   const skipped = new Set(changes.skip ?? []);
@@ -125,6 +136,7 @@ export function applyChanges(fixture: Fixture, changes: FixtureChanges): Fixture
 }
 
 const REFERENCE = /\$\{([^}:]+):([^}]+)\}/g;
+const ANY_PLACEHOLDER = /\$\{[^}]*\}/;
 
 /** Follows `items.data.0.id` through a response. */
 function lookup(value: unknown, path: string): unknown {
@@ -163,5 +175,21 @@ export function resolveReferences(
   };
   const whole = /^\$\{([^}:]+):([^}]+)\}$/.exec(value);
   if (whole !== null) return find(whole[1] ?? "", whole[2] ?? "");
-  return value.replace(REFERENCE, (_match, source: string, path: string) => String(find(source, path)));
+  const spliced = value.replace(REFERENCE, (_match, source: string, path: string) => String(find(source, path)));
+  // What is left is a placeholder this runner does not know (e.g. Stripe CLI's ${generate-uuid}).
+  const unknown = ANY_PLACEHOLDER.exec(value.replace(REFERENCE, ""));
+  if (unknown !== null) throw new FixtureError(`${unknown[0]}: only \${step:path} and \${.env:NAME} are supported`);
+  return spliced;
+}
+
+/** A step's path with its references filled in, each escaped as one path segment. */
+export function resolvePath(
+  path: string,
+  responses: ReadonlyMap<string, unknown>,
+  env: Readonly<Record<string, string | undefined>>,
+): string {
+  const escaped = path.replace(REFERENCE, (match) =>
+    encodeURIComponent(String(resolveReferences(match, responses, env))),
+  );
+  return String(resolveReferences(escaped, responses, env));
 }

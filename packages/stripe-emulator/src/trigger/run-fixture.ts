@@ -1,7 +1,7 @@
 // Runs a trigger fixture against a Stripe-compatible API (the emulator, or Stripe's test mode):
 // each step as one request, form-encoded as the SDKs send it, and then the events the run caused.
 import qs from "qs";
-import { FixtureError, resolveReferences, type Fixture } from "./fixture.ts";
+import { FixtureError, resolvePath, resolveReferences, type Fixture } from "./fixture.ts";
 
 export interface TriggerTarget {
   /** e.g. http://127.0.0.1:12111 or https://api.stripe.com */
@@ -41,10 +41,28 @@ export class TriggerStepFailed extends Error {
 /** The emulator's own control surface takes JSON and a header; Stripe has no such paths. */
 const CONTROL_PREFIX = "/_emulator/";
 
+/**
+ * The step's URL on the target, never elsewhere: a path such as `//other.host/…` would carry the
+ * API key to another server.
+ */
+function urlOn(target: TriggerTarget, path: string): URL {
+  const base = new URL(target.baseUrl);
+  const url = new URL(path, base);
+  if (url.origin !== base.origin || !path.startsWith("/") || path.startsWith("//")) {
+    throw new FixtureError(`the path ${path} does not stay on ${base.origin}`);
+  }
+  return url;
+}
+
+/** Form-encoded as the SDKs send it: keys and values escaped, brackets left readable. */
+function encode(params: unknown): string {
+  return qs.stringify(params, { arrayFormat: "indices" }).replace(/%5B/gi, "[").replace(/%5D/gi, "]");
+}
+
 async function send(target: TriggerTarget, method: string, path: string, params: unknown) {
   if (path.startsWith(CONTROL_PREFIX)) return sendControl(target, method, path, params);
-  const encoded = qs.stringify(params, { arrayFormat: "indices", encodeValuesOnly: true });
-  const url = new URL(path, target.baseUrl);
+  const encoded = encode(params);
+  const url = urlOn(target, path);
   if (method !== "POST" && encoded !== "") url.search = encoded;
   const response = await fetch(url, {
     method,
@@ -60,10 +78,10 @@ async function send(target: TriggerTarget, method: string, path: string, params:
 }
 
 async function sendControl(target: TriggerTarget, method: string, path: string, params: unknown) {
-  const response = await fetch(new URL(path, target.baseUrl), {
+  const response = await fetch(urlOn(target, path), {
     method,
     headers: { "content-type": "application/json", "x-emulator-control": "1" },
-    body: JSON.stringify(params),
+    ...(method === "GET" ? {} : { body: JSON.stringify(params) }),
   });
   const body: unknown = await response.json().catch(() => null);
   return { status: response.status, requestId: response.headers.get("request-id"), body };
@@ -81,7 +99,15 @@ async function listEvents(target: TriggerTarget, params: Record<string, unknown>
  * run's requests, or by no request at all (what Stripe does itself, e.g. a completed Checkout).
  */
 async function eventsSince(target: TriggerTarget, marker: string | null, requestIds: Set<string>) {
-  const events = await listEvents(target, marker === null ? {} : { ending_before: marker });
+  // Newest first, a page at a time, back to the marker (at most 2,000 events).
+  const events: EventRow[] = [];
+  for (let page = 0; page < 20; page++) {
+    const last = events.at(-1)?.id;
+    const batch = await listEvents(target, last === undefined ? {} : { starting_after: last });
+    const end = batch.findIndex((event) => event.id === marker);
+    events.push(...(end === -1 ? batch : batch.slice(0, end)));
+    if (end !== -1 || batch.length < 100) break;
+  }
   return events
     .filter((event) => event.request?.id == null || requestIds.has(event.request.id))
     .reverse()
@@ -99,7 +125,7 @@ export async function runFixture(
   const steps: StepResult[] = [];
   const marker = (await listEvents(target, { limit: 1 }))[0]?.id ?? null;
   for (const step of fixture.fixtures) {
-    const path = String(resolveReferences(step.path, responses, env));
+    const path = resolvePath(step.path, responses, env);
     const params = resolveReferences(step.params, responses, env);
     log(`Running fixture for: ${step.name} (${step.method} ${path})`);
     const { status, requestId, body } = await send(target, step.method, path, params);

@@ -29,7 +29,12 @@ export async function projectFixtures(): Promise<string[]> {
 }
 
 async function loadFixture(event: string | undefined, file: string | undefined): Promise<Fixture> {
-  if (file !== undefined) return parseFixture(await readFile(file, "utf8"), file);
+  if (file !== undefined) {
+    const text = await readFile(file, "utf8").catch((error: NodeJS.ErrnoException) => {
+      throw new FixtureError(`cannot read ${file}: ${error.code ?? error.message}`);
+    });
+    return parseFixture(text, file);
+  }
   if (event === undefined) throw new FixtureError("name the event to trigger, or give --fixture FILE");
   const known = await projectFixtures();
   if (!known.includes(event)) {
@@ -92,6 +97,10 @@ export async function runTriggerCli(
   }
   const baseUrl =
     values["api-base"] ?? (env.STRIPE_API_BASE || `http://127.0.0.1:${env.STRIPE_EMULATOR_PORT || "12111"}`);
+  if (!URL.canParse(baseUrl) || !/^https?:$/.test(new URL(baseUrl).protocol)) {
+    out(`--api-base ${baseUrl}: expected a URL such as http://127.0.0.1:12111 or https://api.stripe.com`);
+    return 2;
+  }
   const apiKey = values["api-key"] ?? (env.STRIPE_SECRET_KEY || "sk_test_emulator");
   if (/^sk_live_|^rk_live_/.test(apiKey)) {
     out("Refusing to run a trigger with a live key: use a test mode key (sk_test_…).");
@@ -99,15 +108,13 @@ export async function runTriggerCli(
   }
   const event = positionals[0];
   try {
-    const fixture = useCustomer(
-      applyChanges(await loadFixture(event, values.fixture), {
-        add: values.add ?? [],
-        override: values.override ?? [],
-        remove: values.remove ?? [],
-        skip: values.skip ?? [],
-      }),
-      values.customer,
-    );
+    // --customer first, so the flags apply to what is then run.
+    const fixture = applyChanges(useCustomer(await loadFixture(event, values.fixture), values.customer), {
+      add: values.add ?? [],
+      override: values.override ?? [],
+      remove: values.remove ?? [],
+      skip: values.skip ?? [],
+    });
     out(`Setting up fixture for: ${event ?? values.fixture ?? ""} against ${baseUrl}`);
     const result = await runFixture({ baseUrl, apiKey, apiVersion: API_VERSION }, fixture, { env, log: out });
     for (const step of result.steps) {

@@ -1,7 +1,7 @@
 // Hosted Checkout: paying, Stripe's test-card outcomes, 3-D Secure, validation, closed sessions.
 import { APP_URL, expect, test } from "./support/fixtures.ts";
 import { createPlans, eventTypesFor, expanded, idOf, subscriptionCheckout } from "./support/billing.ts";
-import { CARDS } from "./support/pages.ts";
+import { CARDS, challengeButton } from "./support/pages.ts";
 
 const SUCCESS_EVENTS = [
   "customer.created",
@@ -73,9 +73,11 @@ test("3-D Secure: Complete finishes the checkout", async ({ page, stripe, checko
   const session = await subscriptionCheckout(stripe, pro.price, { customer_email: "3ds@example.com" });
   await checkout.open(session.url);
   await checkout.pay({ number: CARDS.threeDSecure });
-  await expect(page.getByRole("heading", { name: "3D Secure 2 Test Page" })).toBeVisible();
-  await expect(page.getByText("a payment of $25.00")).toBeVisible();
-  await page.getByRole("button", { name: "Complete" }).click();
+  // The bank's page sits in its frame inside Stripe's, as in test mode.
+  const bank = page.frameLocator('iframe[name^="__privateStripeFrame"]').frameLocator("#challengeFrame");
+  await expect(bank.getByRole("heading", { name: "3D Secure 2 Test Page" })).toBeVisible();
+  await expect(bank.getByText("a payment of $25.00")).toBeVisible();
+  await challengeButton(page, "Complete").click();
   await expect(page).toHaveURL(new RegExp(`session_id=${session.id}$`));
 
   const done = await stripe.checkout.sessions.retrieve(session.id, { expand: ["subscription"] });
@@ -94,7 +96,7 @@ test("3-D Secure: Fail shows the authentication error and changes nothing; anoth
   const session = await subscriptionCheckout(stripe, pro.price, { customer_email: "3ds-fail@example.com" });
   await checkout.open(session.url);
   await checkout.pay({ number: CARDS.threeDSecure });
-  await page.getByRole("button", { name: "Fail" }).click();
+  await challengeButton(page, "Fail").click();
   await expect(checkout.error()).toHaveText(/^We are unable to authenticate your payment method\./);
   expect((await stripe.checkout.sessions.retrieve(session.id)).status).toBe("open");
   expect((await stripe.subscriptions.list({ status: "all" })).data).toHaveLength(0);

@@ -80,3 +80,22 @@ test("the billing address is edited in the portal and kept on Stripe's customer;
     country: "US",
   });
 });
+
+test("a business adds its VAT ID in the portal; Stripe's customer has it, and a malformed one is refused", async ({
+  page,
+  signedUpUser,
+}) => {
+  const billing = await subscribeWithCheckout(page, "Starter");
+  await billing.manageButton().click();
+  const portal = new HostedPortal(page);
+  await portal.expectOpen();
+  await portal.addTaxId("EU VAT (DE123456789)", "DE12");
+  await expect(page.getByText(/Invalid value for eu_vat/)).toBeVisible();
+  const customer = (await personalCustomerOf(signedUpUser.email)) ?? "";
+  expect((await stripe.customers.listTaxIds(customer)).data).toEqual([]);
+
+  await page.getByRole("textbox", { name: /^New tax ID/ }).fill("DE 123 456 789");
+  await page.getByRole("button", { name: "Save" }).click();
+  await expect(page.getByRole("table", { name: "Billing information" })).toContainText("DE123456789");
+  expect((await stripe.customers.listTaxIds(customer)).data).toMatchObject([{ type: "eu_vat", value: "DE123456789" }]);
+});

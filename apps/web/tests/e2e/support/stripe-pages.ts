@@ -40,6 +40,9 @@ export class HostedCheckout {
       await this.page.getByLabel("Business name").fill(options.business.name);
       await this.page.getByLabel("Tax ID").fill(options.business.taxId);
     }
+    // Link ("Save my information for faster checkout") is left off: it would ask for a phone number.
+    const link = this.page.getByLabel("Save my information for faster checkout");
+    if ((await link.isVisible()) && (await link.isChecked())) await link.uncheck();
     await this.page.locator("#cardNumber").fill(card);
     await this.page.locator("#cardExpiry").fill("12 / 34");
     await this.page.locator("#cardCvc").fill("123");
@@ -60,8 +63,10 @@ export class HostedCheckout {
     return this.page.getByRole("list", { name: "Order summary" }).getByRole("listitem").filter({ hasText: /−\$/ });
   }
 
+  /** 3-D Secure runs in a frame of Stripe's holding the bank's challenge frame, here as in test mode. */
   async authenticate(outcome: "Complete" | "Fail") {
-    await this.page.getByRole("button", { name: outcome }).click();
+    const bank = this.page.frameLocator('iframe[name^="__privateStripeFrame"]').frameLocator("#challengeFrame");
+    await bank.getByRole("button", { name: new RegExp(`^${outcome}`, "i") }).click();
   }
 
   error() {
@@ -98,6 +103,14 @@ export class HostedPortal {
     await this.page.getByLabel("City").fill(address.city);
     await this.page.getByLabel("Postal code").fill(address.postalCode);
     await this.page.getByLabel(/^Country/).fill(address.country);
+    await this.page.getByRole("button", { name: "Save" }).click();
+  }
+
+  /** Update information → a new tax ID of this type ("EU VAT", "UK VAT", …). */
+  async addTaxId(type: string, value: string) {
+    await this.page.getByRole("link", { name: "Update information" }).first().click();
+    await this.page.getByLabel("Type of a new tax ID").selectOption({ label: type });
+    await this.page.getByRole("textbox", { name: /^New tax ID/ }).fill(value);
     await this.page.getByRole("button", { name: "Save" }).click();
   }
 

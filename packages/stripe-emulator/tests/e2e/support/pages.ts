@@ -68,7 +68,12 @@ export class PortalPage {
   }
 
   async authenticate(outcome: "Complete" | "Fail"): Promise<void> {
-    await this.page.getByRole("heading", { name: "3D Secure 2 Test Page" }).waitFor();
-    await this.page.getByRole("button", { name: outcome }).click();
+    await challengeButton(this.page, outcome).click();
   }
+}
+
+/** The 3-D Secure challenge's button, inside Stripe's frame inside the bank's, as in test mode. */
+export function challengeButton(page: Page, outcome: "Complete" | "Fail"): Locator {
+  const bank = page.frameLocator('iframe[name^="__privateStripeFrame"]').frameLocator("#challengeFrame");
+  return bank.getByRole("button", { name: outcome });
 }
