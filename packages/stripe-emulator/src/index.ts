@@ -18,3 +18,4 @@ export {
   type HostedPageResponse,
 } from "./hosted/hosted-pages.ts";
 export { API_VERSION } from "./events/event-log.ts";
+export { projectFixtures } from "./trigger/trigger-cli.ts";

@@ -192,3 +192,35 @@ describe("customer.subscription.trial_will_end as Stripe sends it", () => {
     );
   });
 });
+
+describe("a trial that ends without a card", () => {
+  async function trialing(missing: "pause" | "cancel" | "create_invoice") {
+    const { price } = await createPlan(h.stripe, 1_500);
+    const customer = await h.stripe.customers.create({ email: `${missing}@example.com` });
+    const sub = await h.stripe.subscriptions.create({
+      customer: customer.id,
+      items: [{ price: price.id }],
+      trial_period_days: 7,
+      trial_settings: { end_behavior: { missing_payment_method: missing } },
+    });
+    return { customer, sub: await h.stripe.subscriptions.update(sub.id, { trial_end: "now" }) };
+  }
+
+  it("pauses (then resumes, billed from now) or cancels as trial_settings says", async () => {
+    const { sub: paused } = await trialing("pause");
+    expect(paused.status).toBe("paused");
+    expect(await eventTypes(h.stripe, objectIs(paused.id))).toContain("customer.subscription.paused");
+    // No card yet: resumed and billed, the invoice fails, so it is past due.
+    expect((await h.stripe.subscriptions.resume(paused.id)).status).toBe("past_due");
+    const { sub: again } = await trialing("pause");
+    const pm = await h.stripe.paymentMethods.attach("pm_card_visa", { customer: again.customer as string });
+    await h.stripe.customers.update(again.customer as string, { invoice_settings: { default_payment_method: pm.id } });
+    const resumed = await h.stripe.subscriptions.resume(again.id, { expand: ["latest_invoice"] });
+    expect(resumed).toMatchObject({ status: "active", latest_invoice: { status: "paid", amount_paid: 1_500 } });
+    expect(await eventTypes(h.stripe, objectIs(again.id))).toContain("customer.subscription.resumed");
+    await expect(h.stripe.subscriptions.resume(again.id)).rejects.toMatchObject({ statusCode: 400 });
+
+    expect((await trialing("cancel")).sub.status).toBe("canceled");
+    expect((await trialing("create_invoice")).sub.status).toBe("past_due");
+  });
+});

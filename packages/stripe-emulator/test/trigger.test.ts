@@ -24,12 +24,14 @@ async function trigger(args: string[]) {
 describe("the project's fixtures", async () => {
   const names = await projectFixtures();
 
-  it("cover every event the app handles but pause and resume", () => {
+  it("cover every event the app handles", () => {
     expect(names).toEqual([
       "checkout.session.completed",
       "customer.deleted",
       "customer.subscription.created",
       "customer.subscription.deleted",
+      "customer.subscription.paused",
+      "customer.subscription.resumed",
       "customer.subscription.trial_will_end",
       "customer.subscription.updated",
       "customer.updated",

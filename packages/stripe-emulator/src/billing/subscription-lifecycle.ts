@@ -35,6 +35,8 @@ export interface CreateSubscriptionInput {
   discounts?: DiscountRequest[];
   /** Stripe Tax on the subscription's invoices. */
   automaticTax?: boolean;
+  /** `trial_settings.end_behavior.missing_payment_method`. */
+  missingPaymentMethod?: Stripe.Subscription.TrialSettings.EndBehavior.MissingPaymentMethod;
 }
 
 export function describeLine(app: App, price: Stripe.Price, quantity: number): string {
@@ -133,6 +135,12 @@ export function createSubscription(
     automatic_tax: input.automaticTax
       ? { disabled_reason: null, enabled: true, liability: { type: "self" } }
       : built.automatic_tax,
+    trial_settings: {
+      end_behavior: {
+        billing_cycle_anchor: null,
+        missing_payment_method: input.missingPaymentMethod ?? "create_invoice",
+      },
+    },
   };
   app.store.subscriptions.set(sub.id, sub);
   app.events.emit("customer.subscription.created", sub);
@@ -241,7 +249,58 @@ export function pendingProrationLines(app: App, subId: string): LineInput[] {
   });
 }
 
+/** The card a renewal would charge: the subscription's, else the customer's default. */
+function chargeablePaymentMethod(app: App, sub: Stripe.Subscription): string | null {
+  const customer = app.store.customers.get(idOf(sub.customer) ?? "");
+  return idOf(sub.default_payment_method) ?? idOf(customer?.invoice_settings.default_payment_method);
+}
+
+/**
+ * A trial ends with no card to charge: `trial_settings.end_behavior.missing_payment_method`
+ * pauses the subscription (`customer.subscription.paused`) or cancels it; `create_invoice` (the
+ * default) bills as usual, and the invoice fails.
+ */
+function endTrialWithoutCard(app: App, sub: Stripe.Subscription): Stripe.Subscription | null {
+  if (sub.status !== "trialing" || chargeablePaymentMethod(app, sub) !== null) return null;
+  const behavior = sub.trial_settings?.end_behavior.missing_payment_method ?? "create_invoice";
+  if (behavior === "cancel") return cancelSubscriptionNow(app, sub, "cancellation_requested");
+  if (behavior !== "pause") return null;
+  const paused = updateSubscription(app, sub, { ...sub, status: "paused" });
+  app.events.emit("customer.subscription.paused", paused);
+  return paused;
+}
+
+/** `POST /v1/subscriptions/:id/resume`: a paused subscription starts a new period now and is billed for it. */
+export function resumeSubscription(app: App, sub: Stripe.Subscription): Stripe.Subscription {
+  if (sub.status !== "paused") {
+    throw invalidRequest("You can only resume subscriptions with a status of `paused`.", "subscription");
+  }
+  const now = nowFor(app.store, idOf(sub.customer));
+  const recurring = primaryPrice(sub).recurring;
+  const end = addInterval(now, recurring?.interval ?? "month", recurring?.interval_count ?? 1);
+  const invoiceId = preallocatedInvoiceId();
+  const resumed = updateSubscription(app, sub, {
+    ...withPeriod(sub, now, end),
+    status: "active",
+    billing_cycle_anchor: now,
+    latest_invoice: invoiceId,
+  });
+  app.events.emit("customer.subscription.resumed", resumed);
+  const draft = createSubscriptionInvoice(app, {
+    id: invoiceId,
+    subscription: resumed,
+    reason: "subscription_cycle",
+    lines: cycleLines(app, resumed, now, end, false),
+    periodStart: now,
+    periodEnd: now,
+  });
+  const result = attemptPayment(app, finalizeInvoice(app, draft), { onSession: false, scheduleRetries: true });
+  return settleAfterPayment(app, resumed.id, result) ?? resumed;
+}
+
 export function renewSubscription(app: App, sub: Stripe.Subscription): Stripe.Subscription {
+  const ended = endTrialWithoutCard(app, sub);
+  if (ended !== null) return ended;
   const { previousStart, start, end } = nextPeriod(sub);
   const invoiceId = preallocatedInvoiceId();
   const renewed = updateSubscription(app, sub, {

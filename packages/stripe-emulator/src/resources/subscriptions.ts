@@ -3,7 +3,7 @@ import type Stripe from "stripe";
 import { readDiscounts } from "../billing/discounts.ts";
 import type { App } from "../app.ts";
 import { recurringPrice, type ItemInput } from "../billing/subscription-items.ts";
-import { cancelSubscriptionNow, createSubscription } from "../billing/subscription-lifecycle.ts";
+import { cancelSubscriptionNow, createSubscription, resumeSubscription } from "../billing/subscription-lifecycle.ts";
 import { invalidRequest, resourceMissing } from "../http/errors.ts";
 import { applyMetadata, inRange, type Params } from "../http/params.ts";
 import { LIST_PARAMS, paginate, searchResult } from "../list.ts";
@@ -72,6 +72,7 @@ function create(ctx: ApiContext) {
     "payment_settings",
     "discounts",
     "automatic_tax",
+    "trial_settings",
   ]);
   const customer = liveCustomer(app, input.requiredString("customer"));
   const items = readItems(app, input);
@@ -108,6 +109,11 @@ function create(ctx: ApiContext) {
     cancelAtPeriodEnd: input.bool("cancel_at_period_end") ?? false,
     paymentBehavior: input.oneOf("payment_behavior", PAYMENT_BEHAVIORS) ?? "allow_incomplete",
     automaticTax,
+    missingPaymentMethod:
+      input
+        .child("trial_settings", ["end_behavior"])
+        ?.child("end_behavior", ["missing_payment_method"])
+        ?.oneOf("missing_payment_method", ["cancel", "create_invoice", "pause"] as const) ?? "create_invoice",
     discounts: readDiscounts(app, input, {
       customerId: customer.id,
       amount: items.reduce((sum, item) => sum + (item.price.unit_amount ?? 0) * item.quantity, 0),
@@ -216,4 +222,9 @@ export const subscriptionRoutes: Route[] = [
   }),
   route("POST", "/v1/subscriptions/:id", (ctx) => reply(ctx, updateSubscriptionFromParams(ctx))),
   route("DELETE", "/v1/subscriptions/:id", cancel),
+  route("POST", "/v1/subscriptions/:id/resume", (ctx) => {
+    ctx.input.allow(["billing_cycle_anchor", "proration_behavior", "proration_date", "expand"]);
+    const sub = getOr404(ctx.app.store.subscriptions, requireParam(ctx, "id"), "subscription");
+    return reply(ctx, resumeSubscription(ctx.app, sub));
+  }),
 ];
