@@ -1,7 +1,7 @@
 // customers, products, prices and payment methods through the SDK.
 import Stripe from "stripe";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { eventTypes, startHarness, type Harness } from "./helpers.ts";
+import { createPlan, eventTypes, startHarness, type Harness } from "./helpers.ts";
 
 let h: Harness;
 beforeAll(async () => {
@@ -187,8 +187,13 @@ describe("payment methods", () => {
     await expect(
       h.stripe.paymentMethods.attach("pm_card_visa_chargeDeclined", { customer: customer.id }),
     ).rejects.toBeInstanceOf(Stripe.errors.StripeCardError);
-    const auth = await h.stripe.paymentMethods.attach("pm_card_authenticationRequired", { customer: customer.id });
-    expect(auth.card?.last4).toBe("3155");
+    // As Stripe names them: "authenticationRequired" always asks, "…OnSetup" only on session.
+    const always = await h.stripe.paymentMethods.attach("pm_card_authenticationRequired", { customer: customer.id });
+    expect(always.card?.last4).toBe("3184");
+    const onSetup = await h.stripe.paymentMethods.attach("pm_card_authenticationRequiredOnSetup", {
+      customer: customer.id,
+    });
+    expect(onSetup.card?.last4).toBe("3155");
   });
 
   it("declines 4000000000000002 on attach and rejects invalid numbers", async () => {
@@ -208,5 +213,19 @@ describe("payment methods", () => {
         card: { number: "4242424242424241", exp_month: 1, exp_year: 2040 },
       }),
     ).rejects.toMatchObject({ statusCode: 402, code: "incorrect_number" });
+  });
+});
+
+describe("the legacy source=tok_visa", () => {
+  it("gives the customer a default card that subscriptions charge, and a declined token makes nothing", async () => {
+    const customer = await h.stripe.customers.create({ email: "source@example.com", source: "tok_visa" });
+    expect(customer.default_source).toMatch(/^pm_/);
+    const { price } = await createPlan(h.stripe, 1_500);
+    const sub = await h.stripe.subscriptions.create({ customer: customer.id, items: [{ price: price.id }] });
+    expect(sub.status).toBe("active");
+    await expect(
+      h.stripe.customers.create({ email: "declined-source@example.com", source: "tok_chargeDeclined" }),
+    ).rejects.toMatchObject({ statusCode: 402 });
+    expect((await h.stripe.customers.list({ email: "declined-source@example.com" })).data).toEqual([]);
   });
 });

@@ -13,6 +13,8 @@ interface CardBehaviour {
   charge?: CardDecline;
   /** 3-D Secure is requested when the customer is present (Checkout, first invoice). */
   authenticateOnSession?: boolean;
+  /** 3-D Secure on every payment, off session too (4000000000003220, 4000002760003184). */
+  authenticateAlways?: boolean;
 }
 
 const GENERIC_DECLINE: CardDecline = {
@@ -39,6 +41,8 @@ const BEHAVIOURS: Record<string, CardBehaviour> = {
   },
   "4000000000000341": { charge: GENERIC_DECLINE },
   "4000002500003155": { authenticateOnSession: true },
+  "4000000000003220": { authenticateOnSession: true, authenticateAlways: true },
+  "4000002760003184": { authenticateOnSession: true, authenticateAlways: true },
 };
 
 /** Stripe's named test payment methods, which `attach` turns into a fresh payment method. */
@@ -50,8 +54,9 @@ export const MAGIC_PAYMENT_METHODS: Record<string, string> = {
   pm_card_visa_chargeDeclined: "4000000000000002",
   pm_card_visa_chargeDeclinedInsufficientFunds: "4000000000009995",
   pm_card_chargeDeclinedExpiredCard: "4000000000000069",
-  pm_card_authenticationRequired: "4000002500003155",
-  pm_card_threeDSecure2Required: "4000002500003155",
+  pm_card_authenticationRequired: "4000002760003184",
+  pm_card_threeDSecure2Required: "4000000000003220",
+  pm_card_authenticationRequiredOnSetup: "4000002500003155",
 };
 
 export function luhnValid(number: string): boolean {
@@ -81,6 +86,7 @@ export function chargeOutcome(number: string | undefined, onSession: boolean): C
   if (number === undefined) return { kind: "succeeded" };
   const behaviour = BEHAVIOURS[number];
   if (behaviour?.charge !== undefined) return { kind: "declined", decline: behaviour.charge };
+  if (behaviour?.authenticateAlways === true) return { kind: "requires_action" };
   if (onSession && behaviour?.authenticateOnSession === true) return { kind: "requires_action" };
   return { kind: "succeeded" };
 }

@@ -44,7 +44,7 @@ function paymentMethodFor(app: App, invoice: Stripe.Invoice): string | null {
   const fromSub = idOf(sub?.default_payment_method);
   if (fromSub !== null) return fromSub;
   const customer = app.store.customers.get(idOf(invoice.customer) ?? "");
-  return idOf(customer?.invoice_settings.default_payment_method);
+  return idOf(customer?.invoice_settings.default_payment_method) ?? idOf(customer?.default_source);
 }
 
 function markPaid(app: App, invoice: Stripe.Invoice, now: number): Stripe.Invoice {

@@ -12,7 +12,7 @@ import { matchesSearch, parseSearchQuery } from "../search-query.ts";
 import { Store } from "../store.ts";
 import { realNow } from "../time.ts";
 import { attachedPaymentMethod, getOr404, idOf, liveCustomer } from "./lookup.ts";
-import { attachPaymentMethod, checkAttachable, materializePaymentMethod } from "./payment-methods.ts";
+import { attachPaymentMethod, checkAttachable, materializePaymentMethod, sourceCard } from "./payment-methods.ts";
 import { addTaxId, readTaxIdData } from "./tax-ids.ts";
 
 const WRITABLE = [
@@ -90,8 +90,10 @@ function withInvoiceSettings(app: App, input: Params, customer: Stripe.Customer)
 
 function create(ctx: ApiContext) {
   const { app } = ctx;
-  const input = ctx.input.allow([...WRITABLE, "test_clock", "payment_method", "tax_id_data"]);
+  const input = ctx.input.allow([...WRITABLE, "test_clock", "payment_method", "tax_id_data", "source"]);
   const taxIdData = readTaxIdData(input);
+  const sourceToken = input.string("source");
+  const source = sourceToken === undefined ? undefined : sourceCard(app, sourceToken);
   const clockId = input.string("test_clock");
   const clock = clockId === undefined ? undefined : getOr404(app.store.testClocks, clockId, "test_clock", "test_clock");
   const base = buildCustomer(clock?.frozen_time ?? realNow(), clock?.id ?? null);
@@ -112,11 +114,13 @@ function create(ctx: ApiContext) {
       default_payment_method: defaultPm === null ? null : (pmId ?? null),
     },
   };
-  app.store.customers.set(customer.id, customer);
-  app.events.emit("customer.created", customer);
+  const stored: Stripe.Customer = source === undefined ? customer : { ...customer, default_source: source.id };
+  app.store.customers.set(stored.id, stored);
+  app.events.emit("customer.created", stored);
   if (pmId !== undefined) attachPaymentMethod(app, pmId, customer.id);
+  if (source !== undefined) attachPaymentMethod(app, source.id, customer.id, "source");
   for (const taxId of taxIdData) addTaxId(app, customer.id, taxId);
-  return reply(ctx, customer);
+  return reply(ctx, stored);
 }
 
 function retrieve(ctx: ApiContext) {

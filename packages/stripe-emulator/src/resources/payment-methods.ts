@@ -57,6 +57,18 @@ export function createCardPaymentMethod(app: App, card: CardInput): Stripe.Payme
   return pm;
 }
 
+/**
+ * The legacy `source=tok_visa` of a customer create: a card from a test token, attached and the
+ * customer's `default_source`. (Stripe makes a `card_…` source; here it is a payment method.)
+ */
+export function sourceCard(app: App, token: string): Stripe.PaymentMethod {
+  const number = TOKENS[token];
+  if (number === undefined) throw invalidRequest(`No such token: '${token}'`, "source", "resource_missing");
+  const decline = attachOutcome(number);
+  if (decline !== undefined) throw cardError(decline);
+  return createCardPaymentMethod(app, { number });
+}
+
 /** Throws the error `attachPaymentMethod` would, without changing anything. */
 export function checkAttachable(app: App, idOrName: string, param = "payment_method"): void {
   const testNumber = MAGIC_PAYMENT_METHODS[idOrName];
