@@ -78,7 +78,8 @@ function summary(app: App, session: Stripe.Checkout.Session, form: CheckoutForm)
   const name = first === null ? "your order" : productName(app, first);
   const currency = session.currency ?? "usd";
   const trial = session.mode === "subscription" ? trialEnd(app, session) : null;
-  const recurringTotal = items.reduce((sum, item) => sum + item.amount_total, 0);
+  // The price before any code: the discount has a line of its own.
+  const recurringTotal = items.reduce((sum, item) => sum + item.amount_subtotal, 0);
   const interval = first?.recurring === undefined || first.recurring === null ? "" : intervalLabel(first.recurring);
   const days = trial === null ? 0 : Math.round((trial - nowFor(app.store, idOf(session.customer))) / DAY);
   const perInterval = interval === "" ? "" : html`<small>${interval}</small>`;
@@ -97,7 +98,7 @@ function summary(app: App, session: Stripe.Checkout.Session, form: CheckoutForm)
     const quantity = (item.quantity ?? 1) > 1 ? html` <span class="muted">× ${item.quantity ?? 1}</span>` : "";
     const billedNote = billed === "" ? "" : html`<br><span class="muted small">${billed}</span>`;
     return html`<li><span><b>${label}</b>${quantity}
-      ${billedNote}</span><span>${money(item.amount_total, currency)}</span></li>`;
+      ${billedNote}</span><span>${money(item.amount_subtotal, currency)}</span></li>`;
   });
   const verb = session.mode === "subscription" ? "Subscribe to" : "Pay for";
   const dueToday = money(session.amount_total ?? 0, currency);
