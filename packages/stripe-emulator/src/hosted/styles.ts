@@ -40,7 +40,8 @@ legend{font-weight:600;margin-bottom:8px;padding:0}
 .field{margin-bottom:14px}
 .field label,.label{display:block;font-size:14px;font-weight:500;margin-bottom:6px;color:#30313d}
 .row{display:grid;grid-template-columns:1fr 1fr;gap:12px}
-input[type=text],input[type=email],input[type=tel],select{width:100%;font:inherit;font-size:16px;padding:10px 12px;border:1px solid #d5dbe1;
+input[type=text],input[type=email],input[type=tel],select{width:100%;font:inherit;font-size:16px;padding:10px 12px;
+  border:1px solid #d5dbe1;
   border-radius:6px;background:#fff;color:#1a1f36;box-shadow:0 1px 1px rgba(0,0,0,.03)}
 input[readonly]{background:#f6f9fc;color:#4f566b}
 input[aria-invalid=true]{border-color:#df1b41;box-shadow:0 0 0 1px #df1b41}
