@@ -224,3 +224,47 @@ describe("a trial that ends without a card", () => {
     expect((await trialing("create_invoice")).sub.status).toBe("past_due");
   });
 });
+
+describe("cancel with prorate and invoice_now", () => {
+  it("credits the unused time to the customer's balance, which the next invoice uses", async () => {
+    const { price } = await createPlan(h.stripe, 2_900);
+    const clock = await h.stripe.testHelpers.testClocks.create({
+      frozen_time: Math.floor(Date.UTC(2027, 0, 1) / 1000),
+    });
+    const customer = await h.stripe.customers.create({ email: "credit@example.com", test_clock: clock.id });
+    const pm = await h.stripe.paymentMethods.attach("pm_card_visa", { customer: customer.id });
+    const first = await h.stripe.subscriptions.create({
+      customer: customer.id,
+      items: [{ price: price.id }],
+      default_payment_method: pm.id,
+    });
+    await h.stripe.subscriptions.cancel(first.id, { prorate: true, invoice_now: true });
+    const [credit] = (await h.stripe.invoices.list({ subscription: first.id, limit: 1 })).data;
+    expect(credit).toMatchObject({ total: -2_900, amount_due: 0, status: "paid", ending_balance: -2_900 });
+    expect((await h.stripe.customers.retrieve(customer.id)) as Stripe.Customer).toMatchObject({ balance: -2_900 });
+
+    const second = await h.stripe.subscriptions.create({
+      customer: customer.id,
+      items: [{ price: price.id }],
+      default_payment_method: pm.id,
+      expand: ["latest_invoice"],
+    });
+    expect(second.latest_invoice).toMatchObject({
+      total: 2_900,
+      starting_balance: -2_900,
+      amount_due: 0,
+      status: "paid",
+    });
+    expect((await h.stripe.customers.retrieve(customer.id)) as Stripe.Customer).toMatchObject({ balance: 0 });
+
+    // Without invoice_now the credit waits as the customer's pending invoice item.
+    const third = await h.stripe.subscriptions.create({
+      customer: customer.id,
+      items: [{ price: price.id }],
+      default_payment_method: pm.id,
+    });
+    await h.stripe.subscriptions.cancel(third.id, { prorate: true });
+    const pending = await h.stripe.invoiceItems.list({ customer: customer.id, pending: true });
+    expect(pending.data).toMatchObject([{ amount: -2_900, proration: true }]);
+  });
+});

@@ -28,6 +28,11 @@ describe("a second live subscription", () => {
     expect(lines.filter((line) => line.task === DUPLICATE_SUBSCRIPTION_TASK)).toMatchObject([{ canceled: true }]);
     expect((await h.stripe.subscriptions.retrieve(second.id)).status).toBe("canceled");
     expect((await h.stripe.subscriptions.retrieve(first.id)).status).toBe("active");
+    // What the second one charged comes back as credit: its unused time, all of it, on the balance.
+    const [charged] = (await h.stripe.invoices.list({ subscription: second.id, status: "paid" })).data.reverse();
+    const customer = (await h.stripe.customers.retrieve(customerId)) as { balance: number };
+    expect(charged?.amount_paid).toBeGreaterThan(0);
+    expect(customer.balance).toBe(-(charged?.amount_paid ?? 0));
 
     // The cancel's own sync finds one live subscription: nothing more is queued or canceled.
     await syncCustomer(h, customerId);

@@ -2,22 +2,50 @@
 import type Stripe from "stripe";
 import type { App } from "../app.ts";
 import type { CardDecline } from "../http/errors.ts";
+import { commitUpdate } from "../events/commit-update.ts";
 import { idOf } from "../resources/lookup.ts";
 import { nowFor } from "../time.ts";
 import { chargeOutcome } from "./cards.ts";
 
 export { buildSubscriptionInvoice, createSubscriptionInvoice, type LineInput } from "./invoice-factory.ts";
 
+/**
+ * The customer's balance at finalizing: a credit (negative) pays what it can of the invoice, and
+ * what a negative invoice leaves over becomes credit (Stripe's `starting_balance` and
+ * `ending_balance`); null when neither applies.
+ */
+function applyBalance(app: App, draft: Stripe.Invoice, customer: Stripe.Customer | undefined) {
+  const balance = customer?.balance ?? 0;
+  if (customer === undefined || (balance === 0 && draft.total >= 0)) return null;
+  const after = balance + draft.total;
+  const ending = after >= 0 ? 0 : after;
+  const updated = commitUpdate(app, "customer.updated", app.store.customers, customer, {
+    ...customer,
+    balance: ending,
+  });
+  return { customer: updated, starting: balance, ending, due: Math.max(0, after) };
+}
+
 export function finalizeInvoice(app: App, draft: Stripe.Invoice): Stripe.Invoice {
   const customerId = idOf(draft.customer) ?? "";
   const customer = app.store.customers.get(customerId);
   const now = nowFor(app.store, customerId);
   const sequence = customer?.next_invoice_sequence ?? 1;
-  if (customer !== undefined) {
-    app.store.customers.set(customer.id, { ...customer, next_invoice_sequence: sequence + 1 });
+  const balance = applyBalance(app, draft, customer);
+  const current = balance?.customer ?? customer;
+  if (current !== undefined) {
+    app.store.customers.set(current.id, { ...current, next_invoice_sequence: sequence + 1 });
   }
   const invoice: Stripe.Invoice = {
     ...draft,
+    ...(balance === null
+      ? {}
+      : {
+          starting_balance: balance.starting,
+          ending_balance: balance.ending,
+          amount_due: balance.due,
+          amount_remaining: balance.due,
+        }),
     status: "open",
     number: `${customer?.invoice_prefix ?? "EMU"}-${String(sequence).padStart(4, "0")}`,
     effective_at: now,

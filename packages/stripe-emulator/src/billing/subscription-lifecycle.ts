@@ -1,12 +1,13 @@
 // Subscription state changes shared by the API, Checkout and the clock: create, charge, renew, cancel.
-import type Stripe from "stripe";
+import Stripe from "stripe";
 import type { App } from "../app.ts";
 import { commitUpdate } from "../events/commit-update.ts";
 import { cardError, invalidRequest } from "../http/errors.ts";
+import { newId } from "../ids.ts";
 import { idOf } from "../resources/lookup.ts";
 import { addInterval, anchorDayOf, clockIdOf, DAY, nowFor } from "../time.ts";
 import { chargeOutcome } from "./cards.ts";
-import { discountLines, redeemDiscount, type DiscountRequest } from "./discounts.ts";
+import { discountLines, netOfDiscounts, redeemDiscount, type DiscountRequest } from "./discounts.ts";
 import {
   attemptPayment,
   createSubscriptionInvoice,
@@ -185,6 +186,76 @@ export function remindTrialEnd(app: App, sub: Stripe.Subscription, now: number, 
   if (!endedNow && (app.store.trialWillEndSent.has(sub.id) || sub.trial_end - 3 * DAY > now)) return;
   app.store.trialWillEndSent.add(sub.id);
   app.events.emit("customer.subscription.trial_will_end", sub);
+}
+
+/**
+ * `prorate` on a cancel: the unused time of the period as a credit (net of a percent-off
+ * discount). With `invoice_now` it is invoiced at once, a negative invoice whose amount becomes
+ * the customer's credit balance, which the next invoices use; without, it waits as a pending
+ * invoice item. Nothing for a trial (nothing was paid for its time).
+ */
+export function creditUnusedTime(app: App, sub: Stripe.Subscription, invoiceNow: boolean): void {
+  if (sub.status === "trialing") return;
+  const now = nowFor(app.store, idOf(sub.customer));
+  const lines: LineInput[] = sub.items.data.flatMap((item) => {
+    const { current_period_start: start, current_period_end: end } = item;
+    const unused = end > start ? Math.max(0, end - now) / (end - start) : 0;
+    const full = (item.price.unit_amount ?? 0) * (item.quantity ?? 1);
+    const amount = -netOfDiscounts(app, sub, Math.round(full * unused), now);
+    if (amount === 0) return [];
+    return [
+      {
+        description: `Unused time on ${describeLine(app, item.price, item.quantity ?? 1)}`,
+        amount,
+        quantity: item.quantity ?? 1,
+        price: item.price,
+        subscriptionItemId: item.id,
+        periodStart: now,
+        periodEnd: end,
+        proration: true,
+      },
+    ];
+  });
+  if (lines.length === 0) return;
+  if (!invoiceNow) {
+    // Pending invoice items of the customer's: the next invoice made for them takes them.
+    for (const line of lines) {
+      const item: Stripe.InvoiceItem = {
+        id: newId("invoiceItem"),
+        object: "invoiceitem",
+        amount: line.amount,
+        currency: line.price.currency,
+        customer: idOf(sub.customer) ?? "",
+        customer_account: null,
+        date: now,
+        description: line.description,
+        discountable: false,
+        discounts: [],
+        invoice: null,
+        livemode: false,
+        metadata: {},
+        parent: null,
+        period: { start: line.periodStart, end: line.periodEnd },
+        pricing: null,
+        proration: true,
+        quantity: line.quantity,
+        quantity_decimal: Stripe.Decimal.from(line.quantity),
+        tax_rates: [],
+        test_clock: sub.test_clock === null ? null : idOf(sub.test_clock),
+      };
+      app.store.invoiceItems.set(item.id, item);
+      app.events.emit("invoiceitem.created", item);
+    }
+    return;
+  }
+  const draft = createSubscriptionInvoice(app, {
+    subscription: sub,
+    reason: "subscription_update",
+    lines,
+    periodStart: now,
+    periodEnd: now,
+  });
+  attemptPayment(app, finalizeInvoice(app, draft), { onSession: false, scheduleRetries: false });
 }
 
 export function cancelSubscriptionNow(

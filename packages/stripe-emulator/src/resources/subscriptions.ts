@@ -3,7 +3,12 @@ import type Stripe from "stripe";
 import { readDiscounts } from "../billing/discounts.ts";
 import type { App } from "../app.ts";
 import { recurringPrice, type ItemInput } from "../billing/subscription-items.ts";
-import { cancelSubscriptionNow, createSubscription, resumeSubscription } from "../billing/subscription-lifecycle.ts";
+import {
+  cancelSubscriptionNow,
+  createSubscription,
+  creditUnusedTime,
+  resumeSubscription,
+} from "../billing/subscription-lifecycle.ts";
 import { invalidRequest, resourceMissing } from "../http/errors.ts";
 import { applyMetadata, inRange, type Params } from "../http/params.ts";
 import { LIST_PARAMS, paginate, searchResult } from "../list.ts";
@@ -131,13 +136,15 @@ function cancel(ctx: ApiContext) {
   }
   const details = input.child("cancellation_details", ["comment", "feedback"]);
   const feedback = details?.string("feedback");
-  return reply(
-    ctx,
-    cancelSubscriptionNow(ctx.app, sub, "cancellation_requested", {
-      comment: details?.nullableString("comment") ?? null,
-      feedback: feedback === undefined || feedback === "" ? null : feedback,
-    }),
-  );
+  const prorate = input.bool("prorate") ?? false;
+  const invoiceNow = input.bool("invoice_now") ?? false;
+  const canceled = cancelSubscriptionNow(ctx.app, sub, "cancellation_requested", {
+    comment: details?.nullableString("comment") ?? null,
+    feedback: feedback === undefined || feedback === "" ? null : feedback,
+  });
+  // The final invoice of a canceled subscription: its waiting prorations, and the credit asked for.
+  if (prorate) creditUnusedTime(ctx.app, sub, invoiceNow);
+  return reply(ctx, ctx.app.store.subscriptions.get(canceled.id) ?? canceled);
 }
 
 function matchesStatus(sub: Stripe.Subscription, status: (typeof STATUSES)[number] | undefined): boolean {
