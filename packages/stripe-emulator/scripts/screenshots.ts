@@ -146,7 +146,11 @@ const shots: Shot[] = [
       await page.getByLabel("CVC").fill("123");
       await page.getByLabel("Cardholder name").fill("Jenny Rosen");
       await page.getByRole("button", { name: "Subscribe" }).click();
-      await page.getByRole("heading", { name: "3D Secure 2 Test Page" }).waitFor();
+      await page
+        .frameLocator('iframe[name^="__privateStripeFrame"]')
+        .frameLocator("#challengeFrame")
+        .getByRole("heading", { name: "3D Secure 2 Test Page" })
+        .waitFor();
     },
   ],
   ["checkout-expired", expired.url ?? ""],

@@ -268,3 +268,49 @@ describe("cancel with prorate and invoice_now", () => {
     expect(pending.data).toMatchObject([{ amount: -2_900, proration: true }]);
   });
 });
+
+describe("cards that always ask for 3-D Secure, and the review's other cases", () => {
+  it("pays once the customer passed the challenge; a renewal off session waits for them, past due", async () => {
+    const { price } = await createPlan(h.stripe, 1_000);
+    const session = await h.stripe.checkout.sessions.create({
+      mode: "subscription",
+      line_items: [{ price: price.id, quantity: 1 }],
+      success_url: "https://app.test/ok",
+    });
+    await expect(h.control.completeCheckout(session.id, { cardNumber: "4000002760003184" })).rejects.toMatchObject({
+      status: 402,
+    });
+    const { session: done } = await h.control.completeCheckout(session.id, {
+      cardNumber: "4000002760003184",
+      authentication: "succeed",
+    });
+    const sub = await h.stripe.subscriptions.retrieve(done.subscription as string, { expand: ["latest_invoice"] });
+    expect(sub).toMatchObject({ status: "active", latest_invoice: { status: "paid" } });
+
+    const clock = await h.stripe.testHelpers.testClocks.create({
+      frozen_time: Math.floor(Date.UTC(2027, 0, 1) / 1000),
+    });
+    const customer = await h.stripe.customers.create({ email: "always@example.com", test_clock: clock.id });
+    const trial = await h.stripe.subscriptions.create({
+      customer: customer.id,
+      items: [{ price: price.id }],
+      trial_period_days: 7,
+      trial_settings: { end_behavior: { missing_payment_method: "pause" } },
+    });
+    const pm = await h.stripe.paymentMethods.attach("pm_card_authenticationRequired", { customer: customer.id });
+    // The card comes with the update that ends the trial: it counts, so nothing is paused.
+    const ended = await h.stripe.subscriptions.update(trial.id, { default_payment_method: pm.id, trial_end: "now" });
+    expect(ended.status).toBe("past_due");
+    expect(await eventTypes(h.stripe, objectIs(trial.id))).toContain("customer.subscription.updated");
+    const [renewal] = (await h.stripe.invoices.list({ subscription: trial.id, limit: 1 })).data;
+    expect(renewal).toMatchObject({ status: "open" });
+    expect(await eventTypes(h.stripe, objectIs(renewal?.id ?? ""))).toContain("invoice.payment_action_required");
+
+    // Metadata may still change on a paid invoice; nothing else may.
+    const paidId = (sub.latest_invoice as Stripe.Invoice).id ?? "";
+    expect((await h.stripe.invoices.update(paidId, { metadata: { audited: "yes" } })).metadata).toEqual({
+      audited: "yes",
+    });
+    await expect(h.stripe.invoices.update(paidId, { description: "late" })).rejects.toMatchObject({ statusCode: 400 });
+  });
+});

@@ -82,11 +82,12 @@ export function attachOutcome(number: string): CardDecline | undefined {
   return BEHAVIOURS[number]?.attach;
 }
 
-export function chargeOutcome(number: string | undefined, onSession: boolean): ChargeOutcome {
+/** `authenticated`: the customer has just passed the challenge for this payment. */
+export function chargeOutcome(number: string | undefined, onSession: boolean, authenticated = false): ChargeOutcome {
   if (number === undefined) return { kind: "succeeded" };
   const behaviour = BEHAVIOURS[number];
   if (behaviour?.charge !== undefined) return { kind: "declined", decline: behaviour.charge };
-  if (behaviour?.authenticateAlways === true) return { kind: "requires_action" };
+  if (behaviour?.authenticateAlways === true && !authenticated) return { kind: "requires_action" };
   if (onSession && behaviour?.authenticateOnSession === true) return { kind: "requires_action" };
   return { kind: "succeeded" };
 }

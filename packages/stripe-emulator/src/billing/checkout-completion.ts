@@ -216,6 +216,7 @@ export function completeCheckoutSession(
       cancelAtPeriodEnd: false,
       paymentBehavior: "allow_incomplete",
       onSession: !authenticated,
+      authenticated,
       discounts,
       automaticTax: session.automatic_tax.enabled,
     }).subscription;

@@ -100,7 +100,7 @@ const NO_PAYMENT_METHOD: CardDecline = {
 export function attemptPayment(
   app: App,
   open: Stripe.Invoice,
-  options: { onSession: boolean; paymentMethodId?: string; scheduleRetries: boolean },
+  options: { onSession: boolean; paymentMethodId?: string; scheduleRetries: boolean; authenticated?: boolean },
 ): PaymentResult {
   const now = nowFor(app.store, idOf(open.customer));
   if (open.amount_due === 0) return { kind: "paid", invoice: markPaid(app, open, now) };
@@ -108,7 +108,7 @@ export function attemptPayment(
   const outcome =
     pmId === null
       ? { kind: "declined" as const, decline: NO_PAYMENT_METHOD }
-      : chargeOutcome(app.store.cardNumbers.get(pmId), options.onSession);
+      : chargeOutcome(app.store.cardNumbers.get(pmId), options.onSession, options.authenticated === true);
   const attempted: Stripe.Invoice = { ...open, attempted: true, attempt_count: open.attempt_count + 1 };
   if (outcome.kind === "succeeded") return { kind: "paid", invoice: markPaid(app, attempted, now) };
   if (outcome.kind === "requires_action") {

@@ -111,6 +111,10 @@ export function refreshDraft(app: App, invoiceId: string): Stripe.Invoice | unde
     currency: rebuilt.currency,
     customer_address: rebuilt.customer_address,
     customer_tax_ids: rebuilt.customer_tax_ids,
+    customer_name: rebuilt.customer_name,
+    customer_email: rebuilt.customer_email,
+    customer_phone: rebuilt.customer_phone,
+    automatic_tax: rebuilt.automatic_tax,
   };
   app.store.invoices.set(updated.id, updated);
   return updated;

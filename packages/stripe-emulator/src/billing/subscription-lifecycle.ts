@@ -32,6 +32,8 @@ export interface CreateSubscriptionInput {
   paymentBehavior: PaymentBehavior;
   /** False once the customer already passed 3-D Secure (Checkout), so no further action is asked. */
   onSession?: boolean;
+  /** The customer has just passed 3-D Secure for this payment (Checkout's challenge). */
+  authenticated?: boolean;
   /** Coupons to redeem onto the new subscription (`discounts`, or a code typed in Checkout). */
   discounts?: DiscountRequest[];
   /** Stripe Tax on the subscription's invoices. */
@@ -89,7 +91,11 @@ export function settleAfterPayment(app: App, subId: string, result: PaymentResul
   if (result.kind === "paid" && ["incomplete", "past_due", "unpaid"].includes(sub.status)) {
     return updateSubscription(app, sub, { ...sub, status: "active" });
   }
-  if (result.kind === "failed" && (sub.status === "active" || sub.status === "trialing")) {
+  // A renewal the bank wants confirmed is unpaid until it is: past due, as a failure is.
+  if (
+    (result.kind === "failed" || result.kind === "requires_action") &&
+    (sub.status === "active" || sub.status === "trialing")
+  ) {
     return updateSubscription(app, sub, { ...sub, status: "past_due" });
   }
   return sub;
@@ -163,7 +169,11 @@ export function createSubscription(
     // As stored: the first invoice may have spent a `once` discount.
     return { subscription: app.store.subscriptions.get(sub.id) ?? sub, result: null };
   }
-  const result = attemptPayment(app, open, { onSession: input.onSession ?? true, scheduleRetries: false });
+  const result = attemptPayment(app, open, {
+    onSession: input.onSession ?? true,
+    authenticated: input.authenticated === true,
+    scheduleRetries: false,
+  });
   const settled = settleAfterPayment(app, sub.id, result) ?? sub;
   return { subscription: settled, result };
 }
@@ -339,7 +349,9 @@ function chargeablePaymentMethod(app: App, sub: Stripe.Subscription): string | n
  * default) bills as usual, and the invoice fails.
  */
 function endTrialWithoutCard(app: App, sub: Stripe.Subscription): Stripe.Subscription | null {
-  if (sub.status !== "trialing" || chargeablePaymentMethod(app, sub) !== null) return null;
+  // The stored version: a card given in the same update that ends the trial counts.
+  const stored = app.store.subscriptions.get(sub.id) ?? sub;
+  if (sub.status !== "trialing" || chargeablePaymentMethod(app, stored) !== null) return null;
   const behavior = sub.trial_settings?.end_behavior.missing_payment_method ?? "create_invoice";
   if (behavior === "cancel") return cancelSubscriptionNow(app, sub, "cancellation_requested");
   if (behavior !== "pause") return null;
@@ -376,12 +388,17 @@ export function resumeSubscription(app: App, sub: Stripe.Subscription): Stripe.S
   return settleAfterPayment(app, resumed.id, result) ?? resumed;
 }
 
-export function renewSubscription(app: App, sub: Stripe.Subscription): Stripe.Subscription {
+/** `previous`: what the update event's `previous_attributes` compare with (an update that ends a trial). */
+export function renewSubscription(
+  app: App,
+  sub: Stripe.Subscription,
+  previous: Stripe.Subscription = sub,
+): Stripe.Subscription {
   const ended = endTrialWithoutCard(app, sub);
   if (ended !== null) return ended;
   const { previousStart, start, end } = nextPeriod(sub);
   const invoiceId = preallocatedInvoiceId();
-  const renewed = updateSubscription(app, sub, {
+  const renewed = updateSubscription(app, previous, {
     ...withPeriod(sub, start, end),
     status: sub.status === "trialing" ? "active" : sub.status,
     latest_invoice: invoiceId,

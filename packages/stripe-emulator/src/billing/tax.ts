@@ -68,7 +68,8 @@ export function taxLines(app: App, country: string | null | undefined, taxable: 
   const rate = country == null ? null : taxRateFor(app, country);
   const perLine = taxable.map((amount): Stripe.InvoiceLineItem.Tax[] => [
     {
-      amount: rate === null ? 0 : Math.round((amount * rate.percentage) / 100),
+      // Rounded half away from zero, so a credit's tax mirrors its charge's.
+      amount: rate === null ? 0 : Math.sign(amount) * Math.round((Math.abs(amount) * rate.percentage) / 100),
       tax_behavior: "exclusive",
       tax_rate_details: rate === null ? null : { tax_rate: rate.id },
       taxability_reason: rate === null ? "not_collecting" : "standard_rated",

@@ -134,6 +134,7 @@ export function payNow(
 ): Stripe.Invoice {
   return payInvoice(ctx.app, invoice, {
     onSession: !authenticated,
+    authenticated,
     ...(paymentMethodId === null ? {} : { paymentMethodId }),
   });
 }

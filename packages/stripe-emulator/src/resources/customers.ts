@@ -93,7 +93,6 @@ function create(ctx: ApiContext) {
   const input = ctx.input.allow([...WRITABLE, "test_clock", "payment_method", "tax_id_data", "source"]);
   const taxIdData = readTaxIdData(input);
   const sourceToken = input.string("source");
-  const source = sourceToken === undefined ? undefined : sourceCard(app, sourceToken);
   const clockId = input.string("test_clock");
   const clock = clockId === undefined ? undefined : getOr404(app.store.testClocks, clockId, "test_clock", "test_clock");
   const base = buildCustomer(clock?.frozen_time ?? realNow(), clock?.id ?? null);
@@ -114,6 +113,8 @@ function create(ctx: ApiContext) {
       default_payment_method: defaultPm === null ? null : (pmId ?? null),
     },
   };
+  // Made last, once everything else was checked: a refused create leaves no card behind.
+  const source = sourceToken === undefined ? undefined : sourceCard(app, sourceToken);
   const stored: Stripe.Customer = source === undefined ? customer : { ...customer, default_source: source.id };
   app.store.customers.set(stored.id, stored);
   app.events.emit("customer.created", stored);

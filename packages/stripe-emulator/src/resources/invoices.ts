@@ -51,7 +51,7 @@ function list(ctx: ApiContext) {
 export function payInvoice(
   app: App,
   open: Stripe.Invoice,
-  options: { paymentMethodId?: string; onSession: boolean },
+  options: { paymentMethodId?: string; onSession: boolean; authenticated?: boolean },
 ): Stripe.Invoice {
   let invoice = open;
   if (invoice.status === "paid") throw invalidRequest("Invoice is already paid", "id", "invoice_already_paid");
@@ -65,6 +65,7 @@ export function payInvoice(
   if (invoice.status === "draft") invoice = finalizeInvoice(app, invoice);
   const result = attemptPayment(app, invoice, {
     onSession: options.onSession,
+    authenticated: options.authenticated === true,
     scheduleRetries: false,
     ...(options.paymentMethodId === undefined ? {} : { paymentMethodId: options.paymentMethodId }),
   });
@@ -258,7 +259,8 @@ function update(ctx: ApiContext) {
   // Once finalized, only what does not change the amount or how it is collected may change.
   const ANY_TIME = ["metadata", "expand", "description", "footer", "auto_advance", "default_payment_method"];
   if (Object.keys(ctx.input.raw).some((key) => !ANY_TIME.includes(key))) draftOr400(app, before.id, "update");
-  if (before.status === "paid" || before.status === "void") draftOr400(app, before.id, "update");
+  const onlyMetadata = Object.keys(ctx.input.raw).every((key) => key === "metadata" || key === "expand");
+  if ((before.status === "paid" || before.status === "void") && !onlyMetadata) draftOr400(app, before.id, "update");
   const { method, days } = collection(input, before);
   const pmId = input.nullableString("default_payment_method");
   if (typeof pmId === "string") {
@@ -304,8 +306,12 @@ function finalize(ctx: ApiContext) {
   const draft = draftOr400(app, requireParam(ctx, "id"), "finalize");
   const open = finalizeInvoice(app, refreshDraft(app, draft.id) ?? draft);
   // Nothing to collect: Stripe marks it paid as it finalizes it.
-  if (open.amount_due === 0)
-    return reply(ctx, attemptPayment(app, open, { onSession: false, scheduleRetries: false }).invoice);
+  if (open.amount_due === 0) {
+    const result = attemptPayment(app, open, { onSession: false, scheduleRetries: false });
+    const subId = subscriptionOf(result.invoice);
+    if (subId !== null) settleAfterPayment(app, subId, result);
+    return reply(ctx, result.invoice);
+  }
   return reply(ctx, open);
 }
 

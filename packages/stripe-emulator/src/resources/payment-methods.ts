@@ -118,10 +118,13 @@ export function detachPaymentMethod(app: App, pm: Stripe.PaymentMethod): Stripe.
   app.store.paymentMethods.set(detached.id, detached);
   app.events.emit("payment_method.detached", detached, { customer: customerId });
   const customer = app.store.customers.get(customerId);
-  if (customer !== undefined && idOf(customer.invoice_settings.default_payment_method) === pm.id) {
+  const wasDefault = idOf(customer?.invoice_settings.default_payment_method) === pm.id;
+  const wasSource = idOf(customer?.default_source) === pm.id;
+  if (customer !== undefined && (wasDefault || wasSource)) {
     commitUpdate(app, "customer.updated", app.store.customers, customer, {
       ...customer,
-      invoice_settings: { ...customer.invoice_settings, default_payment_method: null },
+      ...(wasSource ? { default_source: null } : {}),
+      invoice_settings: { ...customer.invoice_settings, ...(wasDefault ? { default_payment_method: null } : {}) },
     });
   }
   return detached;

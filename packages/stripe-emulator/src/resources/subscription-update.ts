@@ -100,7 +100,13 @@ export function updateSubscriptionFromParams(ctx: ApiContext): Stripe.Subscripti
     const start = next.items.data[0]?.current_period_start ?? now;
     remindTrialEnd(app, { ...next, trial_end: now }, now, true);
     app.store.subscriptions.set(next.id, { ...withPeriod(next, start, now), trial_end: now });
-    return renewSubscription(app, { ...withPeriod(before, start, now), trial_end: now });
+    // The renewal starts from the update (a card given with it is kept), its one event compared
+    // with the subscription as it was.
+    return renewSubscription(
+      app,
+      { ...withPeriod(next, start, now), trial_end: now },
+      { ...withPeriod(before, start, now), trial_end: now },
+    );
   }
 
   const invoiceNow =

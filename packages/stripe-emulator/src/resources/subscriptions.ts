@@ -230,7 +230,19 @@ export const subscriptionRoutes: Route[] = [
   route("POST", "/v1/subscriptions/:id", (ctx) => reply(ctx, updateSubscriptionFromParams(ctx))),
   route("DELETE", "/v1/subscriptions/:id", cancel),
   route("POST", "/v1/subscriptions/:id/resume", (ctx) => {
-    ctx.input.allow(["billing_cycle_anchor", "proration_behavior", "proration_date", "expand"]);
+    const input = ctx.input.allow([
+      "billing_cycle_anchor",
+      "payment_behavior",
+      "proration_behavior",
+      "proration_date",
+      "expand",
+    ]);
+    // In this API version the anchor is a hash; only `now` (a new cycle from today) is emulated.
+    const anchor = input.child("billing_cycle_anchor", ["type"])?.oneOf("type", ["now", "unchanged"] as const);
+    if (anchor === "unchanged") {
+      throw invalidRequest("The emulator resumes with billing_cycle_anchor[type]=now only.", "billing_cycle_anchor");
+    }
+    input.oneOf("payment_behavior", ["resume_on_payment_attempt", "resume_on_payment_success"] as const);
     const sub = getOr404(ctx.app.store.subscriptions, requireParam(ctx, "id"), "subscription");
     return reply(ctx, resumeSubscription(ctx.app, sub));
   }),

@@ -188,8 +188,11 @@ export function resolvePath(
   responses: ReadonlyMap<string, unknown>,
   env: Readonly<Record<string, string | undefined>>,
 ): string {
-  const escaped = path.replace(REFERENCE, (match) =>
-    encodeURIComponent(String(resolveReferences(match, responses, env))),
-  );
+  const escaped = path.replace(REFERENCE, (match) => {
+    const value = String(resolveReferences(match, responses, env));
+    // "." and ".." survive escaping and would climb out of their segment.
+    if (value === "." || value === "..") throw new FixtureError(`${match} resolved to "${value}" in a path`);
+    return encodeURIComponent(value);
+  });
   return String(resolveReferences(escaped, responses, env));
 }

@@ -47,9 +47,12 @@ const CONTROL_PREFIX = "/_emulator/";
  */
 function urlOn(target: TriggerTarget, path: string): URL {
   const base = new URL(target.baseUrl);
-  const url = new URL(path, base);
-  if (url.origin !== base.origin || !path.startsWith("/") || path.startsWith("//")) {
-    throw new FixtureError(`the path ${path} does not stay on ${base.origin}`);
+  // A base with a path (a gateway's /stripe/) keeps it: the step's path goes under it.
+  const prefix = base.pathname.replace(/\/+$/, "");
+  const url = new URL(prefix + path, base);
+  const outside = !path.startsWith("/") || path.startsWith("//") || !url.pathname.startsWith(prefix);
+  if (url.origin !== base.origin || outside) {
+    throw new FixtureError(`the path ${path} does not stay on ${base.origin}${prefix}`);
   }
   return url;
 }

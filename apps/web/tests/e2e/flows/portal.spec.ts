@@ -6,7 +6,7 @@ import { personalCustomerOf } from "../support/app-db.ts";
 import { BillingPage } from "../support/billing-page.ts";
 import { expect, test } from "../support/fixtures.ts";
 import { CARDS, HostedCheckout, HostedPortal } from "../support/stripe-pages.ts";
-import { stripe } from "../support/stripe.ts";
+import { onEmulator, stripe } from "../support/stripe.ts";
 
 async function subscribeWithCheckout(page: Page, plan: string) {
   const billing = new BillingPage(page);
@@ -85,6 +85,7 @@ test("a business adds its VAT ID in the portal; Stripe's customer has it, and a 
   page,
   signedUpUser,
 }) => {
+  test.skip(!onEmulator, "drives the emulated portal's tax ID form; Stripe's own is worded and laid out otherwise");
   const billing = await subscribeWithCheckout(page, "Starter");
   await billing.manageButton().click();
   const portal = new HostedPortal(page);
