@@ -41,6 +41,20 @@ describe("a second live subscription", () => {
     const alerts = await h.db.notification.findMany({ where: { organizationId, kind: "duplicate_subscription" } });
     expect(alerts.map((alert) => alert.title)).toEqual(["A second subscription was canceled"]);
     expect(alerts[0]?.body).toContain("a second subscription to Team began");
+    expect(alerts[0]?.body).toContain("its unused time is credited");
+  });
+
+  it("leaves the second alone when the first ended before the job ran: it is no longer a duplicate", async () => {
+    const { customerId, subscription: first } = await subscribedOrganization(h, "pro_monthly", 1);
+    await syncCustomer(h, customerId);
+    const [team] = (await h.stripe.prices.list({ lookup_keys: ["team_monthly"] })).data;
+    const second = await h.stripe.subscriptions.create({ customer: customerId, items: [{ price: team?.id ?? "" }] });
+    await syncCustomer(h, customerId);
+    await h.stripe.subscriptions.cancel(first.id);
+    const lines: Array<{ task: string; canceled?: boolean }> = [];
+    await drainQueue(h, (line) => lines.push(line));
+    expect(lines.filter((line) => line.task === DUPLICATE_SUBSCRIPTION_TASK)).toMatchObject([{ canceled: false }]);
+    expect((await h.stripe.subscriptions.retrieve(second.id)).status).toBe("active");
   });
 
   it("leaves alone a subscription that is not one of the app's plans (an add-on made in the dashboard)", async () => {

@@ -138,5 +138,32 @@ describe("changing plan in the app", () => {
     expect(await changePlan(h, change)).toEqual({ planName: "Team", quantity: 2 });
     expect(await updates()).toBe(after);
     expect(await itemOf(subscription.id)).toEqual({ lookupKey: "team_monthly", quantity: 2 });
+    // Sent again from a later preview (another idempotency key): already done, so no update either.
+    const later = await previewPlanChange(h, { organizationId, lookupKey: "pro_monthly" }).catch(() => null);
+    expect(later).not.toBeNull();
+    await changePlan(h, { ...change, prorationDate: preview.prorationDate + 1 });
+    expect(await updates()).toBe(after);
+  });
+
+  it("takes a preview some seconds old, and fits a flat plan the members fill exactly", async () => {
+    const { organizationId, subscription } = await subscribed("team_monthly", 5, 5);
+    const preview = await previewPlanChange(h, { organizationId, lookupKey: "pro_monthly" });
+    expect(preview).toMatchObject({ quantity: 1, perSeat: false });
+    const periodEnd = subscription.items.data[0]?.current_period_end ?? 0;
+    expect(preview.nextInvoice?.date).toBe(new Date(periodEnd * 1000).toISOString());
+    // A preview made when the period began, a couple of seconds ago: still well within its 15 minutes.
+    await new Promise((resolve) => setTimeout(resolve, 2_100));
+    const periodStart = subscription.items.data[0]?.current_period_start ?? 0;
+    expect(await changePlan(h, { organizationId, lookupKey: "pro_monthly", prorationDate: periodStart })).toEqual({
+      planName: "Pro",
+      quantity: 1,
+    });
+  });
+
+  it("has nothing to change once the subscription is canceled", async () => {
+    const { organizationId, customerId, subscription } = await subscribed("pro_monthly", 1);
+    await h.stripe.subscriptions.cancel(subscription.id);
+    await syncCustomer(h, customerId);
+    await expect(previewPlanChange(h, { organizationId, lookupKey: "team_monthly" })).rejects.toThrow(BillingNotFound);
   });
 });
