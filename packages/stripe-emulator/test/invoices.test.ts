@@ -314,3 +314,30 @@ describe("cards that always ask for 3-D Secure, and the review's other cases", (
     await expect(h.stripe.invoices.update(paidId, { description: "late" })).rejects.toMatchObject({ statusCode: 400 });
   });
 });
+
+describe("a preview with a credit balance", () => {
+  it("takes the customer's credit off what the next invoice will ask", async () => {
+    const { price } = await createPlan(h.stripe, 2_900);
+    const clock = await h.stripe.testHelpers.testClocks.create({
+      frozen_time: Math.floor(Date.UTC(2027, 0, 1) / 1000),
+    });
+    const customer = await h.stripe.customers.create({ email: "preview-credit@example.com", test_clock: clock.id });
+    const pm = await h.stripe.paymentMethods.attach("pm_card_visa", { customer: customer.id });
+    const kept = await h.stripe.subscriptions.create({
+      customer: customer.id,
+      items: [{ price: price.id }],
+      default_payment_method: pm.id,
+    });
+    const other = await h.stripe.subscriptions.create({
+      customer: customer.id,
+      items: [{ price: price.id }],
+      default_payment_method: pm.id,
+    });
+    expect((await h.stripe.invoices.createPreview({ subscription: kept.id })).amount_due).toBe(2_900);
+    await h.stripe.subscriptions.cancel(other.id, { prorate: true, invoice_now: true });
+    const preview = await h.stripe.invoices.createPreview({ subscription: kept.id });
+    expect(preview).toMatchObject({ total: 2_900, starting_balance: -2_900, amount_due: 0 });
+    // A preview changes nothing: the credit is still there.
+    expect(((await h.stripe.customers.retrieve(customer.id)) as Stripe.Customer).balance).toBe(-2_900);
+  });
+});

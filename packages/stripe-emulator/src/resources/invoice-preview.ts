@@ -103,7 +103,21 @@ function preview(ctx: ApiContext) {
     const subscriptionDetails = { ...parent.subscription_details, subscription_proration_date: prorationDate };
     invoice = { ...invoice, parent: { ...parent, subscription_details: subscriptionDetails } };
   }
-  return reply(ctx, invoice);
+  return reply(ctx, withBalance(app, invoice));
+}
+
+/** The customer's credit balance comes off the preview as it will off the invoice (nothing is stored). */
+function withBalance(app: App, invoice: Stripe.Invoice): Stripe.Invoice {
+  const balance = app.store.customers.get(idOf(invoice.customer) ?? "")?.balance ?? 0;
+  if (balance === 0 && invoice.total >= 0) return invoice;
+  const after = balance + invoice.total;
+  const due = Math.max(0, after);
+  return {
+    ...invoice,
+    starting_balance: balance,
+    amount_due: due,
+    amount_remaining: due,
+  };
 }
 
 export const invoicePreviewRoutes: Route[] = [route("POST", "/v1/invoices/create_preview", preview)];
