@@ -11,6 +11,7 @@ import { invoiceRoutes } from "./resources/invoices.ts";
 import { paymentMethodRoutes } from "./resources/payment-methods.ts";
 import { priceRoutes } from "./resources/prices.ts";
 import { productRoutes } from "./resources/products.ts";
+import { subscriptionScheduleRoutes } from "./resources/subscription-schedules.ts";
 import { subscriptionRoutes } from "./resources/subscriptions.ts";
 import { taxIdRoutes } from "./resources/tax-ids.ts";
 import { taxRateRoutes } from "./resources/tax-rates.ts";
@@ -26,6 +27,7 @@ export const API_ROUTES: readonly Route[] = [
   ...priceRoutes,
   ...paymentMethodRoutes,
   ...subscriptionRoutes,
+  ...subscriptionScheduleRoutes,
   ...couponRoutes,
   ...invoicePreviewRoutes,
   ...invoiceItemRoutes,

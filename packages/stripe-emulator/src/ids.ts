@@ -33,6 +33,7 @@ const ID_PREFIX = {
   discount: "di_",
   taxRate: "txr_",
   taxId: "txi_",
+  subscriptionSchedule: "sub_sched_",
   request: "req_",
 } as const;
 

@@ -52,6 +52,7 @@ export class Store {
   readonly invoiceItems = new Map<string, Stripe.InvoiceItem>();
   readonly taxRates = new Map<string, Stripe.TaxRate>();
   readonly taxIds = new Map<string, Stripe.TaxId>();
+  readonly subscriptionSchedules = new Map<string, Stripe.SubscriptionSchedule>();
   readonly events = new Map<string, StoredEvent>();
 
   // Private side data: never part of an API response.
@@ -80,6 +81,7 @@ export class Store {
 
   private findByPrefix(id: string): object | undefined {
     if (id.startsWith("cus_")) return this.customers.get(id);
+    if (id.startsWith("sub_sched_")) return this.subscriptionSchedules.get(id);
     if (id.startsWith("sub_")) return this.subscriptions.get(id);
     if (id.startsWith("in_")) return this.invoices.get(id);
     if (id.startsWith("pm_")) return this.paymentMethods.get(id);
