@@ -12,7 +12,7 @@ import { createCustomerRecord } from "./customer-factory.ts";
 import { assertRedeemable, type DiscountRequest } from "./discounts.ts";
 import { createSubscription } from "./subscription-lifecycle.ts";
 import { commitUpdate } from "../events/commit-update.ts";
-import { addTaxId, checkTaxId } from "../resources/tax-ids.ts";
+import { addTaxId, checkTaxId, taxIdTypeFor } from "../resources/tax-ids.ts";
 
 export interface CompletionInput {
   cardNumber: string;
@@ -28,19 +28,6 @@ export interface CompletionInput {
   /** "I'm purchasing as a business": the business name and its tax ID. */
   business?: { name: string; taxId: string };
 }
-
-/** The tax ID type Checkout uses for a business in this country. */
-const TAX_ID_TYPES: Readonly<Record<string, Stripe.TaxId.Type>> = {
-  GB: "gb_vat",
-  CH: "ch_vat",
-  AU: "au_abn",
-  US: "us_ein",
-  CA: "ca_bn",
-  NO: "no_vat",
-  JP: "jp_cn",
-  IN: "in_gst",
-};
-const EU = "AT BE BG CY CZ DE DK EE ES FI FR GR HR HU IE IT LT LU LV MT NL PL PT RO SE SI SK".split(" ");
 
 /** Checks what the page collected before anything is made, so a bad field changes nothing. */
 function collected(session: Stripe.Checkout.Session, input: CompletionInput) {
@@ -63,7 +50,7 @@ function collected(session: Stripe.Checkout.Session, input: CompletionInput) {
   if (business === undefined || session.tax_id_collection?.enabled !== true) return { address, taxId: null };
   if (business.name.trim() === "") throw invalidRequest("Enter the business name.", "business_name");
   const country = address?.country ?? "";
-  const type = EU.includes(country) ? "eu_vat" : TAX_ID_TYPES[country];
+  const type = taxIdTypeFor(country);
   if (type === undefined)
     throw invalidRequest(`Tax IDs from ${country || "this country"} are not supported.`, "tax_id");
   return { address, taxId: checkTaxId(type, business.taxId, "tax_id") };

@@ -1,6 +1,7 @@
 // Builds Stripe.Checkout.Session and its line items.
 import type Stripe from "stripe";
 import { newId } from "../ids.ts";
+import type { SessionSubscriptionData } from "../store.ts";
 import { discountLines, type DiscountRequest } from "./discounts.ts";
 
 export interface SessionDraft {
@@ -164,4 +165,11 @@ export function withDiscounts(
     },
     lineItems: items,
   };
+}
+
+/** Whether the session's subscription starts with a trial (nothing is due today then). */
+export function sessionTrialing(
+  data: Pick<SessionSubscriptionData, "trialEnd" | "trialPeriodDays"> | undefined,
+): boolean {
+  return data !== undefined && (data.trialEnd !== null || (data.trialPeriodDays ?? 0) > 0);
 }

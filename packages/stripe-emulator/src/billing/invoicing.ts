@@ -14,16 +14,21 @@ export { buildSubscriptionInvoice, createSubscriptionInvoice, type LineInput } f
  * what a negative invoice leaves over becomes credit (Stripe's `starting_balance` and
  * `ending_balance`); null when neither applies.
  */
+/** What a balance does to an invoice of `total`: null when it does nothing (no credit, nothing negative). */
+export function balanceApplied(balance: number, total: number) {
+  if (balance === 0 && total >= 0) return null;
+  const after = balance + total;
+  return { starting: balance, ending: after >= 0 ? 0 : after, due: Math.max(0, after) };
+}
+
 function applyBalance(app: App, draft: Stripe.Invoice, customer: Stripe.Customer | undefined) {
-  const balance = customer?.balance ?? 0;
-  if (customer === undefined || (balance === 0 && draft.total >= 0)) return null;
-  const after = balance + draft.total;
-  const ending = after >= 0 ? 0 : after;
+  const applied = customer === undefined ? null : balanceApplied(customer.balance, draft.total);
+  if (customer === undefined || applied === null) return null;
   const updated = commitUpdate(app, "customer.updated", app.store.customers, customer, {
     ...customer,
-    balance: ending,
+    balance: applied.ending,
   });
-  return { customer: updated, starting: balance, ending, due: Math.max(0, after) };
+  return { ...applied, customer: updated };
 }
 
 export function finalizeInvoice(app: App, draft: Stripe.Invoice): Stripe.Invoice {
@@ -63,6 +68,11 @@ export type PaymentResult =
   | { kind: "failed"; invoice: Stripe.Invoice; decline: CardDecline }
   | { kind: "requires_action"; invoice: Stripe.Invoice };
 
+/** The card the customer's invoices are charged with: their default payment method, else the legacy source. */
+export function customerDefaultCard(customer: Stripe.Customer | undefined): string | null {
+  return idOf(customer?.invoice_settings.default_payment_method) ?? idOf(customer?.default_source);
+}
+
 /** Invoice's, else subscription's, else the customer's default payment method. */
 function paymentMethodFor(app: App, invoice: Stripe.Invoice): string | null {
   const fromInvoice = idOf(invoice.default_payment_method);
@@ -71,8 +81,7 @@ function paymentMethodFor(app: App, invoice: Stripe.Invoice): string | null {
   const sub = subId === null ? undefined : app.store.subscriptions.get(subId);
   const fromSub = idOf(sub?.default_payment_method);
   if (fromSub !== null) return fromSub;
-  const customer = app.store.customers.get(idOf(invoice.customer) ?? "");
-  return idOf(customer?.invoice_settings.default_payment_method) ?? idOf(customer?.default_source);
+  return customerDefaultCard(app.store.customers.get(idOf(invoice.customer) ?? ""));
 }
 
 function markPaid(app: App, invoice: Stripe.Invoice, now: number): Stripe.Invoice {

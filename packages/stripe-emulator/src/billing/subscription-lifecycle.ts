@@ -10,6 +10,7 @@ import { chargeOutcome } from "./cards.ts";
 import { discountLines, netOfDiscounts, redeemDiscount, type DiscountRequest } from "./discounts.ts";
 import {
   attemptPayment,
+  customerDefaultCard,
   createSubscriptionInvoice,
   finalizeInvoice,
   type LineInput,
@@ -109,10 +110,7 @@ export function createSubscription(
   const first = input.items[0];
   if (first === undefined) throw invalidRequest("Missing required param: items.", "items", "parameter_missing");
   const customer = app.store.customers.get(input.customerId);
-  const pmId =
-    input.defaultPaymentMethod ??
-    idOf(customer?.invoice_settings.default_payment_method) ??
-    idOf(customer?.default_source);
+  const pmId = input.defaultPaymentMethod ?? customerDefaultCard(customer);
   const subtotal = input.items.reduce((sum, item) => sum + (item.price.unit_amount ?? 0) * item.quantity, 0);
   const amount = subtotal - discountedAmount(input.discounts ?? [], subtotal);
   const charges = input.trialEnd === null && amount > 0 && input.paymentBehavior !== "default_incomplete";
@@ -335,12 +333,7 @@ export function pendingProrationLines(app: App, subId: string): LineInput[] {
 
 /** The card a renewal would charge: the subscription's, else the customer's default. */
 function chargeablePaymentMethod(app: App, sub: Stripe.Subscription): string | null {
-  const customer = app.store.customers.get(idOf(sub.customer) ?? "");
-  return (
-    idOf(sub.default_payment_method) ??
-    idOf(customer?.invoice_settings.default_payment_method) ??
-    idOf(customer?.default_source)
-  );
+  return idOf(sub.default_payment_method) ?? customerDefaultCard(app.store.customers.get(idOf(sub.customer) ?? ""));
 }
 
 /**

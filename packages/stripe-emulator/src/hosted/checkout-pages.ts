@@ -3,7 +3,7 @@
 import type Stripe from "stripe";
 import type { App } from "../app.ts";
 import { completeCheckoutSession, type CompletionInput } from "../billing/checkout-completion.ts";
-import { withDiscounts } from "../billing/checkout-session-factory.ts";
+import { sessionTrialing, withDiscounts } from "../billing/checkout-session-factory.ts";
 import { redeemableCode, type DiscountRequest } from "../billing/discounts.ts";
 import { StripeHttpError } from "../http/errors.ts";
 import { idOf } from "../resources/lookup.ts";
@@ -198,7 +198,7 @@ function promotionCode(app: App, session: Stripe.Checkout.Session, request: Host
     }
   }
   const data = app.store.sessionSubscriptionData.get(session.id);
-  const trialing = data !== undefined && (data.trialEnd !== null || (data.trialPeriodDays ?? 0) > 0);
+  const trialing = sessionTrialing(data);
   const priced = withDiscounts(session, app.store.sessionLineItems.get(session.id) ?? [], requests, trialing);
   app.store.checkoutSessions.set(session.id, priced.session);
   app.store.sessionLineItems.set(session.id, priced.lineItems);

@@ -1,6 +1,11 @@
 // /v1/checkout/sessions: create, retrieve (line_items expandable), update, list, expire, line items.
 import type Stripe from "stripe";
-import { buildCheckoutSession, buildLineItem, withDiscounts } from "../billing/checkout-session-factory.ts";
+import {
+  buildCheckoutSession,
+  buildLineItem,
+  sessionTrialing,
+  withDiscounts,
+} from "../billing/checkout-session-factory.ts";
 import { readDiscounts } from "../billing/discounts.ts";
 import { invalidRequest } from "../http/errors.ts";
 import { applyMetadata, inRange } from "../http/params.ts";
@@ -150,8 +155,10 @@ function create(ctx: ApiContext) {
     amount: lineItems.reduce((sum, item) => sum + item.amount_subtotal, 0),
     currency: lineItems[0]?.currency ?? "usd",
   });
-  const trialing =
-    (subscriptionData?.int("trial_period_days") ?? 0) > 0 || subscriptionData?.int("trial_end") !== undefined;
+  const trialing = sessionTrialing({
+    trialPeriodDays: subscriptionData?.int("trial_period_days") ?? null,
+    trialEnd: subscriptionData?.int("trial_end") ?? null,
+  });
   const id = newId("checkoutSession");
   const built = buildCheckoutSession({
     id,

@@ -3,7 +3,7 @@
 // before a plan or seat change). Nothing is stored and no event is sent.
 import type Stripe from "stripe";
 import type { App } from "../app.ts";
-import { buildSubscriptionInvoice, type LineInput } from "../billing/invoicing.ts";
+import { balanceApplied, buildSubscriptionInvoice, type LineInput } from "../billing/invoicing.ts";
 import { swapItems, withItems } from "../billing/prorations.ts";
 import { periodEnd } from "../billing/subscription-items.ts";
 import { cycleLines, nextPeriod, pendingProrationLines } from "../billing/subscription-lifecycle.ts";
@@ -109,14 +109,13 @@ function preview(ctx: ApiContext) {
 /** The customer's credit balance comes off the preview as it will off the invoice (nothing is stored). */
 function withBalance(app: App, invoice: Stripe.Invoice): Stripe.Invoice {
   const balance = app.store.customers.get(idOf(invoice.customer) ?? "")?.balance ?? 0;
-  if (balance === 0 && invoice.total >= 0) return invoice;
-  const after = balance + invoice.total;
-  const due = Math.max(0, after);
+  const applied = balanceApplied(balance, invoice.total);
+  if (applied === null) return invoice;
   return {
     ...invoice,
-    starting_balance: balance,
-    amount_due: due,
-    amount_remaining: due,
+    starting_balance: applied.starting,
+    amount_due: applied.due,
+    amount_remaining: applied.due,
   };
 }
 

@@ -3,6 +3,7 @@
 // now creates its subscription from the first phase. Phases do not advance on their own yet.
 import type Stripe from "stripe";
 import type { App } from "../app.ts";
+import { customerDefaultCard } from "../billing/invoicing.ts";
 import { planFromPrice, recurringPrice } from "../billing/subscription-items.ts";
 import { cancelSubscriptionNow, createSubscription, updateSubscription } from "../billing/subscription-lifecycle.ts";
 import { commitUpdate } from "../events/commit-update.ts";
@@ -216,7 +217,7 @@ function create(ctx: ApiContext) {
           cancelAt: null,
           cancelAtPeriodEnd: false,
           // With no card to charge, the subscription waits for one (incomplete) rather than refusing.
-          paymentBehavior: hasCard(customer) ? "allow_incomplete" : "default_incomplete",
+          paymentBehavior: customerDefaultCard(customer) !== null ? "allow_incomplete" : "default_incomplete",
         }).subscription
       : null;
   const schedule = buildSchedule(app, {
@@ -235,10 +236,6 @@ function create(ctx: ApiContext) {
     updateSubscription(app, stored, { ...stored, schedule: schedule.id });
   }
   return reply(ctx, schedule);
-}
-
-function hasCard(customer: Stripe.Customer): boolean {
-  return idOf(customer.invoice_settings.default_payment_method) !== null || idOf(customer.default_source) !== null;
 }
 
 function liveSchedule(ctx: ApiContext, action: string): Stripe.SubscriptionSchedule {

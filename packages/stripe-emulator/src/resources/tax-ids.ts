@@ -25,6 +25,24 @@ const FORMATS: Partial<Record<Stripe.TaxId.Type, { pattern: RegExp; example: str
 
 const TYPES = ["eu_vat", "gb_vat", "ch_vat", "au_abn", "us_ein", "ca_bn", "no_vat", "jp_cn", "in_gst"] as const;
 
+/** The tax ID type Checkout uses for a business in this country. */
+const TAX_ID_TYPE_BY_COUNTRY: Readonly<Record<string, Stripe.TaxId.Type>> = {
+  GB: "gb_vat",
+  CH: "ch_vat",
+  AU: "au_abn",
+  US: "us_ein",
+  CA: "ca_bn",
+  NO: "no_vat",
+  JP: "jp_cn",
+  IN: "in_gst",
+};
+const EU = "AT BE BG CY CZ DE DK EE ES FI FR GR HR HU IE IT LT LU LV MT NL PL PT RO SE SI SK".split(" ");
+
+/** The tax ID type a business in this country gives (Checkout's "purchasing as a business"). */
+export function taxIdTypeFor(country: string): Stripe.TaxId.Type | undefined {
+  return EU.includes(country) ? "eu_vat" : TAX_ID_TYPE_BY_COUNTRY[country];
+}
+
 /** The country a tax id belongs to, as Stripe fills `country`. */
 function countryOf(type: Stripe.TaxId.Type, value: string): string | null {
   if (type === "eu_vat") return value.startsWith("EL") ? "GR" : value.slice(0, 2);
